@@ -1,0 +1,7 @@
+package io.switchboard.engine;
+
+import io.netty.channel.ChannelInboundHandlerAdapter;
+
+final class EngineHandler extends ChannelInboundHandlerAdapter {
+  EngineHandler(EngineServer server) {}
+}

@@ -1,0 +1,93 @@
+package io.switchboard.engine;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Objects;
+
+/**
+ * One Engine.IO message, encoded once so that a broadcast writes the same bytes to every recipient.
+ *
+ * <pre>{@code
+ * EngineMessage hello = EngineMessage.text("hello");   // "4hello" on the wire
+ * for (EngineSocket s : room) s.send(hello);           // no per-recipient encoding
+ * }</pre>
+ *
+ * <p>Instances are immutable and safe to share between threads.
+ */
+public final class EngineMessage {
+  private final String text;
+  private final byte[] binary;
+  private volatile byte[] wireBytes;   // "4" + text as UTF-8 (text) or the raw bytes (binary)
+  private volatile String pollingForm; // "4" + text, or "b" + base64
+
+  private EngineMessage(String text, byte[] binary) {
+    this.text = text;
+    this.binary = binary;
+  }
+
+  /** A text message. */
+  public static EngineMessage text(String text) {
+    return new EngineMessage(Objects.requireNonNull(text, "text"), null);
+  }
+
+  /** A binary message; the array is not copied and must not change afterwards. */
+  public static EngineMessage binary(byte[] data) {
+    return new EngineMessage(null, Objects.requireNonNull(data, "data"));
+  }
+
+  /** Whether this is a binary message. */
+  public boolean isBinary() {
+    return binary != null;
+  }
+
+  /** The text, or {@code null} for a binary message. */
+  public String text() {
+    return text;
+  }
+
+  /** The bytes, or {@code null} for a text message. Do not modify. */
+  public byte[] binary() {
+    return binary;
+  }
+
+  /** The payload size in bytes as it travels over WebSocket. */
+  public int wireLength() {
+    return wireBytes().length;
+  }
+
+  /** The WebSocket frame payload: {@code "4"+text} in UTF-8, or the raw bytes. Shared: do not modify. */
+  byte[] wireBytes() {
+    byte[] b = wireBytes;
+    if (b == null) {
+      b = binary != null ? binary : ("4" + text).getBytes(StandardCharsets.UTF_8);
+      wireBytes = b;
+    }
+    return b;
+  }
+
+  /** The packet as it appears inside an HTTP long-polling payload. */
+  String pollingForm() {
+    String s = pollingForm;
+    if (s == null) {
+      s = binary != null ? "b" + Base64.getEncoder().encodeToString(binary) : "4" + text;
+      pollingForm = s;
+    }
+    return s;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof EngineMessage m && Objects.equals(text, m.text) && Arrays.equals(binary, m.binary);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(text, Arrays.hashCode(binary));
+  }
+
+  @Override
+  public String toString() {
+    return binary != null ? "EngineMessage[binary, " + binary.length + " bytes]" : "EngineMessage[" + text + "]";
+  }
+}

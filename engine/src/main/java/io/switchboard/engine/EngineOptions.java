@@ -1,0 +1,226 @@
+package io.switchboard.engine;
+
+import io.netty.handler.codec.http.cors.CorsConfig;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The immutable configuration of an Engine.IO server, with the reference server's defaults.
+ *
+ * <pre>{@code
+ * EngineOptions options = EngineOptions.builder()
+ *     .path("/engine.io/")
+ *     .pingInterval(Duration.ofSeconds(25))
+ *     .pingTimeout(Duration.ofSeconds(20))
+ *     .cors(CorsConfigBuilder.forOrigin("https://app.example").allowCredentials().build())
+ *     .build();
+ * }</pre>
+ */
+public final class EngineOptions {
+  /** The defaults. */
+  public static final EngineOptions DEFAULT = builder().build();
+
+  private final String path;
+  private final Duration pingInterval;
+  private final Duration pingTimeout;
+  private final Duration upgradeTimeout;
+  private final int maxHttpBufferSize;
+  private final Set<Transport> transports;
+  private final boolean allowUpgrades;
+  private final CorsConfig cors;
+  private final RequestVerifier allowRequest;
+  private final long maxBufferedBytes;
+
+  private EngineOptions(Builder b) {
+    this.path = normalizePath(b.path);
+    this.pingInterval = positive(b.pingInterval, "pingInterval");
+    this.pingTimeout = positive(b.pingTimeout, "pingTimeout");
+    this.upgradeTimeout = positive(b.upgradeTimeout, "upgradeTimeout");
+    if (b.maxHttpBufferSize <= 0) {
+      throw new IllegalArgumentException("maxHttpBufferSize must be positive: " + b.maxHttpBufferSize);
+    }
+    this.maxHttpBufferSize = b.maxHttpBufferSize;
+    if (b.transports.isEmpty()) {
+      throw new IllegalArgumentException("at least one transport is needed");
+    }
+    this.transports = Set.copyOf(b.transports);
+    this.allowUpgrades = b.allowUpgrades;
+    this.cors = b.cors;
+    this.allowRequest = b.allowRequest;
+    if (b.maxBufferedBytes < b.maxHttpBufferSize) {
+      throw new IllegalArgumentException("maxBufferedBytes must be at least maxHttpBufferSize");
+    }
+    this.maxBufferedBytes = b.maxBufferedBytes;
+  }
+
+  /** A builder with the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this configuration, to change a part of it. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** The path the server answers on, with leading and trailing slash; default {@code /engine.io/}. */
+  public String path() {
+    return path;
+  }
+
+  /** How often the server pings; default 25 s. */
+  public Duration pingInterval() {
+    return pingInterval;
+  }
+
+  /** How long the server waits for a pong before closing; default 20 s. */
+  public Duration pingTimeout() {
+    return pingTimeout;
+  }
+
+  /** How long a WebSocket upgrade may take before it is abandoned; default 10 s. */
+  public Duration upgradeTimeout() {
+    return upgradeTimeout;
+  }
+
+  /** The largest message or polling body accepted, in bytes, advertised as {@code maxPayload}; default 1,000,000. */
+  public int maxHttpBufferSize() {
+    return maxHttpBufferSize;
+  }
+
+  /** The transports offered; default polling and WebSocket. */
+  public Set<Transport> transports() {
+    return transports;
+  }
+
+  /** Whether polling sessions may upgrade to WebSocket; default true. */
+  public boolean allowUpgrades() {
+    return allowUpgrades;
+  }
+
+  /** The CORS policy for polling requests, or {@code null} for none (no CORS headers). */
+  public CorsConfig cors() {
+    return cors;
+  }
+
+  /** The handshake and upgrade hook, or {@code null} to accept every request. */
+  public RequestVerifier allowRequest() {
+    return allowRequest;
+  }
+
+  /**
+   * The most bytes a session may hold queued for a client that does not read, before it is closed; default 4 MiB.
+   */
+  public long maxBufferedBytes() {
+    return maxBufferedBytes;
+  }
+
+  @Override
+  public String toString() {
+    return "EngineOptions{path=" + path + ", pingInterval=" + pingInterval + ", pingTimeout=" + pingTimeout
+        + ", upgradeTimeout=" + upgradeTimeout + ", maxHttpBufferSize=" + maxHttpBufferSize
+        + ", transports=" + transports + ", allowUpgrades=" + allowUpgrades + ", cors=" + (cors != null)
+        + ", allowRequest=" + (allowRequest != null) + ", maxBufferedBytes=" + maxBufferedBytes + "}";
+  }
+
+  private static Duration positive(Duration d, String name) {
+    Objects.requireNonNull(d, name);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive: " + d);
+    }
+    return d;
+  }
+
+  private static String normalizePath(String p) {
+    Objects.requireNonNull(p, "path");
+    String s = p.startsWith("/") ? p : "/" + p;
+    return s.endsWith("/") ? s : s + "/";
+  }
+
+  /** Builds {@link EngineOptions}. */
+  public static final class Builder {
+    private String path = "/engine.io/";
+    private Duration pingInterval = Duration.ofSeconds(25);
+    private Duration pingTimeout = Duration.ofSeconds(20);
+    private Duration upgradeTimeout = Duration.ofSeconds(10);
+    private int maxHttpBufferSize = 1_000_000;
+    private Set<Transport> transports = EnumSet.allOf(Transport.class);
+    private boolean allowUpgrades = true;
+    private CorsConfig cors;
+    private RequestVerifier allowRequest;
+    private long maxBufferedBytes = 4L * 1024 * 1024;
+
+    private Builder() {}
+
+    private Builder(EngineOptions o) {
+      path = o.path;
+      pingInterval = o.pingInterval;
+      pingTimeout = o.pingTimeout;
+      upgradeTimeout = o.upgradeTimeout;
+      maxHttpBufferSize = o.maxHttpBufferSize;
+      transports = EnumSet.copyOf(o.transports);
+      allowUpgrades = o.allowUpgrades;
+      cors = o.cors;
+      allowRequest = o.allowRequest;
+      maxBufferedBytes = o.maxBufferedBytes;
+    }
+
+    public Builder path(String path) {
+      this.path = path;
+      return this;
+    }
+
+    public Builder pingInterval(Duration pingInterval) {
+      this.pingInterval = pingInterval;
+      return this;
+    }
+
+    public Builder pingTimeout(Duration pingTimeout) {
+      this.pingTimeout = pingTimeout;
+      return this;
+    }
+
+    public Builder upgradeTimeout(Duration upgradeTimeout) {
+      this.upgradeTimeout = upgradeTimeout;
+      return this;
+    }
+
+    public Builder maxHttpBufferSize(int maxHttpBufferSize) {
+      this.maxHttpBufferSize = maxHttpBufferSize;
+      return this;
+    }
+
+    public Builder transports(Set<Transport> transports) {
+      this.transports = EnumSet.noneOf(Transport.class);
+      this.transports.addAll(transports);
+      return this;
+    }
+
+    public Builder allowUpgrades(boolean allowUpgrades) {
+      this.allowUpgrades = allowUpgrades;
+      return this;
+    }
+
+    /** Netty's CORS policy object; build it with {@code CorsConfigBuilder}. */
+    public Builder cors(CorsConfig cors) {
+      this.cors = cors;
+      return this;
+    }
+
+    public Builder allowRequest(RequestVerifier allowRequest) {
+      this.allowRequest = allowRequest;
+      return this;
+    }
+
+    public Builder maxBufferedBytes(long maxBufferedBytes) {
+      this.maxBufferedBytes = maxBufferedBytes;
+      return this;
+    }
+
+    public EngineOptions build() {
+      return new EngineOptions(this);
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package io.switchboard.engine;
+
+import io.netty.channel.ChannelHandler;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An Engine.IO protocol v4 server: it owns the sessions and hands a new Netty handler to each HTTP connection.
+ *
+ * <pre>{@code
+ * EngineServer engine = new EngineServer(EngineOptions.DEFAULT);
+ * engine.onConnection(socket -> socket.listener(new EngineSocket.Listener() {
+ *   public void onMessage(String text) { socket.send(text); }
+ * }));
+ * HttpServer http = HttpServer.start(new InetSocketAddress(3000), p -> p.addLast(engine.newHandler()));
+ * }</pre>
+ *
+ * <p>Requests outside {@link EngineOptions#path()} pass to the next handler in the pipeline, so an application can
+ * serve its own routes on the same port.
+ */
+public final class EngineServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EngineServer.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final EngineOptions options;
+  private final ConcurrentMap<String, EngineSession> sessions = new ConcurrentHashMap<>();
+  private volatile ConnectionListener connectionListener = socket -> {};
+  private volatile boolean closed;
+
+  public EngineServer(EngineOptions options) {
+    this.options = Objects.requireNonNull(options, "options");
+  }
+
+  /** The configuration. */
+  public EngineOptions options() {
+    return options;
+  }
+
+  /** Sets the listener told of every new session. */
+  public void onConnection(ConnectionListener listener) {
+    this.connectionListener = Objects.requireNonNull(listener, "listener");
+  }
+
+  /** A new handler for one HTTP connection; add it to the pipeline after the HTTP codec. */
+  public ChannelHandler newHandler() {
+    return new EngineHandler(this);
+  }
+
+  /** The number of open sessions. */
+  public int clientsCount() {
+    return sessions.size();
+  }
+
+  /** The open sessions. */
+  public Collection<EngineSocket> sockets() {
+    return Collections.unmodifiableCollection(new ArrayList<>(sessions.values()));
+  }
+
+  /** The open session with this id, or {@code null}. */
+  public EngineSocket socket(String id) {
+    return sessions.get(id);
+  }
+
+  /** Closes every session with {@link CloseReason#SERVER_SHUTTING_DOWN} and refuses new ones. */
+  @Override
+  public void close() {
+    closed = true;
+    for (EngineSession s : sessions.values()) {
+      s.closeNow(CloseReason.SERVER_SHUTTING_DOWN, "server shutting down");
+    }
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  EngineSession session(String id) {
+    return sessions.get(id);
+  }
+
+  void register(EngineSession session) {
+    sessions.put(session.id(), session);
+    log.debug("session {} opened over {}", session.id(), session.transport());
+    try {
+      connectionListener.onConnection(session);
+    } catch (RuntimeException e) {
+      log.warn("connection listener failed for session {}", session.id(), e);
+    }
+  }
+
+  void unregister(EngineSession session) {
+    sessions.remove(session.id(), session);
+  }
+
+  /** A new session id: 144 random bits, URL-safe base64. */
+  static String newSessionId() {
+    byte[] bytes = new byte[18];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+}

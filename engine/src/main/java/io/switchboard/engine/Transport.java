@@ -1,0 +1,32 @@
+package io.switchboard.engine;
+
+import java.util.Locale;
+
+/**
+ * An Engine.IO transport: HTTP long-polling or WebSocket, named as in the {@code transport} query parameter.
+ *
+ * <pre>{@code
+ * EngineOptions.builder().transports(EnumSet.of(Transport.WEBSOCKET)).build(); // WebSocket only
+ * }</pre>
+ */
+public enum Transport {
+  POLLING,
+  WEBSOCKET;
+
+  private final String wireName = name().toLowerCase(Locale.ROOT);
+
+  /** The name used in the query string and in the handshake's {@code upgrades} list. */
+  public String wireName() {
+    return wireName;
+  }
+
+  /** The transport named {@code name} on the wire, or {@code null} if there is none. */
+  public static Transport fromWireName(String name) {
+    for (Transport t : values()) {
+      if (t.wireName.equals(name)) {
+        return t;
+      }
+    }
+    return null;
+  }
+}
