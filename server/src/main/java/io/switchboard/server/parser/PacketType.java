@@ -1,0 +1,53 @@
+package io.switchboard.server.parser;
+
+/**
+ * A Socket.IO protocol v5 packet type, with its digit on the wire.
+ *
+ * <pre>{@code
+ * PacketType.fromCode('2'); // EVENT
+ * PacketType.BINARY_ACK.code(); // 6
+ * }</pre>
+ */
+public enum PacketType {
+  CONNECT(0),
+  DISCONNECT(1),
+  EVENT(2),
+  ACK(3),
+  CONNECT_ERROR(4),
+  BINARY_EVENT(5),
+  BINARY_ACK(6);
+
+  private static final PacketType[] BY_CODE = values();
+
+  private final int code;
+
+  PacketType(int code) {
+    this.code = code;
+  }
+
+  /** The number written as the first character of an encoded packet. */
+  public int code() {
+    return code;
+  }
+
+  /** Whether binary attachments follow a packet of this type. */
+  public boolean isBinary() {
+    return this == BINARY_EVENT || this == BINARY_ACK;
+  }
+
+  /** Whether this is an event, plain or binary. */
+  public boolean isEvent() {
+    return this == EVENT || this == BINARY_EVENT;
+  }
+
+  /** Whether this is an acknowledgement, plain or binary. */
+  public boolean isAck() {
+    return this == ACK || this == BINARY_ACK;
+  }
+
+  /** The type whose digit is {@code c}, or {@code null} if there is none. */
+  public static PacketType fromCode(char c) {
+    int n = c - '0';
+    return n >= 0 && n < BY_CODE.length ? BY_CODE[n] : null;
+  }
+}

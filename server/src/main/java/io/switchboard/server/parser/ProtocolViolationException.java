@@ -1,0 +1,18 @@
+package io.switchboard.server.parser;
+
+/**
+ * A client sent something that is not a valid Socket.IO packet; the server closes that client with "parse error".
+ *
+ * <pre>{@code
+ * try {
+ *   decoder.decode("42{}");
+ * } catch (ProtocolViolationException e) {
+ *   engineSocket.close();               // the client only; nothing reaches application code
+ * }
+ * }</pre>
+ */
+public final class ProtocolViolationException extends Exception {
+  public ProtocolViolationException(String message) {
+    super(message, null, false, false);
+  }
+}
