@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -80,6 +81,11 @@ public final class EngineHttpClient {
     return URI.create(base + "?EIO=4" + (query.isEmpty() ? "" : "&" + query));
   }
 
+  /** The URI of {@code ?<rawQuery>}, without the implicit {@code EIO=4} (to test a missing or bad one). */
+  public URI rawUri(String rawQuery) {
+    return URI.create(base + (rawQuery.isEmpty() ? "" : "?" + rawQuery));
+  }
+
   /** The URI of {@code ?EIO=4&<query>} on the WebSocket scheme. */
   public URI wsUri(String query) {
     return URI.create(uri(query).toString().replaceFirst("^http", "ws"));
@@ -126,6 +132,16 @@ public final class EngineHttpClient {
     return send(request(query, headers).GET().build());
   }
 
+  /** Sends {@code GET ?<rawQuery>}, without the implicit {@code EIO=4}. */
+  public HttpResponse<String> getRaw(String rawQuery, String... headers) {
+    return send(withHeaders(HttpRequest.newBuilder(rawUri(rawQuery)).timeout(timeout), headers).GET().build());
+  }
+
+  /** Sends any request built by the caller, with this client's timeout handling. */
+  public HttpResponse<String> send(HttpRequest.Builder request) {
+    return send(request.timeout(timeout).build());
+  }
+
   /** Sends {@code POST ?EIO=4&<query>} with a text body. */
   public HttpResponse<String> post(String query, String body, String... headers) {
     return send(request(query, headers).POST(HttpRequest.BodyPublishers.ofString(body)).build());
@@ -165,13 +181,32 @@ public final class EngineHttpClient {
     return WebSocketRecorder.connect(http, wsUri(query), timeout, headers);
   }
 
-  /** Opens a WebSocket, returning the failure instead of throwing if the server refuses the upgrade. */
-  public CompletableFuture<WebSocket> websocketAttempt(String query, WebSocket.Listener listener, String... headers) {
+  /**
+   * Tries a WebSocket upgrade on {@code ?<rawQuery>} (no implicit {@code EIO=4}) and returns the HTTP status of a
+   * refusal, or 101 if the upgrade was accepted (the socket is then aborted).
+   */
+  public int websocketUpgradeStatus(String rawQuery, String... headers) {
     WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(timeout);
     for (int i = 0; i + 1 < headers.length; i += 2) {
       b.header(headers[i], headers[i + 1]);
     }
-    return b.buildAsync(wsUri(query), listener);
+    URI uri = URI.create(rawUri(rawQuery).toString().replaceFirst("^http", "ws"));
+    try {
+      WebSocket ws = b.buildAsync(uri, new WebSocket.Listener() {}).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      ws.abort();
+      return 101;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof WebSocketHandshakeException h) {
+        return h.getResponse().statusCode();
+      }
+      throw new AssertionError("WebSocket upgrade on " + uri + " failed without an HTTP answer: " + e.getCause(),
+          e.getCause());
+    } catch (TimeoutException e) {
+      throw new AssertionError("no answer to the WebSocket upgrade on " + uri + " within " + timeout, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
   }
 
   /** Joins packets into a long-polling payload. */
@@ -206,7 +241,10 @@ public final class EngineHttpClient {
   }
 
   private HttpRequest.Builder request(String query, String... headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri(query)).timeout(timeout);
+    return withHeaders(HttpRequest.newBuilder(uri(query)).timeout(timeout), headers);
+  }
+
+  private static HttpRequest.Builder withHeaders(HttpRequest.Builder b, String... headers) {
     for (int i = 0; i + 1 < headers.length; i += 2) {
       b.header(headers[i], headers[i + 1]);
     }

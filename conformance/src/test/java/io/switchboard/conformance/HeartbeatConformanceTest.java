@@ -1,0 +1,89 @@
+package io.switchboard.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.switchboard.testkit.EngineHttpClient;
+import io.switchboard.testkit.WebSocketRecorder;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/** The server pings every 300 ms and ends a session whose client has not answered within 200 ms. */
+class HeartbeatConformanceTest {
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static ConformanceServer server;
+  private static EngineHttpClient eio;
+
+  @BeforeAll
+  static void start() {
+    server = ConformanceServer.start(0);
+    eio = new EngineHttpClient(URI.create("http://127.0.0.1:" + server.port() + "/engine.io/"));
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @Nested
+  class OverLongPolling {
+    @Test
+    void eachPingAnsweredWithAPongKeepsTheSessionAlive() {
+      String sid = eio.openPolling().sid();
+      for (int round = 0; round < 3; round++) {
+        HttpResponse<String> poll = eio.poll(sid);
+        assertThat(poll.statusCode()).isEqualTo(200);
+        assertThat(poll.body()).as("ping %d", round).isEqualTo("2");
+        assertThat(eio.push(sid, "3").statusCode()).isEqualTo(200);
+      }
+    }
+
+    @Test
+    void aSessionThatNeverAnswersPingsIsEnded() {
+      long start = System.nanoTime();
+      String sid = eio.openPolling().sid();
+      // keep polling without ever sending a pong: the first answer is the ping, then the session must go away
+      assertThat(eio.poll(sid).body()).isEqualTo("2");
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      int status;
+      do {
+        try {
+          status = eio.poll(sid).statusCode();
+        } catch (UncheckedIOException droppedWhileClosing) {
+          status = 200; // poll again: the next request must get the refusal
+        }
+      } while (status == 200 && System.nanoTime() < deadline);
+      assertThat(status).isEqualTo(400);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(500));
+    }
+  }
+
+  @Nested
+  class OverWebSocket {
+    @Test
+    void eachPingAnsweredWithAPongKeepsTheSessionAlive() {
+      try (WebSocketRecorder ws = eio.websocket("transport=websocket")) {
+        EngineHttpClient.parseOpen(ws.awaitText(WAIT));
+        for (int round = 0; round < 3; round++) {
+          assertThat(ws.awaitText(WAIT)).as("ping %d", round).isEqualTo("2");
+          ws.sendText("3");
+        }
+      }
+    }
+
+    @Test
+    void aSessionThatNeverAnswersPingsIsClosed() {
+      long start = System.nanoTime();
+      try (WebSocketRecorder ws = eio.websocket("transport=websocket")) {
+        EngineHttpClient.parseOpen(ws.awaitText(WAIT));
+        ws.awaitEnd(WAIT);
+      }
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(500));
+    }
+  }
+}
