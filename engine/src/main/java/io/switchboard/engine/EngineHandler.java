@@ -1,7 +1,332 @@
 package io.switchboard.engine;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+/**
+ * The Engine.IO endpoint on one HTTP connection: it checks each request under the Engine.IO path, answers errors,
+ * hands polling requests to their session, and turns a WebSocket upgrade into a {@link WebSocketTransport}. Requests
+ * for other paths pass to the next handler untouched.
+ */
 final class EngineHandler extends ChannelInboundHandlerAdapter {
-  EngineHandler(EngineServer server) {}
+  private static final Logger log = LoggerFactory.getLogger(EngineHandler.class);
+
+  private enum Mode {
+    /** Between requests. */
+    IDLE,
+    /** The current request is not ours: pass its content on. */
+    PASS,
+    /** Reading a POST body for a session. */
+    BODY,
+    /** Dropping the rest of a request already answered. */
+    DISCARD,
+    /** The connection is becoming a WebSocket. */
+    UPGRADING
+  }
+
+  private final EngineServer server;
+  private final EngineOptions options;
+  private Mode mode = Mode.IDLE;
+  private CompositeByteBuf body;
+  private EngineSession bodySession;
+  private Responses.Exchange bodyExchange;
+
+  EngineHandler(EngineServer server) {
+    this.server = server;
+    this.options = server.options();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof HttpRequest req) {
+      resetBody();
+      QueryStringDecoder qs = new QueryStringDecoder(req.uri());
+      if (!isEnginePath(qs.path())) {
+        mode = Mode.PASS;
+        ctx.fireChannelRead(msg);
+        return;
+      }
+      try {
+        mode = Mode.DISCARD;
+        onRequest(ctx, req, qs);
+      } finally {
+        ReferenceCountUtil.release(msg);
+      }
+      return;
+    }
+    if (msg instanceof HttpContent content) {
+      switch (mode) {
+        case PASS -> {
+          if (content instanceof LastHttpContent) {
+            mode = Mode.IDLE;
+          }
+          ctx.fireChannelRead(msg);
+        }
+        case BODY -> onBodyContent(ctx, content);
+        case UPGRADING -> {
+          content.release();
+          ctx.pipeline().remove(this);
+        }
+        default -> {
+          if (content instanceof LastHttpContent) {
+            mode = Mode.IDLE;
+          }
+          content.release();
+        }
+      }
+      return;
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    resetBody();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    log.debug("HTTP error on {}", ctx.channel(), cause);
+    resetBody();
+    ctx.close();
+  }
+
+  private boolean isEnginePath(String path) {
+    String p = options.path();
+    return path.equals(p) || (path.length() == p.length() - 1 && p.startsWith(path));
+  }
+
+  private void onRequest(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder qs) {
+    boolean keepAlive = HttpUtil.isKeepAlive(req);
+    HttpHeaders cors = Cors.headers(options.cors(), req);
+    Responses.Exchange ex = new Responses.Exchange(ctx, keepAlive, cors);
+    if (req.decoderResult().isFailure()) {
+      Responses.error(new Responses.Exchange(ctx, false, cors), ErrorCode.BAD_REQUEST);
+      return;
+    }
+    if (req.method() == HttpMethod.OPTIONS && options.cors() != null) {
+      Responses.noContent(ex, Cors.preflightHeaders(options.cors(), req));
+      return;
+    }
+    EngineRequest request = toEngineRequest(ctx, req, qs);
+    boolean upgrade = request.isWebSocketUpgrade();
+    String sid = request.queryParam("sid");
+    ErrorCode error = verify(req.method(), request, upgrade, sid);
+    if (error != null) {
+      log.debug("refusing {} {}: {}", req.method(), req.uri(), error.message());
+      Responses.error(ex, error);
+      return;
+    }
+    if (upgrade) {
+      startWebSocket(ctx, req, request, sid);
+      return;
+    }
+    if (sid == null) {
+      // handshake over polling: the GET that opens the session gets the open packet
+      PollingTransport polling = new PollingTransport();
+      EngineSession session = new EngineSession(server, EngineServer.newSessionId(), request,
+          ctx.channel().eventLoop(), polling);
+      polling.bind(session);
+      session.open();
+      session.onPollingGet(ex);
+      return;
+    }
+    EngineSession session = server.session(sid);
+    if (req.method() == HttpMethod.GET) {
+      session.executor().execute(() -> session.onPollingGet(ex));
+    } else if (req.method() == HttpMethod.POST) {
+      long length = HttpUtil.getContentLength(req, -1L);
+      if (length > options.maxHttpBufferSize()) {
+        refuseTooLarge(ex, session);
+        return;
+      }
+      if (HttpUtil.is100ContinueExpected(req)) {
+        ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+      }
+      mode = Mode.BODY;
+      body = ctx.alloc().compositeBuffer();
+      bodySession = session;
+      bodyExchange = ex;
+    } else {
+      Responses.error(ex, ErrorCode.BAD_REQUEST);
+    }
+  }
+
+  private void onBodyContent(ChannelHandlerContext ctx, HttpContent content) {
+    ByteBuf chunk = content.content();
+    if (body.readableBytes() + chunk.readableBytes() > options.maxHttpBufferSize()) {
+      content.release();
+      Responses.Exchange ex = bodyExchange;
+      EngineSession session = bodySession;
+      resetBody();
+      mode = Mode.DISCARD;
+      refuseTooLarge(ex, session);
+      return;
+    }
+    body.addComponent(true, chunk.retain());
+    boolean last = content instanceof LastHttpContent;
+    content.release();
+    if (last) {
+      String text = body.toString(StandardCharsets.UTF_8);
+      EngineSession session = bodySession;
+      Responses.Exchange ex = bodyExchange;
+      resetBody();
+      mode = Mode.IDLE;
+      session.executor().execute(() -> session.onPollingPost(ex, text));
+    }
+  }
+
+  private void refuseTooLarge(Responses.Exchange ex, EngineSession session) {
+    log.debug("session {}: POST larger than {} bytes", session.id(), options.maxHttpBufferSize());
+    Responses.tooLarge(ex);
+    session.executor().execute(session::onPayloadTooLarge);
+  }
+
+  private void resetBody() {
+    if (body != null) {
+      body.release();
+      body = null;
+    }
+    bodySession = null;
+    bodyExchange = null;
+  }
+
+  /** The error for a request that may not proceed, or {@code null}. Runs before any session state changes. */
+  private ErrorCode verify(HttpMethod method, EngineRequest request, boolean upgrade, String sid) {
+    Transport transport = Transport.fromWireName(request.queryParam("transport"));
+    if (transport == null || !options.transports().contains(transport)) {
+      return ErrorCode.UNKNOWN_TRANSPORT;
+    }
+    if ((transport == Transport.WEBSOCKET) != upgrade) {
+      return ErrorCode.BAD_REQUEST; // a WebSocket request must be an upgrade, and an upgrade must be WebSocket
+    }
+    String origin = request.header("origin");
+    if (origin != null && !isPrintableAscii(origin)) {
+      return ErrorCode.BAD_REQUEST;
+    }
+    if (sid != null) {
+      EngineSession session = server.session(sid);
+      if (session == null) {
+        return ErrorCode.UNKNOWN_SID;
+      }
+      if (upgrade) {
+        if (!options.allowUpgrades()) {
+          return ErrorCode.BAD_REQUEST;
+        }
+        if (!allowed(request)) {
+          return ErrorCode.FORBIDDEN;
+        }
+      } else if (session.transport() != Transport.POLLING) {
+        return ErrorCode.BAD_REQUEST;
+      }
+      return null;
+    }
+    if (method != HttpMethod.GET) {
+      return ErrorCode.BAD_HANDSHAKE_METHOD;
+    }
+    if (!"4".equals(request.queryParam("EIO"))) {
+      return ErrorCode.UNSUPPORTED_PROTOCOL_VERSION;
+    }
+    if (server.isClosed() || !allowed(request)) {
+      return ErrorCode.FORBIDDEN;
+    }
+    return null;
+  }
+
+  private boolean allowed(EngineRequest request) {
+    RequestVerifier verifier = options.allowRequest();
+    if (verifier == null) {
+      return true;
+    }
+    try {
+      return verifier.allow(request);
+    } catch (RuntimeException e) {
+      log.warn("allowRequest failed; refusing the request", e);
+      return false;
+    }
+  }
+
+  private static boolean isPrintableAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c > 0x7e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void startWebSocket(ChannelHandlerContext ctx, HttpRequest req, EngineRequest request, String sid) {
+    String wsPath = options.path().substring(0, options.path().length() - 1);
+    WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder()
+        .websocketPath(wsPath)
+        .checkStartsWith(true)
+        .handleCloseFrames(true)
+        .sendCloseFrame(null)
+        .dropPongFrames(true)
+        .decoderConfig(WebSocketDecoderConfig.newBuilder()
+            .maxFramePayloadLength(options.maxHttpBufferSize())
+            .allowExtensions(false)
+            .closeOnProtocolViolation(true)
+            .withUTF8Validator(true)
+            .build())
+        .build();
+    String name = ctx.name();
+    ctx.pipeline()
+        .addAfter(name, "engine.ws", new WebSocketServerProtocolHandler(config))
+        .addAfter("engine.ws", "engine.wsAggregator", new WebSocketFrameAggregator(options.maxHttpBufferSize()))
+        .addAfter("engine.wsAggregator", "engine.wsTransport", new WebSocketTransport(server, request, sid));
+    mode = Mode.UPGRADING;
+    FullHttpRequest full = new DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri(),
+        ctx.alloc().buffer(0), req.headers(), EmptyHttpHeaders.INSTANCE);
+    ctx.fireChannelRead(full);
+  }
+
+  private static EngineRequest toEngineRequest(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder qs) {
+    Map<String, String> headers = new HashMap<>();
+    for (String name : req.headers().names()) {
+      List<String> values = req.headers().getAll(name);
+      headers.put(name.toLowerCase(Locale.ROOT), EngineRequest.joinValues(values));
+    }
+    Map<String, String> query = new HashMap<>();
+    for (Map.Entry<String, List<String>> e : qs.parameters().entrySet()) {
+      if (!e.getValue().isEmpty()) {
+        query.put(e.getKey(), e.getValue().get(0));
+      }
+    }
+    InetSocketAddress remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
+    boolean secure = ctx.pipeline().get(SslHandler.class) != null;
+    return new EngineRequest(req.method().name(), req.uri(), headers, query, remote, secure, Instant.now());
+  }
 }

@@ -18,22 +18,34 @@ import java.util.Objects;
 public final class EngineMessage {
   private final String text;
   private final byte[] binary;
-  private volatile byte[] wireBytes;   // "4" + text as UTF-8 (text) or the raw bytes (binary)
-  private volatile String pollingForm; // "4" + text, or "b" + base64
+  private final String packet;         // the whole text packet: "4" + text, or a control packet such as "2"
+  private volatile byte[] wireBytes;   // the packet as UTF-8 (text) or the raw bytes (binary)
+  private volatile String pollingForm; // the packet, or "b" + base64
 
-  private EngineMessage(String text, byte[] binary) {
+  private EngineMessage(String text, byte[] binary, String packet) {
     this.text = text;
     this.binary = binary;
+    this.packet = packet;
   }
 
   /** A text message. */
   public static EngineMessage text(String text) {
-    return new EngineMessage(Objects.requireNonNull(text, "text"), null);
+    return new EngineMessage(Objects.requireNonNull(text, "text"), null, "4" + text);
   }
 
   /** A binary message; the array is not copied and must not change afterwards. */
   public static EngineMessage binary(byte[] data) {
-    return new EngineMessage(null, Objects.requireNonNull(data, "data"));
+    return new EngineMessage(null, Objects.requireNonNull(data, "data"), null);
+  }
+
+  /** A packet that is not a message ({@code "2"} ping, {@code "6"} noop, {@code "0{...}"} open...). */
+  static EngineMessage control(PacketType type, String data) {
+    return new EngineMessage(null, null, type.code() + data);
+  }
+
+  /** Whether this is a message packet (as opposed to a control packet). */
+  boolean isMessage() {
+    return binary != null || text != null;
   }
 
   /** Whether this is a binary message. */
@@ -60,7 +72,7 @@ public final class EngineMessage {
   byte[] wireBytes() {
     byte[] b = wireBytes;
     if (b == null) {
-      b = binary != null ? binary : ("4" + text).getBytes(StandardCharsets.UTF_8);
+      b = binary != null ? binary : packet.getBytes(StandardCharsets.UTF_8);
       wireBytes = b;
     }
     return b;
@@ -70,7 +82,7 @@ public final class EngineMessage {
   String pollingForm() {
     String s = pollingForm;
     if (s == null) {
-      s = binary != null ? "b" + Base64.getEncoder().encodeToString(binary) : "4" + text;
+      s = binary != null ? "b" + Base64.getEncoder().encodeToString(binary) : packet;
       pollingForm = s;
     }
     return s;
@@ -78,16 +90,16 @@ public final class EngineMessage {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof EngineMessage m && Objects.equals(text, m.text) && Arrays.equals(binary, m.binary);
+    return o instanceof EngineMessage m && Objects.equals(packet, m.packet) && Arrays.equals(binary, m.binary);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(text, Arrays.hashCode(binary));
+    return Objects.hash(packet, Arrays.hashCode(binary));
   }
 
   @Override
   public String toString() {
-    return binary != null ? "EngineMessage[binary, " + binary.length + " bytes]" : "EngineMessage[" + text + "]";
+    return binary != null ? "EngineMessage[binary, " + binary.length + " bytes]" : "EngineMessage[" + packet + "]";
   }
 }

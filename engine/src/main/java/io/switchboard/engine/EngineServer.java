@@ -32,6 +32,7 @@ public final class EngineServer implements AutoCloseable {
 
   private final EngineOptions options;
   private final ConcurrentMap<String, EngineSession> sessions = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, EngineSession> lingering = new ConcurrentHashMap<>();
   private volatile ConnectionListener connectionListener = socket -> {};
   private volatile boolean closed;
 
@@ -83,7 +84,8 @@ public final class EngineServer implements AutoCloseable {
   }
 
   EngineSession session(String id) {
-    return sessions.get(id);
+    EngineSession s = sessions.get(id);
+    return s != null ? s : lingering.get(id);
   }
 
   void register(EngineSession session) {
@@ -96,8 +98,14 @@ public final class EngineServer implements AutoCloseable {
     }
   }
 
+  /** Keeps a closed session findable for a moment (see {@code EngineSession.closeByClient}); no listener is told. */
+  void relink(EngineSession session) {
+    lingering.put(session.id(), session);
+  }
+
   void unregister(EngineSession session) {
     sessions.remove(session.id(), session);
+    lingering.remove(session.id(), session);
   }
 
   /** A new session id: 144 random bits, URL-safe base64. */

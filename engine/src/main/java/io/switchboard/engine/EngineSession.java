@@ -1,5 +1,410 @@
 package io.switchboard.engine;
 
-abstract class EngineSession implements EngineSocket {
-  abstract void closeNow(CloseReason reason, String description);
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server side of one Engine.IO session: its write buffer, heartbeat, transport and upgrade. Everything here runs
+ * on {@link #executor()}; public methods hop there when called from elsewhere.
+ */
+final class EngineSession implements EngineSocket {
+  private static final Logger log = LoggerFactory.getLogger(EngineSession.class);
+  private static final Listener NO_LISTENER = new Listener() {};
+  private static final EngineMessage PING = EngineMessage.control(PacketType.PING, "");
+  private static final long NOOP_CHECK_MILLIS = 100;
+  private static final long LINGER_MILLIS = 1000;
+
+  private enum State { OPEN, CLOSING, CLOSED }
+
+  private final EngineServer server;
+  private final EngineOptions options;
+  private final String id;
+  private final EngineRequest request;
+  private final EventLoop executor;
+  private volatile Listener listener = NO_LISTENER;
+  private volatile State state = State.OPEN;
+  private volatile EngineTransport transport;
+  private WebSocketTransport probe;
+  private boolean upgraded;
+  private boolean lingering;
+
+  private final ArrayDeque<EngineMessage> buffer = new ArrayDeque<>();
+  private long bufferedBytes;
+  private boolean flushScheduled;
+
+  private ScheduledFuture<?> pingTask;
+  private ScheduledFuture<?> pingTimeoutTask;
+  private ScheduledFuture<?> upgradeTimeoutTask;
+  private ScheduledFuture<?> noopTask;
+  private ScheduledFuture<?> closeTimeoutTask;
+
+  EngineSession(EngineServer server, String id, EngineRequest request, EventLoop executor,
+      EngineTransport transport) {
+    this.server = server;
+    this.options = server.options();
+    this.id = id;
+    this.request = request;
+    this.executor = executor;
+    this.transport = transport;
+  }
+
+  /** Sends the open packet, starts the heartbeat and announces the session. On the event loop. */
+  void open() {
+    boolean canUpgrade = transport.kind() == Transport.POLLING && options.allowUpgrades()
+        && options.transports().contains(Transport.WEBSOCKET);
+    String handshake = "{\"sid\":\"" + id + "\",\"upgrades\":" + (canUpgrade ? "[\"websocket\"]" : "[]")
+        + ",\"pingInterval\":" + options.pingInterval().toMillis()
+        + ",\"pingTimeout\":" + options.pingTimeout().toMillis()
+        + ",\"maxPayload\":" + options.maxHttpBufferSize() + "}";
+    buffer.add(EngineMessage.control(PacketType.OPEN, handshake));
+    schedulePing();
+    server.register(this);
+    flush();
+  }
+
+  // ---- EngineSocket ----
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public EngineRequest request() {
+    return request;
+  }
+
+  @Override
+  public Transport transport() {
+    return transport.kind();
+  }
+
+  @Override
+  public EventExecutor executor() {
+    return executor;
+  }
+
+  @Override
+  public boolean isOpen() {
+    return state == State.OPEN;
+  }
+
+  @Override
+  public boolean isWritable() {
+    return state == State.OPEN && buffer.isEmpty() && transport.writable();
+  }
+
+  @Override
+  public void listener(Listener listener) {
+    this.listener = Objects.requireNonNull(listener, "listener");
+  }
+
+  @Override
+  public void send(EngineMessage message) {
+    Objects.requireNonNull(message, "message");
+    if (executor.inEventLoop()) {
+      enqueue(message);
+    } else {
+      executor.execute(() -> enqueue(message));
+    }
+  }
+
+  @Override
+  public void send(Iterable<EngineMessage> messages) {
+    List<EngineMessage> copy = new ArrayList<>();
+    messages.forEach(m -> copy.add(Objects.requireNonNull(m, "message")));
+    if (executor.inEventLoop()) {
+      copy.forEach(this::enqueue);
+    } else {
+      executor.execute(() -> copy.forEach(this::enqueue));
+    }
+  }
+
+  @Override
+  public void close() {
+    if (executor.inEventLoop()) {
+      closeGracefully();
+    } else {
+      executor.execute(this::closeGracefully);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "EngineSession[" + id + ", " + transport.kind() + ", " + state + "]";
+  }
+
+  // ---- writing ----
+
+  private void enqueue(EngineMessage m) {
+    if (state != State.OPEN) {
+      return;
+    }
+    buffer.add(m);
+    bufferedBytes += m.wireLength();
+    if (bufferedBytes > options.maxBufferedBytes()) {
+      log.debug("session {}: {} bytes waiting for a client that does not read", id, bufferedBytes);
+      closeNow(CloseReason.TRANSPORT_ERROR, "write buffer overflow");
+      return;
+    }
+    if (!flushScheduled) {
+      // one flush for everything sent in this event-loop turn
+      flushScheduled = true;
+      executor.execute(this::flush);
+    }
+  }
+
+  /** Writes what is buffered if the transport can take it now. */
+  void flush() {
+    flushScheduled = false;
+    if (state == State.CLOSED || buffer.isEmpty() || !transport.writable()) {
+      return;
+    }
+    List<EngineMessage> batch = new ArrayList<>(buffer);
+    buffer.clear();
+    bufferedBytes = 0;
+    transport.send(batch);
+    if (state == State.CLOSING) {
+      if (transport.kind() == Transport.POLLING) {
+        if (batch.get(batch.size() - 1) == PollingTransport.closePacket()) {
+          closeNow(CloseReason.FORCED_CLOSE, "forced close");
+        }
+      } else {
+        closeNow(CloseReason.FORCED_CLOSE, "forced close");
+      }
+    }
+  }
+
+  // ---- reading ----
+
+  /** A packet arrived on transport {@code from}. */
+  void onPacket(EngineTransport from, EnginePacket packet) {
+    if (from == probe) {
+      onProbePacket(packet);
+      return;
+    }
+    if (from != transport || state != State.OPEN) {
+      return;
+    }
+    switch (packet.type()) {
+      case PONG -> {
+        cancel(pingTimeoutTask);
+        schedulePing();
+      }
+      case PING -> enqueue(EngineMessage.control(PacketType.PONG, packet.text()));
+      case MESSAGE -> deliver(packet);
+      case CLOSE -> closeByClient();
+      default -> {
+        // open, upgrade and noop packets carry nothing for the session
+      }
+    }
+  }
+
+  private void deliver(EnginePacket packet) {
+    try {
+      if (packet.binary() != null) {
+        listener.onBinary(packet.binary());
+      } else {
+        listener.onMessage(packet.text());
+      }
+    } catch (RuntimeException e) {
+      log.warn("session {}: listener failed", id, e);
+    }
+  }
+
+  // ---- heartbeat ----
+
+  private void schedulePing() {
+    cancel(pingTask);
+    pingTask = executor.schedule(() -> {
+      enqueue(PING);
+      cancel(pingTimeoutTask);
+      pingTimeoutTask = executor.schedule(() -> closeNow(CloseReason.PING_TIMEOUT, "ping timeout"),
+          options.pingTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }, options.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  // ---- upgrade ----
+
+  /** A WebSocket connection for this session completed its handshake and wants to upgrade. */
+  void onProbeOpened(WebSocketTransport ws) {
+    if (state != State.OPEN || upgraded || probe != null || transport.kind() != Transport.POLLING) {
+      log.debug("session {}: refusing a second WebSocket", id);
+      ws.closeChannel(io.netty.handler.codec.http.websocketx.WebSocketCloseStatus.POLICY_VIOLATION,
+          upgraded || transport.kind() == Transport.WEBSOCKET ? "session already upgraded" : "upgrade in progress");
+      return;
+    }
+    probe = ws;
+    upgradeTimeoutTask = executor.schedule(() -> abortProbe("upgrade timeout"),
+        options.upgradeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void onProbePacket(EnginePacket packet) {
+    if (packet.type() == PacketType.PING && "probe".equals(packet.text())) {
+      // release pending long-polls so that the client can pause polling and complete the upgrade
+      releasePoll();
+      cancel(noopTask);
+      noopTask = executor.scheduleAtFixedRate(this::releasePoll, NOOP_CHECK_MILLIS, NOOP_CHECK_MILLIS,
+          TimeUnit.MILLISECONDS);
+    } else if (packet.type() == PacketType.UPGRADE) {
+      completeUpgrade();
+    } else {
+      abortProbe("unexpected packet during upgrade");
+    }
+  }
+
+  private void releasePoll() {
+    if (transport instanceof PollingTransport polling) {
+      polling.releasePendingGet();
+    }
+  }
+
+  private void completeUpgrade() {
+    cancel(upgradeTimeoutTask);
+    cancel(noopTask);
+    EngineTransport old = transport;
+    transport = probe;
+    probe = null;
+    upgraded = true;
+    old.discard();
+    log.debug("session {}: upgraded to websocket", id);
+    try {
+      listener.onUpgrade(Transport.WEBSOCKET);
+    } catch (RuntimeException e) {
+      log.warn("session {}: listener failed", id, e);
+    }
+    flush();
+  }
+
+  private void abortProbe(String why) {
+    if (probe != null) {
+      log.debug("session {}: upgrade abandoned: {}", id, why);
+      cancel(upgradeTimeoutTask);
+      cancel(noopTask);
+      probe.closeChannel(io.netty.handler.codec.http.websocketx.WebSocketCloseStatus.NORMAL_CLOSURE, why);
+      probe = null;
+    }
+  }
+
+  /** A transport's connection went away or failed. */
+  void onTransportClosed(EngineTransport t, CloseReason reason, String description) {
+    if (t == probe) {
+      abortProbe(description);
+    } else if (t == transport) {
+      closeNow(reason, description);
+    }
+  }
+
+  // ---- polling requests (on the event loop) ----
+
+  void onPollingGet(Responses.Exchange ex) {
+    if (lingering) {
+      stopLingering();
+      Responses.text(ex, io.netty.handler.codec.http.HttpResponseStatus.OK, Responses.TEXT_PLAIN,
+          String.valueOf(PacketType.NOOP.code()));
+      return;
+    }
+    if (state == State.CLOSED || !(transport instanceof PollingTransport polling)) {
+      Responses.error(ex, state == State.CLOSED ? ErrorCode.UNKNOWN_SID : ErrorCode.BAD_REQUEST);
+      return;
+    }
+    polling.onGet(ex);
+  }
+
+  void onPollingPost(Responses.Exchange ex, String body) {
+    if (state == State.CLOSED || !(transport instanceof PollingTransport polling)) {
+      Responses.error(ex, state == State.CLOSED ? ErrorCode.UNKNOWN_SID : ErrorCode.BAD_REQUEST);
+      return;
+    }
+    polling.onPost(ex, body);
+  }
+
+  /** A POST was larger than {@code maxHttpBufferSize}. */
+  void onPayloadTooLarge() {
+    closeNow(CloseReason.TRANSPORT_ERROR, "payload too large");
+  }
+
+  // ---- closing ----
+
+  private void closeGracefully() {
+    if (state != State.OPEN) {
+      return;
+    }
+    if (transport.kind() == Transport.POLLING) {
+      buffer.add(PollingTransport.closePacket());
+    }
+    state = State.CLOSING;
+    abortProbe("session closing");
+    closeTimeoutTask = executor.schedule(() -> closeNow(CloseReason.FORCED_CLOSE, "forced close"),
+        options.pingTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    if (buffer.isEmpty()) {
+      closeNow(CloseReason.FORCED_CLOSE, "forced close");
+    } else {
+      flush();
+    }
+  }
+
+  /**
+   * The client sent a close packet. Over polling, a GET the client sent just before its POST may still be on its way
+   * (it may arrive on another event loop): the session id stays known for a moment so that this GET is released with
+   * a noop instead of failing with "Session ID unknown".
+   */
+  private void closeByClient() {
+    boolean awaitGet = transport instanceof PollingTransport p && !p.writable();
+    closeNow(CloseReason.TRANSPORT_CLOSE, "transport close");
+    if (awaitGet) {
+      lingering = true;
+      server.relink(this);
+      closeTimeoutTask = executor.schedule(this::stopLingering, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void stopLingering() {
+    if (lingering) {
+      lingering = false;
+      server.unregister(this);
+    }
+  }
+
+  /** Ends the session now; may be called from any thread. */
+  void closeNow(CloseReason reason, String description) {
+    if (!executor.inEventLoop()) {
+      executor.execute(() -> closeNow(reason, description));
+      return;
+    }
+    if (state == State.CLOSED) {
+      return;
+    }
+    state = State.CLOSED;
+    cancel(pingTask);
+    cancel(pingTimeoutTask);
+    cancel(upgradeTimeoutTask);
+    cancel(noopTask);
+    cancel(closeTimeoutTask);
+    abortProbe(reason.text());
+    buffer.clear();
+    bufferedBytes = 0;
+    transport.close(reason, description);
+    server.unregister(this);
+    log.debug("session {} closed: {} ({})", id, reason, description);
+    try {
+      listener.onClose(reason, description);
+    } catch (RuntimeException e) {
+      log.warn("session {}: listener failed", id, e);
+    }
+  }
+
+  private static void cancel(ScheduledFuture<?> f) {
+    if (f != null) {
+      f.cancel(false);
+    }
+  }
 }
