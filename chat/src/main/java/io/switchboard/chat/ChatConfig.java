@@ -1,0 +1,233 @@
+package io.switchboard.chat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The settings a deployment of the chat application changes, read from command-line flags and environment variables.
+ *
+ * <pre>{@code
+ * ChatConfig config = ChatConfig.parse(new String[] {"--port", "8080"}, System.getenv());
+ * ChatConfig forTests = ChatConfig.builder().port(0).dataDir(tempDir).build();
+ * }</pre>
+ *
+ * <p>A flag wins over its environment variable ({@code --port} over {@code PORT}, {@code --database-url} over
+ * {@code DATABASE_URL}, {@code --redis} over {@code REDIS_URL}, {@code --jwt-secret} over {@code JWT_SECRET},
+ * {@code --data-dir} over {@code DATA_DIR}, {@code --host} over {@code HOST}, {@code --allowed-origins} over
+ * {@code ALLOWED_ORIGINS}).
+ *
+ * @param host           the address to listen on
+ * @param port           the port to listen on, 0 for a free one
+ * @param dataDir        where the embedded database and the generated signing secret live
+ * @param databaseUrl    a JDBC URL; empty means the embedded H2 file under {@code dataDir}
+ * @param redisUrl       a {@code redis://} URL to join a cluster through the Redis adapter; empty for one node
+ * @param jwtSecret      the HS256 signing secret; empty means generated once and kept in {@code dataDir}
+ * @param allowedOrigins origins allowed besides the page's own (CORS for the REST and SSE routes)
+ * @param tokenLifetime  how long a signed-in token is valid
+ * @param sseHeartbeat   how often an idle Server-Sent Events stream gets a comment line
+ */
+public record ChatConfig(
+    String host,
+    int port,
+    Path dataDir,
+    Optional<String> databaseUrl,
+    Optional<String> redisUrl,
+    Optional<String> jwtSecret,
+    List<String> allowedOrigins,
+    Duration tokenLifetime,
+    Duration sseHeartbeat) {
+
+  /** The usage text printed for {@code --help} and for a bad flag. */
+  public static final String USAGE = String.join("\n",
+      "Usage: java -jar switchboard-chat.jar [options]",
+      "  --port N              port to listen on (env PORT, default 3000)",
+      "  --host ADDR           address to listen on (env HOST, default 0.0.0.0)",
+      "  --database-url URL    JDBC URL; jdbc:postgresql://... switches to PostgreSQL",
+      "                        (env DATABASE_URL, default an H2 file under the data directory)",
+      "  --redis URL           redis://host:port to join a cluster (env REDIS_URL)",
+      "  --jwt-secret S        token signing secret (env JWT_SECRET, default generated once in the data directory)",
+      "  --data-dir DIR        data directory (env DATA_DIR, default ./data)",
+      "  --allowed-origins L   comma-separated extra origins for CORS (env ALLOWED_ORIGINS)");
+
+  public ChatConfig {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(databaseUrl, "databaseUrl");
+    Objects.requireNonNull(redisUrl, "redisUrl");
+    Objects.requireNonNull(jwtSecret, "jwtSecret");
+    allowedOrigins = List.copyOf(allowedOrigins);
+    Objects.requireNonNull(tokenLifetime, "tokenLifetime");
+    Objects.requireNonNull(sseHeartbeat, "sseHeartbeat");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0..65535, was " + port);
+    }
+    if (tokenLifetime.isNegative() || tokenLifetime.isZero()) {
+      throw new IllegalArgumentException("tokenLifetime must be positive");
+    }
+    if (sseHeartbeat.isNegative() || sseHeartbeat.isZero()) {
+      throw new IllegalArgumentException("sseHeartbeat must be positive");
+    }
+    if (jwtSecret.isPresent() && jwtSecret.get().length() < 32) {
+      throw new IllegalArgumentException("the JWT secret must be at least 32 characters");
+    }
+  }
+
+  /** The defaults: port 3000 on all addresses, ./data, embedded database, generated secret, 1 h tokens. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this configuration's values. */
+  public Builder toBuilder() {
+    return new Builder()
+        .host(host).port(port).dataDir(dataDir)
+        .databaseUrl(databaseUrl.orElse(null)).redisUrl(redisUrl.orElse(null)).jwtSecret(jwtSecret.orElse(null))
+        .allowedOrigins(allowedOrigins).tokenLifetime(tokenLifetime).sseHeartbeat(sseHeartbeat);
+  }
+
+  /** Whether the database is PostgreSQL rather than the embedded H2 file. */
+  public boolean usesPostgres() {
+    return databaseUrl.map(u -> u.startsWith("jdbc:postgresql:")).orElse(false);
+  }
+
+  /**
+   * Reads flags ({@code --name value} or {@code --name=value}) over environment variables over defaults.
+   *
+   * @throws IllegalArgumentException for an unknown flag, a flag without a value, or a bad value
+   */
+  public static ChatConfig parse(String[] args, Map<String, String> env) {
+    Builder b = builder();
+    env(env, "PORT").ifPresent(v -> b.port(parsePort(v)));
+    env(env, "HOST").ifPresent(b::host);
+    env(env, "DATA_DIR").ifPresent(v -> b.dataDir(Path.of(v)));
+    env(env, "DATABASE_URL").ifPresent(b::databaseUrl);
+    env(env, "REDIS_URL").ifPresent(b::redisUrl);
+    env(env, "JWT_SECRET").ifPresent(b::jwtSecret);
+    env(env, "ALLOWED_ORIGINS").ifPresent(v -> b.allowedOrigins(splitList(v)));
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      String name = arg;
+      String value = null;
+      int eq = arg.indexOf('=');
+      if (arg.startsWith("--") && eq > 0) {
+        name = arg.substring(0, eq);
+        value = arg.substring(eq + 1);
+      }
+      if (!name.startsWith("--")) {
+        throw new IllegalArgumentException("unexpected argument: " + arg);
+      }
+      if (value == null) {
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException(name + " needs a value");
+        }
+        value = args[++i];
+      }
+      switch (name) {
+        case "--port" -> b.port(parsePort(value));
+        case "--host" -> b.host(value);
+        case "--data-dir" -> b.dataDir(Path.of(value));
+        case "--database-url" -> b.databaseUrl(value);
+        case "--redis" -> b.redisUrl(value);
+        case "--jwt-secret" -> b.jwtSecret(value);
+        case "--allowed-origins" -> b.allowedOrigins(splitList(value));
+        default -> throw new IllegalArgumentException("unknown flag: " + name);
+      }
+    }
+    return b.build();
+  }
+
+  private static Optional<String> env(Map<String, String> env, String name) {
+    return Optional.ofNullable(env.get(name)).filter(v -> !v.isBlank());
+  }
+
+  private static int parsePort(String value) {
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not a port number: " + value);
+    }
+  }
+
+  private static List<String> splitList(String value) {
+    List<String> out = new ArrayList<>();
+    for (String part : value.split(",")) {
+      if (!part.isBlank()) {
+        out.add(part.trim());
+      }
+    }
+    return out;
+  }
+
+  /** Builds a {@link ChatConfig}; every setter has a default. */
+  public static final class Builder {
+    private String host = "0.0.0.0";
+    private int port = 3000;
+    private Path dataDir = Path.of("data");
+    private String databaseUrl;
+    private String redisUrl;
+    private String jwtSecret;
+    private List<String> allowedOrigins = List.of();
+    private Duration tokenLifetime = Duration.ofHours(1);
+    private Duration sseHeartbeat = Duration.ofSeconds(15);
+
+    private Builder() {}
+
+    public Builder host(String host) {
+      this.host = host;
+      return this;
+    }
+
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    public Builder dataDir(Path dataDir) {
+      this.dataDir = dataDir;
+      return this;
+    }
+
+    /** A JDBC URL, or {@code null} for the embedded database. */
+    public Builder databaseUrl(String databaseUrl) {
+      this.databaseUrl = databaseUrl;
+      return this;
+    }
+
+    /** A {@code redis://} URL, or {@code null} for a single node. */
+    public Builder redisUrl(String redisUrl) {
+      this.redisUrl = redisUrl;
+      return this;
+    }
+
+    /** The signing secret, or {@code null} to generate one once and keep it in the data directory. */
+    public Builder jwtSecret(String jwtSecret) {
+      this.jwtSecret = jwtSecret;
+      return this;
+    }
+
+    public Builder allowedOrigins(List<String> allowedOrigins) {
+      this.allowedOrigins = allowedOrigins;
+      return this;
+    }
+
+    public Builder tokenLifetime(Duration tokenLifetime) {
+      this.tokenLifetime = tokenLifetime;
+      return this;
+    }
+
+    public Builder sseHeartbeat(Duration sseHeartbeat) {
+      this.sseHeartbeat = sseHeartbeat;
+      return this;
+    }
+
+    public ChatConfig build() {
+      return new ChatConfig(host, port, dataDir, Optional.ofNullable(databaseUrl), Optional.ofNullable(redisUrl),
+          Optional.ofNullable(jwtSecret), allowedOrigins, tokenLifetime, sseHeartbeat);
+    }
+  }
+}

@@ -1,0 +1,225 @@
+package io.switchboard.chat;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The chat's rules over its database: sign-in, rooms and history, messages with mention notifications, private
+ * messages and their delivery status. Every method returns at once; the work runs on the database executor.
+ *
+ * <pre>{@code
+ * ChatService chat = new ChatService(db, new PasswordHasher(10), tokens, bus, Clock.systemUTC());
+ * String token = chat.login("alice", "secret").join();
+ * ChatMessage m = chat.postMessage("general", "alice", "hi @bob").join(); // bob gets a "mention" notification
+ * }</pre>
+ */
+public final class ChatService {
+  /** How many messages {@code room:join} returns. */
+  public static final int JOIN_HISTORY = 50;
+  /** The most messages one history page returns. */
+  public static final int MAX_PAGE = 100;
+
+  private final Database db;
+  private final PasswordHasher hasher;
+  private final TokenService tokens;
+  private final NotificationBus bus;
+  private final Clock clock;
+  private final UserStore users = new UserStore();
+  private final RoomStore rooms = new RoomStore();
+  private final MessageStore messages = new MessageStore();
+  private final PrivateMessageStore privates = new PrivateMessageStore();
+  private final NotificationStore notifications = new NotificationStore();
+
+  public ChatService(Database db, PasswordHasher hasher, TokenService tokens, NotificationBus bus, Clock clock) {
+    this.db = db;
+    this.hasher = hasher;
+    this.tokens = tokens;
+    this.bus = bus;
+    this.clock = clock;
+  }
+
+  /** The token service that signs this chat's tokens. */
+  public TokenService tokens() {
+    return tokens;
+  }
+
+  /** The bus on which stored notifications are published. */
+  public NotificationBus bus() {
+    return bus;
+  }
+
+  /**
+   * Signs in, registering the user on the first login of a new name; completes with a token, or fails with a
+   * {@link ChatException} for bad input or a wrong password.
+   */
+  public CompletableFuture<String> login(Object username, Object password) {
+    Optional<String> bad = InputRules.checkUsername(username).or(() -> InputRules.checkPassword(password));
+    if (bad.isPresent()) {
+      return CompletableFuture.failedFuture(new ChatException(bad.get()));
+    }
+    String name = (String) username;
+    String pass = (String) password;
+    return db.transaction(c -> users.find(c, name)).thenCompose(found -> {
+      if (found.isPresent()) {
+        return CompletableFuture.completedFuture(found.get());
+      }
+      // hash outside the transaction (slow on purpose), then insert; a concurrent first login loses the race cleanly
+      return db.transaction(c -> {
+        String hash = hasher.hash(pass);
+        try {
+          return users.create(c, name, hash, clock.millis());
+        } catch (SQLException duplicate) {
+          c.rollback();
+          return users.find(c, name).orElseThrow(() -> duplicate);
+        }
+      });
+    }).thenApplyAsync(user -> {
+      if (!hasher.verify(pass, user.passwordHash())) {
+        throw new ChatException("Invalid username or password");
+      }
+      return tokens.issue(user.username());
+    }, db.executor()).exceptionallyCompose(ChatService::unwrap);
+  }
+
+  /** Every room with its message count. */
+  public CompletableFuture<List<Room>> rooms() {
+    return db.transaction(rooms::list);
+  }
+
+  /** Creates {@code room} unless it exists. */
+  public CompletableFuture<Void> ensureRoom(String room) {
+    Optional<String> bad = InputRules.checkRoom(room);
+    if (bad.isPresent()) {
+      return CompletableFuture.failedFuture(new ChatException(bad.get()));
+    }
+    return db.transaction(c -> {
+      rooms.ensure(c, room, clock.millis());
+      return null;
+    });
+  }
+
+  /** Up to {@code limit} (1..100) messages of {@code room} below id {@code before} (null: the latest), oldest first. */
+  public CompletableFuture<List<ChatMessage>> history(Object room, Long before, int limit) {
+    Optional<String> bad = InputRules.checkRoom(room);
+    if (bad.isPresent()) {
+      return CompletableFuture.failedFuture(new ChatException(bad.get()));
+    }
+    int n = Math.max(1, Math.min(MAX_PAGE, limit));
+    return db.transaction(c -> messages.page(c, (String) room, before, n));
+  }
+
+  /**
+   * Stores a room message and, in the same transaction, a "mention" notification for each registered user it
+   * mentions (except the author); publishes the notifications once committed.
+   */
+  public CompletableFuture<ChatMessage> postMessage(Object room, String from, Object text) {
+    Optional<String> bad = InputRules.checkRoom(room).or(() -> InputRules.checkText(text));
+    if (bad.isPresent()) {
+      return CompletableFuture.failedFuture(new ChatException(bad.get()));
+    }
+    String r = (String) room;
+    String t = (String) text;
+    record Posted(ChatMessage message, List<String> users, List<Notification> notes) {}
+    return db.transaction(c -> {
+      long now = clock.millis();
+      ChatMessage m = messages.append(c, r, from, t, now);
+      List<String> who = new ArrayList<>();
+      List<Notification> notes = new ArrayList<>();
+      for (String mentioned : InputRules.mentions(t)) {
+        if (!mentioned.equals(from) && users.exists(c, mentioned)) {
+          who.add(mentioned);
+          notes.add(notifications.add(c, mentioned, Notification.MENTION, from + " mentioned you in #" + r,
+              excerpt(t), "/#room/" + r, now));
+        }
+      }
+      return new Posted(m, who, notes);
+    }).thenApply(p -> {
+      for (int i = 0; i < p.users().size(); i++) {
+        bus.publish(p.users().get(i), p.notes().get(i));
+      }
+      return p.message();
+    });
+  }
+
+  /** Stores a private message (status {@code sent}); fails for bad text, a message to oneself or an unknown user. */
+  public CompletableFuture<PrivateMessage> postPrivate(String from, Object to, Object text) {
+    Optional<String> bad = InputRules.checkText(text);
+    if (bad.isEmpty() && !(to instanceof String)) {
+      bad = Optional.of("Unknown recipient");
+    }
+    if (bad.isEmpty() && to.equals(from)) {
+      bad = Optional.of("Cannot send a private message to yourself");
+    }
+    if (bad.isPresent()) {
+      return CompletableFuture.failedFuture(new ChatException(bad.get()));
+    }
+    String recipient = (String) to;
+    return db.transaction(c -> {
+      if (!users.exists(c, recipient)) {
+        throw new ChatException("Unknown recipient: " + recipient);
+      }
+      return privates.append(c, from, recipient, (String) text, clock.millis());
+    }).exceptionallyCompose(ChatService::unwrap);
+  }
+
+  /** Marks a private message delivered; completes true if this call changed its status. */
+  public CompletableFuture<Boolean> markDelivered(long id) {
+    return db.transaction(c -> privates.markDelivered(c, id, clock.millis()));
+  }
+
+  /** Marks a private message read by {@code reader}; completes with it if this call changed its status. */
+  public CompletableFuture<Optional<PrivateMessage>> markRead(long id, String reader) {
+    return db.transaction(c -> privates.markRead(c, id, reader, clock.millis()));
+  }
+
+  /** Private messages to {@code recipient} that none of their devices has acknowledged yet, oldest first. */
+  public CompletableFuture<List<PrivateMessage>> undelivered(String recipient) {
+    return db.transaction(c -> privates.undelivered(c, recipient));
+  }
+
+  /** The latest {@code limit} private messages between two users, oldest first. */
+  public CompletableFuture<List<PrivateMessage>> conversation(String a, String b, int limit) {
+    int n = Math.max(1, Math.min(MAX_PAGE, limit));
+    return db.transaction(c -> privates.conversation(c, a, b, n));
+  }
+
+  /** Stores and publishes a "private" notification: {@code pm} reached none of its recipient's devices. */
+  public CompletableFuture<Notification> notifyOffline(PrivateMessage pm) {
+    return db.transaction(c -> notifications.add(c, pm.to(), Notification.PRIVATE,
+        "Private message from " + pm.from(), excerpt(pm.text()), "/#dm/" + pm.from(), clock.millis()))
+        .thenApply(n -> {
+          bus.publish(pm.to(), n);
+          return n;
+        });
+  }
+
+  /** The latest {@code limit} notifications of {@code username}, newest first. */
+  public CompletableFuture<List<Notification>> notifications(String username, int limit) {
+    int n = Math.max(1, Math.min(MAX_PAGE, limit));
+    return db.transaction(c -> notifications.latest(c, username, n));
+  }
+
+  /** Notifications of {@code username} with an id above {@code afterId}, oldest first, at most {@code limit}. */
+  public CompletableFuture<List<Notification>> notificationsAfter(String username, long afterId, int limit) {
+    return db.transaction(c -> notifications.after(c, username, afterId, limit));
+  }
+
+  /** Whether the database answers. */
+  public CompletableFuture<Boolean> healthy() {
+    return db.transaction(c -> c.isValid(2));
+  }
+
+  private static String excerpt(String text) {
+    return text.length() <= 140 ? text : text.substring(0, 139) + "…";
+  }
+
+  private static <T> CompletableFuture<T> unwrap(Throwable t) {
+    Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    return CompletableFuture.failedFuture(cause);
+  }
+}

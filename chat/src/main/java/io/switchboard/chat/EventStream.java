@@ -1,0 +1,147 @@
+package io.switchboard.chat;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Server-Sent Events response that streams a user's notifications: first those after {@code Last-Event-ID} from
+ * the database, then live ones, with no gap and no duplicate, and a comment line as heartbeat.
+ *
+ * <pre>{@code
+ * new EventStream(ctx, chat, "bob", lastEventId, Duration.ofSeconds(15), null).start();
+ * // event: notification
+ * // id: 42
+ * // data: {"id":42,"type":"mention",...}
+ * }</pre>
+ *
+ * <p>All state is touched on the channel's event loop only: live notifications hop onto it, and the database backlog
+ * completes onto it. Live ones that arrive while the backlog loads are held and sent after it, skipping ids already
+ * sent.
+ */
+final class EventStream {
+  private static final Logger log = LoggerFactory.getLogger(EventStream.class);
+  private static final int BACKLOG_LIMIT = 1000;
+
+  private final ChannelHandlerContext ctx;
+  private final EventExecutor loop;
+  private final ChatService chat;
+  private final String user;
+  private final long lastEventId;
+  private final Duration heartbeat;
+  private final String corsOrigin;
+  private final List<Notification> held = new ArrayList<>();
+  private boolean catchingUp = true;
+  private long lastSent;
+  private AutoCloseable subscription;
+  private ScheduledFuture<?> heartbeatTask;
+
+  EventStream(ChannelHandlerContext ctx, ChatService chat, String user, long lastEventId, Duration heartbeat,
+      String corsOrigin) {
+    this.ctx = ctx;
+    this.loop = ctx.executor();
+    this.chat = chat;
+    this.user = user;
+    this.lastEventId = lastEventId;
+    this.heartbeat = heartbeat;
+    this.corsOrigin = corsOrigin;
+    this.lastSent = Math.max(0, lastEventId);
+  }
+
+  /** Writes the response head, subscribes, loads the backlog, and starts the heartbeat. Call on the event loop. */
+  void start() {
+    HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+    res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+    res.headers().set("X-Accel-Buffering", "no");
+    if (corsOrigin != null) {
+      res.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, corsOrigin);
+      res.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
+    }
+    HttpUtil.setTransferEncodingChunked(res, true);
+    ctx.write(res);
+    writeText("retry: 3000\n: connected\n\n");
+    subscription = chat.bus().subscribe(user, n -> loop.execute(() -> onLive(n)));
+    ctx.channel().closeFuture().addListener(f -> stop());
+    long interval = heartbeat.toMillis();
+    heartbeatTask = loop.scheduleAtFixedRate(() -> writeText(": heartbeat\n\n"), interval, interval,
+        TimeUnit.MILLISECONDS);
+    if (lastEventId < 0) {
+      endCatchUp(List.of());
+    } else {
+      chat.notificationsAfter(user, lastEventId, BACKLOG_LIMIT).whenComplete((list, err) -> loop.execute(() -> {
+        if (err != null) {
+          log.warn("cannot load notifications of {}", user, err);
+          ctx.close();
+          return;
+        }
+        endCatchUp(list);
+      }));
+    }
+  }
+
+  private void endCatchUp(List<Notification> backlog) {
+    backlog.forEach(this::sendEvent);
+    catchingUp = false;
+    held.forEach(this::sendEvent);
+    held.clear();
+  }
+
+  private void onLive(Notification n) {
+    if (catchingUp) {
+      held.add(n);
+    } else {
+      sendEvent(n);
+    }
+  }
+
+  private void sendEvent(Notification n) {
+    if (n.id() <= lastSent || !ctx.channel().isActive()) {
+      return;
+    }
+    lastSent = n.id();
+    try {
+      writeText("event: notification\nid: " + n.id() + "\ndata: " + ChatJson.MAPPER.writeValueAsString(n) + "\n\n");
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void writeText(String text) {
+    if (!ctx.channel().isActive()) {
+      return;
+    }
+    ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8)))
+        .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+  }
+
+  private void stop() {
+    if (heartbeatTask != null) {
+      heartbeatTask.cancel(false);
+    }
+    if (subscription != null) {
+      try {
+        subscription.close();
+      } catch (Exception e) {
+        log.debug("unsubscribe failed", e);
+      }
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package io.switchboard.chat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The web page's files, read once from the classpath folder {@code web/} and kept in memory.
+ *
+ * <pre>{@code
+ * StaticFiles files = new StaticFiles("web");
+ * Optional<StaticFiles.File> page = files.get("/"); // web/index.html
+ * }</pre>
+ */
+public final class StaticFiles {
+  private static final Map<String, String> TYPES = Map.of(
+      "html", "text/html; charset=utf-8",
+      "js", "text/javascript; charset=utf-8",
+      "css", "text/css; charset=utf-8",
+      "svg", "image/svg+xml",
+      "png", "image/png",
+      "ico", "image/x-icon",
+      "json", "application/json");
+
+  private final String root;
+  private final ConcurrentHashMap<String, Optional<File>> cache = new ConcurrentHashMap<>();
+
+  /** One file: its bytes and content type. */
+  public record File(byte[] bytes, String contentType) {}
+
+  public StaticFiles(String classpathRoot) {
+    this.root = classpathRoot;
+  }
+
+  /** The file for a URL path ({@code /} is {@code index.html}); empty for a missing file or a path leaving the root. */
+  public Optional<File> get(String path) {
+    String p = path.equals("/") ? "/index.html" : path;
+    if (!p.matches("(/[A-Za-z0-9_-][A-Za-z0-9_.-]*)+") || p.contains("..")) {
+      return Optional.empty();
+    }
+    return cache.computeIfAbsent(p, this::load);
+  }
+
+  private Optional<File> load(String p) {
+    String ext = p.substring(p.lastIndexOf('.') + 1);
+    String type = TYPES.get(ext);
+    if (type == null) {
+      return Optional.empty();
+    }
+    try (InputStream in = StaticFiles.class.getClassLoader().getResourceAsStream(root + p)) {
+      if (in == null) {
+        return Optional.empty();
+      }
+      return Optional.of(new File(in.readAllBytes(), type));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

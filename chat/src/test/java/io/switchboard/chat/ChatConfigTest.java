@@ -1,0 +1,79 @@
+package io.switchboard.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ChatConfigTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void defaultsServeOnPort3000WithTheEmbeddedDatabase() {
+    ChatConfig c = ChatConfig.parse(new String[0], Map.of());
+    assertThat(c.port()).isEqualTo(3000);
+    assertThat(c.dataDir()).isEqualTo(Path.of("data"));
+    assertThat(c.databaseUrl()).isEmpty();
+    assertThat(c.usesPostgres()).isFalse();
+    assertThat(c.redisUrl()).isEmpty();
+    assertThat(c.jwtSecret()).isEmpty();
+    assertThat(c.tokenLifetime()).isEqualTo(Duration.ofHours(1));
+    assertThat(c.sseHeartbeat()).isEqualTo(Duration.ofSeconds(15));
+  }
+
+  @Test
+  void flagsWinOverEnvironmentVariables() {
+    Map<String, String> env = Map.of("PORT", "4000", "DATABASE_URL", "jdbc:postgresql://db/chat",
+        "JWT_SECRET", "from-env-from-env-from-env-from-env", "REDIS_URL", "redis://env:6379");
+    ChatConfig fromEnv = ChatConfig.parse(new String[0], env);
+    assertThat(fromEnv.port()).isEqualTo(4000);
+    assertThat(fromEnv.usesPostgres()).isTrue();
+    assertThat(fromEnv.redisUrl()).contains("redis://env:6379");
+
+    ChatConfig c = ChatConfig.parse(new String[] {"--port", "5000", "--database-url=jdbc:h2:mem:x",
+        "--redis", "redis://127.0.0.1:6379", "--jwt-secret", "flag-secret-flag-secret-flag-secret",
+        "--allowed-origins", "http://a.test, http://b.test"}, env);
+    assertThat(c.port()).isEqualTo(5000);
+    assertThat(c.databaseUrl()).contains("jdbc:h2:mem:x");
+    assertThat(c.usesPostgres()).isFalse();
+    assertThat(c.redisUrl()).contains("redis://127.0.0.1:6379");
+    assertThat(c.jwtSecret()).contains("flag-secret-flag-secret-flag-secret");
+    assertThat(c.allowedOrigins()).containsExactly("http://a.test", "http://b.test");
+    assertThat(c.toBuilder().build()).isEqualTo(c);
+  }
+
+  @Test
+  void badFlagsAreRefused() {
+    assertThatThrownBy(() -> ChatConfig.parse(new String[] {"--nope", "1"}, Map.of()))
+        .hasMessageContaining("unknown flag: --nope");
+    assertThatThrownBy(() -> ChatConfig.parse(new String[] {"--port"}, Map.of())).hasMessageContaining("needs a value");
+    assertThatThrownBy(() -> ChatConfig.parse(new String[] {"--port", "x"}, Map.of()))
+        .hasMessageContaining("not a port");
+    assertThatThrownBy(() -> ChatConfig.parse(new String[] {"--jwt-secret", "short"}, Map.of()))
+        .hasMessageContaining("32 characters");
+  }
+
+  @Test
+  void aGeneratedSecretIsKeptInTheDataDirectory() throws Exception {
+    ChatConfig c = ChatConfig.builder().dataDir(dir.resolve("data")).build();
+    String first = SigningSecret.resolve(c);
+    assertThat(first).hasSizeGreaterThanOrEqualTo(32);
+    assertThat(Files.readString(dir.resolve("data").resolve(SigningSecret.FILE_NAME)).trim()).isEqualTo(first);
+    assertThat(SigningSecret.resolve(c)).isEqualTo(first);
+    assertThat(SigningSecret.resolve(c.toBuilder().jwtSecret("x".repeat(40)).build())).isEqualTo("x".repeat(40));
+  }
+
+  @Test
+  void redisModeFailsClearlyUntilTheAdapterExists() {
+    ChatConfig c = ChatConfig.builder().port(0).dataDir(dir).redisUrl("redis://127.0.0.1:6379").build();
+    assertThatThrownBy(() -> ChatApp.start(c)).hasMessageContaining("Redis adapter not available yet");
+    assertThat(List.of(dir.toFile().list())).isEmpty();
+  }
+}
