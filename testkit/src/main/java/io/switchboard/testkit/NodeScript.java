@@ -90,10 +90,18 @@ public final class NodeScript implements AutoCloseable {
     command.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(command).directory(interop.toFile());
     try {
-      return new NodeScript(script + " " + String.join(" ", args), pb.start());
+      return new NodeScript(describe(script, args), pb.start());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start " + command + " (is node on the PATH?)", e);
+      throw new UncheckedIOException("cannot start node " + describe(script, args) + " (is node on the PATH?)", e);
     }
+  }
+
+  private static String describe(String script, List<String> args) {
+    StringBuilder b = new StringBuilder(script);
+    for (String a : args) {
+      b.append(' ').append(a.length() > 60 ? a.substring(0, 60) + "…(" + a.length() + " chars)" : a);
+    }
+    return b.toString();
   }
 
   /** A predicate matching events whose {@code event} field is {@code name}. */
@@ -112,7 +120,7 @@ public final class NodeScript implements AutoCloseable {
    */
   public JsonNode await(Predicate<JsonNode> predicate, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    List<JsonNode> skipped = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
     while (true) {
       long left = deadline - System.nanoTime();
       JsonNode e;
@@ -134,8 +142,13 @@ public final class NodeScript implements AutoCloseable {
       if (predicate.test(e)) {
         return e;
       }
-      skipped.add(e);
+      skipped.add(brief(e));
     }
+  }
+
+  private static String brief(JsonNode e) {
+    String s = e.toString();
+    return s.length() > 300 ? s.substring(0, 300) + "…" : s;
   }
 
   /** Consumes {@code n} events matching {@code predicate}, in order, skipping others. */

@@ -1,0 +1,161 @@
+package io.switchboard.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.CharsetUtil;
+import io.netty.util.ReferenceCountUtil;
+import io.switchboard.testkit.EngineHttpClient;
+import java.net.URI;
+import java.net.http.HttpRequest.Builder;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Requests the server must refuse, raw over HTTP: unknown sessions, overlapping polls, bad handshakes, and requests
+ * outside the Engine.IO path, which belong to the rest of the pipeline.
+ */
+class PollingHttpErrorsTest {
+  private static final Duration WAIT = Duration.ofSeconds(15);
+
+  private PollingHttpServerFixture server;
+  private EngineHttpClient eio;
+
+  /** An application route after the Engine.IO handler: answers {@code /app/...} and passes everything else on. */
+  private static final class AppRoute extends SimpleChannelInboundHandler<HttpObject> {
+    private boolean mine;
+
+    AppRoute() {
+      super(false);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
+      if (msg instanceof HttpRequest req) {
+        mine = req.uri().startsWith("/app/");
+        if (mine) {
+          FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+              Unpooled.copiedBuffer("app: " + req.uri(), CharsetUtil.UTF_8));
+          res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8");
+          HttpUtil.setContentLength(res, res.content().readableBytes());
+          ctx.writeAndFlush(res);
+        }
+      }
+      if (mine) {
+        ReferenceCountUtil.release(msg);
+      } else {
+        ctx.fireChannelRead(msg);
+      }
+    }
+  }
+
+  @BeforeEach
+  void start() {
+    server = PollingHttpServerFixture.start(EngineOptions.DEFAULT, p -> p.addLast(new AppRoute()));
+    eio = server.eio();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private static void assertError(HttpResponse<String> r, ErrorCode code) {
+    assertThat(r.statusCode()).as("status of %s", r.body()).isEqualTo(code.status().code());
+    assertThat(EngineHttpClient.json(r.body()).get("code").asInt()).isEqualTo(code.code());
+    assertThat(EngineHttpClient.json(r.body()).get("message").asText()).isEqualTo(code.message());
+    assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).contains("json"));
+  }
+
+  @Test
+  void anUnknownSidIsRefusedWithCode1ForGetPostAndUpgrade() {
+    HttpResponse<String> get = eio.poll("no-such-session");
+    assertThat(get.statusCode()).isEqualTo(400);
+    assertThat(get.body()).isEqualTo("{\"code\":1,\"message\":\"Session ID unknown\"}");
+    assertError(eio.push("no-such-session", "4hello"), ErrorCode.UNKNOWN_SID);
+    assertThat(eio.websocketUpgradeStatus("EIO=4&transport=websocket&sid=no-such-session")).isEqualTo(400);
+  }
+
+  @Test
+  void aSidFromAClosedSessionIsUnknown() {
+    String sid = eio.openPolling().sid();
+    assertThat(eio.push(sid, "1").statusCode()).isEqualTo(200);
+    assertThat(server.awaitClose(sid, WAIT)).isEqualTo(CloseReason.TRANSPORT_CLOSE);
+    // a GET racing the close may still be released with a noop for a moment; after that the sid is unknown
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    HttpResponse<String> r = eio.poll(sid);
+    while (r.statusCode() == 200 && System.nanoTime() < deadline) {
+      assertThat(r.body()).isEqualTo("6");
+      r = eio.poll(sid);
+    }
+    assertError(r, ErrorCode.UNKNOWN_SID);
+  }
+
+  @Test
+  void theOtherHandshakeErrorsCarryTheirCodes() {
+    assertError(eio.get("transport=carrier-pigeon"), ErrorCode.UNKNOWN_TRANSPORT);
+    assertError(eio.getRaw("EIO=3&transport=polling"), ErrorCode.UNSUPPORTED_PROTOCOL_VERSION);
+    assertError(eio.method("POST", "transport=polling", "4hello"), ErrorCode.BAD_HANDSHAKE_METHOD);
+  }
+
+  @Test
+  void aSecondConcurrentGetIsRefusedAndTheSessionCloses() {
+    String sid = eio.openPolling().sid();
+    EngineSocket socket = server.awaitSocket(sid, WAIT);
+    CompletableFuture<HttpResponse<String>> first = eio.pollAsync(sid);
+    // isWritable() turns true once the server holds the first GET
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!socket.isWritable()) {
+      assertThat(System.nanoTime()).as("first GET held by the server").isLessThan(deadline);
+      Thread.yield();
+    }
+    HttpResponse<String> second = eio.poll(sid);
+    assertThat(second.statusCode()).isEqualTo(400);
+    assertThat(eio.join(first).statusCode()).isEqualTo(200);
+    assertThat(server.awaitClose(sid, WAIT)).isEqualTo(CloseReason.TRANSPORT_ERROR);
+    assertError(eio.poll(sid), ErrorCode.UNKNOWN_SID);
+  }
+
+  @Test
+  void requestsOutsideThePathFallThroughToTheNextHandler() {
+    HttpResponse<String> app = eio.send(java.net.http.HttpRequest.newBuilder(URI.create(server.url() + "/app/hello")));
+    assertThat(app.statusCode()).isEqualTo(200);
+    assertThat(app.body()).isEqualTo("app: /app/hello");
+
+    for (String path : new String[] {"/", "/other", "/engine.iox/?EIO=4&transport=polling", "/app"}) {
+      Builder req = java.net.http.HttpRequest.newBuilder(URI.create(server.url() + path));
+      HttpResponse<String> r = eio.send(req);
+      assertThat(r.statusCode()).as(path).isEqualTo(404);
+    }
+    // and the Engine.IO path still works on the same port
+    assertThat(eio.openPolling().sid()).isNotBlank();
+  }
+
+  @Test
+  void pollingResponsesAreNotCachedAndCarryTheRightContentTypes() {
+    HttpResponse<String> open = eio.get("transport=polling");
+    assertThat(open.headers().firstValue("content-type")).hasValueSatisfying(
+        v -> assertThat(v).startsWith("text/plain"));
+    assertThat(open.headers().firstValue("cache-control")).hasValueSatisfying(
+        v -> assertThat(v).containsAnyOf("no-store", "no-cache"));
+    String sid = EngineHttpClient.parseOpen(open.body()).sid();
+    HttpResponse<String> ok = eio.push(sid, "4hi");
+    assertThat(ok.body()).isEqualTo("ok");
+    assertThat(ok.headers().firstValue("content-type")).hasValueSatisfying(
+        v -> assertThat(v).startsWith("text/"));
+  }
+}
