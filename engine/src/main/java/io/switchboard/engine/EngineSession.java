@@ -37,7 +37,7 @@ final class EngineSession implements EngineSocket {
   private boolean lingering;
 
   private final ArrayDeque<EngineMessage> buffer = new ArrayDeque<>();
-  private long bufferedBytes;
+  private volatile long bufferedBytes; // written on the event loop only; read by isWritable() from any thread
   private boolean flushScheduled;
 
   private ScheduledFuture<?> pingTask;
@@ -99,7 +99,7 @@ final class EngineSession implements EngineSocket {
 
   @Override
   public boolean isWritable() {
-    return state == State.OPEN && buffer.isEmpty() && transport.writable();
+    return state == State.OPEN && bufferedBytes == 0 && transport.writable();
   }
 
   @Override

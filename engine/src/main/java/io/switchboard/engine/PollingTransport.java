@@ -15,7 +15,7 @@ final class PollingTransport implements EngineTransport {
   private static final EngineMessage CLOSE = EngineMessage.control(PacketType.CLOSE, "");
 
   private EngineSession session;
-  private Responses.Exchange pendingGet;
+  private volatile Responses.Exchange pendingGet; // read by EngineSocket.isWritable() from any thread
 
   void bind(EngineSession session) {
     this.session = session;
@@ -42,7 +42,9 @@ final class PollingTransport implements EngineTransport {
     pendingGet = ex;
     ex.ctx().channel().closeFuture().addListener(f -> session.executor().execute(() -> {
       if (pendingGet == ex) {
-        pendingGet = null; // the client gave up on this poll
+        // the client went away while its poll was held: it will not read what we send, so end the session now
+        pendingGet = null;
+        session.closeNow(CloseReason.TRANSPORT_ERROR, "poll connection closed prematurely");
       }
     }));
     session.flush();
