@@ -72,27 +72,34 @@ public final class NodeScript implements AutoCloseable {
     return start(script, List.of(args));
   }
 
-  /** Starts {@code node interop/scripts/<script> args...} in the repository root. */
+  /** Starts {@code node interop/scripts/<script> args...} in {@code interop/}. */
   public static NodeScript start(String script, List<String> args) {
-    Path root = RepositoryRoot.find();
-    Path interop = root.resolve("interop");
+    return startFile(RepositoryRoot.find().resolve("interop/scripts").resolve(script), args);
+  }
+
+  /**
+   * Starts {@code node <file> args...} for a script kept elsewhere (e.g. a module's {@code src/test/node/}), in
+   * {@code interop/}, so that {@code createRequire(process.cwd() + "/package.json")} finds the pinned packages.
+   */
+  public static NodeScript startFile(Path file, List<String> args) {
+    Path interop = RepositoryRoot.find().resolve("interop");
     if (!Files.isDirectory(interop.resolve("node_modules"))) {
       throw new IllegalStateException(interop.resolve("node_modules") + " is missing: run npm ci in interop/ "
           + "(cd " + interop + " && npm ci)");
     }
-    Path file = interop.resolve("scripts").resolve(script);
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException("no such script: " + file);
     }
     List<String> command = new ArrayList<>();
     command.add(System.getProperty("switchboard.node", "node"));
-    command.add(file.toString());
+    command.add(file.toAbsolutePath().toString());
     command.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(command).directory(interop.toFile());
+    String description = describe(file.getFileName().toString(), args);
     try {
-      return new NodeScript(describe(script, args), pb.start());
+      return new NodeScript(description, pb.start());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start node " + describe(script, args) + " (is node on the PATH?)", e);
+      throw new UncheckedIOException("cannot start node " + description + " (is node on the PATH?)", e);
     }
   }
 
