@@ -1,0 +1,99 @@
+package io.switchboard.server;
+
+import io.switchboard.server.parser.Packet;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.IntConsumer;
+
+/**
+ * The room registry and broadcast engine of one namespace; the plug-in point that a cluster adapter replaces.
+ *
+ * <pre>{@code
+ * Adapter adapter = io.of("/").adapter();
+ * adapter.addAll(socket.id(), Set.of("lobby"));
+ * adapter.broadcast(packet, BroadcastOptions.room("lobby"));  // encoded once, written to each local member
+ * }</pre>
+ *
+ * <p>{@link InMemoryAdapter} implements every method for one server. A cluster adapter extends it and forwards the
+ * cluster-wide operations (broadcast, socketsJoin/Leave, disconnectSockets, fetchSockets, serverSideEmit,
+ * serverCount) to the other servers as well; {@code local} broadcasts and room bookkeeping stay local. Methods may be
+ * called from any thread.
+ */
+public interface Adapter {
+
+  /** Called once when the namespace is created. */
+  default void init() {}
+
+  /** Called once when the namespace or the server closes. */
+  default void close() {}
+
+  /** The number of servers in the cluster; 1 for a single server. */
+  default CompletionStage<Integer> serverCount() {
+    return CompletableFuture.completedFuture(1);
+  }
+
+  /** Adds a local socket to rooms. */
+  void addAll(String id, Set<String> rooms);
+
+  /** Removes a local socket from a room. */
+  void del(String id, String room);
+
+  /** Removes a local socket from all its rooms. */
+  void delAll(String id);
+
+  /** Sends a packet to the matching sockets; EVENT packets may hold binary. */
+  void broadcast(Packet packet, BroadcastOptions opts);
+
+  /**
+   * Sends a packet that asks for acknowledgements to the matching sockets.
+   *
+   * @param clientCount told how many clients were sent the packet (once per server)
+   * @param ack         told of each answer
+   */
+  void broadcastWithAck(Packet packet, BroadcastOptions opts, IntConsumer clientCount, AckListener ack);
+
+  /** The ids of the local sockets in any of {@code rooms}, or of all local sockets when it is empty. */
+  Set<String> sockets(Set<String> rooms);
+
+  /** The rooms of a local socket (empty if unknown). */
+  Set<String> socketRooms(String id);
+
+  /** The names of the local rooms. */
+  Set<String> rooms();
+
+  /** The matching sockets, with their details. */
+  CompletionStage<List<SocketDetails>> fetchSockets(BroadcastOptions opts);
+
+  /** Makes the matching sockets join {@code rooms}. */
+  void addSockets(BroadcastOptions opts, Set<String> rooms);
+
+  /** Makes the matching sockets leave {@code rooms}. */
+  void delSockets(BroadcastOptions opts, Set<String> rooms);
+
+  /** Disconnects the matching sockets; {@code close} also closes their connections. */
+  void disconnectSockets(BroadcastOptions opts, boolean close);
+
+  /** Sends an event to the other servers of the cluster (never to this one); nothing to do for one server. */
+  default void serverSideEmit(String event, Args args) {}
+
+  /** Sends an event to the other servers and collects their acknowledgements; none for one server. */
+  default CompletionStage<List<Args>> serverSideEmitWithAck(String event, Args args, Duration timeout) {
+    return CompletableFuture.completedFuture(List.of());
+  }
+
+  /** Keeps a disconnected socket's state for connection state recovery. */
+  default void persistSession(PersistedSession session) {}
+
+  /**
+   * Takes back a persisted session, or completes with {@code null} if there is none, it expired, or the missed packets
+   * cannot all be found.
+   *
+   * @param offset the offset of the last event the client received, or {@code null} if it received none
+   */
+  default CompletionStage<RestoredSession> restoreSession(String pid, String offset) {
+    return CompletableFuture.completedFuture(null);
+  }
+}

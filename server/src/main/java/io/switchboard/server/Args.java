@@ -1,0 +1,73 @@
+package io.switchboard.server;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+
+/**
+ * The arguments of an event or an acknowledgement, as sent, with typed access through Jackson.
+ *
+ * <pre>{@code
+ * socket.on("move", (args, ack) -> {
+ *   Point p = args.get(0, Point.class);
+ *   int speed = args.get(1, Integer.class);
+ *   byte[] blob = args.get(2, byte[].class);       // a binary attachment
+ *   socket.broadcast().emit("moved", args.toArray()); // forwards them unchanged, binary kept binary
+ * });
+ * }</pre>
+ */
+public final class Args {
+  private final List<JsonNode> values;
+  private final ObjectMapper mapper;
+
+  Args(List<JsonNode> values, ObjectMapper mapper) {
+    this.values = List.copyOf(values);
+    this.mapper = mapper;
+  }
+
+  /** The number of arguments. */
+  public int size() {
+    return values.size();
+  }
+
+  /** Whether there are none. */
+  public boolean isEmpty() {
+    return values.isEmpty();
+  }
+
+  /** Argument {@code i} as a JSON tree (binary arguments are {@code BinaryNode}s). */
+  public JsonNode node(int i) {
+    return values.get(i);
+  }
+
+  /** The arguments as JSON trees. */
+  public List<JsonNode> nodes() {
+    return values;
+  }
+
+  /** Argument {@code i} bound to {@code type}; throws {@link IllegalArgumentException} if it does not fit. */
+  public <T> T get(int i, Class<T> type) {
+    return mapper.convertValue(values.get(i), type);
+  }
+
+  /** Argument {@code i} bound to a generic type. */
+  public <T> T get(int i, TypeReference<T> type) {
+    return mapper.convertValue(values.get(i), type);
+  }
+
+  /** Argument {@code i} as text, or {@code null} if it is not a string. */
+  public String string(int i) {
+    return i < values.size() && values.get(i).isTextual() ? values.get(i).textValue() : null;
+  }
+
+  /** The arguments, to pass on to {@code emit} unchanged. */
+  public Object[] toArray() {
+    return values.toArray();
+  }
+
+  @Override
+  public String toString() {
+    return values.toString();
+  }
+}

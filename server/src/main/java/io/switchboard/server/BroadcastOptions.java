@@ -1,0 +1,33 @@
+package io.switchboard.server;
+
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * Who a broadcast reaches: sockets in any of {@code rooms} (every socket when empty) and in none of {@code except}.
+ *
+ * <pre>{@code
+ * adapter.broadcast(packet, new BroadcastOptions(Set.of("room1"), Set.of(socket.id()), BroadcastFlags.DEFAULT));
+ * }</pre>
+ *
+ * @param rooms  target rooms; empty means all sockets of the namespace
+ * @param except rooms whose sockets are left out
+ * @param flags  the modifiers
+ */
+public record BroadcastOptions(Set<String> rooms, Set<String> except, BroadcastFlags flags) {
+  public BroadcastOptions {
+    rooms = Collections.unmodifiableSet(new LinkedHashSet<>(rooms));
+    except = Collections.unmodifiableSet(new LinkedHashSet<>(except));
+  }
+
+  /** Every socket, no flag. */
+  public static BroadcastOptions all() {
+    return new BroadcastOptions(Set.of(), Set.of(), BroadcastFlags.DEFAULT);
+  }
+
+  /** The sockets in {@code room}. */
+  public static BroadcastOptions room(String room) {
+    return new BroadcastOptions(Set.of(room), Set.of(), BroadcastFlags.DEFAULT);
+  }
+}

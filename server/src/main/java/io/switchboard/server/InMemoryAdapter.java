@@ -1,0 +1,208 @@
+package io.switchboard.server;
+
+import io.switchboard.engine.EngineMessage;
+import io.switchboard.server.parser.Packet;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The adapter of a single server: rooms in two in-memory indexes, broadcasts encoded once and written to each local
+ * recipient. Designed to be extended by cluster adapters.
+ *
+ * <pre>{@code
+ * ServerOptions.builder().adapter(InMemoryAdapter::new).build();   // the default
+ * }</pre>
+ */
+public class InMemoryAdapter implements Adapter {
+  private static final Logger log = LoggerFactory.getLogger(InMemoryAdapter.class);
+
+  /** The namespace this adapter serves. */
+  protected final Namespace nsp;
+  private final Map<String, Set<String>> rooms = new ConcurrentHashMap<>();
+  private final Map<String, Set<String>> sids = new ConcurrentHashMap<>();
+
+  public InMemoryAdapter(Namespace nsp) {
+    this.nsp = nsp;
+  }
+
+  @Override
+  public void addAll(String id, Set<String> roomsToJoin) {
+    synchronized (this) {
+      Set<String> mine = sids.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet());
+      for (String room : roomsToJoin) {
+        mine.add(room);
+        rooms.computeIfAbsent(room, k -> ConcurrentHashMap.newKeySet()).add(id);
+      }
+    }
+  }
+
+  @Override
+  public void del(String id, String room) {
+    synchronized (this) {
+      Set<String> mine = sids.get(id);
+      if (mine != null) {
+        mine.remove(room);
+      }
+      removeFromRoom(id, room);
+    }
+  }
+
+  @Override
+  public void delAll(String id) {
+    synchronized (this) {
+      Set<String> mine = sids.remove(id);
+      if (mine != null) {
+        for (String room : mine) {
+          removeFromRoom(id, room);
+        }
+      }
+    }
+  }
+
+  private void removeFromRoom(String id, String room) {
+    Set<String> members = rooms.get(room);
+    if (members != null) {
+      members.remove(id);
+      if (members.isEmpty()) {
+        rooms.remove(room);
+      }
+    }
+  }
+
+  @Override
+  public void broadcast(Packet packet, BroadcastOptions opts) {
+    List<EngineMessage> encoded = nsp.codec().encode(packet);
+    Args outgoing = packet.type().isEvent() ? nsp.codec().args(packet.data(), 1) : null;
+    String event = outgoing == null ? null : eventName(packet);
+    boolean vol = opts.flags().volatileEmit();
+    apply(opts, socket -> socket.writeBroadcast(encoded, event, outgoing, vol));
+  }
+
+  @Override
+  public void broadcastWithAck(Packet packet, BroadcastOptions opts, IntConsumer clientCount, AckListener ack) {
+    long id = nsp.nextAckId();
+    Packet withId = packet.withId(id);
+    List<EngineMessage> encoded = nsp.codec().encode(withId);
+    Args outgoing = nsp.codec().args(packet.data(), 1);
+    String event = eventName(packet);
+    int[] count = {0};
+    apply(opts, socket -> {
+      if (socket.registerBroadcastAck(id, ack)) {
+        count[0]++;
+        socket.writeBroadcast(encoded, event, outgoing, opts.flags().volatileEmit());
+      }
+    });
+    clientCount.accept(count[0]);
+  }
+
+  @Override
+  public Set<String> sockets(Set<String> inRooms) {
+    Set<String> out = new LinkedHashSet<>();
+    apply(new BroadcastOptions(inRooms, Set.of(), BroadcastFlags.DEFAULT), s -> out.add(s.id()));
+    return out;
+  }
+
+  @Override
+  public Set<String> socketRooms(String id) {
+    Set<String> mine = sids.get(id);
+    return mine == null ? Set.of() : Collections.unmodifiableSet(new LinkedHashSet<>(mine));
+  }
+
+  @Override
+  public Set<String> rooms() {
+    return Set.copyOf(rooms.keySet());
+  }
+
+  @Override
+  public CompletionStage<List<SocketDetails>> fetchSockets(BroadcastOptions opts) {
+    List<SocketDetails> out = new ArrayList<>();
+    apply(opts, s -> out.add(s.details()));
+    return CompletableFuture.completedFuture(out);
+  }
+
+  @Override
+  public void addSockets(BroadcastOptions opts, Set<String> roomsToJoin) {
+    apply(opts, s -> s.join(roomsToJoin));
+  }
+
+  @Override
+  public void delSockets(BroadcastOptions opts, Set<String> roomsToLeave) {
+    apply(opts, s -> roomsToLeave.forEach(s::leave));
+  }
+
+  @Override
+  public void disconnectSockets(BroadcastOptions opts, boolean close) {
+    apply(opts, s -> s.disconnect(close));
+  }
+
+  /** Calls {@code fn} for each connected local socket matching {@code opts}, each once. */
+  protected void apply(BroadcastOptions opts, Consumer<Socket> fn) {
+    Set<String> except = exceptSids(opts.except());
+    if (!opts.rooms().isEmpty()) {
+      Set<String> seen = new LinkedHashSet<>();
+      for (String room : opts.rooms()) {
+        Set<String> members = rooms.get(room);
+        if (members == null) {
+          continue;
+        }
+        for (String id : members) {
+          if (except.contains(id) || !seen.add(id)) {
+            continue;
+          }
+          Socket s = nsp.routableSocket(id);
+          if (s != null) {
+            fn.accept(s);
+          }
+        }
+      }
+    } else {
+      for (Socket s : nsp.routableSockets()) {
+        if (!except.contains(s.id())) {
+          fn.accept(s);
+        }
+      }
+    }
+  }
+
+  private Set<String> exceptSids(Set<String> exceptRooms) {
+    if (exceptRooms.isEmpty()) {
+      return Set.of();
+    }
+    Set<String> out = new java.util.HashSet<>();
+    for (String room : exceptRooms) {
+      Set<String> members = rooms.get(room);
+      if (members != null) {
+        out.addAll(members);
+      }
+    }
+    return out;
+  }
+
+  static String eventName(Packet packet) {
+    if (packet.data() == null || packet.data().isEmpty()) {
+      return "";
+    }
+    var first = packet.data().get(0);
+    return first.isTextual() ? first.textValue() : first.asText();
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName() + "[" + nsp.name() + ", " + rooms.size() + " rooms]";
+  }
+
+  static Logger logger() {
+    return log;
+  }
+}

@@ -1,0 +1,332 @@
+package io.switchboard.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.server.parser.Packet;
+import io.switchboard.server.parser.PacketType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A namespace: a channel of the connection with its own sockets, rooms, middlewares and handlers.
+ *
+ * <pre>{@code
+ * Namespace admin = io.of("/admin");
+ * admin.use((socket, next) -> { if (isAdmin(socket)) next.proceed(); else next.fail(new ConnectError("no")); });
+ * admin.onConnection(socket -> socket.emit("hello", "admin"));
+ * admin.to("ops").emit("alert", "disk full");
+ * }</pre>
+ */
+public sealed class Namespace permits ParentNamespace {
+  private static final Logger log = LoggerFactory.getLogger(Namespace.class);
+
+  private final Server server;
+  private final String name;
+  private final ParentNamespace parent;
+  private final Adapter adapter;
+  private final Map<String, Socket> sockets = new ConcurrentHashMap<>();
+  private final List<Middleware> middlewares = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Socket>> connectionHandlers = new CopyOnWriteArrayList<>();
+  private final Map<String, List<EventHandler>> serverSideHandlers = new ConcurrentHashMap<>();
+  private final AtomicLong ackIds = new AtomicLong();
+
+  Namespace(Server server, String name, ParentNamespace parent, Function<Namespace, Adapter> adapterFactory) {
+    this.server = server;
+    this.name = name;
+    this.parent = parent;
+    this.adapter = adapterFactory.apply(this);
+  }
+
+  /** The name, starting with {@code /}. */
+  public String name() {
+    return name;
+  }
+
+  /** The server. */
+  public Server server() {
+    return server;
+  }
+
+  /** The adapter holding this namespace's rooms. */
+  public Adapter adapter() {
+    return adapter;
+  }
+
+  /** Adds a middleware run for each socket before it connects. */
+  public Namespace use(Middleware middleware) {
+    middlewares.add(middleware);
+    return this;
+  }
+
+  /** Handles each socket that connected (after the middlewares). */
+  public Namespace onConnection(Consumer<Socket> handler) {
+    connectionHandlers.add(handler);
+    return this;
+  }
+
+  /** The connected sockets on this server, by id. */
+  public Map<String, Socket> sockets() {
+    Map<String, Socket> out = new LinkedHashMap<>();
+    for (Socket s : sockets.values()) {
+      if (s.connected()) {
+        out.put(s.id(), s);
+      }
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  // ---- broadcasting ----
+
+  /** Targets the sockets in these rooms. */
+  public BroadcastOperator to(String... rooms) {
+    return newOperator(Set.of(), Set.of()).to(rooms);
+  }
+
+  /** Same as {@link #to}. */
+  public BroadcastOperator in(String... rooms) {
+    return to(rooms);
+  }
+
+  /** Targets every socket but those in these rooms. */
+  public BroadcastOperator except(String... rooms) {
+    return newOperator(Set.of(), Set.of()).except(rooms);
+  }
+
+  public BroadcastOperator compress(boolean compress) {
+    return newOperator(Set.of(), Set.of()).compress(compress);
+  }
+
+  public BroadcastOperator asVolatile() {
+    return newOperator(Set.of(), Set.of()).asVolatile();
+  }
+
+  public BroadcastOperator local() {
+    return newOperator(Set.of(), Set.of()).local();
+  }
+
+  public BroadcastOperator timeout(Duration timeout) {
+    return newOperator(Set.of(), Set.of()).timeout(timeout);
+  }
+
+  /** Emits to every socket of the namespace. */
+  public boolean emit(String event, Object... args) {
+    return newOperator(Set.of(), Set.of()).emit(event, args);
+  }
+
+  /** Emits to every socket and collects their answers. */
+  public CompletionStage<List<Args>> emitWithAck(String event, Object... args) {
+    return newOperator(Set.of(), Set.of()).emitWithAck(event, args);
+  }
+
+  public CompletionStage<List<RemoteSocket>> fetchSockets() {
+    return newOperator(Set.of(), Set.of()).fetchSockets();
+  }
+
+  public void socketsJoin(String... rooms) {
+    newOperator(Set.of(), Set.of()).socketsJoin(rooms);
+  }
+
+  public void socketsLeave(String... rooms) {
+    newOperator(Set.of(), Set.of()).socketsLeave(rooms);
+  }
+
+  public void disconnectSockets(boolean close) {
+    newOperator(Set.of(), Set.of()).disconnectSockets(close);
+  }
+
+  // ---- server-side events ----
+
+  /** Sends an event to this namespace on the other servers of the cluster (no-op on a single server). */
+  public void serverSideEmit(String event, Object... args) {
+    Socket.checkEventName(event);
+    adapter.serverSideEmit(event, codec().args(codec().eventArray(null, args), 0));
+  }
+
+  /** Sends an event to the other servers and collects their acknowledgements. */
+  public CompletionStage<List<Args>> serverSideEmitWithAck(Duration timeout, String event, Object... args) {
+    Socket.checkEventName(event);
+    return adapter.serverSideEmitWithAck(event, codec().args(codec().eventArray(null, args), 0), timeout);
+  }
+
+  /** Handles an event another server sent with {@code serverSideEmit}. */
+  public Namespace onServerSideEmit(String event, EventHandler handler) {
+    serverSideHandlers.computeIfAbsent(event, k -> new CopyOnWriteArrayList<>()).add(handler);
+    return this;
+  }
+
+  /** Delivers a server-side event from another server to the local handlers (called by cluster adapters). */
+  void deliverServerSideEmit(String event, Args args, Ack ack) {
+    List<EventHandler> list = serverSideHandlers.get(event);
+    if (list == null) {
+      return;
+    }
+    server.handlerExecutor().execute(() -> {
+      for (EventHandler h : list) {
+        try {
+          h.handle(args, ack);
+        } catch (Exception e) {
+          log.warn("server-side handler of {} failed", event, e);
+        }
+      }
+    });
+  }
+
+  // ---- package-private ----
+
+  BroadcastOperator newOperator(Set<String> rooms, Set<String> except) {
+    return new BroadcastOperator(this, adapter, rooms, except, BroadcastFlags.DEFAULT);
+  }
+
+  PayloadCodec codec() {
+    return server.codec();
+  }
+
+  long nextAckId() {
+    return ackIds.getAndIncrement();
+  }
+
+  boolean recoveryEnabled() {
+    return server.options().connectionStateRecovery() != null;
+  }
+
+  Socket routableSocket(String id) {
+    return sockets.get(id);
+  }
+
+  Collection<Socket> routableSockets() {
+    return sockets.values();
+  }
+
+  ParentNamespace parent() {
+    return parent;
+  }
+
+  /** Runs on the client's serial executor: recovery, middlewares, then connection. */
+  void add(Client client, Map<String, Object> auth, Object authNode) {
+    Handshake hs = Handshake.of(client.conn.request(), auth);
+    ConnectionStateRecovery csr = server.options().connectionStateRecovery();
+    if (csr != null && auth.get("pid") instanceof String pid) {
+      String offset = auth.get("offset") instanceof String o ? o : null;
+      Socket recovered = restore(client, hs, pid, offset);
+      if (recovered != null) {
+        log.debug("socket {} recovered in {}", recovered.id(), name);
+        if (csr.skipMiddlewares()) {
+          doConnect(client, recovered);
+        } else {
+          runMiddlewares(client, recovered);
+        }
+        return;
+      }
+    }
+    runMiddlewares(client, new Socket(this, client, hs, null));
+  }
+
+  private Socket restore(Client client, Handshake hs, String pid, String offset) {
+    Function<RestoredSession, Socket> register = session -> {
+      if (session == null) {
+        return null;
+      }
+      Socket s = new Socket(this, client, hs, session);
+      adapter.addAll(s.id(), session.rooms());
+      sockets.put(s.id(), s);
+      return s;
+    };
+    try {
+      if (adapter instanceof SessionAwareAdapter sa) {
+        return sa.restoreAndRegister(pid, offset, register);
+      }
+      return register.apply(adapter.restoreSession(pid, offset).toCompletableFuture().join());
+    } catch (RuntimeException e) {
+      log.warn("session restore failed in {}", name, e);
+      return null;
+    }
+  }
+
+  private void runMiddlewares(Client client, Socket socket) {
+    List<Middleware> all = new ArrayList<>();
+    if (parent != null) {
+      all.addAll(parent.middlewareList());
+    }
+    all.addAll(middlewares);
+    List<Chain.Step> steps = new ArrayList<>(all.size());
+    for (Middleware m : all) {
+      steps.add(next -> m.handle(socket, next));
+    }
+    Chain.run(steps, client.serial, () -> doConnect(client, socket), err -> refuse(client, socket, err));
+  }
+
+  private void refuse(Client client, Socket socket, Throwable err) {
+    forget(socket);
+    if (client.isClosed()) {
+      return;
+    }
+    ObjectNode data = codec().mapper().createObjectNode();
+    data.put("message", err.getMessage() == null ? err.toString() : err.getMessage());
+    if (err instanceof ConnectError ce && ce.data() != null) {
+      data.set("data", codec().toNode(ce.data()));
+    }
+    client.writePacket(new Packet(PacketType.CONNECT_ERROR, name, data, null));
+  }
+
+  private void forget(Socket socket) {
+    if (sockets.remove(socket.id(), socket)) {
+      adapter.delAll(socket.id());
+    }
+  }
+
+  private void doConnect(Client client, Socket socket) {
+    if (client.isClosed() || socket.isClosed()) {
+      forget(socket);
+      return;
+    }
+    sockets.put(socket.id(), socket);
+    client.connected(socket);
+    socket.onConnect();
+    List<Consumer<Socket>> handlers = new ArrayList<>();
+    if (parent != null) {
+      handlers.addAll(parent.connectionHandlerList());
+    }
+    handlers.addAll(connectionHandlers);
+    for (Consumer<Socket> h : handlers) {
+      try {
+        h.accept(socket);
+      } catch (RuntimeException e) {
+        log.warn("connection handler of {} failed", name, e);
+      }
+    }
+  }
+
+  /** A socket left. */
+  void remove(Socket socket) {
+    sockets.remove(socket.id(), socket);
+    if (parent != null && server.options().cleanupEmptyChildNamespaces() && sockets.isEmpty()) {
+      server.removeChild(this);
+    }
+  }
+
+  List<Middleware> middlewareList() {
+    return middlewares;
+  }
+
+  List<Consumer<Socket>> connectionHandlerList() {
+    return connectionHandlers;
+  }
+
+  @Override
+  public String toString() {
+    return "Namespace[" + name + "]";
+  }
+}

@@ -1,0 +1,24 @@
+package io.switchboard.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A session given back to a reconnecting client: its former id, rooms and data and the events it missed.
+ *
+ * <pre>{@code
+ * adapter.restoreSession(pid, offset).thenAccept(s -> { if (s != null) log.info("{} is back", s.sid()); });
+ * }</pre>
+ *
+ * @param sid           the socket id
+ * @param rooms         the rooms to rejoin
+ * @param data          the application data
+ * @param missedPackets the EVENT payloads it missed, in order, each ending with its offset
+ */
+public record RestoredSession(String sid, Set<String> rooms, Object data, List<JsonNode> missedPackets) {
+  public RestoredSession {
+    rooms = Set.copyOf(rooms);
+    missedPackets = List.copyOf(missedPackets);
+  }
+}

@@ -1,0 +1,85 @@
+package io.switchboard.server;
+
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs tasks one at a time, in submission order, on a shared executor: the per-client ordering of handlers. */
+final class SerialExecutor implements Executor {
+  private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
+  private static final int BATCH = 64;
+
+  private final Executor delegate;
+  private final Queue<Runnable> tasks = new ArrayDeque<>();
+  private boolean scheduled;
+  private volatile Thread runner;
+
+  SerialExecutor(Executor delegate) {
+    this.delegate = delegate;
+  }
+
+  @Override
+  public void execute(Runnable task) {
+    synchronized (tasks) {
+      tasks.add(task);
+      if (scheduled) {
+        return;
+      }
+      scheduled = true;
+    }
+    submit();
+  }
+
+  /** Whether the calling thread is running one of this executor's tasks. */
+  boolean inExecutor() {
+    return runner == Thread.currentThread();
+  }
+
+  /** Runs the task now if the caller is this executor's task, else queues it. */
+  void executeOrRun(Runnable task) {
+    if (inExecutor()) {
+      task.run();
+    } else {
+      execute(task);
+    }
+  }
+
+  private void submit() {
+    try {
+      delegate.execute(this::drain);
+    } catch (RejectedExecutionException e) {
+      log.debug("handler executor rejected a task; dropping {} queued tasks", tasks.size());
+      synchronized (tasks) {
+        tasks.clear();
+        scheduled = false;
+      }
+    }
+  }
+
+  private void drain() {
+    runner = Thread.currentThread();
+    try {
+      for (int i = 0; i < BATCH; i++) {
+        Runnable next;
+        synchronized (tasks) {
+          next = tasks.poll();
+          if (next == null) {
+            scheduled = false;
+            return;
+          }
+        }
+        try {
+          next.run();
+        } catch (RuntimeException | Error e) {
+          log.warn("task failed", e);
+        }
+      }
+    } finally {
+      runner = null;
+    }
+    submit();
+  }
+}

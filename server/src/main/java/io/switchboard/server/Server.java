@@ -1,0 +1,339 @@
+package io.switchboard.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.channel.ChannelPipeline;
+import io.switchboard.engine.EngineServer;
+import io.switchboard.engine.HttpServer;
+import io.switchboard.server.parser.DecoderLimits;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Socket.IO server: the entry point that owns the namespaces and binds them to an Engine.IO server.
+ *
+ * <pre>{@code
+ * Server io = new Server(ServerOptions.DEFAULT);
+ * io.onConnection(socket -> {
+ *   socket.on("chat message", (args, ack) -> io.emit("chat message", args.toArray()));
+ * });
+ * io.listen(new InetSocketAddress(3000));
+ * }</pre>
+ *
+ * <p>Methods of the main namespace {@code "/"} ({@code use}, {@code onConnection}, {@code to}, {@code emit},
+ * {@code fetchSockets}…) are available here directly, as in the reference server. To serve Socket.IO next to an
+ * application's own routes on one port, call {@link #configure(ChannelPipeline)} from the application's pipeline
+ * initializer instead of {@link #listen}.
+ */
+public final class Server implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Server.class);
+
+  private final ServerOptions options;
+  private final EngineServer engine;
+  private final PayloadCodec codec;
+  private final Executor handlerExecutor;
+  private final ExecutorService ownedExecutor;
+  private final ScheduledExecutorService scheduler;
+  private final Map<String, Namespace> nsps = new ConcurrentHashMap<>();
+  private final List<ParentNamespace> parents = new CopyOnWriteArrayList<>();
+  private final Set<Client> clients = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger parentCount = new AtomicInteger();
+  private final ClientBundle bundle;
+  private volatile HttpServer http;
+  private volatile boolean closed;
+
+  /** A server with the default options. */
+  public Server() {
+    this(ServerOptions.DEFAULT);
+  }
+
+  public Server(ServerOptions options) {
+    this.options = Objects.requireNonNull(options, "options");
+    ObjectMapper mapper = options.objectMapper() != null ? options.objectMapper() : new ObjectMapper();
+    this.codec = new PayloadCodec(mapper, new DecoderLimits(options.maxAttachments(), options.maxJsonDepth(),
+        options.engine().maxHttpBufferSize()));
+    if (options.handlerExecutor() != null) {
+      this.handlerExecutor = options.handlerExecutor();
+      this.ownedExecutor = null;
+    } else {
+      this.ownedExecutor = HandlerExecutors.newDefault();
+      this.handlerExecutor = ownedExecutor;
+    }
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "switchboard-timer");
+      t.setDaemon(true);
+      return t;
+    });
+    this.bundle = options.serveClient() ? ClientBundle.load(options.path()) : null;
+    this.engine = new EngineServer(options.engine());
+    engine.onConnection(conn -> {
+      if (closed) {
+        conn.close();
+        return;
+      }
+      clients.add(new Client(this, conn));
+    });
+    of(MAIN_NAMESPACE);
+  }
+
+  private static final String MAIN_NAMESPACE = "/";
+
+  /** The options. */
+  public ServerOptions options() {
+    return options;
+  }
+
+  /** The Engine.IO server underneath. */
+  public EngineServer engine() {
+    return engine;
+  }
+
+  // ---- serving ----
+
+  /** Starts an HTTP server on {@code address} (port 0 picks a free one) serving Socket.IO at the path. */
+  public Server listen(InetSocketAddress address) {
+    if (http != null) {
+      throw new IllegalStateException("already listening on " + http.localAddress());
+    }
+    http = HttpServer.start(address, this::configure);
+    log.info("Socket.IO listening on {}{}", http.localAddress(), options.path());
+    return this;
+  }
+
+  /** Starts an HTTP server on {@code port} on all interfaces. */
+  public Server listen(int port) {
+    return listen(new InetSocketAddress(port));
+  }
+
+  /** The port of the server started by {@link #listen}. */
+  public int port() {
+    HttpServer h = http;
+    if (h == null) {
+      throw new IllegalStateException("not listening");
+    }
+    return h.port();
+  }
+
+  /**
+   * Adds this server's handlers to a connection's pipeline, after the HTTP codec: the client bundle (when served) and
+   * the Engine.IO handler. Requests for other paths go on to the handlers added after them.
+   */
+  public void configure(ChannelPipeline pipeline) {
+    if (bundle != null) {
+      pipeline.addLast(bundle.newHandler());
+    }
+    pipeline.addLast(engine.newHandler());
+  }
+
+  // ---- namespaces ----
+
+  /** The main namespace {@code "/"} (the reference's {@code io.sockets}). */
+  public Namespace sockets() {
+    return of(MAIN_NAMESPACE);
+  }
+
+  /** The namespace with this name, created if needed. */
+  public Namespace of(String name) {
+    String n = name.startsWith("/") ? name : "/" + name;
+    Namespace existing = nsps.get(n);
+    if (existing != null) {
+      return existing;
+    }
+    synchronized (this) {
+      return nsps.computeIfAbsent(n, k -> {
+        Namespace nsp = new Namespace(this, k, null, this::createAdapter);
+        nsp.adapter().init();
+        return nsp;
+      });
+    }
+  }
+
+  /** Dynamic namespaces whose names match the whole pattern. */
+  public ParentNamespace of(Pattern pattern) {
+    return of((name, auth) -> pattern.matcher(name).matches());
+  }
+
+  /** Dynamic namespaces whose names (and {@code auth} payloads) the predicate accepts. */
+  public ParentNamespace of(NamespacePredicate predicate) {
+    ParentNamespace p = new ParentNamespace(this, "/_" + parentCount.getAndIncrement(), predicate);
+    parents.add(p);
+    return p;
+  }
+
+  // ---- the main namespace's methods ----
+
+  public Server use(Middleware middleware) {
+    sockets().use(middleware);
+    return this;
+  }
+
+  public Server onConnection(Consumer<Socket> handler) {
+    sockets().onConnection(handler);
+    return this;
+  }
+
+  public BroadcastOperator to(String... rooms) {
+    return sockets().to(rooms);
+  }
+
+  public BroadcastOperator in(String... rooms) {
+    return sockets().in(rooms);
+  }
+
+  public BroadcastOperator except(String... rooms) {
+    return sockets().except(rooms);
+  }
+
+  public BroadcastOperator compress(boolean compress) {
+    return sockets().compress(compress);
+  }
+
+  public BroadcastOperator asVolatile() {
+    return sockets().asVolatile();
+  }
+
+  public BroadcastOperator local() {
+    return sockets().local();
+  }
+
+  public BroadcastOperator timeout(Duration timeout) {
+    return sockets().timeout(timeout);
+  }
+
+  public boolean emit(String event, Object... args) {
+    return sockets().emit(event, args);
+  }
+
+  public CompletionStage<List<Args>> emitWithAck(String event, Object... args) {
+    return sockets().emitWithAck(event, args);
+  }
+
+  public CompletionStage<List<RemoteSocket>> fetchSockets() {
+    return sockets().fetchSockets();
+  }
+
+  public void socketsJoin(String... rooms) {
+    sockets().socketsJoin(rooms);
+  }
+
+  public void socketsLeave(String... rooms) {
+    sockets().socketsLeave(rooms);
+  }
+
+  public void disconnectSockets(boolean close) {
+    sockets().disconnectSockets(close);
+  }
+
+  public void serverSideEmit(String event, Object... args) {
+    sockets().serverSideEmit(event, args);
+  }
+
+  public CompletionStage<List<Args>> serverSideEmitWithAck(Duration timeout, String event, Object... args) {
+    return sockets().serverSideEmitWithAck(timeout, event, args);
+  }
+
+  public Server onServerSideEmit(String event, EventHandler handler) {
+    sockets().onServerSideEmit(event, handler);
+    return this;
+  }
+
+  /**
+   * Closes every connection (sockets see "server shutting down"), the adapters, and the HTTP server started by
+   * {@link #listen}.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (Client c : new ArrayList<>(clients)) {
+      c.close(DisconnectReason.SERVER_SHUTTING_DOWN);
+    }
+    engine.close();
+    HttpServer h = http;
+    if (h != null) {
+      h.close();
+    }
+    for (Namespace n : nsps.values()) {
+      n.adapter().close();
+    }
+    scheduler.shutdownNow();
+    if (ownedExecutor != null) {
+      ownedExecutor.shutdown();
+    }
+  }
+
+  // ---- package-private ----
+
+  PayloadCodec codec() {
+    return codec;
+  }
+
+  Executor handlerExecutor() {
+    return handlerExecutor;
+  }
+
+  ScheduledExecutorService scheduler() {
+    return scheduler;
+  }
+
+  Adapter createAdapter(Namespace nsp) {
+    if (options.adapter() != null) {
+      return options.adapter().create(nsp);
+    }
+    ConnectionStateRecovery csr = options.connectionStateRecovery();
+    return csr != null ? new SessionAwareAdapter(nsp, csr.maxDisconnectionDuration()) : new InMemoryAdapter(nsp);
+  }
+
+  /** The namespace for a CONNECT: an existing one, or a new child of the first parent that accepts the name. */
+  Namespace resolveNamespace(String name, Map<String, Object> auth) {
+    Namespace n = nsps.get(name);
+    if (n != null) {
+      return n;
+    }
+    for (ParentNamespace p : parents) {
+      try {
+        if (p.accepts(name, auth)) {
+          synchronized (this) {
+            return nsps.computeIfAbsent(name, p::createChild);
+          }
+        }
+      } catch (Exception e) {
+        log.warn("namespace predicate of {} failed for {}", p.name(), name, e);
+      }
+    }
+    return null;
+  }
+
+  void removeChild(Namespace child) {
+    synchronized (this) {
+      if (!child.sockets().isEmpty() || !nsps.remove(child.name(), child)) {
+        return;
+      }
+    }
+    child.parent().removeChild(child);
+    child.adapter().close();
+    log.debug("empty dynamic namespace {} removed", child.name());
+  }
+
+  void removeClient(Client client) {
+    clients.remove(client);
+  }
+}

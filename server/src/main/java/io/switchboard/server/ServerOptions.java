@@ -1,0 +1,225 @@
+package io.switchboard.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.engine.EngineOptions;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+
+/**
+ * The immutable configuration of a Socket.IO {@link Server}, with the reference server's defaults.
+ *
+ * <pre>{@code
+ * ServerOptions options = ServerOptions.builder()
+ *     .engine(EngineOptions.builder().pingInterval(Duration.ofSeconds(10)).build())
+ *     .connectTimeout(Duration.ofSeconds(10))
+ *     .connectionStateRecovery(ConnectionStateRecovery.DEFAULT)
+ *     .handlerExecutor(Executors.newFixedThreadPool(16))
+ *     .build();
+ * }</pre>
+ */
+public final class ServerOptions {
+  /** The defaults. */
+  public static final ServerOptions DEFAULT = builder().build();
+
+  private final String path;
+  private final EngineOptions engine;
+  private final Duration connectTimeout;
+  private final AdapterFactory adapter;
+  private final ConnectionStateRecovery connectionStateRecovery;
+  private final boolean cleanupEmptyChildNamespaces;
+  private final Executor handlerExecutor;
+  private final int maxAttachments;
+  private final int maxJsonDepth;
+  private final ObjectMapper objectMapper;
+  private final boolean serveClient;
+
+  private ServerOptions(Builder b) {
+    String p = Objects.requireNonNull(b.path, "path");
+    this.engine = Objects.requireNonNull(b.engine, "engine").toBuilder().path(p).build();
+    this.path = engine.path();
+    Objects.requireNonNull(b.connectTimeout, "connectTimeout");
+    if (b.connectTimeout.isNegative() || b.connectTimeout.isZero()) {
+      throw new IllegalArgumentException("connectTimeout must be positive: " + b.connectTimeout);
+    }
+    this.connectTimeout = b.connectTimeout;
+    this.adapter = b.adapter;
+    this.connectionStateRecovery = b.connectionStateRecovery;
+    this.cleanupEmptyChildNamespaces = b.cleanupEmptyChildNamespaces;
+    this.handlerExecutor = b.handlerExecutor;
+    if (b.maxAttachments < 0 || b.maxJsonDepth < 1) {
+      throw new IllegalArgumentException("maxAttachments must be >= 0 and maxJsonDepth >= 1");
+    }
+    this.maxAttachments = b.maxAttachments;
+    this.maxJsonDepth = b.maxJsonDepth;
+    this.objectMapper = b.objectMapper;
+    this.serveClient = b.serveClient;
+  }
+
+  /** A builder with the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this configuration. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** The path the server answers on; default {@code /socket.io/}. */
+  public String path() {
+    return path;
+  }
+
+  /** The Engine.IO options, with {@link #path()} as their path. */
+  public EngineOptions engine() {
+    return engine;
+  }
+
+  /** How long a connection may stay without joining any namespace before it is closed; default 45 s. */
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  /** Makes the adapter of each namespace, or {@code null} for the in-memory one. */
+  public AdapterFactory adapter() {
+    return adapter;
+  }
+
+  /** The connection state recovery settings, or {@code null} when it is off (the default). */
+  public ConnectionStateRecovery connectionStateRecovery() {
+    return connectionStateRecovery;
+  }
+
+  /** Whether a dynamic namespace is removed when its last socket leaves; default false. */
+  public boolean cleanupEmptyChildNamespaces() {
+    return cleanupEmptyChildNamespaces;
+  }
+
+  /**
+   * Where middlewares and event handlers run, or {@code null} for the default: virtual threads on a JVM that has them,
+   * else a cached pool of daemon threads. Events of one client run one at a time, in order, whatever the executor.
+   */
+  public Executor handlerExecutor() {
+    return handlerExecutor;
+  }
+
+  /** The most binary attachments a client packet may announce; default 10. */
+  public int maxAttachments() {
+    return maxAttachments;
+  }
+
+  /** The deepest JSON nesting accepted from a client; default 32. */
+  public int maxJsonDepth() {
+    return maxJsonDepth;
+  }
+
+  /** The Jackson mapper for payload binding, or {@code null} for a plain one. */
+  public ObjectMapper objectMapper() {
+    return objectMapper;
+  }
+
+  /** Whether {@code <path>socket.io.js} and its variants are served; default true. */
+  public boolean serveClient() {
+    return serveClient;
+  }
+
+  @Override
+  public String toString() {
+    return "ServerOptions{path=" + path + ", connectTimeout=" + connectTimeout + ", adapter=" + adapter
+        + ", connectionStateRecovery=" + connectionStateRecovery + ", cleanupEmptyChildNamespaces="
+        + cleanupEmptyChildNamespaces + ", maxAttachments=" + maxAttachments + ", maxJsonDepth=" + maxJsonDepth
+        + ", serveClient=" + serveClient + ", engine=" + engine + "}";
+  }
+
+  /** Builds {@link ServerOptions}. */
+  public static final class Builder {
+    private String path = "/socket.io/";
+    private EngineOptions engine = EngineOptions.DEFAULT;
+    private Duration connectTimeout = Duration.ofSeconds(45);
+    private AdapterFactory adapter;
+    private ConnectionStateRecovery connectionStateRecovery;
+    private boolean cleanupEmptyChildNamespaces;
+    private Executor handlerExecutor;
+    private int maxAttachments = 10;
+    private int maxJsonDepth = 32;
+    private ObjectMapper objectMapper;
+    private boolean serveClient = true;
+
+    private Builder() {}
+
+    private Builder(ServerOptions o) {
+      path = o.path;
+      engine = o.engine;
+      connectTimeout = o.connectTimeout;
+      adapter = o.adapter;
+      connectionStateRecovery = o.connectionStateRecovery;
+      cleanupEmptyChildNamespaces = o.cleanupEmptyChildNamespaces;
+      handlerExecutor = o.handlerExecutor;
+      maxAttachments = o.maxAttachments;
+      maxJsonDepth = o.maxJsonDepth;
+      objectMapper = o.objectMapper;
+      serveClient = o.serveClient;
+    }
+
+    public Builder path(String path) {
+      this.path = path;
+      return this;
+    }
+
+    /** The Engine.IO options (ping interval and timeout, max payload, CORS, transports…); their path is replaced. */
+    public Builder engine(EngineOptions engine) {
+      this.engine = engine;
+      return this;
+    }
+
+    public Builder connectTimeout(Duration connectTimeout) {
+      this.connectTimeout = connectTimeout;
+      return this;
+    }
+
+    public Builder adapter(AdapterFactory adapter) {
+      this.adapter = adapter;
+      return this;
+    }
+
+    public Builder connectionStateRecovery(ConnectionStateRecovery connectionStateRecovery) {
+      this.connectionStateRecovery = connectionStateRecovery;
+      return this;
+    }
+
+    public Builder cleanupEmptyChildNamespaces(boolean cleanupEmptyChildNamespaces) {
+      this.cleanupEmptyChildNamespaces = cleanupEmptyChildNamespaces;
+      return this;
+    }
+
+    public Builder handlerExecutor(Executor handlerExecutor) {
+      this.handlerExecutor = handlerExecutor;
+      return this;
+    }
+
+    public Builder maxAttachments(int maxAttachments) {
+      this.maxAttachments = maxAttachments;
+      return this;
+    }
+
+    public Builder maxJsonDepth(int maxJsonDepth) {
+      this.maxJsonDepth = maxJsonDepth;
+      return this;
+    }
+
+    public Builder objectMapper(ObjectMapper objectMapper) {
+      this.objectMapper = objectMapper;
+      return this;
+    }
+
+    public Builder serveClient(boolean serveClient) {
+      this.serveClient = serveClient;
+      return this;
+    }
+
+    public ServerOptions build() {
+      return new ServerOptions(this);
+    }
+  }
+}

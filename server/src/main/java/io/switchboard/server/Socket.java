@@ -1,0 +1,607 @@
+package io.switchboard.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.engine.EngineMessage;
+import io.switchboard.engine.Transport;
+import io.switchboard.server.parser.Packet;
+import io.switchboard.server.parser.PacketDecoder;
+import io.switchboard.server.parser.PacketType;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client in one namespace: it receives the client's events, emits to it, joins rooms and broadcasts to others.
+ *
+ * <pre>{@code
+ * io.onConnection(socket -> {
+ *   socket.join("lobby");
+ *   socket.on("chat", ChatMessage.class, (msg, ack) -> {
+ *     socket.to("lobby").emit("chat", msg);       // everyone in the lobby but the sender
+ *     ack.send("delivered");
+ *   });
+ *   socket.onDisconnect((reason, description) -> log.info("{} left: {}", socket.id(), reason));
+ * });
+ * }</pre>
+ *
+ * <p>Handlers, middlewares and listeners of one client run one at a time, in the order the client sent its packets,
+ * on the server's handler executor, never on a Netty I/O thread; they may block. Emitting, joining and leaving may be
+ * called from any thread.
+ */
+public final class Socket {
+  private static final Logger log = LoggerFactory.getLogger(Socket.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Namespace nsp;
+  final Client client;
+  private final String id;
+  private final String pid;
+  private final Handshake handshake;
+  private final boolean recovered;
+  private volatile Object data;
+  private volatile boolean connected;
+  private volatile boolean closed;
+  private String baseOffset;
+  private List<JsonNode> missed;
+  private List<List<EngineMessage>> gate; // guarded by this: writes held back until a recovered socket is connected
+
+  private final Map<String, List<EventHandler>> handlers = new ConcurrentHashMap<>();
+  private final List<AnyListener> anyIncoming = new CopyOnWriteArrayList<>();
+  private final List<AnyListener> anyOutgoing = new CopyOnWriteArrayList<>();
+  private final List<EventMiddleware> middlewares = new CopyOnWriteArrayList<>();
+  private final List<DisconnectListener> disconnecting = new CopyOnWriteArrayList<>();
+  private final List<DisconnectListener> disconnected = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Throwable>> errorListeners = new CopyOnWriteArrayList<>();
+  private final Map<Long, PendingAck> acks = new ConcurrentHashMap<>();
+
+  /** An acknowledgement this socket waits for. */
+  private interface PendingAck {
+    void complete(Args args);
+
+    void gone();
+  }
+
+  Socket(Namespace nsp, Client client, Handshake handshake, RestoredSession session) {
+    this.nsp = nsp;
+    this.client = client;
+    this.handshake = handshake;
+    if (session != null) {
+      this.id = session.sid();
+      this.data = session.data();
+      this.recovered = true;
+      this.missed = session.missedPackets();
+      this.gate = new ArrayList<>();
+    } else {
+      this.id = newId();
+      this.recovered = false;
+    }
+    this.pid = nsp.recoveryEnabled() ? newId() : null;
+  }
+
+  static String newId() {
+    byte[] b = new byte[15];
+    RANDOM.nextBytes(b);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+
+  // ---- identity and state ----
+
+  /** The socket id: random, or the previous one for a recovered socket. */
+  public String id() {
+    return id;
+  }
+
+  /** The namespace this socket belongs to. */
+  public Namespace namespace() {
+    return nsp;
+  }
+
+  /** What the client sent when it connected. */
+  public Handshake handshake() {
+    return handshake;
+  }
+
+  /** The id of the underlying Engine.IO connection (shared by the client's sockets in other namespaces). */
+  public String connectionId() {
+    return client.id();
+  }
+
+  /** The transport in use now. */
+  public Transport transport() {
+    return client.conn.transport();
+  }
+
+  /** Whether the socket is in its namespace. */
+  public boolean connected() {
+    return connected;
+  }
+
+  /** Whether this socket got back the state of an earlier connection (connection state recovery). */
+  public boolean recovered() {
+    return recovered;
+  }
+
+  /** The application data attached to this socket (visible through {@code fetchSockets()}), or {@code null}. */
+  public Object data() {
+    return data;
+  }
+
+  /** Attaches application data; with connection state recovery it comes back with the session. */
+  public void data(Object value) {
+    this.data = value;
+  }
+
+  // ---- rooms ----
+
+  /** Joins rooms. */
+  public void join(String... rooms) {
+    join(Arrays.asList(rooms));
+  }
+
+  /** Joins rooms. */
+  public void join(Collection<String> rooms) {
+    nsp.adapter().addAll(id, new LinkedHashSet<>(rooms));
+  }
+
+  /** Leaves a room. */
+  public void leave(String room) {
+    nsp.adapter().del(id, room);
+  }
+
+  /** The rooms this socket is in, its own id included. */
+  public Set<String> rooms() {
+    return nsp.adapter().socketRooms(id);
+  }
+
+  // ---- listeners ----
+
+  /** Handles an event with its raw arguments. */
+  public Socket on(String event, EventHandler handler) {
+    handlers.computeIfAbsent(event, k -> new CopyOnWriteArrayList<>()).add(handler);
+    return this;
+  }
+
+  /** Handles an event whose first argument is bound to {@code type}; a payload that does not fit reaches
+   * {@link #onError} instead of the handler. */
+  public <T> Socket on(String event, Class<T> type, DataHandler<T> handler) {
+    return on(event, (args, ack) -> {
+      T value;
+      try {
+        value = args.isEmpty() ? null : args.get(0, type);
+      } catch (IllegalArgumentException e) {
+        reportError(new IllegalArgumentException("event '" + event + "': argument does not fit " + type.getName(), e));
+        return;
+      }
+      handler.handle(value, ack);
+    });
+  }
+
+  /** Removes every handler of an event. */
+  public Socket off(String event) {
+    handlers.remove(event);
+    return this;
+  }
+
+  /** Sees every incoming event, before the event middlewares. */
+  public Socket onAny(AnyListener listener) {
+    anyIncoming.add(listener);
+    return this;
+  }
+
+  /** Stops seeing incoming events. */
+  public Socket offAny(AnyListener listener) {
+    anyIncoming.remove(listener);
+    return this;
+  }
+
+  /** Sees every event emitted to this client (runs on the emitting thread). */
+  public Socket onAnyOutgoing(AnyListener listener) {
+    anyOutgoing.add(listener);
+    return this;
+  }
+
+  /** Stops seeing outgoing events. */
+  public Socket offAnyOutgoing(AnyListener listener) {
+    anyOutgoing.remove(listener);
+    return this;
+  }
+
+  /** Adds an event middleware. */
+  public Socket use(EventMiddleware middleware) {
+    middlewares.add(middleware);
+    return this;
+  }
+
+  /** Told when the socket is about to leave; its rooms are still there. */
+  public Socket onDisconnecting(DisconnectListener listener) {
+    disconnecting.add(listener);
+    return this;
+  }
+
+  /** Told when the socket has left. */
+  public Socket onDisconnect(DisconnectListener listener) {
+    disconnected.add(listener);
+    return this;
+  }
+
+  /** Told of errors: event middleware refusals, handler exceptions, payloads that do not fit a typed handler. */
+  public Socket onError(Consumer<Throwable> listener) {
+    errorListeners.add(listener);
+    return this;
+  }
+
+  // ---- emitting ----
+
+  /** Emits an event to this client; {@code byte[]} and {@code ByteBuffer} anywhere in {@code args} go as binary.
+   * Returns {@code false} if the socket is not connected. */
+  public boolean emit(String event, Object... args) {
+    return emit(event, args, BroadcastFlags.DEFAULT);
+  }
+
+  /** Emits an event and completes with the client's acknowledgement. */
+  public CompletionStage<Args> emitWithAck(String event, Object... args) {
+    return emitWithAck(event, args, BroadcastFlags.DEFAULT);
+  }
+
+  /** Emits to this client with a timeout on the acknowledgement. */
+  public SocketEmitter timeout(Duration timeout) {
+    return new SocketEmitter(this, BroadcastFlags.DEFAULT.withTimeout(timeout));
+  }
+
+  /** Emits to this client only if it can take the packet right now. */
+  public SocketEmitter asVolatile() {
+    return new SocketEmitter(this, BroadcastFlags.DEFAULT.withVolatile(true));
+  }
+
+  /** Emits with the compression hint set or cleared. */
+  public SocketEmitter compress(boolean compress) {
+    return new SocketEmitter(this, BroadcastFlags.DEFAULT.withCompress(compress));
+  }
+
+  /** Broadcasts to every socket of the namespace but this one. */
+  public BroadcastOperator broadcast() {
+    return nsp.newOperator(Set.of(), Set.of(id));
+  }
+
+  /** Broadcasts to the sockets in these rooms but this one. */
+  public BroadcastOperator to(String... rooms) {
+    return broadcast().to(rooms);
+  }
+
+  /** Same as {@link #to}. */
+  public BroadcastOperator in(String... rooms) {
+    return to(rooms);
+  }
+
+  /** Broadcasts to every socket of the namespace but this one and those in {@code rooms}. */
+  public BroadcastOperator except(String... rooms) {
+    return broadcast().except(rooms);
+  }
+
+  /** Broadcasts to sockets on this server only. */
+  public BroadcastOperator local() {
+    return broadcast().local();
+  }
+
+  /**
+   * Leaves the namespace: sends DISCONNECT and fires {@code disconnect} with "server namespace disconnect"; with
+   * {@code close}, closes the whole connection. Asynchronous unless called from this client's handler.
+   */
+  public void disconnect(boolean close) {
+    client.serial.executeOrRun(() -> {
+      if (!connected) {
+        return;
+      }
+      if (close) {
+        client.disconnectAll();
+      } else {
+        client.writePacket(Packet.of(PacketType.DISCONNECT, nsp.name()));
+        onClose(DisconnectReason.SERVER_NAMESPACE_DISCONNECT, DisconnectReason.SERVER_NAMESPACE_DISCONNECT.text());
+      }
+    });
+  }
+
+  boolean emit(String event, Object[] args, BroadcastFlags flags) {
+    checkEventName(event);
+    if (!connected) {
+      return false;
+    }
+    ArrayNode payload = nsp.codec().eventArray(event, args);
+    Packet packet = Packet.event(nsp.name(), payload, null);
+    if (nsp.recoveryEnabled() && !flags.volatileEmit()) {
+      nsp.adapter().broadcast(packet, new BroadcastOptions(Set.of(id), Set.of(), flags));
+      return true;
+    }
+    notifyOutgoing(event, nsp.codec().args(payload, 1));
+    writeDirect(nsp.codec().encode(packet), flags.volatileEmit());
+    return true;
+  }
+
+  CompletionStage<Args> emitWithAck(String event, Object[] args, BroadcastFlags flags) {
+    checkEventName(event);
+    if (!connected) {
+      return CompletableFuture.failedFuture(new IllegalStateException("socket is not connected"));
+    }
+    CompletableFuture<Args> result = new CompletableFuture<>();
+    long ackId = nsp.nextAckId();
+    acks.put(ackId, new PendingAck() {
+      @Override
+      public void complete(Args a) {
+        result.complete(a);
+      }
+
+      @Override
+      public void gone() {
+        result.completeExceptionally(new IllegalStateException("socket has been disconnected"));
+      }
+    });
+    if (flags.timeout() != null) {
+      var timer = client.conn.executor().schedule(() -> {
+        if (acks.remove(ackId) != null) {
+          result.completeExceptionally(new AckTimeoutException(List.of()));
+        }
+      }, flags.timeout().toNanos(), TimeUnit.NANOSECONDS);
+      result.whenComplete((a, e) -> timer.cancel(false));
+    }
+    ArrayNode payload = nsp.codec().eventArray(event, args);
+    notifyOutgoing(event, nsp.codec().args(payload, 1));
+    writeDirect(nsp.codec().encode(Packet.event(nsp.name(), payload, ackId)), flags.volatileEmit());
+    return result;
+  }
+
+  static void checkEventName(String event) {
+    if (event == null || PacketDecoder.RESERVED_EVENTS.contains(event)) {
+      throw new IllegalArgumentException("\"" + event + "\" is a reserved event name");
+    }
+  }
+
+  // ---- package-private: namespace, adapter and client ----
+
+  /** Writes a broadcast packet encoded once for all recipients. */
+  void writeBroadcast(List<EngineMessage> encoded, String event, Args args, boolean volatileEmit) {
+    if (event != null) {
+      notifyOutgoing(event, args);
+    }
+    writeDirect(encoded, volatileEmit);
+  }
+
+  private void writeDirect(List<EngineMessage> encoded, boolean volatileEmit) {
+    synchronized (this) {
+      if (gate != null) {
+        if (!volatileEmit) {
+          gate.add(encoded);
+        }
+        return;
+      }
+    }
+    client.write(encoded, volatileEmit);
+  }
+
+  boolean registerBroadcastAck(long ackId, AckListener listener) {
+    if (!connected) {
+      return false;
+    }
+    acks.put(ackId, new PendingAck() {
+      @Override
+      public void complete(Args a) {
+        listener.onAck(a);
+      }
+
+      @Override
+      public void gone() {
+        listener.onGone();
+      }
+    });
+    return true;
+  }
+
+  SocketDetails details() {
+    return new SocketDetails(id, handshake, rooms(), data);
+  }
+
+  String pid() {
+    return pid;
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  /** Enters the namespace: joins its own room, sends the CONNECT reply, replays what a recovered socket missed. */
+  void onConnect() {
+    connected = true;
+    if (nsp.adapter() instanceof SessionAwareAdapter sa) {
+      baseOffset = sa.currentOffset();
+    }
+    ObjectNode reply = nsp.codec().mapper().createObjectNode().put("sid", id);
+    if (pid != null) {
+      reply.put("pid", pid);
+    }
+    Packet connect = new Packet(PacketType.CONNECT, nsp.name(), reply, null);
+    if (!recovered) {
+      join(id);
+      client.writePacket(connect);
+      return;
+    }
+    synchronized (this) {
+      client.writePacket(connect);
+      for (JsonNode m : missed) {
+        client.write(nsp.codec().encode(Packet.event(nsp.name(), m, null)), false);
+      }
+      for (List<EngineMessage> held : gate) {
+        client.write(held, false);
+      }
+      gate = null;
+      missed = null;
+    }
+  }
+
+  void onPacket(Packet p) {
+    if (!connected) {
+      return;
+    }
+    switch (p.type()) {
+      case EVENT, BINARY_EVENT -> onEvent(p);
+      case ACK, BINARY_ACK -> onAck(p);
+      case DISCONNECT -> onClose(DisconnectReason.CLIENT_NAMESPACE_DISCONNECT,
+          DisconnectReason.CLIENT_NAMESPACE_DISCONNECT.text());
+      default -> log.debug("socket {}: unexpected {} packet ignored", id, p.type());
+    }
+  }
+
+  private void onEvent(Packet p) {
+    JsonNode first = p.data().get(0);
+    String event = first.isTextual() ? first.textValue() : first.asText();
+    Args args = nsp.codec().args(p.data(), 1);
+    Ack ack = p.id() == null ? Ack.NONE : new ClientAck(p.id());
+    for (AnyListener l : anyIncoming) {
+      try {
+        l.onEvent(event, args);
+      } catch (RuntimeException e) {
+        reportError(e);
+      }
+    }
+    if (middlewares.isEmpty()) {
+      dispatch(event, args, ack);
+      return;
+    }
+    List<Chain.Step> steps = new ArrayList<>(middlewares.size());
+    for (EventMiddleware m : middlewares) {
+      steps.add(next -> m.handle(event, args, next));
+    }
+    Chain.run(steps, client.serial, () -> dispatch(event, args, ack), this::reportError);
+  }
+
+  private void dispatch(String event, Args args, Ack ack) {
+    if (!connected) {
+      log.debug("socket {}: event {} after disconnection ignored", id, event);
+      return;
+    }
+    List<EventHandler> list = handlers.get(event);
+    if (list == null) {
+      log.debug("socket {}: no handler for event {}", id, event);
+      return;
+    }
+    for (EventHandler h : list) {
+      try {
+        h.handle(args, ack);
+      } catch (Exception e) {
+        log.warn("socket {}: handler of event {} failed", id, event, e);
+        reportError(e);
+      }
+    }
+  }
+
+  private void onAck(Packet p) {
+    PendingAck pending = acks.remove(p.id());
+    if (pending == null) {
+      log.debug("socket {}: unknown ack id {}", id, p.id());
+      return;
+    }
+    pending.complete(nsp.codec().args(p.data(), 0));
+  }
+
+  void onClose(DisconnectReason reason, String description) {
+    closed = true;
+    if (!connected) {
+      return;
+    }
+    for (DisconnectListener l : disconnecting) {
+      try {
+        l.onDisconnect(reason, description);
+      } catch (RuntimeException e) {
+        log.warn("socket {}: disconnecting listener failed", id, e);
+      }
+    }
+    if (nsp.recoveryEnabled() && reason.isRecoverable() && pid != null) {
+      nsp.adapter().persistSession(new PersistedSession(id, pid, rooms(), data, baseOffset));
+    }
+    nsp.adapter().delAll(id);
+    nsp.remove(this);
+    client.remove(this);
+    connected = false;
+    for (PendingAck a : new ArrayList<>(acks.values())) {
+      a.gone();
+    }
+    acks.clear();
+    for (DisconnectListener l : disconnected) {
+      try {
+        l.onDisconnect(reason, description);
+      } catch (RuntimeException e) {
+        log.warn("socket {}: disconnect listener failed", id, e);
+      }
+    }
+  }
+
+  private void notifyOutgoing(String event, Args args) {
+    for (AnyListener l : anyOutgoing) {
+      try {
+        l.onEvent(event, args);
+      } catch (RuntimeException e) {
+        log.warn("socket {}: outgoing listener failed", id, e);
+      }
+    }
+  }
+
+  private void reportError(Throwable e) {
+    if (errorListeners.isEmpty()) {
+      log.debug("socket {}: {}", id, e.toString());
+      return;
+    }
+    for (Consumer<Throwable> l : errorListeners) {
+      try {
+        l.accept(e);
+      } catch (RuntimeException ex) {
+        log.warn("socket {}: error listener failed", id, ex);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Socket[" + nsp.name() + " " + id + "]";
+  }
+
+  /** The answer to one client event; sent at most once. */
+  private final class ClientAck implements Ack {
+    private final long ackId;
+    private final AtomicBoolean sent = new AtomicBoolean();
+
+    ClientAck(long ackId) {
+      this.ackId = ackId;
+    }
+
+    @Override
+    public boolean requested() {
+      return true;
+    }
+
+    @Override
+    public boolean send(Object... args) {
+      if (!sent.compareAndSet(false, true) || !connected) {
+        return false;
+      }
+      ArrayNode payload = nsp.codec().eventArray(null, args);
+      writeDirect(nsp.codec().encode(Packet.ack(nsp.name(), payload, ackId)), false);
+      return true;
+    }
+  }
+}

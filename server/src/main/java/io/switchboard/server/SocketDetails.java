@@ -1,0 +1,22 @@
+package io.switchboard.server;
+
+import java.util.Set;
+
+/**
+ * What the adapter reports about a socket, on this server or another: the substance of a {@link RemoteSocket}.
+ *
+ * <pre>{@code
+ * adapter.fetchSockets(BroadcastOptions.room("lobby"))
+ *     .thenAccept(list -> list.forEach(d -> log.info("{} in {}", d.id(), d.rooms())));
+ * }</pre>
+ *
+ * @param id        the socket id
+ * @param handshake its handshake
+ * @param rooms     the rooms it is in
+ * @param data      its application data, or {@code null}
+ */
+public record SocketDetails(String id, Handshake handshake, Set<String> rooms, Object data) {
+  public SocketDetails {
+    rooms = Set.copyOf(rooms);
+  }
+}
