@@ -3,11 +3,14 @@ package io.switchboard.engine;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,9 +39,14 @@ final class EngineSession implements EngineSocket {
   private boolean upgraded;
   private boolean lingering;
 
-  private final ArrayDeque<EngineMessage> buffer = new ArrayDeque<>();
-  private volatile long bufferedBytes; // written on the event loop only; read by isWritable() from any thread
-  private boolean flushScheduled;
+  /** Outgoing packets, offered from any thread: an {@link EngineMessage} or a list that must stay together. */
+  private final Queue<Object> outbox = new ConcurrentLinkedQueue<>();
+  private volatile long queuedBytes;
+  private volatile int flushScheduled;
+  private static final AtomicLongFieldUpdater<EngineSession> QUEUED_BYTES =
+      AtomicLongFieldUpdater.newUpdater(EngineSession.class, "queuedBytes");
+  private static final AtomicIntegerFieldUpdater<EngineSession> FLUSH_SCHEDULED =
+      AtomicIntegerFieldUpdater.newUpdater(EngineSession.class, "flushScheduled");
 
   private ScheduledFuture<?> pingTask;
   private ScheduledFuture<?> pingTimeoutTask;
@@ -64,7 +72,9 @@ final class EngineSession implements EngineSocket {
         + ",\"pingInterval\":" + options.pingInterval().toMillis()
         + ",\"pingTimeout\":" + options.pingTimeout().toMillis()
         + ",\"maxPayload\":" + options.maxHttpBufferSize() + "}";
-    buffer.add(EngineMessage.control(PacketType.OPEN, handshake));
+    EngineMessage openPacket = EngineMessage.control(PacketType.OPEN, handshake);
+    outbox.offer(openPacket);
+    QUEUED_BYTES.addAndGet(this, openPacket.wireLength());
     schedulePing();
     server.register(this);
     flush();
@@ -99,7 +109,7 @@ final class EngineSession implements EngineSocket {
 
   @Override
   public boolean isWritable() {
-    return state == State.OPEN && bufferedBytes == 0 && transport.writable();
+    return state == State.OPEN && queuedBytes == 0 && transport.writable();
   }
 
   @Override
@@ -110,21 +120,21 @@ final class EngineSession implements EngineSocket {
   @Override
   public void send(EngineMessage message) {
     Objects.requireNonNull(message, "message");
-    if (executor.inEventLoop()) {
-      enqueue(message);
-    } else {
-      executor.execute(() -> enqueue(message));
+    if (state == State.OPEN) {
+      offer(message, message.wireLength());
     }
   }
 
   @Override
   public void send(Iterable<EngineMessage> messages) {
-    List<EngineMessage> copy = new ArrayList<>();
-    messages.forEach(m -> copy.add(Objects.requireNonNull(m, "message")));
-    if (executor.inEventLoop()) {
-      copy.forEach(this::enqueue);
-    } else {
-      executor.execute(() -> copy.forEach(this::enqueue));
+    List<EngineMessage> group = new ArrayList<>();
+    long bytes = 0;
+    for (EngineMessage m : messages) {
+      group.add(Objects.requireNonNull(m, "message"));
+      bytes += m.wireLength();
+    }
+    if (state == State.OPEN && !group.isEmpty()) {
+      offer(group.size() == 1 ? group.get(0) : group, bytes); // a group stays together in the queue
     }
   }
 
@@ -144,33 +154,50 @@ final class EngineSession implements EngineSocket {
 
   // ---- writing ----
 
-  private void enqueue(EngineMessage m) {
-    if (state != State.OPEN) {
-      return;
-    }
-    buffer.add(m);
-    bufferedBytes += m.wireLength();
-    if (bufferedBytes > options.maxBufferedBytes()) {
-      log.debug("session {}: {} bytes waiting for a client that does not read", id, bufferedBytes);
+  /**
+   * Queues a message (or a group of messages that must stay together) from any thread, and makes sure one flush is
+   * scheduled: everything sent before that flush runs goes out in one batch, with one syscall.
+   */
+  private void offer(Object item, long bytes) {
+    outbox.offer(item);
+    long queued = QUEUED_BYTES.addAndGet(this, bytes);
+    if (queued > options.maxBufferedBytes()) {
+      log.debug("session {}: {} bytes waiting for a client that does not read", id, queued);
       closeNow(CloseReason.TRANSPORT_ERROR, "write buffer overflow");
       return;
     }
-    if (!flushScheduled) {
-      // one flush for everything sent in this event-loop turn
-      flushScheduled = true;
+    if (FLUSH_SCHEDULED.compareAndSet(this, 0, 1)) {
       executor.execute(this::flush);
     }
   }
 
-  /** Writes what is buffered if the transport can take it now. */
+  /** Writes what is queued if the transport can take it now. On the event loop. */
   void flush() {
-    flushScheduled = false;
-    if (state == State.CLOSED || buffer.isEmpty() || !transport.writable()) {
+    FLUSH_SCHEDULED.set(this, 0);
+    if (state == State.CLOSED) {
+      outbox.clear();
       return;
     }
-    List<EngineMessage> batch = new ArrayList<>(buffer);
-    buffer.clear();
-    bufferedBytes = 0;
+    if (outbox.isEmpty() || !transport.writable()) {
+      return;
+    }
+    List<EngineMessage> batch = new ArrayList<>();
+    long bytes = 0;
+    Object item;
+    while ((item = outbox.poll()) != null) {
+      if (item instanceof EngineMessage m) {
+        batch.add(m);
+        bytes += m.wireLength();
+      } else {
+        @SuppressWarnings("unchecked")
+        List<EngineMessage> group = (List<EngineMessage>) item;
+        for (EngineMessage m : group) {
+          batch.add(m);
+          bytes += m.wireLength();
+        }
+      }
+    }
+    QUEUED_BYTES.addAndGet(this, -bytes);
     transport.send(batch);
     if (state == State.CLOSING) {
       if (transport.kind() == Transport.POLLING) {
@@ -199,7 +226,10 @@ final class EngineSession implements EngineSocket {
         cancel(pingTimeoutTask);
         schedulePing();
       }
-      case PING -> enqueue(EngineMessage.control(PacketType.PONG, packet.text()));
+      case PING -> {
+        EngineMessage pong = EngineMessage.control(PacketType.PONG, packet.text());
+        offer(pong, pong.wireLength());
+      }
       case MESSAGE -> deliver(packet);
       case CLOSE -> closeByClient();
       default -> {
@@ -225,7 +255,7 @@ final class EngineSession implements EngineSocket {
   private void schedulePing() {
     cancel(pingTask);
     pingTask = executor.schedule(() -> {
-      enqueue(PING);
+      offer(PING, PING.wireLength());
       cancel(pingTimeoutTask);
       pingTimeoutTask = executor.schedule(() -> closeNow(CloseReason.PING_TIMEOUT, "ping timeout"),
           options.pingTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -338,14 +368,14 @@ final class EngineSession implements EngineSocket {
     if (state != State.OPEN) {
       return;
     }
-    if (transport.kind() == Transport.POLLING) {
-      buffer.add(PollingTransport.closePacket());
-    }
     state = State.CLOSING;
     abortProbe("session closing");
+    if (transport.kind() == Transport.POLLING) {
+      offer(PollingTransport.closePacket(), 1);
+    }
     closeTimeoutTask = executor.schedule(() -> closeNow(CloseReason.FORCED_CLOSE, "forced close"),
         options.pingTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    if (buffer.isEmpty()) {
+    if (outbox.isEmpty()) {
       closeNow(CloseReason.FORCED_CLOSE, "forced close");
     } else {
       flush();
@@ -390,8 +420,8 @@ final class EngineSession implements EngineSocket {
     cancel(noopTask);
     cancel(closeTimeoutTask);
     abortProbe(reason.text());
-    buffer.clear();
-    bufferedBytes = 0;
+    outbox.clear();
+    QUEUED_BYTES.set(this, 0);
     transport.close(reason, description);
     server.unregister(this);
     log.debug("session {} closed: {} ({})", id, reason, description);
