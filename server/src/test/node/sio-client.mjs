@@ -12,9 +12,13 @@
 //   {"op":"emit","event":..,"args":[..],"ref":n (asks for an ack),"timeout":ms}
 //   {"op":"disconnect"}  {"op":"connect"}  {"op":"dropTransport"} (closes the engine: the client reconnects if allowed)
 // Events the server emits with an ack are answered with their own arguments, unless --no-ack.
-import { io } from "socket.io-client";
+import { createRequire } from "node:module";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
+
+// run with interop/ as the working directory: the pinned packages live there
+const require = createRequire(process.cwd() + "/package.json");
+const { io } = require("socket.io-client");
 
 const { values } = parseArgs({
   options: {
@@ -57,7 +61,10 @@ socket.on("connect", () =>
   out({ event: "connect", id: socket.id, recovered: socket.recovered, transport: socket.io.engine.transport.name }));
 socket.on("connect_error", (err) => out({ event: "connect_error", message: err.message, data: err.data ?? null }));
 socket.on("disconnect", (reason) => out({ event: "disconnect", reason }));
-socket.io.on("open", () => socket.io.engine.on("upgrade", (t) => out({ event: "upgrade", transport: t.name })));
+socket.io.on("open", () => {
+  const engine = socket.io.engine;
+  engine.on("upgrade", () => out({ event: "upgrade", transport: engine.transport.name }));
+});
 socket.onAny((name, ...args) => {
   const last = args[args.length - 1];
   const withAck = typeof last === "function";

@@ -14,7 +14,7 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Only events sent without an acknowledgement and not volatile are kept for replay, as in the reference server.
- * Unlike it, a private session id is good for one recovery only (a new one comes with each CONNECT reply), and a client
+ * Unlike it, a private session id is good for one recovery only (a replayed one gets a fresh session), and a client
  * that had received no event yet (it sends a {@code pid} but no {@code offset}) still recovers.
  *
  * @param maxDisconnectionDuration how long a session and the packets are kept after a disconnection

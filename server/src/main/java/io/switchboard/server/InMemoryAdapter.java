@@ -42,7 +42,13 @@ public class InMemoryAdapter implements Adapter {
       Set<String> mine = sids.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet());
       for (String room : roomsToJoin) {
         mine.add(room);
-        rooms.computeIfAbsent(room, k -> ConcurrentHashMap.newKeySet()).add(id);
+        Set<String> members = rooms.get(room);
+        if (members == null) {
+          members = ConcurrentHashMap.newKeySet();
+          rooms.put(room, members);
+          onRoomCreated(room);
+        }
+        members.add(id);
       }
     }
   }
@@ -76,6 +82,7 @@ public class InMemoryAdapter implements Adapter {
       members.remove(id);
       if (members.isEmpty()) {
         rooms.remove(room);
+        onRoomDeleted(room);
       }
     }
   }
@@ -145,6 +152,12 @@ public class InMemoryAdapter implements Adapter {
   public void disconnectSockets(BroadcastOptions opts, boolean close) {
     apply(opts, s -> s.disconnect(close));
   }
+
+  /** Called, under this adapter's lock, when a room gets its first local member (a hook for cluster adapters). */
+  protected void onRoomCreated(String room) {}
+
+  /** Called, under this adapter's lock, when a room loses its last local member. */
+  protected void onRoomDeleted(String room) {}
 
   /** Calls {@code fn} for each connected local socket matching {@code opts}, each once. */
   protected void apply(BroadcastOptions opts, Consumer<Socket> fn) {

@@ -12,11 +12,12 @@ import java.util.Set;
  * }</pre>
  *
  * @param sid           the socket id
+ * @param pid           the private session id, kept so that the client sees it is recovered
  * @param rooms         the rooms to rejoin
  * @param data          the application data
  * @param missedPackets the EVENT payloads it missed, in order, each ending with its offset
  */
-public record RestoredSession(String sid, Set<String> rooms, Object data, List<JsonNode> missedPackets) {
+public record RestoredSession(String sid, String pid, Set<String> rooms, Object data, List<JsonNode> missedPackets) {
   public RestoredSession {
     rooms = Set.copyOf(rooms);
     missedPackets = List.copyOf(missedPackets);

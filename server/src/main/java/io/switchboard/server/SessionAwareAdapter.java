@@ -29,9 +29,10 @@ import java.util.function.LongSupplier;
  * }</pre>
  *
  * <p>Offsets are {@code <epoch>-<sequence>}: the epoch is random per adapter, so an offset from another server or an
- * earlier run is never mistaken for one of ours. A session is taken out when it is restored, so a private id works
- * once. A client that sends no offset (it received nothing) is replayed everything after the point where it
- * connected.
+ * earlier run is never mistaken for one of ours. A private id works once: the session is taken out of the store when
+ * it is restored, so a replayed id gets a fresh session (the recovered socket keeps its id, which the client compares
+ * to tell it was recovered, and it is stored again at the next disconnection). A client that sends no offset (it
+ * received nothing) is replayed everything after the point where it connected.
  */
 public class SessionAwareAdapter extends InMemoryAdapter {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -130,7 +131,7 @@ public class SessionAwareAdapter extends InMemoryAdapter {
         missed.add(p.data());
       }
     }
-    return new RestoredSession(s.sid(), s.rooms(), s.data(), missed);
+    return new RestoredSession(s.sid(), s.pid(), s.rooms(), s.data(), missed);
   }
 
   private static boolean matches(String sid, Set<String> rooms, BroadcastOptions opts) {

@@ -93,7 +93,7 @@ public final class Socket {
       this.id = newId();
       this.recovered = false;
     }
-    this.pid = nsp.recoveryEnabled() ? newId() : null;
+    this.pid = !nsp.recoveryEnabled() ? null : session != null && session.pid() != null ? session.pid() : newId();
   }
 
   static String newId() {
