@@ -2,12 +2,17 @@ package io.switchboard.chat;
 
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.switchboard.engine.HttpServer;
+import io.switchboard.server.Server;
+import io.switchboard.server.ServerOptions;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * The running chat application: database, services and the HTTP server, wired from a {@link ChatConfig}.
+ * The running chat application: database, services, the Socket.IO server and the HTTP routes on one port, wired
+ * from a {@link ChatConfig}.
  *
  * <pre>{@code
  * try (ChatApp app = ChatApp.start(ChatConfig.builder().port(0).dataDir(dir).build())) {
@@ -22,12 +27,17 @@ public final class ChatApp implements AutoCloseable {
   private final ChatConfig config;
   private final Database db;
   private final ChatService chat;
+  private final Server io;
+  private final ScheduledExecutorService timer;
   private final HttpServer http;
 
-  private ChatApp(ChatConfig config, Database db, ChatService chat, HttpServer http) {
+  private ChatApp(ChatConfig config, Database db, ChatService chat, Server io, ScheduledExecutorService timer,
+      HttpServer http) {
     this.config = config;
     this.db = db;
     this.chat = chat;
+    this.io = io;
+    this.timer = timer;
     this.http = http;
   }
 
@@ -44,18 +54,28 @@ public final class ChatApp implements AutoCloseable {
     String secret = SigningSecret.resolve(config);
     String url = config.databaseUrl().orElseGet(() -> Database.embeddedUrl(config.dataDir()));
     Database db = Database.open(url, Optional.empty());
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "chat-timer");
+      t.setDaemon(true);
+      return t;
+    });
+    Server io = new Server(ServerOptions.DEFAULT);
     try {
       Clock clock = Clock.systemUTC();
       TokenService tokens = new TokenService(secret, config.tokenLifetime(), clock);
       ChatService chat = new ChatService(db, new PasswordHasher(BCRYPT_COST), tokens, new NotificationBus(), clock);
       HttpApi api = new HttpApi(chat, new OriginPolicy(config.allowedOrigins()), new StaticFiles("web"),
           config.sseHeartbeat());
+      new ChatSockets(chat, io.sockets(), timer, clock, config.timing()).install();
       HttpServer http = HttpServer.start(new InetSocketAddress(config.host(), config.port()), pipeline -> {
+        io.configure(pipeline);
         pipeline.addLast("chat-aggregator", new HttpObjectAggregator(64 * 1024));
         pipeline.addLast("chat-api", api);
       });
-      return new ChatApp(config, db, chat, http);
+      return new ChatApp(config, db, chat, io, timer, http);
     } catch (RuntimeException e) {
+      io.close();
+      timer.shutdownNow();
       db.close();
       throw e;
     }
@@ -82,12 +102,14 @@ public final class ChatApp implements AutoCloseable {
     return db;
   }
 
-  /** Stops the server, then closes the database. */
+  /** Stops the HTTP and Socket.IO servers, then closes the database. */
   @Override
   public void close() {
     try {
       http.close();
+      io.close();
     } finally {
+      timer.shutdownNow();
       db.close();
     }
   }

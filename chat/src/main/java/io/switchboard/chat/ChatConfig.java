@@ -30,6 +30,7 @@ import java.util.Optional;
  * @param allowedOrigins origins allowed besides the page's own (CORS for the REST and SSE routes)
  * @param tokenLifetime  how long a signed-in token is valid
  * @param sseHeartbeat   how often an idle Server-Sent Events stream gets a comment line
+ * @param timing         the time limits of real-time events (private acks, typing, token warnings)
  */
 public record ChatConfig(
     String host,
@@ -40,7 +41,8 @@ public record ChatConfig(
     Optional<String> jwtSecret,
     List<String> allowedOrigins,
     Duration tokenLifetime,
-    Duration sseHeartbeat) {
+    Duration sseHeartbeat,
+    ChatTiming timing) {
 
   /** The usage text printed for {@code --help} and for a bad flag. */
   public static final String USAGE = String.join("\n",
@@ -63,6 +65,7 @@ public record ChatConfig(
     allowedOrigins = List.copyOf(allowedOrigins);
     Objects.requireNonNull(tokenLifetime, "tokenLifetime");
     Objects.requireNonNull(sseHeartbeat, "sseHeartbeat");
+    Objects.requireNonNull(timing, "timing");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, was " + port);
     }
@@ -87,7 +90,7 @@ public record ChatConfig(
     return new Builder()
         .host(host).port(port).dataDir(dataDir)
         .databaseUrl(databaseUrl.orElse(null)).redisUrl(redisUrl.orElse(null)).jwtSecret(jwtSecret.orElse(null))
-        .allowedOrigins(allowedOrigins).tokenLifetime(tokenLifetime).sseHeartbeat(sseHeartbeat);
+        .allowedOrigins(allowedOrigins).tokenLifetime(tokenLifetime).sseHeartbeat(sseHeartbeat).timing(timing);
   }
 
   /** Whether the database is PostgreSQL rather than the embedded H2 file. */
@@ -174,6 +177,7 @@ public record ChatConfig(
     private List<String> allowedOrigins = List.of();
     private Duration tokenLifetime = Duration.ofHours(1);
     private Duration sseHeartbeat = Duration.ofSeconds(15);
+    private ChatTiming timing = ChatTiming.DEFAULT;
 
     private Builder() {}
 
@@ -225,9 +229,14 @@ public record ChatConfig(
       return this;
     }
 
+    public Builder timing(ChatTiming timing) {
+      this.timing = timing;
+      return this;
+    }
+
     public ChatConfig build() {
       return new ChatConfig(host, port, dataDir, Optional.ofNullable(databaseUrl), Optional.ofNullable(redisUrl),
-          Optional.ofNullable(jwtSecret), allowedOrigins, tokenLifetime, sseHeartbeat);
+          Optional.ofNullable(jwtSecret), allowedOrigins, tokenLifetime, sseHeartbeat, timing);
     }
   }
 }

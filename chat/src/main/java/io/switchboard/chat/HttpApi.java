@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Routes: {@code POST /api/login}, {@code GET /api/rooms}, {@code GET /api/rooms/{room}/messages?before=&limit=},
- * {@code GET /api/private/{user}?limit=}, {@code GET /api/notifications}, {@code GET /api/events} (Server-Sent Events),
+ * {@code GET /api/private/{user}?limit=}, {@code POST /api/refresh} (a new token for a valid one),
+ * {@code GET /api/notifications}, {@code GET /api/events} (Server-Sent Events),
  * {@code GET /healthz}, and static files at {@code /}. The API routes other than login and health need a token: an
  * {@code Authorization: Bearer} header, a {@code token} cookie, or a {@code token} query parameter. Database work
  * runs on the database executor, never on the event loop. Requests it does not serve go on to the next handler.
@@ -130,6 +131,16 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
       reply(ctx, req, chat.login(username, password).thenApply(token -> ChatJson.MAPPER.createObjectNode()
           .put("token", token).put("username", (String) username)
           .put("expiresIn", chat.tokens().lifetime().toSeconds())));
+      return;
+    }
+    if (path.equals("/api/refresh") && method.equals(HttpMethod.POST)) {
+      Optional<TokenService.Claims> who = chat.tokens().verify(token(req, uri));
+      if (who.isEmpty()) {
+        send(ctx, req, HttpResponseStatus.UNAUTHORIZED, ChatJson.error("Authentication failed"));
+        return;
+      }
+      send(ctx, req, HttpResponseStatus.OK, ChatJson.ok().put("token", chat.tokens().issue(who.get().username()))
+          .put("expiresIn", chat.tokens().lifetime().toSeconds()));
       return;
     }
     if (!method.equals(HttpMethod.GET)) {
