@@ -191,4 +191,48 @@ class EngineIoClientInteropTest {
       assertThat(received.getBytes(StandardCharsets.UTF_8)).isEqualTo(TEXT.getBytes(StandardCharsets.UTF_8));
     }
   }
+
+  @Test
+  void aServerCloseFlushesWhatIsQueuedFirstOverPolling() {
+    assertServerCloseFlushes("polling");
+  }
+
+  @Test
+  void aServerCloseFlushesWhatIsQueuedFirstOverWebSocket() {
+    assertServerCloseFlushes("websocket");
+  }
+
+  private void assertServerCloseFlushes(String transport) {
+    try (NodeScript client = client(transport, "--no-upgrade")) {
+      String sid = client.await(event("open"), WAIT).get("sid").asText();
+      EngineSocket socket = server.awaitSocket(sid, WAIT);
+      socket.executor().execute(() -> {
+        socket.send("last 1");
+        socket.send(new byte[] {1, 2, 3});
+        socket.send("last 2");
+        socket.close();
+      });
+      assertText(client.await(event("message"), WAIT), "last 1");
+      assertBinary(client.await(event("message"), WAIT), new byte[] {1, 2, 3});
+      assertText(client.await(event("message"), WAIT), "last 2");
+      client.await(event("close"), WAIT);
+      assertThat(server.awaitClose(sid, WAIT)).isEqualTo(CloseReason.FORCED_CLOSE);
+    }
+  }
+
+  @Test
+  void shuttingTheServerDownClosesEverySession() {
+    try (NodeScript polling = client("polling"); NodeScript ws = client("websocket")) {
+      String a = polling.await(event("open"), WAIT).get("sid").asText();
+      String b = ws.await(event("open"), WAIT).get("sid").asText();
+      server.awaitSocket(a, WAIT);
+      server.awaitSocket(b, WAIT);
+      server.engine().close();
+      assertThat(server.awaitClose(a, WAIT)).isEqualTo(CloseReason.SERVER_SHUTTING_DOWN);
+      assertThat(server.awaitClose(b, WAIT)).isEqualTo(CloseReason.SERVER_SHUTTING_DOWN);
+      polling.await(event("close"), WAIT);
+      ws.await(event("close"), WAIT);
+      assertThat(server.engine().clientsCount()).isZero();
+    }
+  }
 }

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.CharsetUtil;
 import io.netty.util.ReferenceCountUtil;
 import io.switchboard.testkit.EngineHttpClient;
+import io.switchboard.testkit.WebSocketRecorder;
 import java.net.URI;
 import java.net.http.HttpRequest.Builder;
 import java.net.http.HttpResponse;
@@ -157,5 +158,37 @@ class PollingHttpErrorsTest {
     assertThat(ok.body()).isEqualTo("ok");
     assertThat(ok.headers().firstValue("content-type")).hasValueSatisfying(
         v -> assertThat(v).startsWith("text/"));
+  }
+
+  @Test
+  void aMalformedPacketEndsTheSessionWithParseErrorOnEitherTransport() {
+    String sid = eio.openPolling().sid();
+    try {
+      eio.push(sid, "not a packet");
+    } catch (java.io.UncheckedIOException connectionDropped) {
+      // the server may drop the connection instead of answering 400
+    }
+    assertThat(server.awaitClose(sid, WAIT)).isEqualTo(CloseReason.PARSE_ERROR);
+
+    try (WebSocketRecorder ws = eio.websocket("transport=websocket")) {
+      String wsSid = EngineHttpClient.parseOpen(ws.awaitText(WAIT)).sid();
+      ws.sendText("not a packet");
+      ws.awaitEnd(WAIT);
+      assertThat(server.awaitClose(wsSid, WAIT)).isEqualTo(CloseReason.PARSE_ERROR);
+    }
+  }
+
+  @Test
+  void sessionIdsAreUrlSafeRandomAndNeverChosenByTheClient() {
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    for (int i = 0; i < 20; i++) {
+      String sid = eio.openPolling().sid();
+      assertThat(sid).matches("[A-Za-z0-9_-]{22,}"); // 22 base64url characters carry at least 128 bits
+      ids.add(sid);
+    }
+    assertThat(ids).hasSize(20);
+    // a client cannot open a session under an id of its choosing
+    assertError(eio.get("transport=polling&sid=ChosenByTheClient0000000"), ErrorCode.UNKNOWN_SID);
+    assertThat(server.engine().socket("ChosenByTheClient0000000")).isNull();
   }
 }
