@@ -257,6 +257,13 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     });
   }
 
+  /** {@link #serverSideEmitToCluster(String, Args, Duration)} with Java arguments. */
+  public CompletionStage<ClusterReplies<Args>> serverSideEmitToCluster(Duration timeout, String event,
+      Object... args) {
+    Socket.checkEventName(event);
+    return serverSideEmitToCluster(event, nsp.codec().args(nsp.codec().eventArray(null, args), 0), timeout);
+  }
+
   private ArrayNode eventArray(String event, Args args) {
     ArrayNode a = nsp.codec().mapper().createArrayNode();
     a.add(event);

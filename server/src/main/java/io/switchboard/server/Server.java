@@ -264,9 +264,17 @@ public final class Server implements AutoCloseable {
     }
     closed = true;
     for (Client c : new ArrayList<>(clients)) {
-      c.close(DisconnectReason.SERVER_SHUTTING_DOWN);
+      try {
+        c.close(DisconnectReason.SERVER_SHUTTING_DOWN);
+      } catch (RuntimeException e) {
+        log.debug("client {} could not be closed (its event loop is gone?): {}", c.id(), e.toString());
+      }
     }
-    engine.close();
+    try {
+      engine.close();
+    } catch (RuntimeException e) {
+      log.debug("engine close failed: {}", e.toString());
+    }
     HttpServer h = http;
     if (h != null) {
       h.close();
