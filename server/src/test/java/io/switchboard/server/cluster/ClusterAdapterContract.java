@@ -79,7 +79,10 @@ public abstract class ClusterAdapterContract {
           socket.join(r.split(","));
         }
         socket.data(Map.of("name", String.valueOf(socket.handshake().auth().get("name")), "server", index));
-        socket.on("shout", (args, ack) -> socket.broadcast().emit("shout", args.toArray()));
+        socket.on("shout", (args, ack) -> {
+          socket.broadcast().emit("shout", args.toArray());
+          ack.send("done");
+        });
         socket.emit("joined");
       });
       io.onServerSideEmit("whoami", (args, ack) -> ack.send("server-" + index + ":" + args.string(0)));
@@ -199,7 +202,7 @@ public abstract class ClusterAdapterContract {
     server(2).to("r", "q").emit("multi", 2);
     server(1).to("q").emit("single", 3);
     server(2).except("r").emit("outside", 4);
-    b.emit("shout", "from-b");
+    assertThat(b.emitWithAck(WAIT, "shout", "from-b")).isEqualTo("done");
     Map<String, List<String>> got = drain(a, b, c, d, e);
     assertThat(got.get("a")).containsExactlyInAnyOrder("news:1", "multi:2", "shout:from-b");
     assertThat(got.get("b")).containsExactlyInAnyOrder("multi:2");

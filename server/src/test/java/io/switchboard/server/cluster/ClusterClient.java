@@ -92,6 +92,19 @@ public final class ClusterClient implements AutoCloseable {
     socket.emit(event, args);
   }
 
+  /** Emits an event and waits for the server's acknowledgement; returns its first argument. */
+  public Object emitWithAck(Duration wait, String event, Object... args) {
+    java.util.concurrent.CompletableFuture<Object> answer = new java.util.concurrent.CompletableFuture<>();
+    Object[] all = Arrays.copyOf(args, args.length + 1);
+    all[args.length] = (Ack) a -> answer.complete(a.length == 0 ? null : a[0]);
+    socket.emit(event, all);
+    try {
+      return answer.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new AssertionError(name + ": no acknowledgement of " + event + " within " + wait, e);
+    }
+  }
+
   /** The next event, or an {@link AssertionError} if none comes within {@code wait}. */
   public Event next(Duration wait) {
     try {
