@@ -94,6 +94,11 @@
       if (body.ok) body.rooms.forEach((r) => state.rooms.add(r.name));
       renderRooms();
     });
+    api("/api/private").then((body) => {
+      if (!body.ok) return;
+      body.users.forEach((u) => { if (!state.dms.has(u)) state.dms.set(u, []); });
+      renderDms();
+    });
     const socket = io({ auth: (cb) => cb({ token: state.token }), transports: ["polling", "websocket"] });
     state.socket = socket;
     socket.on("connect", () => {

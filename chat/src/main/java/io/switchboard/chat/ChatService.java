@@ -188,6 +188,11 @@ public final class ChatService {
     return db.transaction(c -> privates.conversation(c, a, b, n));
   }
 
+  /** The users {@code user} has exchanged private messages with. */
+  public CompletableFuture<List<String>> partners(String user) {
+    return db.transaction(c -> privates.partners(c, user));
+  }
+
   /** Stores and publishes a "private" notification: {@code pm} reached none of its recipient's devices. */
   public CompletableFuture<Notification> notifyOffline(PrivateMessage pm) {
     return db.transaction(c -> notifications.add(c, pm.to(), Notification.PRIVATE,

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Routes: {@code POST /api/login}, {@code GET /api/rooms}, {@code GET /api/rooms/{room}/messages?before=&limit=},
- * {@code GET /api/private/{user}?limit=}, {@code POST /api/refresh} (a new token for a valid one),
+ * {@code GET /api/private} (conversation partners), {@code GET /api/private/{user}?limit=}, {@code POST /api/refresh} (a new token for a valid one),
  * {@code GET /api/notifications}, {@code GET /api/events} (Server-Sent Events),
  * {@code GET /healthz}, and static files at {@code /}. The API routes other than login and health need a token: an
  * {@code Authorization: Bearer} header, a {@code token} cookie, or a {@code token} query parameter. Database work
@@ -175,6 +175,9 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
       Long limit = longParam(uri, "limit");
       reply(ctx, req, chat.history(m.group(1), before, limit == null ? ChatService.JOIN_HISTORY : limit.intValue())
           .thenApply(list -> ChatJson.ok().set("messages", ChatJson.MAPPER.valueToTree(list))));
+    } else if (path.equals("/api/private")) {
+      reply(ctx, req, chat.partners(user).thenApply(list -> ChatJson.ok().set("users",
+          ChatJson.MAPPER.valueToTree(list))));
     } else if ((m = PRIVATE.matcher(path)).matches()) {
       Long limit = longParam(uri, "limit");
       reply(ctx, req, chat.conversation(user, m.group(1), limit == null ? ChatService.JOIN_HISTORY : limit.intValue())

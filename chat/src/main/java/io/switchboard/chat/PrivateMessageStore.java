@@ -108,6 +108,23 @@ public final class PrivateMessageStore {
     }
   }
 
+  /** The users {@code user} has exchanged private messages with, by name. */
+  public List<String> partners(Connection c, String user) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT recipient FROM private_messages WHERE sender = ? UNION SELECT sender FROM private_messages "
+            + "WHERE recipient = ? ORDER BY 1")) {
+      ps.setString(1, user);
+      ps.setString(2, user);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    }
+    return out;
+  }
+
   private static List<PrivateMessage> read(PreparedStatement ps) throws SQLException {
     List<PrivateMessage> out = new ArrayList<>();
     try (ResultSet rs = ps.executeQuery()) {
