@@ -1,0 +1,100 @@
+package io.switchboard.bench.load;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Builds the Socket.IO text frames the bench clients send and reads the few fields they need from what comes back,
+ * straight from the bytes (no JSON parser on the generator's hot path).
+ *
+ * <pre>{@code
+ * ByteBuf f = Frames.bcast(alloc, "room-1", System.nanoTime(), padding);  // 42["bcast",{"r":"room-1","t":…,"p":"…"}]
+ * long sentAt = Frames.timestamp(frame);                                  // the "t" field, or -1
+ * }</pre>
+ */
+final class Frames {
+  private static final byte[] T_FIELD = "\"t\":".getBytes(StandardCharsets.US_ASCII);
+
+  private Frames() {}
+
+  /** A padding string of {@code n} ASCII letters. */
+  static String padding(int n) {
+    StringBuilder sb = new StringBuilder(n);
+    for (int i = 0; i < n; i++) {
+      sb.append((char) ('a' + i % 26));
+    }
+    return sb.toString();
+  }
+
+  /** {@code 42<id>["join","<room>"]}. */
+  static ByteBuf join(ByteBufAllocator alloc, long id, String room) {
+    ByteBuf b = alloc.buffer(24 + room.length());
+    b.writeCharSequence("42" + id + "[\"join\",\"" + room + "\"]", StandardCharsets.US_ASCII);
+    return b;
+  }
+
+  /** {@code 42["bcast",{"r":"<room>","t":<t>,"p":"<padding>"}]}. */
+  static ByteBuf bcast(ByteBufAllocator alloc, String room, long t, String padding) {
+    ByteBuf b = alloc.buffer(48 + room.length() + padding.length());
+    b.writeCharSequence("42[\"bcast\",{\"r\":\"", StandardCharsets.US_ASCII);
+    b.writeCharSequence(room, StandardCharsets.US_ASCII);
+    b.writeCharSequence("\",\"t\":", StandardCharsets.US_ASCII);
+    writeLong(b, t);
+    b.writeCharSequence(",\"p\":\"", StandardCharsets.US_ASCII);
+    b.writeCharSequence(padding, StandardCharsets.US_ASCII);
+    b.writeCharSequence("\"}]", StandardCharsets.US_ASCII);
+    return b;
+  }
+
+  /** {@code 42<id>["echo",{"t":<t>,"p":"<padding>"}]}. */
+  static ByteBuf echo(ByteBufAllocator alloc, long id, long t, String padding) {
+    ByteBuf b = alloc.buffer(48 + padding.length());
+    b.writeCharSequence("42", StandardCharsets.US_ASCII);
+    writeLong(b, id);
+    b.writeCharSequence("[\"echo\",{\"t\":", StandardCharsets.US_ASCII);
+    writeLong(b, t);
+    b.writeCharSequence(",\"p\":\"", StandardCharsets.US_ASCII);
+    b.writeCharSequence(padding, StandardCharsets.US_ASCII);
+    b.writeCharSequence("\"}]", StandardCharsets.US_ASCII);
+    return b;
+  }
+
+  /** The number after the first {@code "t":} in the frame, or -1. */
+  static long timestamp(ByteBuf frame) {
+    int start = frame.readerIndex();
+    int end = frame.writerIndex();
+    outer:
+    for (int i = start; i <= end - T_FIELD.length; i++) {
+      for (int j = 0; j < T_FIELD.length; j++) {
+        if (frame.getByte(i + j) != T_FIELD[j]) {
+          continue outer;
+        }
+      }
+      return readLong(frame, i + T_FIELD.length);
+    }
+    return -1;
+  }
+
+  /** The ack id of an ACK frame {@code 43<id>[...]}, or -1. */
+  static long ackId(ByteBuf frame) {
+    return readLong(frame, frame.readerIndex() + 2);
+  }
+
+  private static long readLong(ByteBuf b, int i) {
+    long v = 0;
+    int digits = 0;
+    for (; i < b.writerIndex(); i++, digits++) {
+      byte c = b.getByte(i);
+      if (c < '0' || c > '9') {
+        break;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return digits == 0 ? -1 : v;
+  }
+
+  private static void writeLong(ByteBuf b, long v) {
+    b.writeCharSequence(Long.toString(v), StandardCharsets.US_ASCII);
+  }
+}

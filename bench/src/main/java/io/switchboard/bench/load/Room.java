@@ -1,0 +1,201 @@
+package io.switchboard.bench.load;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Clients in one room and one of them broadcasting to it through the server ({@code bcast}), at a fixed rate or as
+ * fast as a window of broadcasts in flight allows; receivers time each delivery from the timestamp in its payload.
+ *
+ * <pre>{@code
+ * Room room = Room.join(pool, options, options.clients());
+ * room.startEmitter();
+ * room.measure(Duration.ofSeconds(10));
+ * }</pre>
+ *
+ * <p>A broadcast counts as measured when it was sent between {@link #beginMeasure()} and {@link #endMeasure()}; only
+ * measured deliveries are timed and counted. The emitter is client 0 and is itself in the room, so the broadcasts
+ * that have come back to it tell how many are still in flight.
+ */
+final class Room {
+  static final String NAME = "bench";
+
+  private final LoadOptions options;
+  private final String padding;
+  private final Latency latency = new Latency();
+  private final LongAdder delivered = new LongAdder();
+  private final AtomicLong sentMeasured = new AtomicLong();
+  private final LongAdder closedAfterJoin = new LongAdder();
+  private final AtomicLong backAtEmitter = new AtomicLong();
+  private volatile long measureStart;
+  private volatile long measureEnd;
+  private volatile boolean stopped;
+  private volatile int excluded = -1;
+  private List<BenchClient> clients;
+  private ScheduledFuture<?> emitterTask;
+  private long sent;
+  private long loadStart;
+
+  private Room(LoadOptions options) {
+    this.options = options;
+    this.padding = Frames.padding(options.payloadBytes());
+  }
+
+  /** Connects {@code n} clients and has each join the room; returns once all joined (or the connect bound passed). */
+  static Room join(ClientPool pool, LoadOptions options, int n) throws InterruptedException {
+    Room room = new Room(options);
+    CountDownLatch joined = new CountDownLatch(n);
+    room.clients = pool.connect(n, i -> room.listener(joined), 0);
+    joined.await(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    return room;
+  }
+
+  /** The clients that connected (client 0, the emitter, first in time but not necessarily in the list). */
+  List<BenchClient> clients() {
+    return clients;
+  }
+
+  /** Excludes one client's deliveries from the counts (the slow receiver). */
+  void exclude(int index) {
+    excluded = index;
+  }
+
+  private ClientListener listener(CountDownLatch joined) {
+    return new ClientListener() {
+      @Override
+      public void onConnected(BenchClient c) {
+        c.send(Frames.join(c.channel().alloc(), c.nextAckId(), NAME));
+      }
+
+      @Override
+      public void onAck(BenchClient c, long id, ByteBuf frame) {
+        joined.countDown();
+      }
+
+      @Override
+      public void onEvent(BenchClient c, ByteBuf frame) {
+        long t = Frames.timestamp(frame);
+        if (c.index() == 0) {
+          backAtEmitter.incrementAndGet();
+        }
+        if (t < 0 || c.index() == excluded) {
+          return;
+        }
+        long ms = measureStart;
+        long me = measureEnd;
+        if (ms != 0 && t >= ms && (me == 0 || t < me)) {
+          delivered.increment();
+          latency.recordNanos(System.nanoTime() - t);
+        }
+      }
+
+      @Override
+      public void onClosed(BenchClient c, Throwable cause) {
+        closedAfterJoin.increment();
+      }
+    };
+  }
+
+  /** The emitter, client 0, or {@code null} if it did not connect. */
+  BenchClient emitter() {
+    for (BenchClient c : clients) {
+      if (c.index() == 0) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /** Starts broadcasting from client 0 every millisecond on its event loop, until {@link #stop()}. */
+  void startEmitter() {
+    BenchClient e = emitter();
+    if (e == null) {
+      throw new IllegalStateException("the emitter did not connect");
+    }
+    e.channel().eventLoop().execute(() -> {
+      loadStart = System.nanoTime();
+      emitterTask = e.channel().eventLoop().scheduleAtFixedRate(() -> tick(e), 0, 1, TimeUnit.MILLISECONDS);
+    });
+  }
+
+  private void tick(BenchClient e) {
+    if (stopped || !e.isConnected()) {
+      emitterTask.cancel(false);
+      return;
+    }
+    long now = System.nanoTime();
+    long due = options.rate() > 0 ? (now - loadStart) * options.rate() / 1_000_000_000L : Long.MAX_VALUE;
+    boolean wrote = false;
+    int burst = 0;
+    while (sent < due && sent - backAtEmitter.get() < options.window() && burst++ < 10_000) {
+      long t = System.nanoTime();
+      e.write(Frames.bcast(e.channel().alloc(), NAME, t, padding));
+      sent++;
+      long ms = measureStart;
+      long me = measureEnd;
+      if (ms != 0 && t >= ms && (me == 0 || t < me)) {
+        sentMeasured.incrementAndGet();
+      }
+      wrote = true;
+    }
+    if (wrote) {
+      e.channel().flush();
+    }
+  }
+
+  /** Starts the measured window. */
+  void beginMeasure() {
+    measureStart = System.nanoTime();
+  }
+
+  /** Ends the measured window and stops the emitter. */
+  void endMeasure() {
+    measureEnd = System.nanoTime();
+    stopped = true;
+  }
+
+  /** Stops the emitter without measuring. */
+  void stop() {
+    stopped = true;
+  }
+
+  /**
+   * Waits until every measured broadcast has reached {@code receivers} clients, at most {@link LoadOptions#drain()};
+   * returns whether it all arrived.
+   */
+  boolean drain(int receivers) throws InterruptedException {
+    long deadline = System.nanoTime() + options.drain().toNanos();
+    while (System.nanoTime() < deadline) {
+      if (delivered.sum() >= sentMeasured.get() * receivers) {
+        return true;
+      }
+      Thread.sleep(20);
+    }
+    return delivered.sum() >= sentMeasured.get() * receivers;
+  }
+
+  Latency latency() {
+    return latency;
+  }
+
+  long delivered() {
+    return delivered.sum();
+  }
+
+  long sentMeasured() {
+    return sentMeasured.get();
+  }
+
+  long closed() {
+    return closedAfterJoin.sum();
+  }
+
+  double measuredSeconds() {
+    return (measureEnd - measureStart) / 1e9;
+  }
+}

@@ -1,0 +1,35 @@
+package io.switchboard.bench.load;
+
+/**
+ * One bounded load scenario against a running server; it returns one line of JSON results.
+ *
+ * <pre>{@code
+ * JsonLine result = Scenario.named("echo").run(LoadOptions.parse("echo", "--port", "3000"));
+ * System.out.println(result);
+ * }</pre>
+ */
+interface Scenario {
+  /** Runs the scenario; it stops by itself within its warm-up, duration, drain and connect bounds. */
+  JsonLine run(LoadOptions options) throws Exception;
+
+  /** The scenario called {@code name}: {@code connect}, {@code fanout}, {@code echo} or {@code slow}. */
+  static Scenario named(String name) {
+    return switch (name) {
+      case "connect" -> new ConnectScenario();
+      case "fanout" -> new FanoutScenario();
+      case "echo" -> new EchoScenario();
+      case "slow" -> new SlowScenario();
+      default -> throw new IllegalArgumentException("unknown scenario " + name);
+    };
+  }
+
+  /** The fields every result starts with. */
+  static JsonLine header(LoadOptions o, ClientPool pool) {
+    return new JsonLine()
+        .put("scenario", o.scenario())
+        .put("server", o.label())
+        .put("clients", o.clients())
+        .put("generator_transport", pool.transport().label())
+        .put("generator_threads", o.threads());
+  }
+}

@@ -1,0 +1,56 @@
+package io.switchboard.bench.servers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.server.Server;
+import io.switchboard.server.ServerOptions;
+
+/**
+ * The Switchboard server under load: namespace {@code /} with the bench contract shared by every reference server:
+ * {@code join(room, ack)} joins and acks {@code "ok"}, {@code bcast({r, …})} emits {@code bcast} with the same object
+ * to room {@code r}, {@code echo(payload, ack)} acks the payload unchanged.
+ *
+ * <pre>{@code
+ * java -jar bench/target/switchboard-bench.jar server --port 3000
+ * }</pre>
+ */
+public final class SwitchboardBenchServer {
+  private SwitchboardBenchServer() {}
+
+  /** Builds the Socket.IO server with the bench contract (not yet listening). */
+  public static Server create(ServerArgs args) {
+    ServerOptions.Builder options = ServerOptions.builder();
+    if ("direct".equals(args.handlers())) {
+      options.handlerExecutor(Runnable::run); // the bench handlers never block
+    }
+    Server io = new Server(options.build());
+    io.onConnection(socket -> {
+      socket.on("join", (a, ack) -> {
+        socket.join(a.string(0));
+        ack.send("ok");
+      });
+      socket.on("bcast", (a, ack) -> {
+        JsonNode message = a.node(0);
+        io.to(message.path("r").asText()).emit("bcast", message);
+      });
+      socket.on("echo", (a, ack) -> ack.send(a.node(0)));
+    });
+    return io;
+  }
+
+  /** Starts the server and blocks until it stops. */
+  public static void main(String... argv) {
+    ServerArgs args = ServerArgs.parse(argv);
+    if (args.redis() != null) {
+      throw new IllegalArgumentException("--redis needs the Redis adapter module, which this build does not have yet");
+    }
+    Server io = create(args);
+    BenchHttpServer http = BenchHttpServer.start(args.address(), args.transport(), args.threads(), io::configure);
+    System.out.println("switchboard bench server on " + args.host() + ":" + http.port() + " (" + args.transport().label()
+        + ", " + args.threads() + " event loops, handlers " + args.handlers() + ")");
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      io.close();
+      http.close();
+    }));
+    http.awaitClose();
+  }
+}
