@@ -71,10 +71,18 @@ class BrowserTest {
   @Test
   void twoUsersChatTypeMessagePrivatelyAndKeepHistoryAcrossAReload() throws Exception {
     String url = "http://127.0.0.1:" + app.port() + "/";
+    for (int i = 0; i < 55; i++) {
+      app.service().postMessage("general", "carol", "earlier " + i).join();
+    }
     WebDriver alice = browser("alice");
     WebDriver bob = browser("bob");
     signIn(alice, url, "alice");
     signIn(bob, url, "bob");
+
+    // the room opens on its last 50 messages; "Load older" scrolls back to the rest
+    waitFor(alice, d -> textsOf(d).size() == 50 && textsOf(d).get(0).equals("earlier 5"));
+    alice.findElement(By.id("load-older")).click();
+    waitFor(alice, d -> textsOf(d).size() == 55 && textsOf(d).get(0).equals("earlier 0"));
     waitFor(alice, d -> d.findElements(By.cssSelector("#online li[data-user='bob']")).size() == 1);
     waitFor(bob, d -> d.findElements(By.cssSelector("#online li[data-user='alice']")).size() == 1);
 
@@ -91,6 +99,12 @@ class BrowserTest {
     bob.findElement(By.id("message-input")).sendKeys("Hi Alice!");
     bob.findElement(By.id("send")).click();
     waitFor(alice, d -> textsOf(d).contains("Hi Alice!"));
+
+    // a mention becomes a toast on bob's page (from the Server-Sent Events stream or Socket.IO)
+    alice.findElement(By.id("message-input")).sendKeys("@bob have a look");
+    alice.findElement(By.id("send")).click();
+    waitFor(bob, d -> d.findElements(By.cssSelector("#toasts .toast")).stream()
+        .anyMatch(t -> t.getText().contains("alice mentioned you in #general")));
 
     // a private message from bob to alice, with the delivered tick, then read by alice
     bob.findElement(By.cssSelector("#online li[data-user='alice']")).click();
