@@ -1,0 +1,75 @@
+package io.switchboard.redis;
+
+import io.lettuce.core.RedisClient;
+import io.switchboard.server.Adapter;
+import io.switchboard.server.AdapterFactory;
+import io.switchboard.server.Namespace;
+import java.util.Objects;
+
+/**
+ * Makes the Redis adapter of each namespace of one server, over two Redis connections that the factory owns: pass it
+ * as the server's adapter, close it after the server.
+ *
+ * <pre>{@code
+ * try (RedisAdapterFactory redis = RedisAdapterFactory.create("redis://127.0.0.1:6379")) {
+ *   Server io = new Server(ServerOptions.builder().adapter(redis).build());
+ *   io.listen(3000);
+ *   ...
+ *   io.close();
+ * }
+ * }</pre>
+ *
+ * <p>Each server needs a factory of its own: Redis counts the servers by their subscribed connections.
+ */
+public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable {
+  private final RedisLink link;
+  private final RedisAdapterOptions options;
+
+  private RedisAdapterFactory(RedisLink link, RedisAdapterOptions options) {
+    this.link = link;
+    this.options = options;
+  }
+
+  /** Connects to {@code redisUri} (e.g. {@code redis://host:6379}) with the default options. */
+  public static RedisAdapterFactory create(String redisUri) {
+    return create(redisUri, RedisAdapterOptions.DEFAULT);
+  }
+
+  /** Connects to {@code redisUri} with a Lettuce client of its own, set up from {@code options}. */
+  public static RedisAdapterFactory create(String redisUri, RedisAdapterOptions options) {
+    Objects.requireNonNull(options, "options");
+    return new RedisAdapterFactory(RedisLink.open(redisUri, options, true), options);
+  }
+
+  /**
+   * Connects through the caller's Lettuce client (which the caller shuts down); its own options govern reconnection
+   * and queueing.
+   */
+  public static RedisAdapterFactory create(RedisClient client, RedisAdapterOptions options) {
+    Objects.requireNonNull(options, "options");
+    return new RedisAdapterFactory(RedisLink.open(client, options, true), options);
+  }
+
+  /** The options. */
+  public RedisAdapterOptions options() {
+    return options;
+  }
+
+  @Override
+  public Adapter create(Namespace namespace) {
+    return options.mode() == RedisMode.SHARDED
+        ? new ShardedRedisAdapter(namespace, link, options)
+        : new RedisAdapter(namespace, link, options);
+  }
+
+  /** The number of received messages dropped because they exceeded {@link RedisAdapterOptions#maxMessageSize()}. */
+  public long droppedOversized() {
+    return link.droppedOversized();
+  }
+
+  /** Closes the Redis connections (and the client, when the factory made it). */
+  @Override
+  public void close() {
+    link.close();
+  }
+}

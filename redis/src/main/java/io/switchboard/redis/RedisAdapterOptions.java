@@ -1,0 +1,209 @@
+package io.switchboard.redis;
+
+import io.switchboard.server.ClusterAdapter;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The settings of the Redis adapter, immutable; the defaults are those of {@code @socket.io/redis-adapter}.
+ *
+ * <pre>{@code
+ * RedisAdapterOptions opts = RedisAdapterOptions.builder()
+ *     .key("myapp")                                  // channels myapp#/#, myapp-request#/#, ...
+ *     .requestsTimeout(Duration.ofSeconds(2))
+ *     .publishOnSpecificResponseChannel(true)
+ *     .build();
+ * }</pre>
+ */
+public final class RedisAdapterOptions {
+  /** The reference's defaults. */
+  public static final RedisAdapterOptions DEFAULT = builder().build();
+
+  private final String key;
+  private final RedisMode mode;
+  private final SubscriptionMode subscriptionMode;
+  private final RedisParser parser;
+  private final Duration requestsTimeout;
+  private final boolean publishOnSpecificResponseChannel;
+  private final int maxMessageSize;
+  private final int maxPendingCommands;
+  private final Duration reconnectDelay;
+  private final Duration commandTimeout;
+
+  private RedisAdapterOptions(Builder b) {
+    this.key = Objects.requireNonNull(b.key, "key");
+    if (key.isEmpty()) {
+      throw new IllegalArgumentException("key must not be empty");
+    }
+    this.mode = Objects.requireNonNull(b.mode, "mode");
+    this.subscriptionMode = Objects.requireNonNull(b.subscriptionMode, "subscriptionMode");
+    this.parser = Objects.requireNonNull(b.parser, "parser");
+    this.requestsTimeout = positive(b.requestsTimeout, "requestsTimeout");
+    this.publishOnSpecificResponseChannel = b.publishOnSpecificResponseChannel;
+    if (b.maxMessageSize < 64) {
+      throw new IllegalArgumentException("maxMessageSize must be at least 64 bytes: " + b.maxMessageSize);
+    }
+    this.maxMessageSize = b.maxMessageSize;
+    if (b.maxPendingCommands < 1) {
+      throw new IllegalArgumentException("maxPendingCommands must be positive: " + b.maxPendingCommands);
+    }
+    this.maxPendingCommands = b.maxPendingCommands;
+    this.reconnectDelay = positive(b.reconnectDelay, "reconnectDelay");
+    this.commandTimeout = positive(b.commandTimeout, "commandTimeout");
+  }
+
+  private static Duration positive(Duration d, String name) {
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive: " + d);
+    }
+    return d;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding these settings. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.key = key;
+    b.mode = mode;
+    b.subscriptionMode = subscriptionMode;
+    b.parser = parser;
+    b.requestsTimeout = requestsTimeout;
+    b.publishOnSpecificResponseChannel = publishOnSpecificResponseChannel;
+    b.maxMessageSize = maxMessageSize;
+    b.maxPendingCommands = maxPendingCommands;
+    b.reconnectDelay = reconnectDelay;
+    b.commandTimeout = commandTimeout;
+    return b;
+  }
+
+  /** The channel prefix ({@code key} of the classic adapter, {@code channelPrefix} of the sharded one). */
+  public String key() {
+    return key;
+  }
+
+  /** Classic or sharded pub/sub. */
+  public RedisMode mode() {
+    return mode;
+  }
+
+  /** The sharded mode's channels per namespace. */
+  public SubscriptionMode subscriptionMode() {
+    return subscriptionMode;
+  }
+
+  /** The encoding of classic-mode publications (the sharded mode picks as the reference does). */
+  public RedisParser parser() {
+    return parser;
+  }
+
+  /** How long requests (fetchSockets, serverSideEmit with acks) wait for answers. */
+  public Duration requestsTimeout() {
+    return requestsTimeout;
+  }
+
+  /** Whether answers go to the requester's own response channel rather than the shared one (classic mode). */
+  public boolean publishOnSpecificResponseChannel() {
+    return publishOnSpecificResponseChannel;
+  }
+
+  /** Payloads larger than this many bytes are dropped (and logged) instead of decoded. */
+  public int maxMessageSize() {
+    return maxMessageSize;
+  }
+
+  /** How many commands may wait for Redis (while it is away, for instance) before new ones are refused. */
+  public int maxPendingCommands() {
+    return maxPendingCommands;
+  }
+
+  /** The pause between reconnection attempts (for clients this module creates). */
+  public Duration reconnectDelay() {
+    return reconnectDelay;
+  }
+
+  /** How long one Redis command may take before it fails. */
+  public Duration commandTimeout() {
+    return commandTimeout;
+  }
+
+  @Override
+  public String toString() {
+    return "RedisAdapterOptions[key=" + key + ", mode=" + mode + ", subscriptionMode=" + subscriptionMode
+        + ", parser=" + parser + ", requestsTimeout=" + requestsTimeout + ", publishOnSpecificResponseChannel="
+        + publishOnSpecificResponseChannel + ", maxMessageSize=" + maxMessageSize + ", maxPendingCommands="
+        + maxPendingCommands + ", reconnectDelay=" + reconnectDelay + ", commandTimeout=" + commandTimeout + "]";
+  }
+
+  /** Collects settings; {@link #build()} checks them. */
+  public static final class Builder {
+    private String key = "socket.io";
+    private RedisMode mode = RedisMode.CLASSIC;
+    private SubscriptionMode subscriptionMode = SubscriptionMode.DYNAMIC;
+    private RedisParser parser = RedisParser.MSGPACK;
+    private Duration requestsTimeout = ClusterAdapter.DEFAULT_REQUESTS_TIMEOUT;
+    private boolean publishOnSpecificResponseChannel;
+    private int maxMessageSize = 8 * 1024 * 1024;
+    private int maxPendingCommands = 10_000;
+    private Duration reconnectDelay = Duration.ofMillis(200);
+    private Duration commandTimeout = Duration.ofSeconds(5);
+
+    private Builder() {}
+
+    public Builder key(String key) {
+      this.key = key;
+      return this;
+    }
+
+    public Builder mode(RedisMode mode) {
+      this.mode = mode;
+      return this;
+    }
+
+    public Builder subscriptionMode(SubscriptionMode subscriptionMode) {
+      this.subscriptionMode = subscriptionMode;
+      return this;
+    }
+
+    public Builder parser(RedisParser parser) {
+      this.parser = parser;
+      return this;
+    }
+
+    public Builder requestsTimeout(Duration requestsTimeout) {
+      this.requestsTimeout = requestsTimeout;
+      return this;
+    }
+
+    public Builder publishOnSpecificResponseChannel(boolean publishOnSpecificResponseChannel) {
+      this.publishOnSpecificResponseChannel = publishOnSpecificResponseChannel;
+      return this;
+    }
+
+    public Builder maxMessageSize(int maxMessageSize) {
+      this.maxMessageSize = maxMessageSize;
+      return this;
+    }
+
+    public Builder maxPendingCommands(int maxPendingCommands) {
+      this.maxPendingCommands = maxPendingCommands;
+      return this;
+    }
+
+    public Builder reconnectDelay(Duration reconnectDelay) {
+      this.reconnectDelay = reconnectDelay;
+      return this;
+    }
+
+    public Builder commandTimeout(Duration commandTimeout) {
+      this.commandTimeout = commandTimeout;
+      return this;
+    }
+
+    public RedisAdapterOptions build() {
+      return new RedisAdapterOptions(this);
+    }
+  }
+}
