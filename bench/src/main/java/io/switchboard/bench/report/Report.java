@@ -1,10 +1,201 @@
 package io.switchboard.bench.report;
 
-/** Placeholder until the report lands. */
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns a results directory ({@code <dir>/<server>/<case>.json}, one JSON line each, written by {@code bench/run.sh})
+ * into the Markdown and JSON tables of {@code docs/benchmarks.md}: one row per metric, one column per server, and the
+ * ratios Switchboard/Node and Switchboard/netty-socketio.
+ *
+ * <pre>{@code
+ * java -jar bench/target/switchboard-bench.jar report bench/results docs/benchmarks.md
+ * }</pre>
+ *
+ * <p>The Markdown table replaces what lies between {@code <!-- results:begin -->} and {@code <!-- results:end -->} in
+ * the document (the rest of the document is left alone); the JSON table goes to {@code <dir>/table.json}.
+ */
 public final class Report {
+  static final String BEGIN = "<!-- results:begin -->";
+  static final String END = "<!-- results:end -->";
+  static final List<String> SERVERS = List.of("switchboard", "node", "netty-socketio", "raw-netty");
+  static final Map<String, String> TITLES = Map.of("switchboard", "Switchboard", "node", "Node socket.io 4.8.4",
+      "netty-socketio", "netty-socketio 2.0.14", "raw-netty", "raw Netty (floor)");
+
+  static final List<Metric> METRICS = List.of(
+      new Metric("fanout-50k", "server_cpu_us_per_delivery", "fan-out 1,000 receivers at 50k deliveries/s: server CPU per delivery", "µs", true),
+      new Metric("fanout-50k", "p50_ms", "fan-out at 50k/s: latency p50", "ms", true),
+      new Metric("fanout-50k", "p99_ms", "fan-out at 50k/s: latency p99", "ms", true),
+      new Metric("fanout-50k", "p999_ms", "fan-out at 50k/s: latency p99.9", "ms", true),
+      new Metric("fanout-50k", "lost", "fan-out at 50k/s: deliveries lost", "", true),
+      new Metric("fanout-sat", "deliveries_per_s", "fan-out saturated, server on one core: deliveries/s", "/s", false),
+      new Metric("fanout-sat", "server_cpu_us_per_delivery", "fan-out saturated: server CPU per delivery", "µs", true),
+      new Metric("fanout-sat", "p99_ms", "fan-out saturated: latency p99", "ms", true),
+      new Metric("fanout-sat-2cores", "deliveries_per_s", "fan-out saturated, server on both cores (generator shares them): deliveries/s", "/s", false),
+      new Metric("echo-100x1", "server_cpu_us_per_ack", "echo with ack, 100 clients × 1 in flight: server CPU per round trip", "µs", true),
+      new Metric("echo-100x1", "acks_per_s", "echo 100 × 1: round trips/s", "/s", false),
+      new Metric("echo-100x1", "p99_ms", "echo 100 × 1: latency p99", "ms", true),
+      new Metric("connect-1k", "connects_per_s", "connect 1,000 clients: connects/s", "/s", false),
+      new Metric("connect-1k", "p99_ms", "connect 1,000: handshake p99", "ms", true),
+      new Metric("connect-10k", "connects_per_s", "connect 10,000 clients: connects/s", "/s", false),
+      new Metric("connect-10k", "p99_ms", "connect 10,000: handshake p99", "ms", true),
+      new Metric("connect-10k", "rss_kb_per_conn", "idle connection (10k): RSS per connection", "KB", true),
+      new Metric("connect-10k", "live_heap_kb_per_conn", "idle connection (10k): live heap per connection", "KB", true),
+      new Metric("connect-10k", "connect_failures", "connect 10,000: failures", "", true),
+      new Metric("slow", "p99_ms", "one stalled receiver, others flooded: others' p99", "ms", true),
+      new Metric("slow", "lost", "stalled receiver: others' deliveries lost", "", true),
+      new Metric("slow", "server_rss_mb_max", "stalled receiver: server RSS peak", "MB", true));
+
   private Report() {}
 
-  public static void main(String... args) {
-    throw new UnsupportedOperationException("report");
+  public static void main(String... args) throws IOException {
+    if (args.length != 2) {
+      System.err.println("usage: report <results-dir> <doc.md>");
+      System.exit(2);
+    }
+    Path dir = Path.of(args[0]);
+    Path doc = Path.of(args[1]);
+    ObjectMapper mapper = new ObjectMapper();
+    Map<String, Map<String, JsonNode>> results = read(dir, mapper);
+    Path env = dir.resolve("env.md");
+    String table = (Files.exists(env) ? Files.readString(env, StandardCharsets.UTF_8) + "\n" : "") + markdown(results);
+    Files.writeString(dir.resolve("table.md"), table, StandardCharsets.UTF_8);
+    Files.writeString(dir.resolve("table.json"),
+        mapper.writerWithDefaultPrettyPrinter().writeValueAsString(json(results, mapper)), StandardCharsets.UTF_8);
+    String text = Files.exists(doc) ? Files.readString(doc, StandardCharsets.UTF_8) : BEGIN + "\n" + END + "\n";
+    int b = text.indexOf(BEGIN);
+    int e = text.indexOf(END);
+    if (b < 0 || e < b) {
+      text = text + "\n" + BEGIN + "\n" + END + "\n";
+      b = text.indexOf(BEGIN);
+      e = text.indexOf(END);
+    }
+    String out = text.substring(0, b + BEGIN.length()) + "\n" + table + text.substring(e);
+    Files.writeString(doc, out, StandardCharsets.UTF_8);
+    System.out.println(table);
+  }
+
+  static Map<String, Map<String, JsonNode>> read(Path dir, ObjectMapper mapper) throws IOException {
+    Map<String, Map<String, JsonNode>> results = new LinkedHashMap<>();
+    for (String server : SERVERS) {
+      Map<String, JsonNode> cases = new LinkedHashMap<>();
+      Path d = dir.resolve(server);
+      if (Files.isDirectory(d)) {
+        try (var files = Files.list(d)) {
+          for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+            String line = Files.readString(f, StandardCharsets.UTF_8).trim();
+            if (!line.isEmpty()) {
+              String last = line.lines().reduce((x, y) -> y).orElse("");
+              try {
+                cases.put(f.getFileName().toString().replace(".json", ""), mapper.readTree(last));
+              } catch (IOException ignored) {
+                // a run that crashed leaves no JSON; its cells stay empty
+              }
+            }
+          }
+        }
+      }
+      results.put(server, cases);
+    }
+    return results;
+  }
+
+  static Double value(Map<String, Map<String, JsonNode>> results, String server, Metric m) {
+    JsonNode r = results.getOrDefault(server, Map.of()).get(m.caseName());
+    if (r == null || !r.hasNonNull(m.field())) {
+      return null;
+    }
+    return r.get(m.field()).asDouble();
+  }
+
+  static String markdown(Map<String, Map<String, JsonNode>> results) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("| metric |");
+    for (String s : SERVERS) {
+      sb.append(' ').append(TITLES.get(s)).append(" |");
+    }
+    sb.append(" Switchboard / Node | Switchboard / netty-socketio |\n|---|");
+    sb.append("---:|".repeat(SERVERS.size())).append("---:|---:|\n");
+    for (Metric m : METRICS) {
+      sb.append("| ").append(m.title()).append(m.unit().isEmpty() ? "" : " (" + m.unit() + ")").append(" |");
+      for (String s : SERVERS) {
+        sb.append(' ').append(format(value(results, s, m))).append(" |");
+      }
+      sb.append(' ').append(ratio(value(results, "switchboard", m), value(results, "node", m), m)).append(" |");
+      sb.append(' ').append(ratio(value(results, "switchboard", m), value(results, "netty-socketio", m), m))
+          .append(" |\n");
+    }
+    sb.append("\nRatios are Switchboard's number divided by the reference's; ✓ marks where Switchboard is better ")
+        .append("(lower CPU, latency, memory, loss; higher rates). Empty cells: the case did not run or failed.\n");
+    return sb.toString();
+  }
+
+  static ObjectNode json(Map<String, Map<String, JsonNode>> results, ObjectMapper mapper) {
+    ObjectNode root = mapper.createObjectNode();
+    ArrayNode rows = root.putArray("rows");
+    for (Metric m : METRICS) {
+      ObjectNode row = rows.addObject();
+      row.put("case", m.caseName()).put("field", m.field()).put("title", m.title()).put("unit", m.unit())
+          .put("lower_is_better", m.lowerIsBetter());
+      ObjectNode values = row.putObject("values");
+      for (String s : SERVERS) {
+        Double v = value(results, s, m);
+        if (v == null) {
+          values.putNull(s);
+        } else {
+          values.put(s, v);
+        }
+      }
+      putRatio(row, "switchboard_over_node", value(results, "switchboard", m), value(results, "node", m));
+      putRatio(row, "switchboard_over_netty_socketio", value(results, "switchboard", m),
+          value(results, "netty-socketio", m));
+    }
+    ObjectNode raw = root.putObject("results");
+    results.forEach((server, cases) -> {
+      ObjectNode s = raw.putObject(server);
+      cases.forEach(s::set);
+    });
+    return root;
+  }
+
+  private static void putRatio(ObjectNode row, String name, Double a, Double b) {
+    if (a == null || b == null || b == 0) {
+      row.putNull(name);
+    } else {
+      row.put(name, a / b);
+    }
+  }
+
+  private static String ratio(Double a, Double b, Metric m) {
+    if (a == null || b == null || b == 0) {
+      return "";
+    }
+    double r = a / b;
+    boolean better = m.lowerIsBetter() ? r < 1 : r > 1;
+    return String.format(Locale.ROOT, "%.2f%s", r, better ? " ✓" : "");
+  }
+
+  private static String format(Double v) {
+    if (v == null) {
+      return "";
+    }
+    double a = Math.abs(v);
+    if (a >= 1000) {
+      return String.format(Locale.ROOT, "%,.0f", v);
+    }
+    if (a >= 10 || v == Math.rint(v)) {
+      return String.format(Locale.ROOT, "%.1f", v).replace(".0", "");
+    }
+    return String.format(Locale.ROOT, "%.2f", v);
   }
 }

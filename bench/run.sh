@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Runs Switchboard and the reference servers under the same load, one after the other, on loopback, and writes the
+# results table into docs/benchmarks.md.
+#
+#   bench/run.sh            full run (bounded: about 15 minutes)
+#   bench/run.sh --smoke    every scenario once, tiny, against every server (about 60 s after the build)
+#   options: --skip-build, --servers switchboard,node,netty-socketio,raw-netty, --no-doc
+#
+# Each server runs pinned to core 0 (taskset -c 0) and the load generator to core 1, except in the "2cores" case,
+# where both run unpinned. Results: bench/results/<run>/<server>/<case>.json (one JSON line each), table.md,
+# table.json, env.md; bench/results/latest points at the last run.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+MODE=full
+BUILD=1
+DOC=1
+SERVERS="switchboard,node,netty-socketio,raw-netty"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --smoke) MODE=smoke ;;
+    --skip-build) BUILD=0 ;;
+    --no-doc) DOC=0 ;;
+    --servers) SERVERS="$2"; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+JAR=bench/target/switchboard-bench.jar
+NSIO_JAR=bench/netty-socketio/target/netty-socketio-bench-server.jar
+PORT=3700
+RUN_ID=$(date -u +%Y%m%dT%H%M%SZ)-$MODE
+OUT=bench/results/$RUN_ID
+mkdir -p "$OUT"
+START=$(date +%s)
+BUDGET=1500; [ "$MODE" = smoke ] && BUDGET=240
+DEADLINE=$((START + BUDGET))   # build included; each case is bounded again by its own timeout below
+
+log() { echo "[run.sh $(date -u +%H:%M:%S)] $*" >&2; }
+
+if [ "$BUILD" = 1 ]; then
+  log "building (bench jar on Netty 4.2.18 with native epoll/io_uring, netty-socketio jar, Node server deps)"
+  mvn -q -B -pl bench -am install -DskipTests -Pnative-transport
+  mvn -q -B -f bench/netty-socketio/pom.xml package
+  (cd bench/node && npm ci --no-audit --no-fund --loglevel=error)
+fi
+[ -f "$JAR" ] && [ -f "$NSIO_JAR" ] && [ -d bench/node/node_modules/socket.io ] || { echo "build first" >&2; exit 1; }
+
+server_cmd() { # name threads
+  case "$1" in
+    switchboard) echo "java -jar $JAR server --port $PORT --threads $2" ;;
+    raw-netty) echo "java -jar $JAR raw-server --port $PORT --threads $2" ;;
+    netty-socketio) echo "java -jar $NSIO_JAR --port $PORT --threads $2" ;;
+    node) echo "node bench/node/server.js --port $PORT" ;;
+  esac
+}
+
+SERVER_PID=""
+start_server() { # name pin(yes|no) threads
+  local cmd
+  cmd=$(server_cmd "$1" "$3")
+  if [ "$2" = yes ]; then cmd="taskset -c 0 $cmd"; fi
+  $cmd > "$OUT/$1/server.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 150); do
+    if (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null; then return 0; fi
+    sleep 0.2
+  done
+  log "$1 did not start; see $OUT/$1/server.log"
+  return 1
+}
+
+stop_server() {
+  if [ -n "$SERVER_PID" ]; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+  fi
+}
+trap stop_server EXIT
+
+load() { # server case pin(yes|no) timeout-seconds scenario args...
+  local server=$1 name=$2 pin=$3 limit=$4
+  shift 4
+  if [ "$(date +%s)" -ge "$DEADLINE" ]; then log "time budget spent; skipping $server/$name"; return 0; fi
+  local prefix=""
+  if [ "$pin" = yes ]; then prefix="taskset -c 1"; fi
+  log "$server: $name"
+  timeout "$limit" $prefix java -jar "$JAR" load "$@" --port $PORT --server-pid "$SERVER_PID" --label "$server" \
+    > "$OUT/$server/$name.json" 2> "$OUT/$server/$name.err" || log "$server/$name failed (exit $?)"
+  tail -c 600 "$OUT/$server/$name.json" >&2 || true
+}
+
+# one case against a freshly started server
+run_case() { # server case pin threads timeout scenario args...
+  local server=$1 name=$2 pin=$3 threads=$4 limit=$5
+  shift 5
+  start_server "$server" "$pin" "$threads" || return 0
+  load "$server" "$name" "$pin" "$limit" "$@"
+  stop_server
+}
+
+{
+  echo "- Run: \`bench/run.sh$([ "$MODE" = smoke ] && echo ' --smoke')\` ($RUN_ID), git $(git rev-parse --short HEAD)"
+  echo "- Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/{print $2}') GiB, Linux $(uname -r), RLIMIT_NOFILE $(ulimit -n)"
+  echo "- Java: $(java -version 2>&1 | head -1); Node $(node --version); load generator and JVM servers on Netty $(unzip -p $JAR META-INF/maven/io.netty/netty-transport/pom.properties | grep version | cut -d= -f2) ($(java -jar $JAR transport 2>/dev/null | cut -d';' -f1)); netty-socketio on Netty 4.1.130.Final (epoll)"
+  echo "- Load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared with other engineers' builds)"
+} > "$OUT/env.md"
+
+IFS=, read -r -a LIST <<< "$SERVERS"
+for s in "${LIST[@]}"; do
+  mkdir -p "$OUT/$s"
+  if [ "$MODE" = smoke ]; then
+    start_server "$s" yes 1 || continue
+    load "$s" connect-1k yes 30 connect --clients 200 --connect-timeout-ms 10000
+    load "$s" fanout-50k yes 30 fanout --clients 100 --rate 50 --warmup-ms 300 --duration-ms 1000 --drain-ms 1000
+    load "$s" fanout-sat yes 30 fanout --clients 100 --rate 0 --warmup-ms 300 --duration-ms 1000 --drain-ms 1000
+    load "$s" echo-100x1 yes 30 echo --clients 20 --warmup-ms 300 --duration-ms 1000 --drain-ms 1000
+    load "$s" slow yes 30 slow --clients 20 --rate 200 --duration-ms 1000 --drain-ms 1000
+    stop_server
+  else
+    run_case "$s" connect-1k yes 1 60 connect --clients 1000
+    run_case "$s" connect-10k yes 1 150 connect --clients 10000 --sources 4 --concurrency 200
+    run_case "$s" fanout-50k yes 1 90 fanout --clients 1000 --rate 50 --warmup-ms 5000 --duration-ms 15000
+    run_case "$s" fanout-sat yes 1 90 fanout --clients 1000 --rate 0 --window 32 --warmup-ms 5000 --duration-ms 10000
+    run_case "$s" fanout-sat-2cores no 2 90 fanout --clients 1000 --rate 0 --window 64 --threads 1 \
+      --warmup-ms 5000 --duration-ms 10000
+    run_case "$s" echo-100x1 yes 1 90 echo --clients 100 --in-flight 1 --warmup-ms 5000 --duration-ms 10000
+    run_case "$s" slow yes 1 90 slow --clients 100 --rate 500 --payload 2048 --duration-ms 10000
+  fi
+done
+
+echo "- Load average at end: $(cut -d' ' -f1-3 /proc/loadavg); wall time $(( $(date +%s) - START )) s" >> "$OUT/env.md"
+ln -sfn "$RUN_ID" bench/results/latest
+if [ "$DOC" = 1 ]; then
+  java -jar "$JAR" report "$OUT" docs/benchmarks.md > /dev/null
+  log "table written to docs/benchmarks.md (and $OUT/table.md, $OUT/table.json)"
+else
+  java -jar "$JAR" report "$OUT" "$OUT/doc.md" > /dev/null
+fi
+cat "$OUT/table.md"
