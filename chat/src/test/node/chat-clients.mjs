@@ -10,7 +10,7 @@
 //   {"op":"disconnect","id":"alice-1"}  {"op":"reconnect","id":"alice-1"}  {"op":"exit"}
 // Events written:
 //   {"event":"connect","id":..}  {"event":"connect_error","id":..,"message":..}  {"event":"disconnect","id":..,"reason":..}
-//   {"event":"sio","id":..,"name":"chat:message","args":[..],"withAck":bool}
+//   {"event":"sio","id":..,"name":"chat:message","args":[..],"withAck":bool,"at":<ms since the epoch>}
 //   {"event":"ack","id":..,"seq":..,"args":[..]}  {"event":"ackError","id":..,"seq":..,"message":..}
 import { createRequire } from "node:module";
 import { createInterface } from "node:readline";
@@ -42,7 +42,7 @@ function connect(cmd) {
     const last = args[args.length - 1];
     const withAck = typeof last === "function";
     const values = withAck ? args.slice(0, -1) : args;
-    out({ event: "sio", id: cmd.id, name, args: values, withAck });
+    out({ event: "sio", id: cmd.id, name, args: values, withAck, at: Date.now() });
     if (withAck && name === "chat:private" && state.ackPrivate) {
       last({ received: true });
     }

@@ -121,10 +121,21 @@ public final class ChatSockets {
     final AtomicReference<Instant> expiresAt = new AtomicReference<>();
     final AtomicReference<ScheduledFuture<?>> warning = new AtomicReference<>();
     final AtomicReference<ScheduledFuture<?>> expiry = new AtomicReference<>();
+    private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
 
     Connection(Socket socket, String username) {
       this.socket = socket;
       this.username = username;
+    }
+
+    /**
+     * Runs {@code step} after the steps queued before it have completed (successfully or not), so that this
+     * connection's messages are stored and sent in the order the client sent them.
+     */
+    synchronized <T> CompletableFuture<T> inOrder(java.util.function.Supplier<CompletableFuture<T>> step) {
+      CompletableFuture<T> next = tail.handle((x, e) -> null).thenCompose(x -> step.get());
+      tail = next;
+      return next;
     }
   }
 
@@ -142,10 +153,10 @@ public final class ChatSockets {
     scheduleExpiry(c);
     socket.on("room:join", (args, ack) -> reply(ack, join(socket, me, args)));
     socket.on("room:leave", (args, ack) -> reply(ack, leave(socket, me, args)));
-    socket.on("room:message", (args, ack) -> reply(ack, message(socket, me, args)));
+    socket.on("room:message", (args, ack) -> reply(ack, message(c, args)));
     socket.on("history:fetch", (args, ack) -> reply(ack, history(args)));
     socket.on("typing", (args, ack) -> reply(ack, typing(socket, me, args)));
-    socket.on("chat:private", (args, ack) -> reply(ack, sendPrivate(me, args)));
+    socket.on("chat:private", (args, ack) -> reply(ack, sendPrivate(c, args)));
     socket.on("chat:read", (args, ack) -> reply(ack, read(me, args)));
     socket.on("auth:refresh", (args, ack) -> reply(ack, refresh(c, args)));
     AtomicReference<Set<String>> roomsAtExit = new AtomicReference<>(Set.of());
@@ -238,7 +249,9 @@ public final class ChatSockets {
     nsp.to(room).emit("system:message", Map.of("room", room, "text", text, "ts", clock.millis()));
   }
 
-  private CompletableFuture<ObjectNode> message(Socket socket, String me, Args args) {
+  private CompletableFuture<ObjectNode> message(Connection c, Args args) {
+    Socket socket = c.socket;
+    String me = c.username;
     JsonNode body = object(args);
     String room = body.path("room").isTextual() ? body.get("room").asText() : null;
     Optional<String> bad = InputRules.checkRoom(room).or(() -> InputRules.checkText(text(body)));
@@ -253,8 +266,10 @@ public final class ChatSockets {
           "Too many messages: at most " + flood.limit() + " a second"));
     }
     typing.update(me, room, false);
-    return chat.postMessage(room, me, text(body)).thenApply(m -> {
+    return c.inOrder(() -> chat.postMessage(room, me, text(body)).thenApply(m -> {
       nsp.to(m.room()).emit("chat:message", m);
+      return m;
+    })).thenApply(m -> {
       ObjectNode ok = ChatJson.ok();
       ok.set("message", ChatJson.MAPPER.valueToTree(m));
       return ok;
@@ -288,7 +303,8 @@ public final class ChatSockets {
     return CompletableFuture.completedFuture(ChatJson.ok());
   }
 
-  private CompletableFuture<ObjectNode> sendPrivate(String me, Args args) {
+  private CompletableFuture<ObjectNode> sendPrivate(Connection c, Args args) {
+    String me = c.username;
     JsonNode body = object(args);
     Object to = body.path("to").isTextual() ? body.get("to").asText() : null;
     Optional<String> bad = InputRules.checkText(text(body));
@@ -302,23 +318,28 @@ public final class ChatSockets {
       return CompletableFuture.failedFuture(new ChatException(
           "Too many messages: at most " + flood.limit() + " a second"));
     }
-    return chat.postPrivate(me, to, text(body)).thenCompose(pm -> deliver(pm).thenCompose(delivered -> {
-      ObjectNode ok = ChatJson.ok().put("id", pm.id()).put("delivered", delivered).put("ts", pm.ts());
-      if (delivered) {
-        return CompletableFuture.completedFuture(ok);
-      }
-      ok.put("reason", "User not online");
-      return chat.notifyOffline(pm).thenApply(n -> ok);
-    }));
+    record Sent(PrivateMessage pm, CompletableFuture<Boolean> delivered) {}
+    return c.inOrder(() -> chat.postPrivate(me, to, text(body))
+            .thenCompose(pm -> deliver(pm).thenApply(delivered -> new Sent(pm, delivered))))
+        .thenCompose(sent -> sent.delivered().thenCompose(delivered -> answerPrivate(sent.pm(), delivered)));
+  }
+
+  private CompletableFuture<ObjectNode> answerPrivate(PrivateMessage pm, boolean delivered) {
+    ObjectNode ok = ChatJson.ok().put("id", pm.id()).put("delivered", delivered).put("ts", pm.ts());
+    if (delivered) {
+      return CompletableFuture.completedFuture(ok);
+    }
+    ok.put("reason", "User not online");
+    return chat.notifyOffline(pm).thenApply(n -> ok);
   }
 
   /**
-   * Emits a private message to every socket of its recipient with an acknowledgement; completes true (and marks it
-   * delivered) as soon as one device answers within the timeout, false if none does.
+   * Emits a private message to every socket of its recipient with an acknowledgement; completes once emitted, with
+   * the outcome: true (and marked delivered) as soon as one device answers within the timeout, false if none does.
    */
-  private CompletableFuture<Boolean> deliver(PrivateMessage pm) {
+  private CompletableFuture<CompletableFuture<Boolean>> deliver(PrivateMessage pm) {
     Map<String, Object> payload = privatePayload(pm);
-    return nsp.in(userRoom(pm.to())).fetchSockets().toCompletableFuture().thenCompose(sockets -> {
+    return nsp.in(userRoom(pm.to())).fetchSockets().toCompletableFuture().thenApply(sockets -> {
       if (sockets.isEmpty()) {
         return CompletableFuture.completedFuture(false);
       }

@@ -149,6 +149,28 @@ final class ChatClients implements AutoCloseable {
     return out;
   }
 
+  /** Every event {@code name} seen so far at client {@code id}, whole (with {@code at}, the time it arrived). */
+  List<JsonNode> seenRaw(String id, String name) {
+    List<JsonNode> out = new ArrayList<>();
+    for (JsonNode ev : node.events()) {
+      if (is(ev, id, "sio") && ev.path("name").asText().equals(name)) {
+        out.add(ev);
+      }
+    }
+    return out;
+  }
+
+  /** Waits until client {@code id} has seen at least {@code n} events {@code name}. */
+  void awaitCount(String id, String name, int n, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (seenRaw(id, name).size() < n) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(id + " saw " + seenRaw(id, name).size() + " of " + n + " " + name + " events");
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+    }
+  }
+
   void setToken(String id, String token) {
     node.send(NodeScript.command().put("op", "auth").put("id", id).put("token", token));
   }
