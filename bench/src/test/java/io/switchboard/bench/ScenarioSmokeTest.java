@@ -1,0 +1,114 @@
+package io.switchboard.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.bench.load.LoadGenerator;
+import io.switchboard.bench.load.LoadOptions;
+import io.switchboard.bench.servers.BenchHttpServer;
+import io.switchboard.bench.servers.RawNettyServer;
+import io.switchboard.bench.servers.ServerArgs;
+import io.switchboard.bench.servers.SwitchboardBenchServer;
+import io.switchboard.server.Server;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Every load scenario, tiny, against the Switchboard bench server and the raw-Netty floor running in this JVM: each
+ * completes and reports sane numbers. Speed is never asserted; the numbers here mean nothing.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(120)
+class ScenarioSmokeTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long PID = ProcessHandle.current().pid();
+
+  private Server io;
+  private BenchHttpServer switchboard;
+  private BenchHttpServer raw;
+
+  @BeforeAll
+  void start() {
+    ServerArgs args = ServerArgs.parse("--port", "0", "--threads", "2");
+    io = SwitchboardBenchServer.create(args);
+    switchboard = BenchHttpServer.start(args.address(), args.transport(), args.threads(), io::configure);
+    raw = BenchHttpServer.start(args.address(), args.transport(), args.threads(), new RawNettyServer()::configure);
+  }
+
+  @AfterAll
+  void stop() {
+    io.close();
+    switchboard.close();
+    raw.close();
+  }
+
+  private JsonNode run(BenchHttpServer server, String scenario, String... extra) throws Exception {
+    List<String> args = new ArrayList<>(List.of("--port", String.valueOf(server.port()), "--server-pid",
+        String.valueOf(PID), "--threads", "1", "--warmup-ms", "200", "--duration-ms", "700", "--drain-ms", "3000",
+        "--connect-timeout-ms", "20000"));
+    args.addAll(List.of(extra));
+    JsonNode r = JSON.readTree(LoadGenerator.run(LoadOptions.parse(scenario, args.toArray(String[]::new))));
+    assertThat(r.path("scenario").asText()).isEqualTo(scenario);
+    assertThat(r.path("connect_failures").asInt()).isZero();
+    assertThat(r.path("errors")).isEmpty();
+    return r;
+  }
+
+  @Test
+  void connectReportsRateLatencyAndMemory() throws Exception {
+    for (BenchHttpServer s : List.of(switchboard, raw)) {
+      JsonNode r = run(s, "connect", "--clients", "50");
+      assertThat(r.path("connected").asInt()).isEqualTo(50);
+      assertThat(r.path("still_connected").asInt()).isEqualTo(50);
+      assertThat(r.path("connects_per_s").asDouble()).isPositive();
+      assertThat(r.path("p99_ms").asDouble()).isPositive().isGreaterThanOrEqualTo(r.path("p50_ms").asDouble());
+      assertThat(r.path("server_rss_mb").asDouble()).isPositive();
+      assertThat(r.has("live_heap_kb_per_conn")).isTrue();
+    }
+  }
+
+  @Test
+  void fanoutDeliversEveryBroadcastToEveryReceiver() throws Exception {
+    for (BenchHttpServer s : List.of(switchboard, raw)) {
+      JsonNode r = run(s, "fanout", "--clients", "20", "--rate", "100");
+      assertThat(r.path("connected").asInt()).isEqualTo(20);
+      assertThat(r.path("sent").asLong()).isPositive();
+      assertThat(r.path("delivered").asLong()).isEqualTo(r.path("expected").asLong());
+      assertThat(r.path("lost").asLong()).isZero();
+      assertThat(r.path("deliveries_per_s").asDouble()).isPositive();
+      assertThat(r.path("p999_ms").asDouble()).isGreaterThanOrEqualTo(r.path("p50_ms").asDouble());
+      assertThat(r.path("server_cpu_s").asDouble()).isGreaterThanOrEqualTo(0);
+    }
+  }
+
+  @Test
+  void saturatedFanoutKeepsItsWindow() throws Exception {
+    JsonNode r = run(switchboard, "fanout", "--clients", "10", "--rate", "0", "--window", "4");
+    assertThat(r.path("sent").asLong()).isPositive();
+    assertThat(r.path("lost").asLong()).isZero();
+  }
+
+  @Test
+  void echoAcksEveryRequest() throws Exception {
+    for (BenchHttpServer s : List.of(switchboard, raw)) {
+      JsonNode r = run(s, "echo", "--clients", "5", "--in-flight", "2");
+      assertThat(r.path("acks").asLong()).isPositive().isEqualTo(r.path("sent").asLong());
+      assertThat(r.path("acks_per_s").asDouble()).isPositive();
+      assertThat(r.path("p50_ms").asDouble()).isPositive();
+    }
+  }
+
+  @Test
+  void slowReceiverDoesNotStopTheOthers() throws Exception {
+    JsonNode r = run(switchboard, "slow", "--clients", "5", "--rate", "50", "--payload", "512");
+    assertThat(r.path("slow_joined").asBoolean()).isTrue();
+    assertThat(r.path("delivered").asLong()).isPositive().isEqualTo(r.path("expected").asLong());
+    assertThat(r.path("server_rss_mb_max").asDouble()).isPositive();
+  }
+}
