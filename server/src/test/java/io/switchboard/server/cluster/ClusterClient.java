@@ -135,6 +135,9 @@ public final class ClusterClient implements AutoCloseable {
 
   /** Renders an org.json value as plain text for assertions. */
   public static String text(Object o) {
+    if (o instanceof byte[] b) {
+      return "bytes:" + java.util.HexFormat.of().formatHex(b);
+    }
     if (o instanceof JSONObject || o instanceof JSONArray) {
       return o.toString();
     }
