@@ -7,7 +7,8 @@
 #   options: --skip-build, --servers switchboard,node,netty-socketio,raw-netty, --no-doc
 #
 # Each server runs pinned to core 0 (taskset -c 0) and the load generator to core 1, except in the "2cores" case,
-# where both run unpinned. Results: bench/results/<run>/<server>/<case>.json (one JSON line each), table.md,
+# where both run unpinned, and the "cluster" case (Switchboard and Node only), where two servers linked through the
+# local Redis share core 0. Results: bench/results/<run>/<server>/<case>.json (one JSON line each), table.md,
 # table.json, env.md; bench/results/latest points at the last run.
 set -euo pipefail
 
@@ -48,38 +49,63 @@ if [ "$BUILD" = 1 ]; then
 fi
 [ -f "$JAR" ] && [ -f "$NSIO_JAR" ] && [ -d bench/node/node_modules/socket.io ] || { echo "build first" >&2; exit 1; }
 
-server_cmd() { # name threads
+REDIS=redis://127.0.0.1:6379
+server_cmd() { # name threads [port] [extra]
+  local port=${3:-$PORT}
   case "$1" in
-    switchboard) echo "java -jar $JAR server --port $PORT --threads $2" ;;
-    raw-netty) echo "java -jar $JAR raw-server --port $PORT --threads $2" ;;
-    netty-socketio) echo "java -jar $NSIO_JAR --port $PORT --threads $2" ;;
-    node) echo "node bench/node/server.js --port $PORT" ;;
+    switchboard) echo "java -jar $JAR server --port $port --threads $2 ${4:-}" ;;
+    raw-netty) echo "java -jar $JAR raw-server --port $port --threads $2" ;;
+    netty-socketio) echo "java -jar $NSIO_JAR --port $port --threads $2" ;;
+    node) echo "node bench/node/server.js --port $port ${4:-}" ;;
   esac
 }
 
 SERVER_PID=""
+SERVER_PID2=""
+wait_port() { # port name
+  for _ in $(seq 1 150); do
+    if (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null; then return 0; fi
+    sleep 0.2
+  done
+  log "$2 did not start; see $OUT/$2/server*.log"
+  return 1
+}
+
 start_server() { # name pin(yes|no) threads
   local cmd
   cmd=$(server_cmd "$1" "$3")
   if [ "$2" = yes ]; then cmd="taskset -c 0 $cmd"; fi
   $cmd > "$OUT/$1/server.log" 2>&1 &
   SERVER_PID=$!
-  for _ in $(seq 1 150); do
-    if (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null; then return 0; fi
-    sleep 0.2
-  done
-  log "$1 did not start; see $OUT/$1/server.log"
-  return 1
+  wait_port $PORT "$1"
+}
+
+# two servers of one cluster on core 0, linked through the local Redis
+start_cluster() { # name
+  local a b
+  a=$(server_cmd "$1" 1 $PORT "--redis $REDIS")
+  b=$(server_cmd "$1" 1 $((PORT + 1)) "--redis $REDIS")
+  taskset -c 0 $a > "$OUT/$1/server-a.log" 2>&1 &
+  SERVER_PID=$!
+  taskset -c 0 $b > "$OUT/$1/server-b.log" 2>&1 &
+  SERVER_PID2=$!
+  wait_port $PORT "$1" && wait_port $((PORT + 1)) "$1"
+}
+
+stop_pid() {
+  if [ -n "$1" ]; then
+    kill "$1" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+  fi
 }
 
 stop_server() {
-  if [ -n "$SERVER_PID" ]; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=""
-  fi
+  stop_pid "$SERVER_PID"
+  stop_pid "$SERVER_PID2"
+  SERVER_PID=""
+  SERVER_PID2=""
 }
 trap stop_server EXIT
 
@@ -90,7 +116,9 @@ load() { # server case pin(yes|no) timeout-seconds scenario args...
   local prefix=""
   if [ "$pin" = yes ]; then prefix="taskset -c 1"; fi
   log "$server: $name"
-  timeout "$limit" $prefix java -jar "$JAR" load "$@" --port $PORT --server-pid "$SERVER_PID" --label "$server" \
+  local second=""
+  if [ -n "$SERVER_PID2" ]; then second="--port2 $((PORT + 1)) --server-pid2 $SERVER_PID2"; fi
+  timeout "$limit" $prefix java -jar "$JAR" load "$@" --port $PORT --server-pid "$SERVER_PID" --label "$server" $second \
     > "$OUT/$server/$name.json" 2> "$OUT/$server/$name.err" || log "$server/$name failed (exit $?)"
   tail -c 600 "$OUT/$server/$name.json" >&2 || true
 }
@@ -122,6 +150,11 @@ for s in "${LIST[@]}"; do
     load "$s" echo-100x1 yes 30 echo --clients 20 --warmup-ms 300 --duration-ms 1000 --drain-ms 1000
     load "$s" slow yes 30 slow --clients 20 --rate 200 --duration-ms 1000 --drain-ms 1000
     stop_server
+    if [ "$s" = switchboard ] || [ "$s" = node ]; then
+      start_cluster "$s" && load "$s" cluster yes 30 cluster --clients 100 --rate 50 --warmup-ms 300 \
+        --duration-ms 1000 --drain-ms 1000
+      stop_server
+    fi
   else
     run_case "$s" connect-1k yes 1 60 connect --clients 1000
     run_case "$s" connect-10k yes 1 150 connect --clients 10000 --sources 4 --concurrency 200
@@ -131,6 +164,11 @@ for s in "${LIST[@]}"; do
       --warmup-ms 5000 --duration-ms 10000
     run_case "$s" echo-100x1 yes 1 90 echo --clients 100 --in-flight 1 --warmup-ms 5000 --duration-ms 10000
     run_case "$s" slow yes 1 90 slow --clients 100 --rate 500 --payload 2048 --duration-ms 10000
+    if [ "$s" = switchboard ] || [ "$s" = node ]; then
+      start_cluster "$s" && load "$s" cluster yes 90 cluster --clients 1000 --rate 50 --warmup-ms 5000 \
+        --duration-ms 15000
+      stop_server
+    fi
   fi
 done
 

@@ -85,7 +85,8 @@ public class BroadcastEncodingBenchmark {
   public int encodeOnce() {
     byte[] wire = ("4" + encoder.encode(packet).text()).getBytes(StandardCharsets.UTF_8);
     for (EmbeddedChannel ch : channels) {
-      ch.writeOutbound(new TextWebSocketFrame(Unpooled.wrappedBuffer(wire)));
+      ch.writeOneOutbound(new TextWebSocketFrame(Unpooled.wrappedBuffer(wire)), ch.voidPromise());
+      ch.flushOutbound();
     }
     return drain();
   }
@@ -95,7 +96,8 @@ public class BroadcastEncodingBenchmark {
   public int encodePerRecipient() {
     for (EmbeddedChannel ch : channels) {
       byte[] wire = ("4" + encoder.encode(packet).text()).getBytes(StandardCharsets.UTF_8);
-      ch.writeOutbound(new TextWebSocketFrame(Unpooled.wrappedBuffer(wire)));
+      ch.writeOneOutbound(new TextWebSocketFrame(Unpooled.wrappedBuffer(wire)), ch.voidPromise());
+      ch.flushOutbound();
     }
     return drain();
   }
@@ -105,7 +107,8 @@ public class BroadcastEncodingBenchmark {
   public int rawNettyFloor() {
     ByteBuf once = PooledByteBufAllocator.DEFAULT.directBuffer(rawFrame.length).writeBytes(rawFrame);
     for (EmbeddedChannel ch : channels) {
-      ch.writeOutbound(new TextWebSocketFrame(once.retainedDuplicate()));
+      ch.writeOneOutbound(new TextWebSocketFrame(once.retainedDuplicate()), ch.voidPromise());
+      ch.flushOutbound();
     }
     once.release();
     return drain();

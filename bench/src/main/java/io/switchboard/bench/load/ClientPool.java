@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
 /**
- * Opens many bench clients to one server, a bounded number at a time, spread over several 127.0.0.x source
- * addresses (one address gives about 28,000 ephemeral ports).
+ * Opens many bench clients to one server (or two, alternately, for the cluster scenario), a bounded number at a time,
+ * spread over several 127.0.0.x source addresses (one address gives about 28,000 ephemeral ports).
  *
  * <pre>{@code
  * try (ClientPool pool = new ClientPool(options)) {
@@ -75,8 +75,8 @@ final class ClientPool implements AutoCloseable {
     CountDownLatch done = new CountDownLatch(n);
     List<BenchClient> connected = Collections.synchronizedList(new ArrayList<>(n));
     AtomicInteger next = new AtomicInteger();
-    InetSocketAddress server = new InetSocketAddress(options.host(), options.port());
-    String hostPort = options.host() + ":" + options.port();
+    InetSocketAddress first = new InetSocketAddress(options.host(), options.port());
+    InetSocketAddress second = options.port2() > 0 ? new InetSocketAddress(options.host(), options.port2()) : first;
     String path = options.path() + "?EIO=4&transport=websocket";
     Runnable[] startNext = new Runnable[1];
     startNext[0] = () -> {
@@ -122,6 +122,8 @@ final class ClientPool implements AutoCloseable {
         }
       });
       all.add(client);
+      InetSocketAddress server = i % 2 == 1 ? second : first; // with two servers, odd clients use the second
+      String hostPort = options.host() + ":" + server.getPort();
       Bootstrap b = new Bootstrap()
           .group(group)
           .channel(transport.socketChannel())

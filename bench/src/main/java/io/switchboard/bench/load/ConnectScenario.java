@@ -14,7 +14,7 @@ import java.util.List;
 final class ConnectScenario implements Scenario {
   @Override
   public JsonLine run(LoadOptions o) throws Exception {
-    ProcessProbe server = new ProcessProbe(o.serverPid());
+    ProcessProbe server = new ProcessProbe(o.serverPid(), o.serverPid2());
     boolean heap = o.liveHeap() && server.isJvm();
     long heap0 = heap ? server.liveHeapBytes() : -1;
     long rss0 = server.rssBytes();

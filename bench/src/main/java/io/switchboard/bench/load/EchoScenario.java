@@ -23,7 +23,7 @@ final class EchoScenario implements Scenario {
 
   @Override
   public JsonLine run(LoadOptions o) throws Exception {
-    ProcessProbe server = new ProcessProbe(o.serverPid());
+    ProcessProbe server = new ProcessProbe(o.serverPid(), o.serverPid2());
     ProcessProbe self = new ProcessProbe(ProcessHandle.current().pid());
     String padding = Frames.padding(o.payloadBytes());
     try (ClientPool pool = new ClientPool(o)) {

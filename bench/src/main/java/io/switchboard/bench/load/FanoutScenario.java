@@ -11,7 +11,7 @@ package io.switchboard.bench.load;
 final class FanoutScenario implements Scenario {
   @Override
   public JsonLine run(LoadOptions o) throws Exception {
-    ProcessProbe server = new ProcessProbe(o.serverPid());
+    ProcessProbe server = new ProcessProbe(o.serverPid(), o.serverPid2());
     ProcessProbe self = new ProcessProbe(ProcessHandle.current().pid());
     try (ClientPool pool = new ClientPool(o)) {
       Room room = Room.join(pool, o, o.clients());

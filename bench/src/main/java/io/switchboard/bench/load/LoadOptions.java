@@ -14,12 +14,14 @@ import java.util.Map;
  * <p>Every run is bounded: {@link #warmup()} + {@link #duration()} of load, at most {@link #drain()} to collect what is
  * still in flight, and {@link #connectTimeout()} for the clients to connect.
  *
- * @param scenario       {@code connect}, {@code fanout}, {@code echo} or {@code slow}
+ * @param scenario       {@code connect}, {@code fanout}, {@code echo}, {@code slow} or {@code cluster}
  * @param label          the server's name in the results ({@code switchboard}, {@code node}…)
  * @param host           the server's address (loopback only)
  * @param port           the server's port
+ * @param port2          a second server's port (the {@code cluster} scenario: odd clients go there), or 0
  * @param path           the Socket.IO path
  * @param serverPid      the server's process id for CPU and memory, or 0 to leave them out
+ * @param serverPid2     the second server's process id, or 0
  * @param clients        clients in the scenario (receivers in the room for fanout and slow)
  * @param concurrency    connection attempts in flight at once
  * @param sources        how many 127.0.0.x source addresses to spread the clients over
@@ -34,7 +36,8 @@ import java.util.Map;
  * @param connectTimeout the longest wait for all clients to connect
  * @param liveHeap       whether {@code connect} asks a JVM server for its live heap (a full GC, through jcmd)
  */
-public record LoadOptions(String scenario, String label, String host, int port, String path, long serverPid,
+public record LoadOptions(String scenario, String label, String host, int port, int port2, String path,
+    long serverPid, long serverPid2,
     int clients, int concurrency, int sources, int threads, int rate, int window, int inFlight, int payloadBytes,
     Duration warmup, Duration duration, Duration drain, Duration connectTimeout, boolean liveHeap) {
 
@@ -44,6 +47,9 @@ public record LoadOptions(String scenario, String label, String host, int port, 
     }
     if (clients < 1 || clients > 200_000) {
       throw new IllegalArgumentException("clients must be 1..200000");
+    }
+    if (scenario.equals("cluster") && port2 == 0) {
+      throw new IllegalArgumentException("cluster needs --port2 (the second server)");
     }
     if (sources < 1 || sources > 250) {
       throw new IllegalArgumentException("sources must be 1..250");
@@ -69,14 +75,17 @@ public record LoadOptions(String scenario, String label, String host, int port, 
       case "fanout" -> 1000;
       case "echo" -> 100;
       case "slow" -> 100;
+      case "cluster" -> 1000;
       default -> throw new IllegalArgumentException("unknown scenario " + scenario);
     };
     return new LoadOptions(scenario,
         m.getOrDefault("label", "server"),
         m.getOrDefault("host", "127.0.0.1"),
         Integer.parseInt(m.getOrDefault("port", "3000")),
+        Integer.parseInt(m.getOrDefault("port2", "0")),
         m.getOrDefault("path", "/socket.io/"),
         Long.parseLong(m.getOrDefault("server-pid", "0")),
+        Long.parseLong(m.getOrDefault("server-pid2", "0")),
         Integer.parseInt(m.getOrDefault("clients", String.valueOf(defaultClients))),
         Integer.parseInt(m.getOrDefault("concurrency", "100")),
         Integer.parseInt(m.getOrDefault("sources", "4")),

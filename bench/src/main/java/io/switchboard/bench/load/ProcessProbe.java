@@ -5,13 +5,14 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reads another process's CPU time and memory from {@code /proc}: CPU from {@code /proc/<pid>/stat} (user + system
- * ticks of every thread), RSS from {@code /proc/<pid>/status}, and the live heap of a JVM after a full GC (through
- * {@code jcmd GC.class_histogram}).
+ * Reads the CPU time and memory of one or more server processes (summed) from {@code /proc}: CPU from
+ * {@code /proc/<pid>/stat} (user + system ticks of every thread), RSS from {@code /proc/<pid>/status}, and the live
+ * heap of a JVM after a full GC (through {@code jcmd GC.class_histogram}).
  *
  * <pre>{@code
  * ProcessProbe p = new ProcessProbe(pid);
@@ -24,22 +25,85 @@ final class ProcessProbe {
   /** USER_HZ: /proc reports CPU time in these ticks per second (100 on Linux x86_64). */
   private static final double TICKS_PER_SECOND = 100.0;
 
-  private final long pid;
+  private final long[] pids;
 
-  ProcessProbe(long pid) {
-    this.pid = pid;
+  /** Probes the processes {@code pids}; zeros are left out. */
+  ProcessProbe(long... pids) {
+    this.pids = Arrays.stream(pids).filter(p -> p > 0).toArray();
   }
 
   /** Whether there is a process to probe. */
   boolean enabled() {
-    return pid > 0 && Files.exists(Path.of("/proc/" + pid + "/stat"));
+    for (long pid : pids) {
+      if (!Files.exists(Path.of("/proc/" + pid + "/stat"))) {
+        return false;
+      }
+    }
+    return pids.length > 0;
   }
 
-  /** User + system CPU seconds the process has used so far, or -1. */
+  /** User + system CPU seconds the processes have used so far, or -1. */
   double cpuSeconds() {
     if (!enabled()) {
       return -1;
     }
+    double sum = 0;
+    for (long pid : pids) {
+      double c = cpuSeconds(pid);
+      if (c < 0) {
+        return -1;
+      }
+      sum += c;
+    }
+    return sum;
+  }
+
+  /** Resident set size in bytes, summed, or -1. */
+  long rssBytes() {
+    if (!enabled()) {
+      return -1;
+    }
+    long sum = 0;
+    for (long pid : pids) {
+      long r = rssBytes(pid);
+      if (r < 0) {
+        return -1;
+      }
+      sum += r;
+    }
+    return sum;
+  }
+
+  /** Whether every process is a JVM (its command line names java). */
+  boolean isJvm() {
+    if (!enabled()) {
+      return false;
+    }
+    for (long pid : pids) {
+      if (!isJvm(pid)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The bytes of live objects after a full GC, summed over the processes, or -1. */
+  long liveHeapBytes() {
+    if (!isJvm()) {
+      return -1;
+    }
+    long sum = 0;
+    for (long pid : pids) {
+      long h = liveHeapBytes(pid);
+      if (h < 0) {
+        return -1;
+      }
+      sum += h;
+    }
+    return sum;
+  }
+
+  private static double cpuSeconds(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc/" + pid + "/stat"), StandardCharsets.US_ASCII);
       // the command name (field 2) may hold spaces; fields after the closing parenthesis are plain
@@ -52,11 +116,7 @@ final class ProcessProbe {
     }
   }
 
-  /** Resident set size in bytes, or -1. */
-  long rssBytes() {
-    if (!enabled()) {
-      return -1;
-    }
+  private static long rssBytes(long pid) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"), StandardCharsets.US_ASCII)) {
         if (line.startsWith("VmRSS:")) {
@@ -69,11 +129,7 @@ final class ProcessProbe {
     return -1;
   }
 
-  /** Whether the process is a JVM (its command line names java). */
-  boolean isJvm() {
-    if (!enabled()) {
-      return false;
-    }
+  private static boolean isJvm(long pid) {
     try {
       String cmd = new String(Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline")), StandardCharsets.UTF_8);
       return cmd.contains("java");
@@ -83,14 +139,10 @@ final class ProcessProbe {
   }
 
   /**
-   * The bytes of live objects after a full GC, or -1 if the process is not a JVM or jcmd fails. For this process it
-   * asks the memory bean after {@code System.gc()}; for another it runs {@code jcmd <pid> GC.class_histogram}
-   * (bounded to 60 s).
+   * Live bytes after a full GC: for this process, the memory bean after {@code System.gc()}; for another,
+   * {@code jcmd <pid> GC.class_histogram} (bounded to 60 s).
    */
-  long liveHeapBytes() {
-    if (!isJvm()) {
-      return -1;
-    }
+  private static long liveHeapBytes(long pid) {
     if (pid == ProcessHandle.current().pid()) {
       System.gc();
       return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();

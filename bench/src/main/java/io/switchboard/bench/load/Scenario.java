@@ -12,11 +12,14 @@ interface Scenario {
   /** Runs the scenario; it stops by itself within its warm-up, duration, drain and connect bounds. */
   JsonLine run(LoadOptions options) throws Exception;
 
-  /** The scenario called {@code name}: {@code connect}, {@code fanout}, {@code echo} or {@code slow}. */
+  /**
+   * The scenario called {@code name}: {@code connect}, {@code fanout}, {@code echo}, {@code slow}, or {@code cluster}
+   * (the fan-out with the clients split between two servers linked by an adapter).
+   */
   static Scenario named(String name) {
     return switch (name) {
       case "connect" -> new ConnectScenario();
-      case "fanout" -> new FanoutScenario();
+      case "fanout", "cluster" -> new FanoutScenario();
       case "echo" -> new EchoScenario();
       case "slow" -> new SlowScenario();
       default -> throw new IllegalArgumentException("unknown scenario " + name);

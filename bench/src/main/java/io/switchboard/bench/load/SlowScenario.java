@@ -21,7 +21,7 @@ final class SlowScenario implements Scenario {
 
   @Override
   public JsonLine run(LoadOptions o) throws Exception {
-    ProcessProbe server = new ProcessProbe(o.serverPid());
+    ProcessProbe server = new ProcessProbe(o.serverPid(), o.serverPid2());
     ProcessProbe self = new ProcessProbe(ProcessHandle.current().pid());
     try (ClientPool pool = new ClientPool(o)) {
       Room room = Room.join(pool, o, o.clients());

@@ -54,7 +54,10 @@ public final class Report {
       new Metric("connect-10k", "connect_failures", "connect 10,000: failures", "", true),
       new Metric("slow", "p99_ms", "one stalled receiver, others flooded: others' p99", "ms", true),
       new Metric("slow", "lost", "stalled receiver: others' deliveries lost", "", true),
-      new Metric("slow", "server_rss_mb_max", "stalled receiver: server RSS peak", "MB", true));
+      new Metric("slow", "server_rss_mb_max", "stalled receiver: server RSS peak", "MB", true),
+      new Metric("cluster", "server_cpu_us_per_delivery", "cluster of 2 through Redis, 1,000 receivers at 50k/s: CPU per delivery (both servers)", "µs", true),
+      new Metric("cluster", "p99_ms", "cluster through Redis: latency p99", "ms", true),
+      new Metric("cluster", "lost", "cluster through Redis: deliveries lost", "", true));
 
   private Report() {}
 

@@ -1,6 +1,8 @@
 package io.switchboard.bench.servers;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.redis.RedisAdapterFactory;
+import io.switchboard.server.AdapterFactory;
 import io.switchboard.server.Server;
 import io.switchboard.server.ServerOptions;
 
@@ -11,14 +13,23 @@ import io.switchboard.server.ServerOptions;
  *
  * <pre>{@code
  * java -jar bench/target/switchboard-bench.jar server --port 3000
+ * java -jar bench/target/switchboard-bench.jar server --port 3001 --redis redis://127.0.0.1:6379   # one of a cluster
  * }</pre>
  */
 public final class SwitchboardBenchServer {
   private SwitchboardBenchServer() {}
 
-  /** Builds the Socket.IO server with the bench contract (not yet listening). */
+  /** Builds the Socket.IO server with the bench contract (not yet listening), on the in-memory adapter. */
   public static Server create(ServerArgs args) {
+    return create(args, null);
+  }
+
+  /** Builds the Socket.IO server with the bench contract on {@code adapter} ({@code null}: the in-memory one). */
+  public static Server create(ServerArgs args, AdapterFactory adapter) {
     ServerOptions.Builder options = ServerOptions.builder();
+    if (adapter != null) {
+      options.adapter(adapter);
+    }
     if ("direct".equals(args.handlers())) {
       options.handlerExecutor(Runnable::run); // the bench handlers never block
     }
@@ -40,16 +51,18 @@ public final class SwitchboardBenchServer {
   /** Starts the server and blocks until it stops. */
   public static void main(String... argv) {
     ServerArgs args = ServerArgs.parse(argv);
-    if (args.redis() != null) {
-      throw new IllegalArgumentException("--redis needs the Redis adapter module, which this build does not have yet");
-    }
-    Server io = create(args);
+    RedisAdapterFactory redis = args.redis() == null ? null : RedisAdapterFactory.create(args.redis());
+    Server io = create(args, redis);
     BenchHttpServer http = BenchHttpServer.start(args.address(), args.transport(), args.threads(), io::configure);
     System.out.println("switchboard bench server on " + args.host() + ":" + http.port() + " (" + args.transport().label()
-        + ", " + args.threads() + " event loops, handlers " + args.handlers() + ")");
+        + ", " + args.threads() + " event loops, handlers " + args.handlers()
+        + (redis == null ? "" : ", Redis adapter on " + args.redis()) + ")");
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       io.close();
       http.close();
+      if (redis != null) {
+        redis.close();
+      }
     }));
     http.awaitClose();
   }
