@@ -4,6 +4,8 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.switchboard.engine.HttpServer;
 import io.switchboard.server.Server;
 import io.switchboard.server.ServerOptions;
+import io.switchboard.redis.RedisAdapterFactory;
+import io.switchboard.redis.RedisAdapterOptions;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Optional;
@@ -29,28 +31,26 @@ public final class ChatApp implements AutoCloseable {
   private final ChatService chat;
   private final Server io;
   private final ScheduledExecutorService timer;
+  private final RedisAdapterFactory redis;
   private final HttpServer http;
 
   private ChatApp(ChatConfig config, Database db, ChatService chat, Server io, ScheduledExecutorService timer,
-      HttpServer http) {
+      RedisAdapterFactory redis, HttpServer http) {
     this.config = config;
     this.db = db;
     this.chat = chat;
     this.io = io;
     this.timer = timer;
+    this.redis = redis;
     this.http = http;
   }
 
   /**
-   * Opens the database (migrating it), and starts listening.
+   * Opens the database (migrating it), connects to Redis when a cluster is configured, and starts listening.
    *
-   * @throws IllegalStateException if {@code --redis} is set: the Redis adapter is not available yet
+   * <p>Nodes of one cluster share the database, the Redis server and channel prefix, and the signing secret.
    */
   public static ChatApp start(ChatConfig config) {
-    if (config.redisUrl().isPresent()) {
-      throw new IllegalStateException("Redis adapter not available yet: cannot join a cluster at "
-          + config.redisUrl().get() + "; start without --redis to run a single node");
-    }
     String secret = SigningSecret.resolve(config);
     String url = config.databaseUrl().orElseGet(() -> Database.embeddedUrl(config.dataDir()));
     Database db = Database.open(url, Optional.empty());
@@ -59,7 +59,16 @@ public final class ChatApp implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    Server io = new Server(ServerOptions.DEFAULT);
+    RedisAdapterFactory redis;
+    try {
+      redis = config.redisUrl().map(redisUrl -> RedisAdapterFactory.create(redisUrl,
+          RedisAdapterOptions.builder().key(config.redisKey()).build())).orElse(null);
+    } catch (RuntimeException e) {
+      timer.shutdownNow();
+      db.close();
+      throw new IllegalStateException("cannot connect to Redis at " + config.redisUrl().get() + ": " + e.getMessage(), e);
+    }
+    Server io = new Server(redis == null ? ServerOptions.DEFAULT : ServerOptions.builder().adapter(redis).build());
     try {
       Clock clock = Clock.systemUTC();
       TokenService tokens = new TokenService(secret, config.tokenLifetime(), clock);
@@ -72,9 +81,12 @@ public final class ChatApp implements AutoCloseable {
         pipeline.addLast("chat-aggregator", new HttpObjectAggregator(64 * 1024));
         pipeline.addLast("chat-api", api);
       });
-      return new ChatApp(config, db, chat, io, timer, http);
+      return new ChatApp(config, db, chat, io, timer, redis, http);
     } catch (RuntimeException e) {
       io.close();
+      if (redis != null) {
+        redis.close();
+      }
       timer.shutdownNow();
       db.close();
       throw e;
@@ -108,6 +120,9 @@ public final class ChatApp implements AutoCloseable {
     try {
       http.close();
       io.close();
+      if (redis != null) {
+        redis.close();
+      }
     } finally {
       timer.shutdownNow();
       db.close();

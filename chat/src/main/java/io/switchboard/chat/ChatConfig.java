@@ -26,6 +26,7 @@ import java.util.Optional;
  * @param dataDir        where the embedded database and the generated signing secret live
  * @param databaseUrl    a JDBC URL; empty means the embedded H2 file under {@code dataDir}
  * @param redisUrl       a {@code redis://} URL to join a cluster through the Redis adapter; empty for one node
+ * @param redisKey       the prefix of the cluster's Redis channels; nodes of one service share it
  * @param jwtSecret      the HS256 signing secret; empty means generated once and kept in {@code dataDir}
  * @param allowedOrigins origins allowed besides the page's own (CORS for the REST and SSE routes)
  * @param tokenLifetime  how long a signed-in token is valid
@@ -38,6 +39,7 @@ public record ChatConfig(
     Path dataDir,
     Optional<String> databaseUrl,
     Optional<String> redisUrl,
+    String redisKey,
     Optional<String> jwtSecret,
     List<String> allowedOrigins,
     Duration tokenLifetime,
@@ -52,6 +54,7 @@ public record ChatConfig(
       "  --database-url URL    JDBC URL; jdbc:postgresql://... switches to PostgreSQL",
       "                        (env DATABASE_URL, default an H2 file under the data directory)",
       "  --redis URL           redis://host:port to join a cluster (env REDIS_URL)",
+      "  --redis-key K         prefix of the cluster's Redis channels (env REDIS_KEY, default switchboard-chat)",
       "  --jwt-secret S        token signing secret (env JWT_SECRET, default generated once in the data directory)",
       "  --data-dir DIR        data directory (env DATA_DIR, default ./data)",
       "  --allowed-origins L   comma-separated extra origins for CORS (env ALLOWED_ORIGINS)");
@@ -61,6 +64,7 @@ public record ChatConfig(
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(databaseUrl, "databaseUrl");
     Objects.requireNonNull(redisUrl, "redisUrl");
+    Objects.requireNonNull(redisKey, "redisKey");
     Objects.requireNonNull(jwtSecret, "jwtSecret");
     allowedOrigins = List.copyOf(allowedOrigins);
     Objects.requireNonNull(tokenLifetime, "tokenLifetime");
@@ -89,7 +93,7 @@ public record ChatConfig(
   public Builder toBuilder() {
     return new Builder()
         .host(host).port(port).dataDir(dataDir)
-        .databaseUrl(databaseUrl.orElse(null)).redisUrl(redisUrl.orElse(null)).jwtSecret(jwtSecret.orElse(null))
+        .databaseUrl(databaseUrl.orElse(null)).redisUrl(redisUrl.orElse(null)).redisKey(redisKey).jwtSecret(jwtSecret.orElse(null))
         .allowedOrigins(allowedOrigins).tokenLifetime(tokenLifetime).sseHeartbeat(sseHeartbeat).timing(timing);
   }
 
@@ -110,6 +114,7 @@ public record ChatConfig(
     env(env, "DATA_DIR").ifPresent(v -> b.dataDir(Path.of(v)));
     env(env, "DATABASE_URL").ifPresent(b::databaseUrl);
     env(env, "REDIS_URL").ifPresent(b::redisUrl);
+    env(env, "REDIS_KEY").ifPresent(b::redisKey);
     env(env, "JWT_SECRET").ifPresent(b::jwtSecret);
     env(env, "ALLOWED_ORIGINS").ifPresent(v -> b.allowedOrigins(splitList(v)));
     for (int i = 0; i < args.length; i++) {
@@ -136,6 +141,7 @@ public record ChatConfig(
         case "--data-dir" -> b.dataDir(Path.of(value));
         case "--database-url" -> b.databaseUrl(value);
         case "--redis" -> b.redisUrl(value);
+        case "--redis-key" -> b.redisKey(value);
         case "--jwt-secret" -> b.jwtSecret(value);
         case "--allowed-origins" -> b.allowedOrigins(splitList(value));
         default -> throw new IllegalArgumentException("unknown flag: " + name);
@@ -173,6 +179,7 @@ public record ChatConfig(
     private Path dataDir = Path.of("data");
     private String databaseUrl;
     private String redisUrl;
+    private String redisKey = "switchboard-chat";
     private String jwtSecret;
     private List<String> allowedOrigins = List.of();
     private Duration tokenLifetime = Duration.ofHours(1);
@@ -208,6 +215,12 @@ public record ChatConfig(
       return this;
     }
 
+    /** The prefix of the cluster's Redis channels. */
+    public Builder redisKey(String redisKey) {
+      this.redisKey = redisKey;
+      return this;
+    }
+
     /** The signing secret, or {@code null} to generate one once and keep it in the data directory. */
     public Builder jwtSecret(String jwtSecret) {
       this.jwtSecret = jwtSecret;
@@ -235,7 +248,7 @@ public record ChatConfig(
     }
 
     public ChatConfig build() {
-      return new ChatConfig(host, port, dataDir, Optional.ofNullable(databaseUrl), Optional.ofNullable(redisUrl),
+      return new ChatConfig(host, port, dataDir, Optional.ofNullable(databaseUrl), Optional.ofNullable(redisUrl), redisKey,
           Optional.ofNullable(jwtSecret), allowedOrigins, tokenLifetime, sseHeartbeat, timing);
     }
   }

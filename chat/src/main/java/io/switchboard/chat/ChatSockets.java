@@ -111,7 +111,13 @@ public final class ChatSockets {
       next.proceed();
     });
     nsp.onConnection(this::onConnection);
-    chat.bus().subscribeAll((user, n) -> nsp.to(userRoom(user)).emit("notification", n));
+    // to the user's sockets on every node, and to the event streams held by the other nodes
+    chat.bus().subscribeAll((user, n) -> {
+      nsp.to(userRoom(user)).emit("notification", n);
+      nsp.serverSideEmit("chat:notification", user, n);
+    });
+    nsp.onServerSideEmit("chat:notification", (args, ack) ->
+        chat.bus().publishToUser(args.string(0), args.get(1, Notification.class)));
   }
 
   /** The state of one authenticated socket. */

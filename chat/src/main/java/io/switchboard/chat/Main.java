@@ -43,7 +43,8 @@ public final class Main {
       stopped.countDown();
     }, "chat-shutdown"));
     System.out.println("Switchboard chat is running at " + app.url()
-        + " (database: " + (app.database().isPostgres() ? "PostgreSQL" : "H2 file in " + config.dataDir()) + ")");
+        + " (database: " + (app.database().isPostgres() ? "PostgreSQL" : "H2 file in " + config.dataDir())
+        + config.redisUrl().map(r -> "; cluster through Redis at " + r).orElse("; single node") + ")");
     stopped.await();
   }
 }

@@ -34,12 +34,20 @@ public final class NotificationBus {
     everyone.add(listener);
   }
 
-  /** Delivers {@code notification} (already stored) to the listeners of {@code username}. */
+  /** Delivers {@code notification} (already stored) to the listeners of {@code username} and the global ones. */
   public void publish(String username, Notification notification) {
+    publishToUser(username, notification);
+    everyone.forEach(l -> l.accept(username, notification));
+  }
+
+  /**
+   * Delivers {@code notification} to the listeners of {@code username} only: for a notification another node of
+   * the cluster published, whose global listeners already ran there.
+   */
+  public void publishToUser(String username, Notification notification) {
     Set<Consumer<Notification>> set = byUser.get(username);
     if (set != null) {
       set.forEach(l -> l.accept(notification));
     }
-    everyone.forEach(l -> l.accept(username, notification));
   }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,12 +37,13 @@ class ChatConfigTest {
     assertThat(fromEnv.redisUrl()).contains("redis://env:6379");
 
     ChatConfig c = ChatConfig.parse(new String[] {"--port", "5000", "--database-url=jdbc:h2:mem:x",
-        "--redis", "redis://127.0.0.1:6379", "--jwt-secret", "flag-secret-flag-secret-flag-secret",
+        "--redis", "redis://127.0.0.1:6379", "--redis-key", "chat-a", "--jwt-secret", "flag-secret-flag-secret-flag-secret",
         "--allowed-origins", "http://a.test, http://b.test"}, env);
     assertThat(c.port()).isEqualTo(5000);
     assertThat(c.databaseUrl()).contains("jdbc:h2:mem:x");
     assertThat(c.usesPostgres()).isFalse();
     assertThat(c.redisUrl()).contains("redis://127.0.0.1:6379");
+    assertThat(c.redisKey()).isEqualTo("chat-a");
     assertThat(c.jwtSecret()).contains("flag-secret-flag-secret-flag-secret");
     assertThat(c.allowedOrigins()).containsExactly("http://a.test", "http://b.test");
     assertThat(c.toBuilder().build()).isEqualTo(c);
@@ -71,9 +71,8 @@ class ChatConfigTest {
   }
 
   @Test
-  void redisModeFailsClearlyUntilTheAdapterExists() {
-    ChatConfig c = ChatConfig.builder().port(0).dataDir(dir).redisUrl("redis://127.0.0.1:6379").build();
-    assertThatThrownBy(() -> ChatApp.start(c)).hasMessageContaining("Redis adapter not available yet");
-    assertThat(List.of(dir.toFile().list())).isEmpty();
+  void anUnreachableRedisFailsTheStartClearly() {
+    ChatConfig c = ChatConfig.builder().host("127.0.0.1").port(0).dataDir(dir).redisUrl("redis://127.0.0.1:1").build();
+    assertThatThrownBy(() -> ChatApp.start(c)).hasMessageStartingWith("cannot connect to Redis at redis://127.0.0.1:1");
   }
 }
