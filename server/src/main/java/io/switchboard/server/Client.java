@@ -31,6 +31,7 @@ final class Client implements EngineSocket.Listener {
   final SerialExecutor serial;
   private final PacketDecoder decoder;
   private final Map<String, Socket> byNamespace = new ConcurrentHashMap<>();
+  private final java.util.Set<String> connecting = new java.util.HashSet<>(); // serial executor only
   private final ScheduledFuture<?> connectTimer;
   private volatile DisconnectReason closeReason;
   private volatile boolean closed;
@@ -134,17 +135,23 @@ final class Client implements EngineSocket.Listener {
     if (closed) {
       return;
     }
-    if (byNamespace.containsKey(name)) {
-      log.debug("client {} is already in namespace {}", conn.id(), name);
+    if (byNamespace.containsKey(name) || !connecting.add(name)) {
+      log.debug("client {} is already in (or joining) namespace {}", conn.id(), name);
       return;
     }
     Namespace nsp = server.resolveNamespace(name, auth);
     if (nsp == null) {
+      connecting.remove(name);
       ObjectNode err = server.codec().mapper().createObjectNode().put("message", "Invalid namespace");
       writePacket(new Packet(PacketType.CONNECT_ERROR, name, err, null));
       return;
     }
     nsp.add(this, auth, authNode);
+  }
+
+  /** The connection attempt to a namespace ended (joined or refused). On the serial executor. */
+  void connectDone(String name) {
+    connecting.remove(name);
   }
 
   boolean isClosed() {
@@ -166,6 +173,18 @@ final class Client implements EngineSocket.Listener {
       s.disconnect(false);
     }
     close(DisconnectReason.FORCED_SERVER_CLOSE);
+  }
+
+  /** Server shutdown: every socket leaves with "server shutting down", then the connection closes. */
+  void shutdown() {
+    closeReason = DisconnectReason.SERVER_SHUTTING_DOWN;
+    closed = true;
+    serial.execute(() -> {
+      for (Socket s : new ArrayList<>(byNamespace.values())) {
+        s.onClose(DisconnectReason.SERVER_SHUTTING_DOWN, DisconnectReason.SERVER_SHUTTING_DOWN.text());
+      }
+    });
+    conn.close();
   }
 
   // ---- any thread ----

@@ -270,6 +270,7 @@ public sealed class Namespace permits ParentNamespace {
 
   private void refuse(Client client, Socket socket, Throwable err) {
     forget(socket);
+    client.connectDone(name);
     if (client.isClosed()) {
       return;
     }
@@ -288,6 +289,7 @@ public sealed class Namespace permits ParentNamespace {
   }
 
   private void doConnect(Client client, Socket socket) {
+    client.connectDone(name);
     if (client.isClosed() || socket.isClosed()) {
       forget(socket);
       return;

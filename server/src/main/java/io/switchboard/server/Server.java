@@ -265,7 +265,7 @@ public final class Server implements AutoCloseable {
     closed = true;
     for (Client c : new ArrayList<>(clients)) {
       try {
-        c.close(DisconnectReason.SERVER_SHUTTING_DOWN);
+        c.shutdown();
       } catch (RuntimeException e) {
         log.debug("client {} could not be closed (its event loop is gone?): {}", c.id(), e.toString());
       }
@@ -285,6 +285,13 @@ public final class Server implements AutoCloseable {
     scheduler.shutdownNow();
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();
+      try {
+        if (!ownedExecutor.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS)) {
+          log.debug("handlers still running after 2 s; the executor is left to finish them");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

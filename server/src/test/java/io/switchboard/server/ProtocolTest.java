@@ -116,6 +116,15 @@ class ProtocolTest {
   }
 
   @Test
+  void aSecondConnectToTheSameNamespaceIsIgnored() {
+    WebSocketRecorder ws = connected();
+    ws.sendText("40");
+    ws.sendText("42[\"message\",\"once\"]");
+    assertThat(ws.awaitText(WAIT)).isEqualTo("42[\"message-back\",\"once\"]");
+    assertThat(t.io.sockets().sockets()).hasSize(1);
+  }
+
+  @Test
   void closesTheConnectionWithoutAHandshake() {
     WebSocketRecorder ws = open();
     assertThat(ws.awaitEnd(Duration.ofSeconds(5))).isNotNull();

@@ -186,4 +186,31 @@ class RecoveryTest {
       }
     }
   }
+
+  @Test
+  void middlewaresRunForARecoveredSocketWhenNotSkipped() throws Exception {
+    ServerOptions options = ServerOptions.builder()
+        .connectionStateRecovery(new ConnectionStateRecovery(Duration.ofMinutes(1), false)).build();
+    try (TestServer t = new TestServer(options)) {
+      Recorder server = new Recorder();
+      t.io.use((socket, next) -> {
+        server.record("middleware", socket.recovered(), socket.data());
+        next.proceed();
+      });
+      t.io.onConnection(socket -> {
+        socket.data("kept");
+        socket.onDisconnect((r, d) -> server.record("disconnect", r));
+      });
+      EngineHttpClient http = new EngineHttpClient(URI.create(t.url() + "/socket.io/"));
+      WebSocketRecorder ws = open(http);
+      JsonNode hello = connect(ws, "");
+      assertThat(server.await("middleware").args()).containsExactly(false, null);
+      ws.close();
+      server.await("disconnect");
+      WebSocketRecorder back = open(http);
+      JsonNode again = connect(back, "{\"pid\":\"" + hello.get("pid").asText() + "\"}");
+      assertThat(again.get("sid").asText()).isEqualTo(hello.get("sid").asText());
+      assertThat(server.await("middleware").args()).containsExactly(true, "kept");
+    }
+  }
 }
