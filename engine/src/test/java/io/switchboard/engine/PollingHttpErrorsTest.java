@@ -191,4 +191,22 @@ class PollingHttpErrorsTest {
     assertError(eio.get("transport=polling&sid=ChosenByTheClient0000000"), ErrorCode.UNKNOWN_SID);
     assertThat(server.engine().socket("ChosenByTheClient0000000")).isNull();
   }
+
+  @Test
+  void aClientThatDropsItsHeldPollEndsTheSession() throws Exception {
+    String sid = eio.openPolling().sid();
+    EngineSocket socket = server.awaitSocket(sid, WAIT);
+    try (java.net.Socket raw = new java.net.Socket("127.0.0.1", server.port())) {
+      raw.getOutputStream().write(("GET /engine.io/?EIO=4&transport=polling&sid=" + sid + " HTTP/1.1\r\n"
+          + "Host: 127.0.0.1\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      raw.getOutputStream().flush();
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (!socket.isWritable()) {
+        assertThat(System.nanoTime()).as("GET held by the server").isLessThan(deadline);
+        Thread.yield();
+      }
+    } // the connection closes with the GET still held
+    assertThat(server.awaitClose(sid, WAIT)).isEqualTo(CloseReason.TRANSPORT_ERROR);
+    assertError(eio.poll(sid), ErrorCode.UNKNOWN_SID);
+  }
 }
