@@ -53,14 +53,18 @@ class BrowserTest {
   }
 
   private WebDriver browser(String name) throws Exception {
+    String chromium = System.getProperty("chat.chromium", "/usr/bin/chromium");
+    String chromedriver = System.getProperty("chat.chromedriver", "/usr/bin/chromedriver");
+    assertThat(Path.of(chromium)).as("Chromium is needed: apt-get install chromium chromium-driver").exists();
+    assertThat(Path.of(chromedriver)).as("ChromeDriver is needed: apt-get install chromium-driver").exists();
     ChromeOptions options = new ChromeOptions();
-    options.setBinary(System.getProperty("chat.chromium", "/usr/bin/chromium"));
+    options.setBinary(chromium);
     options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--disable-dev-shm-usage", "--window-size=1200,760",
         "--user-data-dir=" + Files.createDirectories(profiles.resolve(name)));
     ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File(System.getProperty("chat.chromedriver", "/usr/bin/chromedriver")))
+        .usingDriverExecutable(new File(chromedriver))
         .usingAnyFreePort()
         .build();
     WebDriver driver = new ChromeDriver(service, options);

@@ -55,8 +55,16 @@ final class ChatClients implements AutoCloseable {
   }
 
   void open(String id, String token, boolean ackPrivate) {
+    open(id, token, ackPrivate, false);
+  }
+
+  /** Opens a connection; {@code webSocketOnly} skips HTTP long-polling (for volatile events, which polling may drop). */
+  void open(String id, String token, boolean ackPrivate, boolean webSocketOnly) {
     ObjectNode cmd = NodeScript.command().put("op", "connect").put("id", id).put("url", url)
         .put("ackPrivate", ackPrivate);
+    if (webSocketOnly) {
+      cmd.putArray("transports").add("websocket");
+    }
     if (token != null) {
       cmd.put("token", token);
     }
@@ -66,6 +74,12 @@ final class ChatClients implements AutoCloseable {
   /** Opens a connection and waits until it is in the namespace. */
   void connect(String id, String token) {
     open(id, token, true);
+    awaitConnected(id);
+  }
+
+  /** Opens a WebSocket-only connection and waits until it is in the namespace. */
+  void connectWebSocket(String id, String token) {
+    open(id, token, true, true);
     awaitConnected(id);
   }
 
@@ -144,6 +158,17 @@ final class ChatClients implements AutoCloseable {
     for (JsonNode ev : node.events()) {
       if (is(ev, id, "sio") && ev.path("name").asText().equals(name)) {
         out.add(ev.path("args").path(0));
+      }
+    }
+    return out;
+  }
+
+  /** Every Socket.IO event seen so far at client {@code id}, in arrival order, whole. */
+  List<JsonNode> seenAll(String id) {
+    List<JsonNode> out = new ArrayList<>();
+    for (JsonNode ev : node.events()) {
+      if (is(ev, id, "sio")) {
+        out.add(ev);
       }
     }
     return out;
