@@ -114,7 +114,7 @@ public final class RedisAdapterOptions {
     return maxMessageSize;
   }
 
-  /** How many commands may wait for Redis (while it is away, for instance) before new ones are refused. */
+  /** How many commands may wait for Redis's replies before new ones are refused (none wait while it is away). */
   public int maxPendingCommands() {
     return maxPendingCommands;
   }

@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * received messages to the adapters of each namespace.
  *
  * <p>Both connections reconnect by themselves, and the subscribed one subscribes again to everything it had. Commands
- * issued while Redis is away wait in a queue of at most {@link RedisAdapterOptions#maxPendingCommands()}; beyond that
- * they fail at once (and the caller logs it). Received payloads above {@link RedisAdapterOptions#maxMessageSize()} are
+ * issued while Redis is away fail at once (pub/sub delivers at most once: nothing is kept for later), and while it is
+ * there at most {@link RedisAdapterOptions#maxPendingCommands()} may wait for their replies; beyond that they fail at
+ * once too (and the caller logs it). So the outgoing buffer is bounded whatever Redis does. Received payloads above {@link RedisAdapterOptions#maxMessageSize()} are
  * dropped here. Handlers run on Lettuce's I/O threads and must not block.
  */
 final class RedisLink implements RedisPubSubListener<byte[], byte[]>, AutoCloseable {
@@ -79,7 +80,7 @@ final class RedisLink implements RedisPubSubListener<byte[], byte[]>, AutoClosea
     RedisClient client = RedisClient.create(resources, RedisURI.create(uri));
     client.setOptions(ClientOptions.builder()
         .autoReconnect(true)
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         .requestQueueSize(opts.maxPendingCommands())
         .timeoutOptions(TimeoutOptions.enabled(opts.commandTimeout()))
         .build());

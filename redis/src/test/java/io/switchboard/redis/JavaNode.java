@@ -73,7 +73,11 @@ final class JavaNode implements AutoCloseable {
   }
 
   int serverCount() {
-    return io.sockets().adapter().serverCount().toCompletableFuture().join();
+    try {
+      return io.sockets().adapter().serverCount().toCompletableFuture().join();
+    } catch (RuntimeException redisAway) {
+      return -1;
+    }
   }
 
   String nextNote() throws InterruptedException {

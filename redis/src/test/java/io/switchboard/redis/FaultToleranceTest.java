@@ -1,0 +1,139 @@
+package io.switchboard.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import io.switchboard.server.Args;
+import io.switchboard.server.RemoteSocket;
+import io.switchboard.server.cluster.ClusterClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Redis going away, coming back, and dropping the subscriptions: local delivery goes on, nothing throws into the
+ * application, the outgoing queue stays bounded, and cross-server delivery resumes within 2 s.
+ */
+class FaultToleranceTest {
+  static final Duration WAIT = Duration.ofSeconds(20);
+  static final Duration RESUME_LIMIT = Duration.ofSeconds(2);
+
+  static RedisAdapterOptions options(RedisMode mode) {
+    return RedisAdapterOptions.builder()
+        .key(RedisTests.uniqueKey("faults"))
+        .mode(mode)
+        .maxPendingCommands(500)
+        .commandTimeout(Duration.ofSeconds(1))
+        .requestsTimeout(Duration.ofSeconds(1))
+        .reconnectDelay(Duration.ofMillis(200))
+        .build();
+  }
+
+  /** Sends probes from {@code from} until {@code to} gets one; returns how long that took. */
+  static Duration resumption(JavaNode from, ClusterClient to) {
+    long start = System.nanoTime();
+    String token = UUID.randomUUID().toString();
+    long deadline = start + WAIT.toNanos();
+    int i = 0;
+    while (System.nanoTime() < deadline) {
+      from.io.emit("probe", token, i++);
+      try {
+        List<ClusterClient.Event> got = to.until(l -> !l.isEmpty(), Duration.ofMillis(50));
+        if (got.get(0).name().equals("probe") && token.equals(got.get(0).args().get(0))) {
+          return Duration.ofNanos(System.nanoTime() - start);
+        }
+      } catch (AssertionError nothingYet) {
+        // no probe yet
+      }
+    }
+    throw new AssertionError("cross-server delivery did not resume within " + WAIT);
+  }
+
+  static void drainProbes(ClusterClient c) {
+    while (true) {
+      try {
+        c.until(l -> !l.isEmpty(), Duration.ofMillis(300));
+      } catch (AssertionError quiet) {
+        return;
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(RedisMode.class)
+  void redisStopsAndRestarts(RedisMode mode) throws Exception {
+    RedisAdapterOptions opts = options(mode);
+    try (RedisProcess redis = RedisProcess.start();
+        JavaNode j0 = JavaNode.start("java0", redis.uri(), opts);
+        JavaNode j1 = JavaNode.start("java1", redis.uri(), opts)) {
+      RedisTests.await("two servers", () -> j0.serverCount() == 2);
+      ClusterClient a = j0.client("a", "r");
+      ClusterClient b = j1.client("b", "r");
+      resumption(j0, b);
+      drainProbes(b);
+      drainProbes(a);
+
+      redis.stop();
+
+      // local delivery goes on and nothing throws, even for requests
+      assertThatCode(() -> j0.io.to("r").emit("local", 1)).doesNotThrowAnyException();
+      assertThat(a.next(WAIT).name()).isEqualTo("local");
+      List<RemoteSocket> found = ClusterAdapterContractAccess.get(j0.io.in("r").fetchSockets());
+      assertThat(found).extracting(RemoteSocket::id).containsExactly(a.id());
+      List<Args> acks = ClusterAdapterContractAccess.get(
+          j0.io.serverSideEmitWithAck(Duration.ofSeconds(1), "whoami", "x"));
+      assertThat(acks).isEmpty();
+      List<Args> clientAcks = ClusterAdapterContractAccess.get(
+          j0.io.timeout(Duration.ofSeconds(3)).emitWithAck("question"));
+      assertThat(clientAcks).extracting(x -> x.string(0)).containsExactly("answer-a");
+      assertThatCode(() -> {
+        j0.io.socketsJoin("z");
+        j0.io.serverSideEmit("note", 1);
+      }).doesNotThrowAnyException();
+
+      // a flood while Redis is away: the callers never block, and at most the bounded queue is kept
+      int flood = 20_000;
+      long start = System.nanoTime();
+      for (int i = 0; i < flood; i++) {
+        j0.io.to("nobody").emit("flood", i);
+      }
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+
+      redis.restart();
+      Duration resumed = resumption(j0, b);
+      System.out.println("[faults] " + mode + ": cross-server delivery resumed " + resumed.toMillis()
+          + " ms after Redis came back");
+      assertThat(resumed).isLessThan(RESUME_LIMIT);
+      RedisTests.await("both servers counted again", () -> j1.serverCount() == 2);
+      assertThat(ClusterAdapterContractAccess.get(j1.io.in("r").fetchSockets())).hasSize(2);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(RedisMode.class)
+  void killedSubscriptionsAreRestored(RedisMode mode) {
+    RedisAdapterOptions opts = options(mode);
+    try (RedisProcess redis = RedisProcess.start();
+        JavaNode j0 = JavaNode.start("java0", redis.uri(), opts);
+        JavaNode j1 = JavaNode.start("java1", redis.uri(), opts)) {
+      RedisTests.await("two servers", () -> j0.serverCount() == 2);
+      ClusterClient a = j0.client("a", "r");
+      ClusterClient b = j1.client("b", "r");
+      resumption(j0, b);
+      drainProbes(b);
+
+      assertThat(redis.command("CLIENT KILL TYPE pubsub")).startsWith(":");
+      assertThatCode(() -> j0.io.emit("local", 2)).doesNotThrowAnyException();
+      assertThat(a.until(l -> l.stream().anyMatch(e -> e.name().equals("local")), WAIT)).isNotEmpty();
+
+      Duration resumed = resumption(j0, b);
+      System.out.println("[faults] " + mode + ": cross-server delivery resumed " + resumed.toMillis()
+          + " ms after CLIENT KILL");
+      assertThat(resumed).isLessThan(RESUME_LIMIT);
+      drainProbes(a);
+      resumption(j1, a);
+    }
+  }
+}
