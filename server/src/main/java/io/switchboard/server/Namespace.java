@@ -294,9 +294,9 @@ public sealed class Namespace permits ParentNamespace {
       forget(socket);
       return;
     }
-    sockets.put(socket.id(), socket);
     client.connected(socket);
-    socket.onConnect();
+    socket.onConnect();                 // the CONNECT reply goes out before any broadcast can reach the socket
+    sockets.put(socket.id(), socket);
     List<Consumer<Socket>> handlers = new ArrayList<>();
     if (parent != null) {
       handlers.addAll(parent.connectionHandlerList());

@@ -437,8 +437,8 @@ public final class Socket {
     }
     Packet connect = new Packet(PacketType.CONNECT, nsp.name(), reply, null);
     if (!recovered) {
-      join(id);
       client.writePacket(connect);
+      join(id);
       return;
     }
     synchronized (this) {
