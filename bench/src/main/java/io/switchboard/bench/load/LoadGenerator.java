@@ -1,5 +1,8 @@
 package io.switchboard.bench.load;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.util.Arrays;
 
 /**
@@ -13,9 +16,28 @@ import java.util.Arrays;
 public final class LoadGenerator {
   private LoadGenerator() {}
 
-  /** Runs {@code options} and returns the result line. */
+  /** Runs {@code options} and returns the result line; first waits (within the connect bound) for the server. */
   public static String run(LoadOptions options) throws Exception {
+    long deadline = System.nanoTime() + options.connectTimeout().toNanos();
+    awaitPort(options.host(), options.port(), deadline);
+    if (options.port2() > 0) {
+      awaitPort(options.host(), options.port2(), deadline);
+    }
     return Scenario.named(options.scenario()).run(options).toString();
+  }
+
+  private static void awaitPort(String host, int port, long deadline) throws InterruptedException {
+    while (true) {
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress(host, port), 1000);
+        return;
+      } catch (IOException e) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("no server on " + host + ":" + port, e);
+        }
+        Thread.sleep(100);
+      }
+    }
   }
 
   /** {@code <scenario> --option value…}. */
