@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Connection state recovery: id, rooms, data and missed broadcasts come back; the private id works once. */
 class RecoveryTest {
@@ -22,10 +24,11 @@ class RecoveryTest {
     return ServerOptions.builder().connectionStateRecovery(ConnectionStateRecovery.DEFAULT).build();
   }
 
-  @Test
-  void npmClientRecoversIdRoomsDataAndMissedEventsInOrder() {
+  @ParameterizedTest
+  @ValueSource(strings = {"websocket", "polling", "both"})
+  void npmClientRecoversIdRoomsDataAndMissedEventsInOrder(String transports) {
     try (TestServer t = new TestServer(recovery());
-        NodeClient c = NodeClient.start(t.url(), "/", "--reconnect")) {
+        NodeClient c = NodeClient.start(t.url(), "/", "--reconnect", "--transports", transports)) {
       Recorder server = new Recorder();
       t.io.onConnection(socket -> {
         server.record("connection", socket.id(), socket.recovered(), socket.rooms(), socket.data());

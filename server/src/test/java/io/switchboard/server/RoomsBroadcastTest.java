@@ -163,6 +163,32 @@ class RoomsBroadcastTest {
     }
   }
 
+  @Test
+  void aBroadcastIsEncodedOnceForAllRecipients() {
+    java.util.concurrent.atomic.AtomicInteger encodings = new java.util.concurrent.atomic.AtomicInteger();
+    com.fasterxml.jackson.core.JsonFactory counting = new com.fasterxml.jackson.core.JsonFactory() {
+      @Override
+      public com.fasterxml.jackson.core.JsonGenerator createGenerator(java.io.Writer w) throws java.io.IOException {
+        encodings.incrementAndGet();
+        return super.createGenerator(w);
+      }
+    };
+    ServerOptions options = ServerOptions.builder()
+        .objectMapper(new com.fasterxml.jackson.databind.ObjectMapper(counting)).build();
+    try (TestServer t = new TestServer(options); NodeClient a = NodeClient.start(t.url(), "/");
+        NodeClient b = NodeClient.start(t.url(), "/"); NodeClient c = NodeClient.start(t.url(), "/")) {
+      for (NodeClient n : List.of(a, b, c)) {
+        n.connected();
+      }
+      int before = encodings.get();
+      t.io.emit("news", Map.of("title", "once"), new byte[] {1});
+      for (NodeClient n : List.of(a, b, c)) {
+        assertThat(n.awaitEvent("news").get(0).get("title").asText()).isEqualTo("once");
+      }
+      assertThat(encodings.get() - before).isEqualTo(1);
+    }
+  }
+
   private static void await(java.util.function.BooleanSupplier condition) {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (!condition.getAsBoolean()) {
