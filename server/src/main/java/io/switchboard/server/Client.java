@@ -64,6 +64,9 @@ final class Client implements EngineSocket.Listener {
       }
     } catch (ProtocolViolationException e) {
       onParseError(e);
+    } catch (RuntimeException e) {
+      log.warn("client {}: unexpected failure on input, closing it", conn.id(), e);
+      close(DisconnectReason.PARSE_ERROR);
     }
   }
 
@@ -79,6 +82,9 @@ final class Client implements EngineSocket.Listener {
       }
     } catch (ProtocolViolationException e) {
       onParseError(e);
+    } catch (RuntimeException e) {
+      log.warn("client {}: unexpected failure on input, closing it", conn.id(), e);
+      close(DisconnectReason.PARSE_ERROR);
     }
   }
 
