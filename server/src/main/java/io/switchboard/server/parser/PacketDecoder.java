@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BinaryNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -178,9 +177,7 @@ public final class PacketDecoder {
         }
         return BinaryNode.valueOf(buffers.get(num.intValue()));
       }
-      Iterator<Map.Entry<String, JsonNode>> it = obj.fields();
-      while (it.hasNext()) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : obj.properties()) {
         e.setValue(reconstruct(e.getValue(), buffers));
       }
       return obj;
