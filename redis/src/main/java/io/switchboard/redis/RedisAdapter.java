@@ -239,7 +239,8 @@ final class RedisAdapter extends ClusterAdapter {
                 mapper().treeToOptions(req.get("opts")), text(requestId)));
           }
         }
-        default -> log.debug("[{}] ignoring request type {}", uid(), req.get("type"));
+        default -> junk(requestChannel, payload, new IllegalArgumentException("unknown request type "
+            + req.get("type")));
       }
     } catch (IllegalArgumentException e) {
       junk(requestChannel, payload, e);
