@@ -33,6 +33,10 @@ final class ConnectScenario implements Scenario {
       long heap1 = heap ? server.liveHeapBytes() : -1;
       int n = clients.size();
       long still = clients.stream().filter(BenchClient::isConnected).count();
+      if (!o.hold().isZero()) {
+        System.err.println("holding " + n + " connections for " + o.hold().toMillis() + " ms");
+        Thread.sleep(o.hold().toMillis());
+      }
       return Scenario.header(o, pool)
           .put("connected", n)
           .put("still_connected", still)

@@ -35,11 +35,12 @@ import java.util.Map;
  * @param drain          the longest wait for messages still in flight after the load stops
  * @param connectTimeout the longest wait for all clients to connect
  * @param liveHeap       whether {@code connect} asks a JVM server for its live heap (a full GC, through jcmd)
+ * @param hold           how long {@code connect} keeps its clients connected after measuring (for outside probes)
  */
 public record LoadOptions(String scenario, String label, String host, int port, int port2, String path,
     long serverPid, long serverPid2,
     int clients, int concurrency, int sources, int threads, int rate, int window, int inFlight, int payloadBytes,
-    Duration warmup, Duration duration, Duration drain, Duration connectTimeout, boolean liveHeap) {
+    Duration warmup, Duration duration, Duration drain, Duration connectTimeout, boolean liveHeap, Duration hold) {
 
   public LoadOptions {
     if (!host.startsWith("127.") && !host.equals("localhost")) {
@@ -54,8 +55,9 @@ public record LoadOptions(String scenario, String label, String host, int port, 
     if (sources < 1 || sources > 250) {
       throw new IllegalArgumentException("sources must be 1..250");
     }
-    if (duration.compareTo(Duration.ofMinutes(10)) > 0 || warmup.compareTo(Duration.ofMinutes(5)) > 0) {
-      throw new IllegalArgumentException("a run is at most 5 min warm-up + 10 min load");
+    if (duration.compareTo(Duration.ofMinutes(10)) > 0 || warmup.compareTo(Duration.ofMinutes(5)) > 0
+        || hold.compareTo(Duration.ofMinutes(10)) > 0) {
+      throw new IllegalArgumentException("a run is at most 5 min warm-up + 10 min load (or hold)");
     }
   }
 
@@ -98,6 +100,7 @@ public record LoadOptions(String scenario, String label, String host, int port, 
         Duration.ofMillis(Long.parseLong(m.getOrDefault("duration-ms", "10000"))),
         Duration.ofMillis(Long.parseLong(m.getOrDefault("drain-ms", "3000"))),
         Duration.ofMillis(Long.parseLong(m.getOrDefault("connect-timeout-ms", "60000"))),
-        Boolean.parseBoolean(m.getOrDefault("live-heap", "true")));
+        Boolean.parseBoolean(m.getOrDefault("live-heap", "true")),
+        Duration.ofMillis(Long.parseLong(m.getOrDefault("hold-ms", "0"))));
   }
 }
