@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
@@ -140,10 +141,22 @@ final class EngineSession implements EngineSocket {
 
   @Override
   public void close() {
+    if (state != State.OPEN) {
+      return;
+    }
     if (executor.inEventLoop()) {
       closeGracefully();
     } else {
-      executor.execute(this::closeGracefully);
+      runOnLoop(this::closeGracefully);
+    }
+  }
+
+  /** Runs a task on the session's event loop; once the server has shut its loops down there is nothing left to do. */
+  private void runOnLoop(Runnable task) {
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException e) {
+      log.debug("session {}: event loop gone, task dropped", id);
     }
   }
 
@@ -167,7 +180,7 @@ final class EngineSession implements EngineSocket {
       return;
     }
     if (FLUSH_SCHEDULED.compareAndSet(this, 0, 1)) {
-      executor.execute(this::flush);
+      runOnLoop(this::flush);
     }
   }
 
@@ -226,10 +239,8 @@ final class EngineSession implements EngineSocket {
         cancel(pingTimeoutTask);
         schedulePing();
       }
-      case PING -> {
-        EngineMessage pong = EngineMessage.control(PacketType.PONG, packet.text());
-        offer(pong, pong.wireLength());
-      }
+      // in protocol v4 only the server pings (a probe travels on the upgrading transport, handled above)
+      case PING -> closeNow(CloseReason.TRANSPORT_ERROR, "invalid heartbeat direction");
       case MESSAGE -> deliver(packet);
       case CLOSE -> closeByClient();
       default -> {
@@ -407,7 +418,9 @@ final class EngineSession implements EngineSocket {
   /** Ends the session now; may be called from any thread. */
   void closeNow(CloseReason reason, String description) {
     if (!executor.inEventLoop()) {
-      executor.execute(() -> closeNow(reason, description));
+      if (state != State.CLOSED) {
+        runOnLoop(() -> closeNow(reason, description));
+      }
       return;
     }
     if (state == State.CLOSED) {

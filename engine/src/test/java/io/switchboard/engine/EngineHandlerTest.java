@@ -236,6 +236,26 @@ class EngineHandlerTest {
   }
 
   @Test
+  void aPingFromTheClientIsAnError() {
+    EmbeddedChannel ch = channel();
+    String sid = handshake(ch);
+    assertThat(body(exchange(ch, post(BASE + "&sid=" + sid, "2")))).isEqualTo("ok");
+    assertThat(events).containsExactly("close:transport error");
+  }
+
+  @Test
+  void closingAClosedSessionAfterItsLoopIsGoneIsHarmless() throws Exception {
+    EmbeddedChannel ch = channel();
+    String sid = handshake(ch);
+    EngineSocket socket = server.socket(sid);
+    exchange(ch, post(BASE + "&sid=" + sid, "1"));
+    ch.close();
+    socket.close();
+    socket.send("nobody listens");
+    assertThat(events).containsExactly("close:transport close");
+  }
+
+  @Test
   void anOversizedPostIsRefusedBeforeItsBodyIsRead() {
     server = newServer(EngineOptions.builder().maxHttpBufferSize(100).build());
     EmbeddedChannel ch = channel();
