@@ -189,6 +189,31 @@ class HttpApiTest {
     assertThat(login("alice", "other-password").statusCode()).isEqualTo(401);
   }
 
+  @Test
+  void aResumedStreamHasNoGapsWhileNotificationsKeepComing() throws Exception {
+    String bob = token("bob");
+    token("alice");
+    app.service().postMessage("general", "alice", "@bob zero").join();
+    long lastId = app.service().notifications("bob", 1).join().get(0).id();
+    Thread writer = new Thread(() -> {
+      for (int i = 1; i <= 30; i++) {
+        app.service().postMessage("general", "alice", "@bob n" + i).join();
+      }
+    }, "mention-writer");
+    writer.start();
+    BlockingQueue<String> stream = openStream(bob, lastId); // opened while the writer is writing
+    writer.join();
+    List<Long> expected = app.service().notificationsAfter("bob", lastId, 100).join().stream()
+        .map(Notification::id).toList();
+    assertThat(expected).hasSize(30);
+    List<Long> got = new ArrayList<>();
+    while (got.size() < expected.size()) {
+      List<String> event = readEvent(stream);
+      got.add(Long.parseLong(event.get(1).substring("id: ".length())));
+    }
+    assertThat(got).isEqualTo(expected);
+  }
+
   // --- helpers ---
 
   private BlockingQueue<String> openStream(String token, Long lastEventId) throws Exception {
