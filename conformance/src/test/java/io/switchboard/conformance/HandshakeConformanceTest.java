@@ -5,33 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.testkit.EngineHttpClient;
 import io.switchboard.testkit.WebSocketRecorder;
-import java.net.URI;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** Opening a session, and the handshakes the server must refuse, over both transports. */
-class HandshakeConformanceTest {
-  private static final Duration WAIT = Duration.ofSeconds(10);
-  private static ConformanceServer server;
-  private static EngineHttpClient eio;
-
-  @BeforeAll
-  static void start() {
-    server = ConformanceServer.start(0);
-    eio = new EngineHttpClient(URI.create("http://127.0.0.1:" + server.port() + "/engine.io/"));
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
+class HandshakeConformanceTest extends EngineConformanceTest {
   static void assertOpenPacket(String packet, List<String> expectedUpgrades) {
     assertThat(packet).startsWith("0");
     EngineHttpClient.Handshake open = EngineHttpClient.parseOpen(packet);

@@ -5,31 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.switchboard.testkit.EngineHttpClient;
 import io.switchboard.testkit.WebSocketRecorder;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** The server pings every 300 ms and ends a session whose client has not answered within 200 ms. */
-class HeartbeatConformanceTest {
-  private static final Duration WAIT = Duration.ofSeconds(10);
-  private static ConformanceServer server;
-  private static EngineHttpClient eio;
-
-  @BeforeAll
-  static void start() {
-    server = ConformanceServer.start(0);
-    eio = new EngineHttpClient(URI.create("http://127.0.0.1:" + server.port() + "/engine.io/"));
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
+class HeartbeatConformanceTest extends EngineConformanceTest {
   @Nested
   class OverLongPolling {
     @Test

@@ -5,32 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.switchboard.testkit.EngineHttpClient;
 import io.switchboard.testkit.WebSocketRecorder;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** Messages echoed back over each transport, and sessions closed by malformed or overlapping requests. */
-class MessageConformanceTest {
-  private static final Duration WAIT = Duration.ofSeconds(10);
-  private static ConformanceServer server;
-  private static EngineHttpClient eio;
-
-  @BeforeAll
-  static void start() {
-    server = ConformanceServer.start(0);
-    eio = new EngineHttpClient(URI.create("http://127.0.0.1:" + server.port() + "/engine.io/"));
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
+class MessageConformanceTest extends EngineConformanceTest {
   @Nested
   class OverLongPolling {
     private void assertEchoed(String... packets) {

@@ -3,32 +3,12 @@ package io.switchboard.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.engine.Transport;
-import io.switchboard.testkit.EngineHttpClient;
 import io.switchboard.testkit.WebSocketRecorder;
-import java.net.URI;
 import java.net.http.HttpResponse;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** A long-polling session moves to WebSocket: probe, noop to release the poll, upgrade; nothing else may take over. */
-class UpgradeConformanceTest {
-  private static final Duration WAIT = Duration.ofSeconds(10);
-  private static ConformanceServer server;
-  private static EngineHttpClient eio;
-
-  @BeforeAll
-  static void start() {
-    server = ConformanceServer.start(0);
-    eio = new EngineHttpClient(URI.create("http://127.0.0.1:" + server.port() + "/engine.io/"));
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
+class UpgradeConformanceTest extends EngineConformanceTest {
   private static void awaitUpgraded(String sid) {
     Await.until(() -> server.engine().socket(sid).transport() == Transport.WEBSOCKET, WAIT,
         "session " + sid + " upgraded");
