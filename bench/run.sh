@@ -4,7 +4,8 @@
 #
 #   bench/run.sh            full run (bounded: about 15 minutes)
 #   bench/run.sh --smoke    every scenario once, tiny, against every server (about 60 s after the build)
-#   options: --skip-build, --servers switchboard,node,netty-socketio,raw-netty, --no-doc
+#   options: --skip-build, --no-doc, --servers switchboard,node,netty-socketio,raw-netty (the default list; also
+#            switchboard-direct: Switchboard with its event handlers on the I/O thread, --handlers direct)
 #
 # Each server runs pinned to core 0 (taskset -c 0) and the load generator to core 1, except in the "2cores" case,
 # where both run unpinned, and the "cluster" case (Switchboard and Node only), where two servers linked through the
@@ -54,6 +55,7 @@ server_cmd() { # name threads [port] [extra]
   local port=${3:-$PORT}
   case "$1" in
     switchboard) echo "java -jar $JAR server --port $port --threads $2 ${4:-}" ;;
+    switchboard-direct) echo "java -jar $JAR server --port $port --threads $2 --handlers direct ${4:-}" ;;
     raw-netty) echo "java -jar $JAR raw-server --port $port --threads $2" ;;
     netty-socketio) echo "java -jar $NSIO_JAR --port $port --threads $2" ;;
     node) echo "node bench/node/server.js --port $port ${4:-}" ;;

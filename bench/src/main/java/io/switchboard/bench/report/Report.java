@@ -28,9 +28,11 @@ import java.util.Map;
 public final class Report {
   static final String BEGIN = "<!-- results:begin -->";
   static final String END = "<!-- results:end -->";
-  static final List<String> SERVERS = List.of("switchboard", "node", "netty-socketio", "raw-netty");
+  static final List<String> ALL_SERVERS =
+      List.of("switchboard", "node", "netty-socketio", "raw-netty", "switchboard-direct");
   static final Map<String, String> TITLES = Map.of("switchboard", "Switchboard", "node", "Node socket.io 4.8.4",
-      "netty-socketio", "netty-socketio 2.0.14", "raw-netty", "raw Netty (floor)");
+      "netty-socketio", "netty-socketio 2.0.14", "raw-netty", "raw Netty (floor)",
+      "switchboard-direct", "Switchboard, handlers on the I/O thread");
 
   static final List<Metric> METRICS = List.of(
       new Metric("fanout-50k", "server_cpu_us_per_delivery", "fan-out 1,000 receivers at 50k deliveries/s: server CPU per delivery", "µs", true),
@@ -70,11 +72,12 @@ public final class Report {
     Path doc = Path.of(args[1]);
     ObjectMapper mapper = new ObjectMapper();
     Map<String, Map<String, JsonNode>> results = read(dir, mapper);
+    List<String> servers = ALL_SERVERS.stream().filter(s -> !s.equals("switchboard-direct") || !results.get(s).isEmpty()).toList();
     Path env = dir.resolve("env.md");
-    String table = (Files.exists(env) ? Files.readString(env, StandardCharsets.UTF_8) + "\n" : "") + markdown(results);
+    String table = (Files.exists(env) ? Files.readString(env, StandardCharsets.UTF_8) + "\n" : "") + markdown(results, servers);
     Files.writeString(dir.resolve("table.md"), table, StandardCharsets.UTF_8);
     Files.writeString(dir.resolve("table.json"),
-        mapper.writerWithDefaultPrettyPrinter().writeValueAsString(json(results, mapper)), StandardCharsets.UTF_8);
+        mapper.writerWithDefaultPrettyPrinter().writeValueAsString(json(results, servers, mapper)), StandardCharsets.UTF_8);
     String text = Files.exists(doc) ? Files.readString(doc, StandardCharsets.UTF_8) : BEGIN + "\n" + END + "\n";
     int b = text.indexOf(BEGIN);
     int e = text.indexOf(END);
@@ -90,7 +93,7 @@ public final class Report {
 
   static Map<String, Map<String, JsonNode>> read(Path dir, ObjectMapper mapper) throws IOException {
     Map<String, Map<String, JsonNode>> results = new LinkedHashMap<>();
-    for (String server : SERVERS) {
+    for (String server : ALL_SERVERS) {
       Map<String, JsonNode> cases = new LinkedHashMap<>();
       Path d = dir.resolve(server);
       if (Files.isDirectory(d)) {
@@ -121,17 +124,17 @@ public final class Report {
     return r.get(m.field()).asDouble();
   }
 
-  static String markdown(Map<String, Map<String, JsonNode>> results) {
+  static String markdown(Map<String, Map<String, JsonNode>> results, List<String> servers) {
     StringBuilder sb = new StringBuilder();
     sb.append("| metric |");
-    for (String s : SERVERS) {
+    for (String s : servers) {
       sb.append(' ').append(TITLES.get(s)).append(" |");
     }
     sb.append(" Switchboard / Node | Switchboard / netty-socketio |\n|---|");
-    sb.append("---:|".repeat(SERVERS.size())).append("---:|---:|\n");
+    sb.append("---:|".repeat(servers.size())).append("---:|---:|\n");
     for (Metric m : METRICS) {
       sb.append("| ").append(m.title()).append(m.unit().isEmpty() ? "" : " (" + m.unit() + ")").append(" |");
-      for (String s : SERVERS) {
+      for (String s : servers) {
         sb.append(' ').append(format(value(results, s, m))).append(" |");
       }
       sb.append(' ').append(ratio(value(results, "switchboard", m), value(results, "node", m), m)).append(" |");
@@ -143,7 +146,7 @@ public final class Report {
     return sb.toString();
   }
 
-  static ObjectNode json(Map<String, Map<String, JsonNode>> results, ObjectMapper mapper) {
+  static ObjectNode json(Map<String, Map<String, JsonNode>> results, List<String> servers, ObjectMapper mapper) {
     ObjectNode root = mapper.createObjectNode();
     ArrayNode rows = root.putArray("rows");
     for (Metric m : METRICS) {
@@ -151,7 +154,7 @@ public final class Report {
       row.put("case", m.caseName()).put("field", m.field()).put("title", m.title()).put("unit", m.unit())
           .put("lower_is_better", m.lowerIsBetter());
       ObjectNode values = row.putObject("values");
-      for (String s : SERVERS) {
+      for (String s : servers) {
         Double v = value(results, s, m);
         if (v == null) {
           values.putNull(s);
