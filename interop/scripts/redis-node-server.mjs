@@ -2,11 +2,12 @@
 // tests. Reports as JSON lines on stdout and takes commands as JSON lines on stdin.
 //
 //   node redis-node-server.mjs --redis redis://127.0.0.1:6379 --key <prefix> [--mode classic|sharded]
-//                              [--parser msgpack|json] [--specific] [--name node]
+//                              [--parser msgpack|json] [--specific] [--name node] [--port 0]
 //
 // Server behaviour (the same as the Java cluster contract): on connection, join the rooms listed in the auth field
 // "rooms" (comma-separated), set socket.data = {name, server}, emit "joined"; "shout" is re-broadcast to the others
-// and acknowledged with "done". Server-side events: "whoami" is acknowledged with "<name>:<arg>", "note" is reported.
+// and acknowledged with "done"; "chat message" is relayed to every client of the cluster. Server-side events:
+// "whoami" is acknowledged with "<name>:<arg>", "note" is reported.
 //
 // Events written: {"event":"listening","port":N}  {"event":"serverSideEmit","name":..,"args":[..]}
 //                 {"event":"result","id":..,"value":..}  {"event":"error","id":..,"message":..}
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     parser: { type: "string", default: "msgpack" },
     specific: { type: "boolean", default: false },
     name: { type: "string", default: "node" },
+    port: { type: "string", default: "0" },
   },
   strict: true,
 });
@@ -76,6 +78,7 @@ io.on("connection", (socket) => {
     socket.broadcast.emit("shout", arg);
     if (typeof ack === "function") ack("done");
   });
+  socket.on("chat message", (...args) => io.emit("chat message", ...args));
   socket.emit("joined");
 });
 
@@ -150,6 +153,6 @@ rl.on("close", () => {
   Promise.allSettled([pubClient.quit(), subClient.quit()]).then(() => process.exit(0));
 });
 
-httpServer.listen(0, "127.0.0.1", () => {
+httpServer.listen(Number(values.port), "127.0.0.1", () => {
   out({ event: "listening", port: httpServer.address().port });
 });
