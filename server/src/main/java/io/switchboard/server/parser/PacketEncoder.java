@@ -100,8 +100,21 @@ public final class PacketEncoder {
           write(g, mapper.valueToTree(pojo), attachments);
         }
       }
-      case MISSING -> g.writeNull();
-      default -> node.serialize(g, null);
+      case STRING -> g.writeString(node.textValue());
+      case BOOLEAN -> g.writeBoolean(node.booleanValue());
+      case NULL, MISSING -> g.writeNull();
+      case NUMBER -> writeNumber(g, node);
+    }
+  }
+
+  private static void writeNumber(JsonGenerator g, JsonNode n) throws IOException {
+    switch (n.numberType()) {
+      case INT -> g.writeNumber(n.intValue());
+      case LONG -> g.writeNumber(n.longValue());
+      case BIG_INTEGER -> g.writeNumber(n.bigIntegerValue());
+      case FLOAT -> g.writeNumber(n.floatValue());
+      case DOUBLE -> g.writeNumber(n.doubleValue());
+      case BIG_DECIMAL -> g.writeNumber(n.decimalValue());
     }
   }
 

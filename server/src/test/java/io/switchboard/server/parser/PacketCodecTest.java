@@ -75,6 +75,19 @@ class PacketCodecTest {
   }
 
   @Test
+  void everyJsonValueKindRoundTrips() throws Exception {
+    roundTrip(Packet.event("/", json("[\"e\",null,true,false,\"s\\\"q\\u00e9\",{\"a\":null,\"b\":[1,-2.25,{}]},[],"
+        + "123456789012345678901234567890,0.1]"), null),
+        "2[\"e\",null,true,false,\"s\\\"qé\",{\"a\":null,\"b\":[1,-2.25,{}]},[],123456789012345678901234567890,0.1]");
+  }
+
+  @Test
+  void javaValuesEncodeLikeJson() {
+    ArrayNode args = MAPPER.createArrayNode().add("e").addNull().add(MAPPER.valueToTree(Map.of("k", List.of(1L, 2.5f))));
+    assertThat(encoder.encode(Packet.event("/", args, null)).text()).isEqualTo("2[\"e\",null,{\"k\":[1,2.5]}]");
+  }
+
+  @Test
   void eventWithAckId() throws Exception {
     roundTrip(Packet.event("/", json("[\"foo\"]"), 12L), "212[\"foo\"]");
     roundTrip(Packet.event("/admin", json("[\"foo\"]"), 456L), "2/admin,456[\"foo\"]");
