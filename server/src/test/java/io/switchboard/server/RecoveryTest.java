@@ -216,4 +216,23 @@ class RecoveryTest {
       assertThat(server.await("middleware").args()).containsExactly(true, "kept");
     }
   }
+
+  @Test
+  void aSessionExpiresAfterMaxDisconnectionDuration() throws Exception {
+    ServerOptions options = ServerOptions.builder()
+        .connectionStateRecovery(new ConnectionStateRecovery(Duration.ofMillis(300), true)).build();
+    try (TestServer t = new TestServer(options)) {
+      Recorder server = new Recorder();
+      t.io.onConnection(socket -> socket.onDisconnect((r, d) -> server.record("disconnect", r)));
+      EngineHttpClient http = new EngineHttpClient(URI.create(t.url() + "/socket.io/"));
+      WebSocketRecorder ws = open(http);
+      JsonNode hello = connect(ws, "");
+      ws.close();
+      server.await("disconnect");
+      Thread.sleep(700); // the point of the test: time passes beyond maxDisconnectionDuration
+      WebSocketRecorder back = open(http);
+      JsonNode again = connect(back, "{\"pid\":\"" + hello.get("pid").asText() + "\"}");
+      assertThat(again.get("sid").asText()).isNotEqualTo(hello.get("sid").asText());
+    }
+  }
 }
