@@ -100,6 +100,11 @@ public final class BroadcastOperator {
     return true;
   }
 
+  /** Emits a {@code message} event to every target. */
+  public boolean send(Object... args) {
+    return emit("message", args);
+  }
+
   /**
    * Emits and completes with every target client's answer; with a timeout, fails with {@link AckTimeoutException}
    * (holding the answers that came) if some are missing.

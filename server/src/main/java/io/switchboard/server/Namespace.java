@@ -126,6 +126,11 @@ public sealed class Namespace permits ParentNamespace {
     return newOperator(Set.of(), Set.of()).emit(event, args);
   }
 
+  /** Emits a {@code message} event to every socket of the namespace. */
+  public boolean send(Object... args) {
+    return emit("message", args);
+  }
+
   /** Emits to every socket and collects their answers. */
   public CompletionStage<List<Args>> emitWithAck(String event, Object... args) {
     return newOperator(Set.of(), Set.of()).emitWithAck(event, args);

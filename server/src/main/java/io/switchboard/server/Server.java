@@ -220,6 +220,11 @@ public final class Server implements AutoCloseable {
     return sockets().emit(event, args);
   }
 
+  /** Emits a {@code message} event to every socket of the main namespace. */
+  public boolean send(Object... args) {
+    return sockets().send(args);
+  }
+
   public CompletionStage<List<Args>> emitWithAck(String event, Object... args) {
     return sockets().emitWithAck(event, args);
   }

@@ -256,6 +256,11 @@ public final class Socket {
     return emit(event, args, BroadcastFlags.DEFAULT);
   }
 
+  /** Emits a {@code message} event (the reference's {@code socket.send(...)}). */
+  public boolean send(Object... args) {
+    return emit("message", args);
+  }
+
   /** Emits an event and completes with the client's acknowledgement. */
   public CompletionStage<Args> emitWithAck(String event, Object... args) {
     return emitWithAck(event, args, BroadcastFlags.DEFAULT);

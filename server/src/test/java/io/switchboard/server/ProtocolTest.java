@@ -134,6 +134,13 @@ class ProtocolTest {
   }
 
   @Test
+  void sendEmitsAMessageEvent() {
+    WebSocketRecorder ws = connected();
+    t.io.send("hello", 1);
+    assertThat(ws.awaitText(WAIT)).isEqualTo("42[\"message\",\"hello\",1]");
+  }
+
+  @Test
   void closesTheConnectionWithoutAHandshake() {
     WebSocketRecorder ws = open();
     assertThat(ws.awaitEnd(Duration.ofSeconds(5))).isNotNull();
