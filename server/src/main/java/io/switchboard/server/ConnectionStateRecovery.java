@@ -17,11 +17,20 @@ import java.util.Objects;
  * Unlike it, a private session id is good for one recovery only (a replayed one gets a fresh session), and a client
  * that had received no event yet (it sends a {@code pid} but no {@code offset}) still recovers.
  *
+ * <p>The packets are kept in memory for {@code maxDisconnectionDuration}, and at most {@code maxStoredPackets} of them
+ * per namespace (the reference has no such bound): under a heavier broadcast load the window shrinks, and a client
+ * whose missed packets are no longer all there gets a fresh session instead of a partial replay.
+ *
  * @param maxDisconnectionDuration how long a session and the packets are kept after a disconnection
  * @param skipMiddlewares          whether a recovered socket skips the namespace middlewares
+ * @param maxStoredPackets         the most packets kept per namespace for replay
  */
-public record ConnectionStateRecovery(Duration maxDisconnectionDuration, boolean skipMiddlewares) {
-  /** Two minutes, middlewares skipped. */
+public record ConnectionStateRecovery(Duration maxDisconnectionDuration, boolean skipMiddlewares,
+    int maxStoredPackets) {
+  /** The default bound on stored packets per namespace. */
+  public static final int DEFAULT_MAX_STORED_PACKETS = 100_000;
+
+  /** Two minutes, middlewares skipped, 100,000 packets. */
   public static final ConnectionStateRecovery DEFAULT = new ConnectionStateRecovery(Duration.ofMinutes(2), true);
 
   public ConnectionStateRecovery {
@@ -29,5 +38,13 @@ public record ConnectionStateRecovery(Duration maxDisconnectionDuration, boolean
     if (maxDisconnectionDuration.isNegative() || maxDisconnectionDuration.isZero()) {
       throw new IllegalArgumentException("maxDisconnectionDuration must be positive");
     }
+    if (maxStoredPackets < 1) {
+      throw new IllegalArgumentException("maxStoredPackets must be positive: " + maxStoredPackets);
+    }
+  }
+
+  /** The settings with the default bound on stored packets. */
+  public ConnectionStateRecovery(Duration maxDisconnectionDuration, boolean skipMiddlewares) {
+    this(maxDisconnectionDuration, skipMiddlewares, DEFAULT_MAX_STORED_PACKETS);
   }
 }

@@ -319,7 +319,7 @@ public final class Server implements AutoCloseable {
       return options.adapter().create(nsp);
     }
     ConnectionStateRecovery csr = options.connectionStateRecovery();
-    return csr != null ? new SessionAwareAdapter(nsp, csr.maxDisconnectionDuration()) : new InMemoryAdapter(nsp);
+    return csr != null ? new SessionAwareAdapter(nsp, csr) : new InMemoryAdapter(nsp);
   }
 
   /** The namespace for a CONNECT: an existing one, or a new child of the first parent that accepts the name. */

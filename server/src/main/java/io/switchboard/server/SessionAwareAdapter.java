@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.switchboard.server.parser.Packet;
 import io.switchboard.server.parser.PacketType;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -38,6 +37,7 @@ public class SessionAwareAdapter extends InMemoryAdapter {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final long maxAgeNanos;
+  private final int maxPackets;
   private final LongSupplier clock;
   private final String epoch;
   private final Object lock = new Object();
@@ -50,13 +50,14 @@ public class SessionAwareAdapter extends InMemoryAdapter {
 
   private record Kept(PersistedSession session, long at) {}
 
-  public SessionAwareAdapter(Namespace nsp, Duration maxDisconnectionDuration) {
-    this(nsp, maxDisconnectionDuration, System::nanoTime);
+  public SessionAwareAdapter(Namespace nsp, ConnectionStateRecovery settings) {
+    this(nsp, settings, System::nanoTime);
   }
 
-  SessionAwareAdapter(Namespace nsp, Duration maxDisconnectionDuration, LongSupplier clock) {
+  SessionAwareAdapter(Namespace nsp, ConnectionStateRecovery settings, LongSupplier clock) {
     super(nsp);
-    this.maxAgeNanos = maxDisconnectionDuration.toNanos();
+    this.maxAgeNanos = settings.maxDisconnectionDuration().toNanos();
+    this.maxPackets = settings.maxStoredPackets();
     this.clock = clock;
     this.epoch = Long.toString(RANDOM.nextLong() & Long.MAX_VALUE, 36);
   }
@@ -75,6 +76,9 @@ public class SessionAwareAdapter extends InMemoryAdapter {
       ArrayNode data = ((ArrayNode) packet.data()).deepCopy();
       data.add(offset(seq));
       packets.addLast(new Stored(seq, now, opts, data));
+      if (packets.size() > maxPackets) {
+        evictedUpTo = packets.pollFirst().seq();
+      }
       super.broadcast(packet.withData(data), opts);
     }
   }
@@ -154,7 +158,7 @@ public class SessionAwareAdapter extends InMemoryAdapter {
   }
 
   private void evict(long now) {
-    while (!packets.isEmpty() && now - packets.peekFirst().at() > maxAgeNanos) {
+    while (!packets.isEmpty() && (now - packets.peekFirst().at() > maxAgeNanos || packets.size() > maxPackets)) {
       evictedUpTo = packets.pollFirst().seq();
     }
     Iterator<Kept> it = sessions.values().iterator();

@@ -235,4 +235,25 @@ class RecoveryTest {
       assertThat(again.get("sid").asText()).isNotEqualTo(hello.get("sid").asText());
     }
   }
+
+  @Test
+  void whenMissedPacketsWereDroppedByTheStoreBoundTheClientGetsAFreshSession() throws Exception {
+    ServerOptions options = ServerOptions.builder()
+        .connectionStateRecovery(new ConnectionStateRecovery(Duration.ofMinutes(1), true, 3)).build();
+    try (TestServer t = new TestServer(options)) {
+      Recorder server = new Recorder();
+      t.io.onConnection(socket -> socket.onDisconnect((r, d) -> server.record("disconnect", r)));
+      EngineHttpClient http = new EngineHttpClient(URI.create(t.url() + "/socket.io/"));
+      WebSocketRecorder ws = open(http);
+      JsonNode hello = connect(ws, "");
+      ws.close();
+      server.await("disconnect");
+      for (int i = 0; i < 5; i++) {
+        t.io.emit("n", i);
+      }
+      WebSocketRecorder back = open(http);
+      JsonNode again = connect(back, "{\"pid\":\"" + hello.get("pid").asText() + "\"}");
+      assertThat(again.get("sid").asText()).isNotEqualTo(hello.get("sid").asText());
+    }
+  }
 }
