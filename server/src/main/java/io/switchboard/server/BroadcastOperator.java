@@ -107,7 +107,8 @@ public final class BroadcastOperator {
 
   /**
    * Emits and completes with every target client's answer; with a timeout, fails with {@link AckTimeoutException}
-   * (holding the answers that came) if some are missing.
+   * (holding the answers that came) if some are missing. A client that disconnects counts as answered (with nothing);
+   * without a timeout, a connected client that never answers keeps the stage pending, so set one.
    */
   public CompletionStage<List<Args>> emitWithAck(String event, Object... args) {
     Socket.checkEventName(event);
