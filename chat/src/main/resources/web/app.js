@@ -109,8 +109,13 @@
       joins.forEach((room) => join(room, room === state.channel.name && state.channel.kind === "room"));
     });
     socket.on("disconnect", (reason) => {
-      setStatus(reason === "io client disconnect" ? "disconnected" : "reconnecting",
-        reason === "io client disconnect" ? "disconnected" : "reconnecting…");
+      if (reason === "io client disconnect") {
+        setStatus("disconnected", "disconnected");
+        return;
+      }
+      setStatus("reconnecting", "reconnecting…");
+      // the client does not retry by itself after the server ended the session: do it (the token may be refreshed)
+      if (reason === "io server disconnect") setTimeout(() => socket.connect(), 1000);
     });
     socket.io.on("reconnect_attempt", () => setStatus("reconnecting", "reconnecting…"));
     socket.on("connect_error", (err) => {

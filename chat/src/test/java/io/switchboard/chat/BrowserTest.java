@@ -49,7 +49,9 @@ class BrowserTest {
   @AfterEach
   void stop() {
     browsers.forEach(WebDriver::quit);
-    app.close();
+    if (app != null) {
+      app.close();
+    }
   }
 
   private WebDriver browser(String name) throws Exception {
@@ -143,6 +145,32 @@ class BrowserTest {
     screenshot(bob, shots.resolve("chat.png"));
     screenshot(alice, shots.resolve("chat-alice.png"));
     assertThat(Files.size(shots.resolve("chat.png"))).isGreaterThan(10_000);
+  }
+
+  @Test
+  void thePageShowsReconnectingWhileTheServerRestartsAndLosesNoMessage() throws Exception {
+    int port = app.port();
+    String url = "http://127.0.0.1:" + port + "/";
+    WebDriver alice = browser("alice");
+    signIn(alice, url, "alice");
+    alice.findElement(By.id("message-input")).sendKeys("before the restart");
+    alice.findElement(By.id("send")).click();
+    waitFor(alice, d -> textsOf(d).contains("before the restart"));
+
+    app.close();
+    app = null;
+    waitFor(alice, d -> "reconnecting".equals(d.findElement(By.id("status")).getAttribute("data-state")));
+    assertThat(alice.findElement(By.id("status")).getText()).isEqualTo("reconnecting…");
+    screenshot(alice, Files.createDirectories(Path.of("target", "screenshots")).resolve("chat-reconnecting.png"));
+
+    app = ChatApp.start(ChatConfig.builder().host("127.0.0.1").port(port).dataDir(dataDir).build());
+    waitFor(alice, d -> "connected".equals(d.findElement(By.id("status")).getAttribute("data-state")));
+    waitFor(alice, d -> textsOf(d).contains("before the restart"));
+    alice.findElement(By.id("message-input")).sendKeys("after the restart");
+    alice.findElement(By.id("send")).click();
+    waitFor(alice, d -> textsOf(d).containsAll(List.of("before the restart", "after the restart")));
+    assertThat(app.service().history("general", null, 10).join()).extracting(ChatMessage::text)
+        .containsExactly("before the restart", "after the restart");
   }
 
   private static void signIn(WebDriver d, String url, String user) {
