@@ -23,7 +23,11 @@ final class EngineParser {
     char c = s.charAt(0);
     if (c == 'b') {
       try {
-        return EnginePacket.binaryMessage(Base64.getDecoder().decode(s.substring(1)));
+        // some clients (the Java client) wrap their base64 in lines: line breaks carry nothing, anything else counts
+        String base64 = s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0
+            ? s.substring(1).replace("\r", "").replace("\n", "")
+            : s.substring(1);
+        return EnginePacket.binaryMessage(Base64.getDecoder().decode(base64));
       } catch (IllegalArgumentException e) {
         throw new ParseException("invalid base64 in binary packet");
       }

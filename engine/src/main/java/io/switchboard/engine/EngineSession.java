@@ -368,6 +368,13 @@ final class EngineSession implements EngineSocket {
     polling.onPost(ex, body);
   }
 
+  /** The connection that carried a poll closed (from any thread). */
+  void onPollConnectionClosed(Responses.Exchange ex) {
+    if (state != State.CLOSED && transport instanceof PollingTransport polling) {
+      runOnLoop(() -> polling.onConnectionClosed(ex));
+    }
+  }
+
   /** A POST was larger than {@code maxHttpBufferSize}. */
   void onPayloadTooLarge() {
     closeNow(CloseReason.TRANSPORT_ERROR, "payload too large");

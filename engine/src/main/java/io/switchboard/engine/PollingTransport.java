@@ -40,14 +40,17 @@ final class PollingTransport implements EngineTransport {
       return;
     }
     pendingGet = ex;
-    ex.ctx().channel().closeFuture().addListener(f -> session.executor().execute(() -> {
-      if (pendingGet == ex) {
-        // the client went away while its poll was held: it will not read what we send, so end the session now
-        pendingGet = null;
-        session.closeNow(CloseReason.TRANSPORT_ERROR, "poll connection closed prematurely");
-      }
-    }));
+    ex.ctx().channel().closeFuture().addListener(f -> session.onPollConnectionClosed(ex));
     session.flush();
+  }
+
+  /** The connection of a poll closed; if the poll was still held, the client went away. On the event loop. */
+  void onConnectionClosed(Responses.Exchange ex) {
+    if (pendingGet == ex) {
+      // the client will not read what we send on it, so end the session now
+      pendingGet = null;
+      session.closeNow(CloseReason.TRANSPORT_ERROR, "poll connection closed prematurely");
+    }
   }
 
   /** A POST body arrived for this session. */

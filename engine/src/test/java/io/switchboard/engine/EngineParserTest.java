@@ -30,6 +30,18 @@ class EngineParserTest {
     assertThat(p.binary()).containsExactly(1, 2, 3, 4);
   }
 
+  @Test
+  void acceptsBase64WrappedInLines() {
+    // the Java client wraps base64 every 76 characters and ends it with a line break
+    byte[] data = new byte[100];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (byte) i;
+    }
+    String wrapped = java.util.Base64.getMimeEncoder().encodeToString(data) + "\r\n";
+    assertThat(wrapped).contains("\r\n");
+    assertThat(EngineParser.decodePacket("b" + wrapped).binary()).isEqualTo(data);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"", "7", "9hello", "abc", "x", "b!!!notbase64"})
   void rejectsMalformedPackets(String packet) {
