@@ -2,6 +2,7 @@ package io.switchboard.conformance;
 
 import io.switchboard.engine.EngineServer;
 import io.switchboard.engine.HttpServer;
+import io.switchboard.server.Server;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CountDownLatch;
 
@@ -17,28 +18,32 @@ import java.util.concurrent.CountDownLatch;
  * }
  * }</pre>
  *
- * <p>Endpoints: an Engine.IO echo server at {@code /engine.io/} ({@link EngineEcho}). The Socket.IO endpoint at
- * {@code /socket.io/} is to be added next to it, in {@link #start(int)}.
+ * <p>Endpoints: an Engine.IO echo server at {@code /engine.io/} ({@link EngineEcho}) and the Socket.IO test
+ * application at {@code /socket.io/} ({@link SocketIoReference}).
  */
 public final class ConformanceServer implements AutoCloseable {
   /** The port the official suites connect to. */
   public static final int DEFAULT_PORT = 3000;
 
   private final EngineServer engine;
+  private final Server io;
   private final HttpServer http;
 
-  private ConformanceServer(EngineServer engine, HttpServer http) {
+  private ConformanceServer(EngineServer engine, Server io, HttpServer http) {
     this.engine = engine;
+    this.io = io;
     this.http = http;
   }
 
   /** Starts the server on 127.0.0.1:{@code port}; 0 picks a free port. */
   public static ConformanceServer start(int port) {
     EngineServer engine = EngineEcho.create();
+    Server io = SocketIoReference.create();
     HttpServer http = HttpServer.start(new InetSocketAddress("127.0.0.1", port), pipeline -> {
       pipeline.addLast("engine.io", engine.newHandler());
+      io.configure(pipeline);
     });
-    return new ConformanceServer(engine, http);
+    return new ConformanceServer(engine, io, http);
   }
 
   /** The port the server listens on. */
@@ -51,9 +56,15 @@ public final class ConformanceServer implements AutoCloseable {
     return engine;
   }
 
+  /** The Socket.IO server. */
+  public Server io() {
+    return io;
+  }
+
   /** Closes every session and stops listening. */
   @Override
   public void close() {
+    io.close();
     engine.close();
     http.close();
   }
@@ -78,7 +89,7 @@ public final class ConformanceServer implements AutoCloseable {
       stopped.countDown();
     }, "shutdown"));
     System.out.println("Switchboard conformance server listening on http://127.0.0.1:" + server.port()
-        + " (Engine.IO echo at /engine.io/)");
+        + " (Engine.IO echo at /engine.io/, Socket.IO test application at /socket.io/)");
     stopped.await();
   }
 }
