@@ -67,6 +67,11 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
     return link.droppedOversized();
   }
 
+  /** The number of publications refused because {@link RedisAdapterOptions#maxPendingCommands()} were waiting. */
+  public long refusedCommands() {
+    return link.refusedCommands();
+  }
+
   /** Closes the Redis connections (and the client, when the factory made it). */
   @Override
   public void close() {

@@ -12,9 +12,11 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
@@ -47,6 +49,10 @@ final class RedisLink implements RedisPubSubListener<byte[], byte[]>, AutoClosea
   private final Map<String, Handler> patterns = new ConcurrentHashMap<>();
   private final Map<String, Handler> shardChannels = new ConcurrentHashMap<>();
   private final AtomicLong dropped = new AtomicLong();
+  private final int maxPending;
+  private final AtomicInteger pending = new AtomicInteger();
+  private final AtomicLong refused = new AtomicLong();
+  private final AtomicLong lastRefusalLog = new AtomicLong();
 
   private RedisLink(RedisClient client, ClientResources resources, boolean ownsClient, RedisAdapterOptions opts,
       boolean subscriber) {
@@ -54,6 +60,7 @@ final class RedisLink implements RedisPubSubListener<byte[], byte[]>, AutoClosea
     this.resources = resources;
     this.ownsClient = ownsClient;
     this.maxMessageSize = opts.maxMessageSize();
+    this.maxPending = opts.maxPendingCommands();
     try {
       this.pub = client.connect(ByteArrayCodec.INSTANCE);
       if (subscriber) {
@@ -81,7 +88,7 @@ final class RedisLink implements RedisPubSubListener<byte[], byte[]>, AutoClosea
     client.setOptions(ClientOptions.builder()
         .autoReconnect(true)
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .requestQueueSize(opts.maxPendingCommands())
+        .requestQueueSize(opts.maxPendingCommands() + 1_000) // our own bound (publish) comes first
         .timeoutOptions(TimeoutOptions.enabled(opts.commandTimeout()))
         .build());
     return new RedisLink(client, resources, true, opts, subscriber);
@@ -95,11 +102,38 @@ final class RedisLink implements RedisPubSubListener<byte[], byte[]>, AutoClosea
   // ---- commands ----
 
   CompletionStage<Long> publish(String channel, byte[] payload) {
-    return pub.async().publish(bytes(channel), payload);
+    return bounded(() -> pub.async().publish(bytes(channel), payload));
   }
 
   CompletionStage<Long> spublish(String channel, byte[] payload) {
-    return pub.async().spublish(bytes(channel), payload);
+    return bounded(() -> pub.async().spublish(bytes(channel), payload));
+  }
+
+  /** Runs a command unless {@code maxPendingCommands} are already waiting for Redis; then fails it at once. */
+  private <T> CompletionStage<T> bounded(java.util.function.Supplier<CompletionStage<T>> command) {
+    if (pending.incrementAndGet() > maxPending) {
+      pending.decrementAndGet();
+      long n = refused.incrementAndGet();
+      long now = System.nanoTime();
+      long last = lastRefusalLog.get();
+      if (now - last > TimeUnit.SECONDS.toNanos(1) && lastRefusalLog.compareAndSet(last, now)) {
+        log.warn("{} commands are waiting for Redis: refusing new ones ({} refused so far)", maxPending, n);
+      }
+      return CompletableFuture.failedFuture(new IllegalStateException("too many commands waiting for Redis"));
+    }
+    CompletionStage<T> s;
+    try {
+      s = command.get();
+    } catch (RuntimeException e) {
+      pending.decrementAndGet();
+      return CompletableFuture.failedFuture(e);
+    }
+    return s.whenComplete((v, e) -> pending.decrementAndGet());
+  }
+
+  /** The number of publications refused because {@code maxPendingCommands} were already waiting. */
+  long refusedCommands() {
+    return refused.get();
   }
 
   CompletionStage<Integer> numsub(String channel) {

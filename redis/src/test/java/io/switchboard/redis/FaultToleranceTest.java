@@ -139,4 +139,20 @@ class FaultToleranceTest {
       resumption(j1, a);
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void aBurstBeyondTheBoundIsRefusedNotQueued() {
+    RedisAdapterOptions opts = options(RedisMode.CLASSIC).toBuilder().maxPendingCommands(20).build();
+    try (JavaNode j0 = JavaNode.start("java0", opts); JavaNode j1 = JavaNode.start("java1", opts)) {
+      RedisTests.await("two servers", () -> j0.serverCount() == 2);
+      ClusterClient b = j1.client("b", "r");
+      assertThatCode(() -> {
+        for (int i = 0; i < 50_000 && j0.redis.refusedCommands() == 0; i++) {
+          j0.io.to("nobody").emit("burst", i);
+        }
+      }).doesNotThrowAnyException();
+      assertThat(j0.redis.refusedCommands()).isPositive();
+      resumption(j0, b);
+    }
+  }
 }
