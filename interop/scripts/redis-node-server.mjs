@@ -11,7 +11,7 @@
 //
 // Events written: {"event":"listening","port":N}  {"event":"serverSideEmit","name":..,"args":[..]}
 //                 {"event":"result","id":..,"value":..}  {"event":"error","id":..,"message":..}
-// Commands read (each answered by a result with the same id):
+// Commands read (each answered by a result with the same id; "nsp" selects a namespace, "/" or "/chat"):
 //   {"id":1,"op":"emit","rooms":[],"except":[],"event":"e","args":[..],"binary":"<base64>"?}
 //   {"id":2,"op":"emitWithAck","rooms":[],"event":"e","timeout":5000}
 //   {"id":3,"op":"fetchSockets","rooms":[],"except":[]}
@@ -68,7 +68,7 @@ const adapter =
 const httpServer = createServer();
 const io = new Server(httpServer, { adapter });
 
-io.on("connection", (socket) => {
+const onConnection = (socket) => {
   const rooms = socket.handshake.auth.rooms;
   if (typeof rooms === "string" && rooms.length > 0) {
     socket.join(rooms.split(","));
@@ -80,14 +80,16 @@ io.on("connection", (socket) => {
   });
   socket.on("chat message", (...args) => io.emit("chat message", ...args));
   socket.emit("joined");
-});
+};
+io.on("connection", onConnection);
+io.of("/chat").on("connection", onConnection);
 
 const main = io.of("/");
 main.on("whoami", (arg, cb) => cb(values.name + ":" + arg));
 main.on("note", (...args) => out({ event: "serverSideEmit", name: "note", args }));
 
 function target(cmd) {
-  let op = io.of("/");
+  let op = io.of(cmd.nsp ?? "/");
   let b = op.to(cmd.rooms ?? []);
   if (cmd.except && cmd.except.length > 0) b = b.except(cmd.except);
   return b;

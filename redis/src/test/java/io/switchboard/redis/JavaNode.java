@@ -35,7 +35,7 @@ final class JavaNode implements AutoCloseable {
     this.name = name;
     this.redis = RedisAdapterFactory.create(uri, options);
     this.io = new Server(ServerOptions.builder().adapter(redis).build());
-    io.onConnection(socket -> {
+    java.util.function.Consumer<io.switchboard.server.Socket> onConnection = socket -> {
       Object rooms = socket.handshake().auth().get("rooms");
       if (rooms instanceof String r && !r.isEmpty()) {
         socket.join(r.split(","));
@@ -46,7 +46,9 @@ final class JavaNode implements AutoCloseable {
         ack.send("done");
       });
       socket.emit("joined");
-    });
+    };
+    io.onConnection(onConnection);
+    io.of("/chat").onConnection(onConnection);
     io.onServerSideEmit("whoami", (args, ack) -> ack.send(name + ":" + args.string(0)));
     io.onServerSideEmit("note", (args, ack) -> notes.add(args.nodes().toString()));
     io.listen(new InetSocketAddress("127.0.0.1", 0));

@@ -232,4 +232,26 @@ abstract class MixedClusterSupport {
       assertThat(answers).containsExactlyInAnyOrder("answer-a", "answer-n");
     }
   }
+
+  @Test
+  void namespacesStaySeparate() {
+    ClusterClient a = ClusterClient.connect(java0.url() + "/chat", "a", "r", WAIT);
+    ClusterClient n = ClusterClient.connect(node.url() + "/chat", "n", "r", WAIT);
+    ClusterClient m = nodeClient("m", "r");
+    ClusterClient b = java1.client("b", "r");
+    try (a; n; m) {
+      java0.io.of("/chat").to("r").emit("inChat", 1);
+      node.call(emit("inChatFromNode", List.of("r"), List.of(), 2).put("nsp", "/chat"));
+      java1.io.to("r").emit("inMain", 3);
+      assertThat(a.until(l -> l.size() == 2, WAIT)).extracting(ClusterClient.Event::name)
+          .containsExactlyInAnyOrder("inChat", "inChatFromNode");
+      assertThat(n.until(l -> l.size() == 2, WAIT)).extracting(ClusterClient.Event::name)
+          .containsExactlyInAnyOrder("inChat", "inChatFromNode");
+      Map<String, List<String>> main = drain(m, b);
+      assertThat(main.get("m")).containsExactly("inMain:3");
+      assertThat(main.get("b")).containsExactly("inMain:3");
+      List<RemoteSocket> chat = ClusterAdapterContractAccess.get(java1.io.of("/chat").fetchSockets());
+      assertThat(chat).extracting(RemoteSocket::id).containsExactlyInAnyOrder(a.id(), n.id());
+    }
+  }
 }

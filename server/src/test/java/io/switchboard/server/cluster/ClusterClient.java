@@ -40,7 +40,7 @@ public final class ClusterClient implements AutoCloseable {
     this.socket = socket;
   }
 
-  /** Connects to {@code url}'s main namespace, joins {@code rooms} (comma-separated) and waits until joined. */
+  /** Connects to {@code url}'s namespace (the main one when the URL has no path), joins {@code rooms} (comma-separated) and waits until joined. */
   public static ClusterClient connect(String url, String name, String rooms, Duration wait) {
     IO.Options o = IO.Options.builder()
         .setForceNew(true)
@@ -48,7 +48,7 @@ public final class ClusterClient implements AutoCloseable {
         .setTransports(new String[] {"websocket"})
         .setAuth(Map.of("name", name, "rooms", rooms))
         .build();
-    Socket s = IO.socket(URI.create(url + "/"), o);
+    Socket s = IO.socket(URI.create(url.matches("https?://[^/]+") ? url + "/" : url), o);
     ClusterClient c = new ClusterClient(name, s);
     s.onAnyIncoming(args -> {
       List<Object> list = new ArrayList<>(Arrays.asList(args).subList(1, args.length));
