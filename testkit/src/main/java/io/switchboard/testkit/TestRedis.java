@@ -1,0 +1,334 @@
+package io.switchboard.testkit;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Redis server for tests: the one at 127.0.0.1:6379 when it answers PING, otherwise one this JVM starts on a
+ * free port, from {@code redis-server} on the PATH or else from the binary shipped in
+ * {@code com.github.codemonstur:embedded-redis} (Redis 6.2). Never a mock, and a missing Redis is never a skip.
+ *
+ * <pre>{@code
+ * RedisClient client = RedisClient.create(TestRedis.uri());   // e.g. redis://127.0.0.1:6379
+ * try (TestRedis.Server own = TestRedis.startProcess()) {      // a Redis of the test's own, for fault tests
+ *   own.stop();
+ *   own.start();                                               // again, on the same port
+ * }
+ * }</pre>
+ *
+ * <p>System properties: {@code switchboard.test.redisPort} (6379) is where a running Redis is looked for;
+ * {@code switchboard.test.forceEmbedded=true} skips both the running Redis and the PATH, using the shipped binary.
+ * Processes started here are stopped when the JVM exits.
+ */
+public final class TestRedis {
+  /** The port looked at for a running Redis; 6379 unless set. */
+  public static final String PORT_PROPERTY = "switchboard.test.redisPort";
+
+  private static String uri;
+  private static Path embeddedBinary;
+
+  private TestRedis() {}
+
+  /** The {@code redis://host:port} of a real Redis, found or started once per JVM. */
+  public static synchronized String uri() {
+    if (uri == null) {
+      uri = resolve(Integer.getInteger(PORT_PROPERTY, 6379));
+    }
+    return uri;
+  }
+
+  /** The Redis on 127.0.0.1:{@code port} if it answers PING (and embedded is not forced), else a started one. */
+  static String resolve(int port) {
+    if (!LocalServers.forceEmbedded() && "PONG".equals(ping(port))) {
+      return "redis://127.0.0.1:" + port;
+    }
+    Server started = startProcess();
+    System.err.println("switchboard testkit: " + (LocalServers.forceEmbedded() ? LocalServers.FORCE_EMBEDDED
+        : "no Redis answered on 127.0.0.1:" + port) + "; started Redis "
+        + version(started.port()) + " (" + started.binary + ") at " + started.uri());
+    return started.uri();
+  }
+
+  /** The version of the Redis at {@link #uri()}, as INFO server tells it, e.g. {@code 7.0.15}. */
+  public static String version() {
+    String u = uri();
+    return version(Integer.parseInt(u.substring(u.lastIndexOf(':') + 1)));
+  }
+
+  /**
+   * Starts a Redis of the caller's own on a free port (from the binary {@link #uri()} would use) and waits until it
+   * answers PING. Stop it with {@link Server#close()}; the JVM stops it at exit in any case.
+   */
+  public static Server startProcess() {
+    return startProcess(binary());
+  }
+
+  static Server startProcess(Path binary) {
+    Server s = new Server(binary, LocalServers.freePort());
+    s.start();
+    return s;
+  }
+
+  /** {@code redis-server} on the PATH unless the embedded binary is forced, else the Maven-shipped one. */
+  static Path binary() {
+    if (!LocalServers.forceEmbedded()) {
+      Optional<Path> onPath = onPath("redis-server");
+      if (onPath.isPresent()) {
+        return onPath.get();
+      }
+    }
+    return embeddedBinary();
+  }
+
+  /** The redis-server binary from the embedded-redis jar for this OS and CPU, copied out once per JVM. */
+  static synchronized Path embeddedBinary() {
+    if (embeddedBinary != null) {
+      return embeddedBinary;
+    }
+    String resource = embeddedResource();
+    try (InputStream in = TestRedis.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("no " + resource + " on the classpath (com.github.codemonstur:embedded-redis)");
+      }
+      Path dir = Files.createTempDirectory("switchboard-redis-bin-");
+      Path file = dir.resolve("redis-server");
+      Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+      if (!file.toFile().setExecutable(true, false)) {
+        throw new IllegalStateException("cannot make " + file + " executable");
+      }
+      LocalServers.onExit(() -> LocalServers.deleteTree(dir));
+      embeddedBinary = file;
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot copy out " + resource, e);
+    }
+  }
+
+  private static String embeddedResource() {
+    String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+    String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
+    boolean arm = arch.equals("aarch64") || arch.equals("arm64");
+    boolean x64 = arch.equals("amd64") || arch.equals("x86_64");
+    if (os.contains("linux") && x64) {
+      return "redis-server-6.2.6-v5-linux-amd64";
+    } else if (os.contains("linux") && arm) {
+      return "redis-server-6.2.7-linux-arm64";
+    } else if (os.contains("mac") && x64) {
+      return "redis-server-6.2.6-v5-darwin-amd64";
+    } else if (os.contains("mac") && arm) {
+      return "redis-server-6.2.6-v5-darwin-arm64";
+    }
+    throw new IllegalStateException("embedded-redis ships no redis-server for " + os + "/" + arch
+        + "; run Redis on 127.0.0.1:6379 or put redis-server on the PATH");
+  }
+
+  private static Optional<Path> onPath(String name) {
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return Optional.empty();
+    }
+    for (String dir : path.split(File.pathSeparator)) {
+      Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
+      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+        return Optional.of(candidate);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** PING's answer from 127.0.0.1:{@code port} ({@code PONG}), or {@code null} when nothing answers there. */
+  static String ping(int port) {
+    try {
+      return command(port, "PING");
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** The {@code redis_version} in INFO server of the Redis on 127.0.0.1:{@code port}. */
+  static String version(int port) {
+    String info;
+    try {
+      info = command(port, "INFO", "server");
+    } catch (IOException e) {
+      throw new UncheckedIOException("no Redis on 127.0.0.1:" + port, e);
+    }
+    return info.lines().filter(l -> l.startsWith("redis_version:")).findFirst()
+        .map(l -> l.substring("redis_version:".length()).trim())
+        .orElseThrow(() -> new IllegalStateException("no redis_version in INFO server: " + info));
+  }
+
+  /**
+   * Sends one command in RESP and returns the reply: a simple string, an integer or a bulk string as text
+   * ({@code null} for a null bulk). An error reply becomes an {@link IOException}.
+   */
+  static String command(int port, String... args) throws IOException {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+      s.setSoTimeout(5000);
+      StringBuilder req = new StringBuilder("*").append(args.length).append("\r\n");
+      for (String a : args) {
+        req.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
+      }
+      OutputStream out = s.getOutputStream();
+      out.write(req.toString().getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      InputStream in = new BufferedInputStream(s.getInputStream());
+      String line = readLine(in);
+      switch (line.isEmpty() ? ' ' : line.charAt(0)) {
+        case '+', ':' -> {
+          return line.substring(1);
+        }
+        case '-' -> throw new IOException("Redis error: " + line.substring(1));
+        case '$' -> {
+          int n = Integer.parseInt(line.substring(1));
+          if (n < 0) {
+            return null;
+          }
+          byte[] body = in.readNBytes(n);
+          if (body.length != n) {
+            throw new IOException("short bulk reply");
+          }
+          return new String(body, StandardCharsets.UTF_8);
+        }
+        default -> throw new IOException("unexpected reply: " + line);
+      }
+    }
+  }
+
+  private static String readLine(InputStream in) throws IOException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    int b;
+    while ((b = in.read()) != -1) {
+      if (b == '\n') {
+        byte[] bytes = line.toByteArray();
+        int len = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+        return new String(bytes, 0, len, StandardCharsets.UTF_8);
+      }
+      line.write(b);
+    }
+    throw new IOException("connection closed before a reply");
+  }
+
+  /**
+   * A Redis process of its own on one port, without persistence, in a temporary folder; {@link #stop()} and
+   * {@link #start()} can repeat, always on the same port.
+   */
+  public static final class Server implements AutoCloseable {
+    private final Path binary;
+    private final int port;
+    private final Path dir;
+    private final Runnable atExit;
+    private Process process;
+
+    private Server(Path binary, int port) {
+      this.binary = binary;
+      this.port = port;
+      try {
+        this.dir = Files.createTempDirectory("switchboard-redis-" + port + "-");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      this.atExit = () -> {
+        stopQuietly();
+        LocalServers.deleteTree(dir);
+      };
+      LocalServers.onExit(atExit);
+    }
+
+    /** Its port on 127.0.0.1. */
+    public int port() {
+      return port;
+    }
+
+    /** {@code redis://127.0.0.1:port}. */
+    public String uri() {
+      return "redis://127.0.0.1:" + port;
+    }
+
+    /** Whether the process runs. */
+    public synchronized boolean isRunning() {
+      return process != null && process.isAlive();
+    }
+
+    /** Starts the process (again) and waits, up to 20 s, until it answers PING. */
+    public synchronized void start() {
+      if (isRunning()) {
+        throw new IllegalStateException("Redis on port " + port + " already runs");
+      }
+      Path log = dir.resolve("redis.log");
+      try {
+        process = new ProcessBuilder(List.of(binary.toString(), "--port", Integer.toString(port),
+            "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
+            "--loglevel", "warning"))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot run " + binary, e);
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (!"PONG".equals(ping(port))) {
+        if (!process.isAlive() || System.nanoTime() > deadline) {
+          stopQuietly();
+          throw new IllegalStateException("Redis (" + binary + ") did not start on port " + port + ":\n"
+              + LocalServers.tail(log, 20));
+        }
+        LocalServers.pause(20);
+      }
+    }
+
+    /** Stops the process and waits until it is gone. */
+    public synchronized void stop() {
+      if (process == null) {
+        return;
+      }
+      process.destroy();
+      try {
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+          process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        process.destroyForcibly();
+        throw new IllegalStateException("interrupted while stopping Redis on port " + port, e);
+      }
+    }
+
+    private void stopQuietly() {
+      try {
+        stop();
+      } catch (RuntimeException ignored) {
+        // at exit or after a failed start: nothing more to do
+      }
+    }
+
+    /** Stops the process and deletes its folder. */
+    @Override
+    public void close() {
+      stop();
+      LocalServers.deleteTree(dir);
+      LocalServers.forget(atExit);
+    }
+
+    @Override
+    public String toString() {
+      return "Redis(" + binary + ") on port " + port;
+    }
+  }
+}
