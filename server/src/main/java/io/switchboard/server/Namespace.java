@@ -300,8 +300,8 @@ public sealed class Namespace permits ParentNamespace {
       return;
     }
     client.connected(socket);
-    socket.onConnect();                 // the CONNECT reply goes out before any broadcast can reach the socket
-    sockets.put(socket.id(), socket);
+    sockets.put(socket.id(), socket);   // reachable first; broadcasts wait in the socket until its CONNECT is out
+    socket.onConnect();
     List<Consumer<Socket>> handlers = new ArrayList<>();
     if (parent != null) {
       handlers.addAll(parent.connectionHandlerList());

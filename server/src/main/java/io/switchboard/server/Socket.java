@@ -61,7 +61,8 @@ public final class Socket {
   private volatile boolean closed;
   private String baseOffset;
   private List<JsonNode> missed;
-  private List<List<EngineMessage>> gate; // guarded by this: writes held back until a recovered socket is connected
+  // guarded by this: broadcasts that find the socket before its CONNECT reply is out wait here, then follow it
+  private List<List<EngineMessage>> gate = new ArrayList<>();
 
   private final Map<String, List<EventHandler>> handlers = new ConcurrentHashMap<>();
   private final List<AnyListener> anyIncoming = new CopyOnWriteArrayList<>();
@@ -88,7 +89,6 @@ public final class Socket {
       this.data = session.data();
       this.recovered = true;
       this.missed = session.missedPackets();
-      this.gate = new ArrayList<>();
     } else {
       this.id = newId();
       this.recovered = false;
@@ -430,7 +430,11 @@ public final class Socket {
     return closed;
   }
 
-  /** Enters the namespace: joins its own room, sends the CONNECT reply, replays what a recovered socket missed. */
+  /**
+   * Enters the namespace: joins its own room, then sends the CONNECT reply, what a recovered socket missed, and the
+   * broadcasts that reached it in between, in that order. The namespace has made the socket reachable first, so a
+   * broadcast sent after the client saw CONNECT cannot miss it.
+   */
   void onConnect() {
     connected = true;
     if (nsp.adapter() instanceof SessionAwareAdapter sa) {
@@ -442,14 +446,14 @@ public final class Socket {
     }
     Packet connect = new Packet(PacketType.CONNECT, nsp.name(), reply, null);
     if (!recovered) {
-      client.writePacket(connect);
       join(id);
-      return;
     }
     synchronized (this) {
       client.writePacket(connect);
-      for (JsonNode m : missed) {
-        client.write(nsp.codec().encode(Packet.event(nsp.name(), m, null)), false);
+      if (missed != null) {
+        for (JsonNode m : missed) {
+          client.write(nsp.codec().encode(Packet.event(nsp.name(), m, null)), false);
+        }
       }
       for (List<EngineMessage> held : gate) {
         client.write(held, false);

@@ -198,4 +198,21 @@ class RoomsBroadcastTest {
       Thread.onSpinWait();
     }
   }
+
+  @Test
+  void aBroadcastSentAsSoonAsTheClientSeesItsConnectReplyReachesIt() {
+    try (TestServer t = new TestServer()) {
+      EngineHttpClient http = new EngineHttpClient(URI.create(t.url() + "/socket.io/"));
+      Duration wait = Duration.ofSeconds(10);
+      for (int i = 0; i < 50; i++) {
+        try (io.switchboard.testkit.WebSocketRecorder ws = http.websocket("transport=websocket").autoPong(true)) {
+          assertThat(ws.awaitText(wait)).startsWith("0{");
+          ws.sendText("40");
+          assertThat(ws.awaitText(wait)).startsWith("40{\"sid\":");
+          t.io.emit("right-after", i);
+          assertThat(ws.awaitText(wait)).isEqualTo("42[\"right-after\"," + i + "]");
+        }
+      }
+    }
+  }
 }
