@@ -3,14 +3,13 @@ package io.switchboard.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.testkit.TestPostgres;
+import io.switchboard.testkit.TestRedis;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two chat servers on one Redis (127.0.0.1:6379) and one PostgreSQL schema behave as one service: presence,
+ * Two chat servers on one Redis ({@link TestRedis}) and one PostgreSQL schema behave as one service: presence,
  * rooms, private messages with acknowledgements and receipts, and notifications cross from one node to the other.
  */
 class ClusterTest {
@@ -35,7 +34,7 @@ class ClusterTest {
   @TempDir
   Path dirB;
 
-  private final String schema = "chat_cluster_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+  private TestPostgres.Schema schema;
   private ChatApp a;
   private ChatApp b;
   private ChatClients clients;
@@ -43,14 +42,11 @@ class ClusterTest {
 
   @BeforeEach
   void start() throws Exception {
-    try (Connection c = DriverManager.getConnection(TestDatabases.POSTGRES_URL, System.getProperty("user.name"), null);
-         Statement st = c.createStatement()) {
-      st.execute("CREATE SCHEMA " + schema);
-    }
+    schema = TestPostgres.freshSchema();
     String key = "chat-test-" + UUID.randomUUID();
     ChatConfig.Builder common = ChatConfig.builder().host("127.0.0.1").port(0)
-        .databaseUrl(TestDatabases.POSTGRES_URL + "?currentSchema=" + schema)
-        .redisUrl("redis://127.0.0.1:6379").redisKey(key)
+        .databaseUrl(schema.jdbcUrl())
+        .redisUrl(TestRedis.uri()).redisKey(key)
         .jwtSecret("cluster-test-secret-cluster-test-secret");
     a = ChatApp.start(common.dataDir(dirA).build());
     b = ChatApp.start(common.dataDir(dirB).build());
@@ -71,9 +67,8 @@ class ClusterTest {
     if (b != null) {
       b.close();
     }
-    try (Connection c = DriverManager.getConnection(TestDatabases.POSTGRES_URL, System.getProperty("user.name"), null);
-         Statement st = c.createStatement()) {
-      st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    if (schema != null) {
+      schema.close();
     }
   }
 
