@@ -72,7 +72,10 @@ public final class TestPostgres {
     String why = LocalServers.FORCE_EMBEDDED;
     if (!LocalServers.forceEmbedded()) {
       try (Connection c = connect(local)) {
-        return local;
+        if (c.isValid(5)) {
+          return local;
+        }
+        why = "the connection was not valid";
       } catch (SQLException e) {
         why = e.getMessage();
       }

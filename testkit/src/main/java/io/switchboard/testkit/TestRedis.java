@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -259,6 +260,18 @@ public final class TestRedis {
     /** {@code redis://127.0.0.1:port}. */
     public String uri() {
       return "redis://127.0.0.1:" + port;
+    }
+
+    /**
+     * Sends one command, e.g. {@code command("CLIENT", "KILL", "TYPE", "pubsub")}, and returns the reply: a simple
+     * string, an integer's digits or a bulk string ({@code null} for a null bulk); an error reply throws.
+     */
+    public String command(String... args) {
+      try {
+        return TestRedis.command(port, args);
+      } catch (IOException e) {
+        throw new UncheckedIOException(Arrays.toString(args) + " on Redis port " + port, e);
+      }
     }
 
     /** Whether the process runs. */

@@ -1,8 +1,10 @@
 package io.switchboard.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -47,7 +49,10 @@ class TestRedisTest {
     try (TestRedis.Server redis = TestRedis.startProcess()) {
       port = redis.port();
       assertThat(redis.uri()).isEqualTo("redis://127.0.0.1:" + port);
-      TestRedis.command(port, "SET", "k", "before");
+      assertThat(redis.command("SET", "k", "before")).isEqualTo("OK");
+      assertThat(redis.command("CLIENT", "KILL", "TYPE", "pubsub")).as("no subscriber to kill").isEqualTo("0");
+      assertThatThrownBy(() -> redis.command("NO-SUCH-COMMAND")).isInstanceOf(UncheckedIOException.class)
+          .rootCause().hasMessageStartingWith("Redis error: ERR unknown command");
 
       redis.stop();
       assertThat(redis.isRunning()).isFalse();
@@ -56,7 +61,7 @@ class TestRedisTest {
       redis.start();
       assertThat(redis.port()).isEqualTo(port);
       assertThat(TestRedis.ping(port)).isEqualTo("PONG");
-      assertThat(TestRedis.command(port, "GET", "k")).as("no persistence").isNull();
+      assertThat(redis.command("GET", "k")).as("no persistence").isNull();
     }
     assertThat(TestRedis.ping(port)).isNull();
   }
