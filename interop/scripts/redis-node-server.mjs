@@ -19,7 +19,7 @@
 //   {"id":5,"op":"disconnectSockets","rooms":[],"except":[],"close":true}
 //   {"id":6,"op":"serverSideEmit","event":"e","args":[..]}
 //   {"id":7,"op":"serverSideEmitWithAck","event":"e","args":[..],"timeout":5000}
-//   {"id":8,"op":"serverCount"}
+//   {"id":8,"op":"serverCount"}   {"id":9,"op":"allRooms"} (classic mode only)
 
 import { createServer } from "node:http";
 import { createInterface } from "node:readline";
@@ -126,6 +126,8 @@ async function run(cmd) {
       return true;
     case "serverSideEmitWithAck":
       return await io.serverSideEmitWithAck(cmd.event, ...(cmd.args ?? []));
+    case "allRooms":
+      return [...(await io.of(cmd.nsp ?? "/").adapter.allRooms())];
     case "serverCount":
       return await io.of("/").adapter.serverCount();
     default:
