@@ -15,8 +15,6 @@ import io.switchboard.server.Socket;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The adapter of one namespace in the classic mode of {@code @socket.io/redis-adapter} (PUBLISH and PSUBSCRIBE), on
@@ -34,7 +32,6 @@ import org.slf4j.LoggerFactory;
  * name the servers that stayed silent.
  */
 final class RedisAdapter extends ClusterAdapter {
-  private static final Logger log = LoggerFactory.getLogger(RedisAdapter.class);
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private static final int SOCKETS = 0;
@@ -332,8 +329,7 @@ final class RedisAdapter extends ClusterAdapter {
   }
 
   private void junk(String ch, byte[] payload, Exception e) {
-    log.warn("[{}] dropped an undecodable message of {} bytes on {}: {}", uid(), payload.length, ch,
-        e.getMessage());
+    link.undecodable(uid(), ch, payload.length, e.getMessage());
   }
 
   static String globEscape(String s) {

@@ -67,6 +67,11 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
     return link.droppedOversized();
   }
 
+  /** The number of received messages dropped because they could not be decoded (junk, unknown types). */
+  public long undecodableMessages() {
+    return link.undecodableMessages();
+  }
+
   /** The number of publications refused because {@link RedisAdapterOptions#maxPendingCommands()} were waiting. */
   public long refusedCommands() {
     return link.refusedCommands();

@@ -53,6 +53,8 @@ final class RedisLink implements RedisPubSubListener<byte[], byte[]>, AutoClosea
   private final AtomicInteger pending = new AtomicInteger();
   private final AtomicLong refused = new AtomicLong();
   private final AtomicLong lastRefusalLog = new AtomicLong();
+  private final AtomicLong undecodable = new AtomicLong();
+  private final AtomicLong lastDropLog = new AtomicLong();
 
   private RedisLink(RedisClient client, ClientResources resources, boolean ownsClient, RedisAdapterOptions opts,
       boolean subscriber) {
@@ -195,6 +197,26 @@ final class RedisLink implements RedisPubSubListener<byte[], byte[]>, AutoClosea
     });
   }
 
+  /** Counts and logs (at most once a second, so junk cannot flood the log) a message that could not be decoded. */
+  void undecodable(String who, String channel, int size, String why) {
+    long n = undecodable.incrementAndGet();
+    if (mayLog()) {
+      log.warn("[{}] dropped an undecodable message of {} bytes on {}: {} ({} undecodable so far)", who, size,
+          channel, why, n);
+    }
+  }
+
+  private boolean mayLog() {
+    long now = System.nanoTime();
+    long last = lastDropLog.get();
+    return (last == 0 || now - last > TimeUnit.SECONDS.toNanos(1)) && lastDropLog.compareAndSet(last, now);
+  }
+
+  /** The number of received payloads dropped because they could not be decoded. */
+  long undecodableMessages() {
+    return undecodable.get();
+  }
+
   /** The number of received payloads dropped for their size. */
   long droppedOversized() {
     return dropped.get();
@@ -224,8 +246,11 @@ final class RedisLink implements RedisPubSubListener<byte[], byte[]>, AutoClosea
       return;
     }
     if (message.length > maxMessageSize) {
-      dropped.incrementAndGet();
-      log.warn("dropped a message of {} bytes on {} (limit {})", message.length, channel, maxMessageSize);
+      long n = dropped.incrementAndGet();
+      if (mayLog()) {
+        log.warn("dropped a message of {} bytes on {} (limit {}; {} oversized so far)", message.length, channel,
+            maxMessageSize, n);
+      }
       return;
     }
     try {

@@ -11,8 +11,6 @@ import io.switchboard.server.Namespace;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The adapter of one namespace in the sharded mode of {@code @socket.io/redis-adapter} (Redis 7 SPUBLISH and
@@ -28,7 +26,6 @@ import org.slf4j.LoggerFactory;
  * shard subscribers of the main channel.
  */
 final class ShardedRedisAdapter extends ClusterAdapter {
-  private static final Logger log = LoggerFactory.getLogger(ShardedRedisAdapter.class);
   private static final Set<ClusterMessageType> MAY_CARRY_BINARY = Set.of(ClusterMessageType.BROADCAST,
       ClusterMessageType.BROADCAST_ACK, ClusterMessageType.FETCH_SOCKETS_RESPONSE,
       ClusterMessageType.SERVER_SIDE_EMIT, ClusterMessageType.SERVER_SIDE_EMIT_RESPONSE);
@@ -124,8 +121,7 @@ final class ShardedRedisAdapter extends ClusterAdapter {
         onMessage(mapper().readMessage(tree));
       }
     } catch (IllegalArgumentException e) {
-      log.warn("[{}] dropped an undecodable message of {} bytes on {}: {}", uid(), payload.length, ch,
-          e.getMessage());
+      link.undecodable(uid(), ch, payload.length, e.getMessage());
     }
   }
 }
