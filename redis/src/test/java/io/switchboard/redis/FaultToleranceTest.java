@@ -100,6 +100,8 @@ class FaultToleranceTest {
         j0.io.to("r2").emit("flood", i);
       }
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+      assertThat(((io.switchboard.server.ClusterAdapter) j0.io.sockets().adapter()).publishFailures())
+          .isGreaterThanOrEqualTo(flood);
 
       redis.restart();
       Duration resumed = resumption(j0, b);

@@ -59,6 +59,8 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
   private final Map<String, Request<?>> requests = new ConcurrentHashMap<>();
   private final Map<String, AckRequest> ackRequests = new ConcurrentHashMap<>();
   private final Map<String, Long> nodes = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong publishFailures = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong lastFailureLog = new java.util.concurrent.atomic.AtomicLong();
   private volatile boolean closed;
 
   private record AckRequest(IntConsumer clientCount, AckListener ack) {}
@@ -300,9 +302,28 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     }
     return s.whenComplete((v, e) -> {
       if (e != null) {
-        log.debug("[{}] cannot publish {} in {}: {}", uid, message.type(), nsp.name(), e.toString());
+        failed(message.type(), e);
       }
     });
+  }
+
+  /** Logs a failed publication: the first of each second at WARN (with the count), the others at DEBUG. */
+  private void failed(ClusterMessageType type, Throwable e) {
+    long n = publishFailures.incrementAndGet();
+    long now = System.nanoTime();
+    long last = lastFailureLog.get();
+    if (!closed && (last == 0 || now - last > TimeUnit.SECONDS.toNanos(1))
+        && lastFailureLog.compareAndSet(last, now)) {
+      log.warn("[{}] cannot publish {} in {} ({} failures so far; delivery stays local meanwhile): {}", uid, type,
+          nsp.name(), n, e.toString());
+    } else {
+      log.debug("[{}] cannot publish {} in {}: {}", uid, type, nsp.name(), e.toString());
+    }
+  }
+
+  /** How many publications (messages and responses) failed so far. */
+  public long publishFailures() {
+    return publishFailures.get();
   }
 
   /** Publishes a response; failures are logged, never thrown. */
@@ -315,8 +336,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     }
     s.whenComplete((v, e) -> {
       if (e != null) {
-        log.debug("[{}] cannot publish {} to {} in {}: {}", uid, response.type(), requesterUid, nsp.name(),
-            e.toString());
+        failed(response.type(), e);
       }
     });
   }
