@@ -52,6 +52,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
   public static final String EMITTER_UID = "emitter";
   /** The requests timeout of the reference adapters. */
   public static final Duration DEFAULT_REQUESTS_TIMEOUT = Duration.ofSeconds(5);
+  private static final int MAX_KNOWN_NODES = 1024;
 
   private final String uid;
   private final Duration requestsTimeout;
@@ -463,7 +464,17 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
 
   private void seen(String node) {
     if (node != null && !node.equals(uid) && !EMITTER_UID.equals(node)) {
-      nodes.put(node, System.nanoTime());
+      if (nodes.put(node, System.nanoTime()) == null && nodes.size() > MAX_KNOWN_NODES) {
+        forgetOldestNodes(); // servers that left without ADAPTER_CLOSE (classic Redis mode) must not pile up
+      }
+    }
+  }
+
+  private void forgetOldestNodes() {
+    List<Map.Entry<String, Long>> all = new ArrayList<>(nodes.entrySet());
+    all.sort(Map.Entry.comparingByValue());
+    for (int i = 0; i < all.size() / 2; i++) {
+      nodes.remove(all.get(i).getKey(), all.get(i).getValue());
     }
   }
 
