@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import io.switchboard.server.Args;
 import io.switchboard.server.RemoteSocket;
 import io.switchboard.server.cluster.ClusterClient;
+import io.switchboard.testkit.TestRedis;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -65,9 +66,10 @@ class FaultToleranceTest {
   @EnumSource(RedisMode.class)
   void redisStopsAndRestarts(RedisMode mode) throws Exception {
     RedisAdapterOptions opts = options(mode);
-    try (RedisProcess redis = RedisProcess.start();
+    try (TestRedis.Server redis = TestRedis.startProcess();
         JavaNode j0 = JavaNode.start("java0", redis.uri(), opts);
         JavaNode j1 = JavaNode.start("java1", redis.uri(), opts)) {
+      RedisTests.requireMode(mode, redis.uri());
       RedisTests.await("two servers", () -> j0.serverCount() == 2);
       ClusterClient a = j0.client("a", "r");
       ClusterClient b = j1.client("b", "r,r2");
@@ -103,7 +105,7 @@ class FaultToleranceTest {
       assertThat(((io.switchboard.server.ClusterAdapter) j0.io.sockets().adapter()).publishFailures())
           .isGreaterThanOrEqualTo(flood);
 
-      redis.restart();
+      redis.start();
       Duration resumed = resumption(j0, b);
       System.out.println("[faults] " + mode + ": cross-server delivery resumed " + resumed.toMillis()
           + " ms after Redis came back");
@@ -120,16 +122,17 @@ class FaultToleranceTest {
   @EnumSource(RedisMode.class)
   void killedSubscriptionsAreRestored(RedisMode mode) {
     RedisAdapterOptions opts = options(mode);
-    try (RedisProcess redis = RedisProcess.start();
+    try (TestRedis.Server redis = TestRedis.startProcess();
         JavaNode j0 = JavaNode.start("java0", redis.uri(), opts);
         JavaNode j1 = JavaNode.start("java1", redis.uri(), opts)) {
+      RedisTests.requireMode(mode, redis.uri());
       RedisTests.await("two servers", () -> j0.serverCount() == 2);
       ClusterClient a = j0.client("a", "r");
       ClusterClient b = j1.client("b", "r");
       resumption(j0, b);
       drainProbes(b);
 
-      assertThat(redis.command("CLIENT KILL TYPE pubsub")).as("both subscriber connections killed").isEqualTo(":2");
+      assertThat(redis.command("CLIENT", "KILL", "TYPE", "pubsub")).as("both subscriber connections killed").isEqualTo("2");
       assertThatCode(() -> j0.io.emit("local", 2)).doesNotThrowAnyException();
       assertThat(a.until(l -> l.stream().anyMatch(e -> e.name().equals("local")), WAIT)).isNotEmpty();
 

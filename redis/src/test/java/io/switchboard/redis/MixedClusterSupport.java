@@ -41,6 +41,11 @@ abstract class MixedClusterSupport {
     RedisTests.requireRedis();
   }
 
+  @org.junit.jupiter.api.BeforeEach
+  void redisServesThisMode() {
+    RedisTests.requireMode(options("probe").mode(), RedisTests.URI);
+  }
+
   @BeforeEach
   void start() {
     key = RedisTests.uniqueKey("mixed-" + mode());

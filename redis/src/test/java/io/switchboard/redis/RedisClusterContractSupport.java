@@ -20,6 +20,11 @@ abstract class RedisClusterContractSupport extends ClusterAdapterContract {
     RedisTests.requireRedis();
   }
 
+  @org.junit.jupiter.api.BeforeEach
+  void redisServesThisMode() {
+    RedisTests.requireMode(options("probe").mode(), RedisTests.URI);
+  }
+
   /** The options of this mode for the cluster's key prefix. */
   abstract RedisAdapterOptions options(String key);
 
