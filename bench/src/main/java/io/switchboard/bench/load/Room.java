@@ -150,13 +150,36 @@ final class Room {
 
   /** Starts the measured window. */
   void beginMeasure() {
-    measureStart = System.nanoTime();
+    onEmitterLoop(() -> measureStart = System.nanoTime());
   }
 
   /** Ends the measured window and stops the emitter. */
   void endMeasure() {
-    measureEnd = System.nanoTime();
-    stopped = true;
+    onEmitterLoop(() -> {
+      measureEnd = System.nanoTime();
+      stopped = true;
+    });
+  }
+
+  /**
+   * Moves a window boundary on the emitter's event loop, between two ticks: a broadcast then falls on the same side
+   * of the boundary for the emitter (which counts it as sent) and for the receivers (which count it as delivered).
+   */
+  private void onEmitterLoop(Runnable boundary) {
+    BenchClient e = emitter();
+    if (e == null) {
+      boundary.run();
+      return;
+    }
+    try {
+      e.channel().eventLoop().submit(boundary).get(5, TimeUnit.SECONDS);
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+      boundary.run();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+        | java.util.concurrent.RejectedExecutionException ex) {
+      boundary.run();
+    }
   }
 
   /** Stops the emitter without measuring. */
