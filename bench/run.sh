@@ -14,7 +14,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-ROOT=$(pwd)
+ARGS="$*"
 MODE=full
 BUILD=1
 DOC=1
@@ -135,7 +135,7 @@ run_case() { # server case pin threads timeout scenario args...
 }
 
 {
-  echo "- Run: \`bench/run.sh$([ "$MODE" = smoke ] && echo ' --smoke')\` ($RUN_ID), git $(git rev-parse --short HEAD)"
+  echo "- Run: \`bench/run.sh${ARGS:+ $ARGS}\` ($RUN_ID), git $(git rev-parse --short HEAD)"
   echo "- Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/{print $2}') GiB, Linux $(uname -r), RLIMIT_NOFILE $(ulimit -n)"
   echo "- Java: $(java -version 2>&1 | head -1); Node $(node --version); load generator and JVM servers on Netty $(unzip -p $JAR META-INF/maven/io.netty/netty-transport/pom.properties | grep version | cut -d= -f2) ($(java -jar $JAR transport 2>/dev/null | cut -d';' -f1)); netty-socketio on Netty 4.1.130.Final (epoll)"
   echo "- Load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared with other engineers' builds)"
