@@ -3,7 +3,7 @@
 # results table into docs/benchmarks.md.
 #
 #   bench/run.sh            full run (bounded: about 15 minutes)
-#   bench/run.sh --smoke    every scenario once, tiny, against every server (about 60 s after the build)
+#   bench/run.sh --smoke    every scenario once, tiny, against every server (under 60 s after the build)
 #   options: --skip-build, --no-doc, --servers switchboard,node,netty-socketio,raw-netty (the default list; also
 #            switchboard-direct: Switchboard with its event handlers on the I/O thread, --handlers direct)
 #
@@ -146,15 +146,14 @@ for s in "${LIST[@]}"; do
   mkdir -p "$OUT/$s"
   if [ "$MODE" = smoke ]; then
     start_server "$s" yes 1 || continue
-    load "$s" connect-1k yes 30 connect --clients 200 --connect-timeout-ms 10000
-    load "$s" fanout-50k yes 30 fanout --clients 100 --rate 50 --warmup-ms 300 --duration-ms 1000 --drain-ms 1000
-    load "$s" fanout-sat yes 30 fanout --clients 100 --rate 0 --warmup-ms 300 --duration-ms 1000 --drain-ms 1000
-    load "$s" echo-100x1 yes 30 echo --clients 20 --warmup-ms 300 --duration-ms 1000 --drain-ms 1000
-    load "$s" slow yes 30 slow --clients 20 --rate 200 --duration-ms 1000 --drain-ms 1000
+    load "$s" connect-1k yes 30 connect --clients 100 --live-heap false --connect-timeout-ms 10000
+    load "$s" fanout-50k yes 30 fanout --clients 100 --rate 50 --warmup-ms 200 --duration-ms 600 --drain-ms 1000
+    load "$s" echo-100x1 yes 30 echo --clients 20 --warmup-ms 200 --duration-ms 600 --drain-ms 1000
+    load "$s" slow yes 30 slow --clients 20 --rate 200 --duration-ms 600 --drain-ms 500
     stop_server
-    if [ "$s" = switchboard ] || [ "$s" = node ]; then
-      start_cluster "$s" && load "$s" cluster yes 30 cluster --clients 100 --rate 50 --warmup-ms 300 \
-        --duration-ms 1000 --drain-ms 1000
+    if [ "$s" = switchboard ]; then
+      start_cluster "$s" && load "$s" cluster yes 30 cluster --clients 100 --rate 50 --warmup-ms 200 \
+        --duration-ms 600 --drain-ms 1000
       stop_server
     fi
   else
