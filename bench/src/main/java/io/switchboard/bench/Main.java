@@ -15,6 +15,7 @@ import java.util.Arrays;
  * java -jar bench/target/switchboard-bench.jar load echo --port 3000       # one scenario, one JSON line
  * java -jar bench/target/switchboard-bench.jar jmh -f 1 -wi 2 -i 3         # the JMH micro-benchmarks
  * java -jar bench/target/switchboard-bench.jar report results/ docs/benchmarks.md
+ * java -jar bench/target/switchboard-bench.jar footprint 10000        # heap per Socket.IO decoder (one per client)
  * }</pre>
  */
 public final class Main {
@@ -22,7 +23,7 @@ public final class Main {
 
   public static void main(String... args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: server | raw-server | load <scenario> | jmh [args] | report <dir> <doc>");
+      System.err.println("usage: server | raw-server | load <scenario> | jmh [args] | report <dir> <doc> | footprint [n]");
       System.exit(2);
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -32,6 +33,7 @@ public final class Main {
       case "load" -> LoadGenerator.main(rest);
       case "jmh" -> org.openjdk.jmh.Main.main(rest);
       case "report" -> Report.main(rest);
+      case "footprint" -> DecoderFootprint.main(rest);
       case "transport" -> System.out.println(NettyTransport.pick("auto").label()
           + (NettyTransport.epollUnavailabilityCause() == null ? "" : " (" + NettyTransport.epollUnavailabilityCause() + ")")
           + "; io_uring " + (NettyTransport.pick("io_uring") == NettyTransport.IO_URING ? "available" : "unavailable"));
