@@ -17,7 +17,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
@@ -288,20 +287,7 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void startWebSocket(ChannelHandlerContext ctx, HttpRequest req, EngineRequest request, String sid) {
-    String wsPath = options.path().substring(0, options.path().length() - 1);
-    WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder()
-        .websocketPath(wsPath)
-        .checkStartsWith(true)
-        .handleCloseFrames(true)
-        .sendCloseFrame(null)
-        .dropPongFrames(true)
-        .decoderConfig(WebSocketDecoderConfig.newBuilder()
-            .maxFramePayloadLength(options.maxHttpBufferSize())
-            .allowExtensions(false)
-            .closeOnProtocolViolation(true)
-            .withUTF8Validator(true)
-            .build())
-        .build();
+    WebSocketServerProtocolConfig config = server.webSocketConfig();
     String name = ctx.name();
     ctx.pipeline()
         .addAfter(name, "engine.ws", new WebSocketServerProtocolHandler(config))

@@ -1,6 +1,8 @@
 package io.switchboard.engine;
 
 import io.netty.channel.ChannelHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -34,10 +36,36 @@ public final class EngineServer implements AutoCloseable {
   private final ConcurrentMap<String, EngineSession> sessions = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, EngineSession> lingering = new ConcurrentHashMap<>();
   private volatile ConnectionListener connectionListener = socket -> {};
+  private final WebSocketServerProtocolConfig webSocketConfig;
   private volatile boolean closed;
 
   public EngineServer(EngineOptions options) {
     this.options = Objects.requireNonNull(options, "options");
+    this.webSocketConfig = webSocketConfig(options);
+  }
+
+  /**
+   * The WebSocket settings of every upgrade, built once: the close frame is ours to send (so protocol errors keep
+   * their codes), frames and messages are limited to {@code maxHttpBufferSize}, text must be valid UTF-8.
+   */
+  private static WebSocketServerProtocolConfig webSocketConfig(EngineOptions options) {
+    return WebSocketServerProtocolConfig.newBuilder()
+        .websocketPath(options.path().substring(0, options.path().length() - 1))
+        .checkStartsWith(true)
+        .handleCloseFrames(true)
+        .sendCloseFrame(null)
+        .dropPongFrames(true)
+        .decoderConfig(WebSocketDecoderConfig.newBuilder()
+            .maxFramePayloadLength(options.maxHttpBufferSize())
+            .allowExtensions(false)
+            .closeOnProtocolViolation(true)
+            .withUTF8Validator(true)
+            .build())
+        .build();
+  }
+
+  WebSocketServerProtocolConfig webSocketConfig() {
+    return webSocketConfig;
   }
 
   /** The configuration. */

@@ -17,11 +17,13 @@ final class PayloadCodec {
   private final ObjectMapper mapper;
   private final PacketEncoder encoder;
   private final DecoderLimits limits;
+  private final ObjectMapper decoderMapper; // shared by every client's decoder
 
   PayloadCodec(ObjectMapper mapper, DecoderLimits limits) {
     this.mapper = mapper;
     this.encoder = new PacketEncoder(mapper);
     this.limits = limits;
+    this.decoderMapper = PacketDecoder.mapperFor(limits);
   }
 
   ObjectMapper mapper() {
@@ -29,7 +31,7 @@ final class PayloadCodec {
   }
 
   PacketDecoder newDecoder() {
-    return new PacketDecoder(limits);
+    return new PacketDecoder(limits, decoderMapper);
   }
 
   /** {@code [event, args...]} as a JSON array; {@code byte[]} and {@code ByteBuffer} become binary nodes. */

@@ -47,8 +47,22 @@ public final class PacketDecoder {
   private int expected;
   private List<byte[]> buffers;
 
+  /** A decoder with a JSON mapper of its own; servers share one mapper between all decoders instead. */
   public PacketDecoder(DecoderLimits limits) {
+    this(limits, mapperFor(limits));
+  }
+
+  /**
+   * A decoder that parses JSON with {@code mapper}, which must come from {@link #mapperFor} with the same limits. The
+   * mapper is thread-safe and meant to be shared: building one per client would cost kilobytes per connection.
+   */
+  public PacketDecoder(DecoderLimits limits, ObjectMapper mapper) {
     this.limits = Objects.requireNonNull(limits, "limits");
+    this.mapper = Objects.requireNonNull(mapper, "mapper");
+  }
+
+  /** The JSON mapper that enforces {@code limits} (depth, string, number and document length). */
+  public static ObjectMapper mapperFor(DecoderLimits limits) {
     JsonFactory factory = JsonFactory.builder()
         .streamReadConstraints(StreamReadConstraints.builder()
             .maxNestingDepth(limits.maxDepth())
@@ -57,7 +71,7 @@ public final class PacketDecoder {
             .maxDocumentLength(limits.maxLength())
             .build())
         .build();
-    this.mapper = JsonMapper.builder(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+    return JsonMapper.builder(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
   }
 
   /** Whether the decoder waits for binary attachments. */
