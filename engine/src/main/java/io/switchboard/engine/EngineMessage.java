@@ -21,6 +21,7 @@ public final class EngineMessage {
   private final String packet;         // the whole text packet: "4" + text, or a control packet such as "2"
   private volatile byte[] wireBytes;   // the packet as UTF-8 (text) or the raw bytes (binary)
   private volatile String pollingForm; // the packet, or "b" + base64
+  private volatile byte[] webSocketFrame; // the whole unmasked server frame: header and payload
 
   private EngineMessage(String text, byte[] binary, String packet) {
     this.text = text;
@@ -76,6 +77,38 @@ public final class EngineMessage {
       wireBytes = b;
     }
     return b;
+  }
+
+  /**
+   * The complete WebSocket frame a server sends for this packet (FIN, text or binary opcode, unmasked length, payload),
+   * built once and written as is to every recipient, so that a broadcast costs no per-recipient encoding. Shared: do
+   * not modify.
+   */
+  byte[] webSocketFrame() {
+    byte[] f = webSocketFrame;
+    if (f == null) {
+      byte[] payload = wireBytes();
+      int n = payload.length;
+      int header = n < 126 ? 2 : n <= 0xFFFF ? 4 : 10;
+      f = new byte[header + n];
+      f[0] = (byte) (0x80 | (binary != null ? 0x2 : 0x1));
+      if (n < 126) {
+        f[1] = (byte) n;
+      } else if (n <= 0xFFFF) {
+        f[1] = 126;
+        f[2] = (byte) (n >>> 8);
+        f[3] = (byte) n;
+      } else {
+        f[1] = 127;
+        long len = n;
+        for (int i = 0; i < 8; i++) {
+          f[2 + i] = (byte) (len >>> (56 - 8 * i));
+        }
+      }
+      System.arraycopy(payload, 0, f, header, n);
+      webSocketFrame = f;
+    }
+    return f;
   }
 
   /** The packet as it appears inside an HTTP long-polling payload. */

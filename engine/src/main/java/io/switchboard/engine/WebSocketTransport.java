@@ -175,11 +175,12 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements E
     ctx.flush();
   }
 
+  /**
+   * Writes the message's pre-encoded frame: raw bytes pass the WebSocket frame encoder untouched, and every recipient
+   * of a broadcast gets a wrapper around the same array.
+   */
   private void write(EngineMessage m) {
-    WebSocketFrame frame = m.isBinary()
-        ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(m.wireBytes()))
-        : new TextWebSocketFrame(Unpooled.wrappedBuffer(m.wireBytes()));
-    ctx.write(frame, ctx.voidPromise());
+    ctx.write(Unpooled.wrappedBuffer(m.webSocketFrame()), ctx.voidPromise());
   }
 
   @Override

@@ -98,6 +98,31 @@ class EngineParserTest {
     assertThat(EngineMessage.text("x")).isEqualTo(EngineMessage.text("x")).isNotEqualTo(EngineMessage.text("y"));
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 125, 126, 127, 65535, 65536, 200_000})
+  void preEncodedWebSocketFramesDecodeAsTheSamePacket(int size) {
+    io.netty.channel.embedded.EmbeddedChannel client = new io.netty.channel.embedded.EmbeddedChannel(
+        new io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder(false, false, 1_000_000));
+    String text = "x".repeat(size);
+    byte[] bytes = new byte[size];
+    for (int i = 0; i < size; i++) {
+      bytes[i] = (byte) i;
+    }
+    client.writeInbound(io.netty.buffer.Unpooled.wrappedBuffer(EngineMessage.text(text).webSocketFrame()));
+    client.writeInbound(io.netty.buffer.Unpooled.wrappedBuffer(EngineMessage.binary(bytes).webSocketFrame()));
+    io.netty.handler.codec.http.websocketx.TextWebSocketFrame t = client.readInbound();
+    io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame b = client.readInbound();
+    try {
+      assertThat(t.isFinalFragment()).isTrue();
+      assertThat(t.text()).isEqualTo("4" + text);
+      assertThat(io.netty.buffer.ByteBufUtil.getBytes(b.content())).isEqualTo(bytes);
+    } finally {
+      t.release();
+      b.release();
+    }
+    assertThat(client.finish()).isFalse();
+  }
+
   @Test
   void errorCodesMatchTheReference() {
     assertThat(ErrorCode.UNKNOWN_TRANSPORT.json()).isEqualTo("{\"code\":0,\"message\":\"Transport unknown\"}");
