@@ -54,29 +54,27 @@ final class Client implements EngineSocket.Listener {
 
   @Override
   public void onMessage(String text) {
-    if (closed) {
-      return;
-    }
-    try {
-      Packet p = decoder.decode(text);
-      if (p != null) {
-        onPacket(p);
-      }
-    } catch (ProtocolViolationException e) {
-      onParseError(e);
-    } catch (RuntimeException e) {
-      log.warn("client {}: unexpected failure on input, closing it", conn.id(), e);
-      close(DisconnectReason.PARSE_ERROR);
-    }
+    receive(() -> decoder.decode(text));
   }
 
   @Override
   public void onBinary(byte[] data) {
+    receive(() -> decoder.decodeBinary(data));
+  }
+
+  /** One frame's decoding: a packet, {@code null} while binary attachments are awaited, or a protocol violation. */
+  @FunctionalInterface
+  private interface Decoding {
+    Packet run() throws ProtocolViolationException;
+  }
+
+  /** Decodes one frame and routes its packet; bad input closes this client ("parse error") and nothing else. */
+  private void receive(Decoding decoding) {
     if (closed) {
       return;
     }
     try {
-      Packet p = decoder.decodeBinary(data);
+      Packet p = decoding.run();
       if (p != null) {
         onPacket(p);
       }
