@@ -14,6 +14,16 @@ class UpgradeConformanceTest extends EngineConformanceTest {
         "session " + sid + " upgraded");
   }
 
+  /** A WebSocket that sends its probe and the upgrade back to back, once the server has switched to it. */
+  private static WebSocketRecorder upgradeAtOnce(String sid) {
+    WebSocketRecorder ws = eio.websocket("transport=websocket&sid=" + sid).autoPong(true);
+    ws.sendText("2probe");
+    ws.sendText("5");
+    assertThat(ws.awaitText(WAIT)).isEqualTo("3probe");
+    awaitUpgraded(sid);
+    return ws;
+  }
+
   @Test
   void aProbedWebSocketTakesOverFromLongPolling() {
     String sid = eio.openPolling().sid();
@@ -32,11 +42,7 @@ class UpgradeConformanceTest extends EngineConformanceTest {
   @Test
   void pollingWithTheSidAfterTheUpgradeIsRefused() {
     String sid = eio.openPolling().sid();
-    try (WebSocketRecorder ws = eio.websocket("transport=websocket&sid=" + sid).autoPong(true)) {
-      ws.sendText("2probe");
-      ws.sendText("5");
-      assertThat(ws.awaitText(WAIT)).isEqualTo("3probe");
-      awaitUpgraded(sid);
+    try (WebSocketRecorder ws = upgradeAtOnce(sid)) {
       assertThat(eio.poll(sid).statusCode()).isEqualTo(400);
       ws.sendText("4still here");
       assertThat(ws.awaitText(WAIT)).isEqualTo("4still here");
@@ -46,11 +52,7 @@ class UpgradeConformanceTest extends EngineConformanceTest {
   @Test
   void aSecondWebSocketWithTheSidAfterTheUpgradeIsClosedAndTheFirstKeepsWorking() {
     String sid = eio.openPolling().sid();
-    try (WebSocketRecorder ws = eio.websocket("transport=websocket&sid=" + sid).autoPong(true)) {
-      ws.sendText("2probe");
-      ws.sendText("5");
-      assertThat(ws.awaitText(WAIT)).isEqualTo("3probe");
-      awaitUpgraded(sid);
+    try (WebSocketRecorder ws = upgradeAtOnce(sid)) {
       try (WebSocketRecorder intruder = eio.websocket("transport=websocket&sid=" + sid)) {
         intruder.awaitEnd(WAIT);
       }
