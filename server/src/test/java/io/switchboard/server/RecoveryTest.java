@@ -66,6 +66,18 @@ class RecoveryTest {
     }
   }
 
+  /** A recorder of the server-side "disconnect" events of every socket of {@code t}. */
+  private static Recorder recordDisconnects(TestServer t) {
+    Recorder server = new Recorder();
+    t.io.onConnection(socket -> socket.onDisconnect((r, d) -> server.record("disconnect", r)));
+    return server;
+  }
+
+  /** A raw Engine.IO client of {@code t}'s Socket.IO endpoint. */
+  private static EngineHttpClient socketIo(TestServer t) {
+    return new EngineHttpClient(URI.create(t.url() + "/socket.io/"));
+  }
+
   private static WebSocketRecorder open(EngineHttpClient http) {
     WebSocketRecorder ws = http.websocket("transport=websocket").autoPong(true);
     assertThat(ws.awaitText(WAIT)).startsWith("0{");
@@ -87,7 +99,7 @@ class RecoveryTest {
         socket.onDisconnect((r, d) -> server.record("disconnect", r));
         server.record("connection", socket.recovered());
       });
-      EngineHttpClient http = new EngineHttpClient(URI.create(t.url() + "/socket.io/"));
+      EngineHttpClient http = socketIo(t);
       WebSocketRecorder ws = open(http);
       JsonNode hello = connect(ws, "");
       assertThat(server.await("connection").arg(0)).isEqualTo(false);
@@ -107,9 +119,8 @@ class RecoveryTest {
   @Test
   void aPrivateIdWorksOnceAndTheOffsetSelectsWhatIsReplayed() throws Exception {
     try (TestServer t = new TestServer(recovery())) {
-      Recorder server = new Recorder();
-      t.io.onConnection(socket -> socket.onDisconnect((r, d) -> server.record("disconnect", r)));
-      EngineHttpClient http = new EngineHttpClient(URI.create(t.url() + "/socket.io/"));
+      Recorder server = recordDisconnects(t);
+      EngineHttpClient http = socketIo(t);
       WebSocketRecorder ws = open(http);
       JsonNode hello = connect(ws, "");
       t.io.emit("n", 1);
@@ -138,9 +149,8 @@ class RecoveryTest {
   @Test
   void anUnknownOrForgedOffsetGivesAFreshSession() throws Exception {
     try (TestServer t = new TestServer(recovery())) {
-      Recorder server = new Recorder();
-      t.io.onConnection(socket -> socket.onDisconnect((r, d) -> server.record("disconnect", r)));
-      EngineHttpClient http = new EngineHttpClient(URI.create(t.url() + "/socket.io/"));
+      Recorder server = recordDisconnects(t);
+      EngineHttpClient http = socketIo(t);
       WebSocketRecorder ws = open(http);
       JsonNode hello = connect(ws, "");
       ws.close();
@@ -154,9 +164,8 @@ class RecoveryTest {
   @Test
   void noBroadcastIsLostOrDuplicatedAcrossAReconnection() throws Exception {
     try (TestServer t = new TestServer(recovery())) {
-      Recorder server = new Recorder();
-      t.io.onConnection(socket -> socket.onDisconnect((r, d) -> server.record("disconnect", r)));
-      EngineHttpClient http = new EngineHttpClient(URI.create(t.url() + "/socket.io/"));
+      Recorder server = recordDisconnects(t);
+      EngineHttpClient http = socketIo(t);
       WebSocketRecorder ws = open(http);
       JsonNode hello = connect(ws, "");
       AtomicInteger counter = new AtomicInteger();
@@ -204,7 +213,7 @@ class RecoveryTest {
         socket.data("kept");
         socket.onDisconnect((r, d) -> server.record("disconnect", r));
       });
-      EngineHttpClient http = new EngineHttpClient(URI.create(t.url() + "/socket.io/"));
+      EngineHttpClient http = socketIo(t);
       WebSocketRecorder ws = open(http);
       JsonNode hello = connect(ws, "");
       assertThat(server.await("middleware").args()).containsExactly(false, null);
@@ -222,9 +231,8 @@ class RecoveryTest {
     ServerOptions options = ServerOptions.builder()
         .connectionStateRecovery(new ConnectionStateRecovery(Duration.ofMillis(300), true)).build();
     try (TestServer t = new TestServer(options)) {
-      Recorder server = new Recorder();
-      t.io.onConnection(socket -> socket.onDisconnect((r, d) -> server.record("disconnect", r)));
-      EngineHttpClient http = new EngineHttpClient(URI.create(t.url() + "/socket.io/"));
+      Recorder server = recordDisconnects(t);
+      EngineHttpClient http = socketIo(t);
       WebSocketRecorder ws = open(http);
       JsonNode hello = connect(ws, "");
       ws.close();
@@ -241,9 +249,8 @@ class RecoveryTest {
     ServerOptions options = ServerOptions.builder()
         .connectionStateRecovery(new ConnectionStateRecovery(Duration.ofMinutes(1), true, 3)).build();
     try (TestServer t = new TestServer(options)) {
-      Recorder server = new Recorder();
-      t.io.onConnection(socket -> socket.onDisconnect((r, d) -> server.record("disconnect", r)));
-      EngineHttpClient http = new EngineHttpClient(URI.create(t.url() + "/socket.io/"));
+      Recorder server = recordDisconnects(t);
+      EngineHttpClient http = socketIo(t);
       WebSocketRecorder ws = open(http);
       JsonNode hello = connect(ws, "");
       ws.close();
