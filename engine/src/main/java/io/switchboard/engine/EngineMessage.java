@@ -19,7 +19,6 @@ public final class EngineMessage {
   private final String text;
   private final byte[] binary;
   private final String packet;         // the whole text packet: "4" + text, or a control packet such as "2"
-  private volatile byte[] wireBytes;   // the packet as UTF-8 (text) or the raw bytes (binary)
   private volatile String pollingForm; // the packet, or "b" + base64
   private volatile byte[] webSocketFrame; // the whole unmasked server frame: header and payload
 
@@ -64,19 +63,14 @@ public final class EngineMessage {
     return binary;
   }
 
-  /** The payload size in bytes as it travels over WebSocket. */
+  /** The size in bytes of the message's WebSocket frame, header included: what a queued copy costs. */
   public int wireLength() {
-    return wireBytes().length;
+    return webSocketFrame().length;
   }
 
-  /** The WebSocket frame payload: {@code "4"+text} in UTF-8, or the raw bytes. Shared: do not modify. */
+  /** The WebSocket frame payload: {@code "4"+text} in UTF-8, or the raw bytes (shared: do not modify). */
   byte[] wireBytes() {
-    byte[] b = wireBytes;
-    if (b == null) {
-      b = binary != null ? binary : packet.getBytes(StandardCharsets.UTF_8);
-      wireBytes = b;
-    }
-    return b;
+    return binary != null ? binary : packet.getBytes(StandardCharsets.UTF_8);
   }
 
   /**

@@ -62,7 +62,7 @@ public final class Socket {
   private String baseOffset;
   private List<JsonNode> missed;
   // guarded by this: broadcasts that find the socket before its CONNECT reply is out wait here, then follow it
-  private List<List<EngineMessage>> gate = new ArrayList<>();
+  private volatile List<List<EngineMessage>> gate = new ArrayList<>();
 
   private final Map<String, List<EventHandler>> handlers = new ConcurrentHashMap<>();
   private final List<AnyListener> anyIncoming = new CopyOnWriteArrayList<>();
@@ -389,16 +389,19 @@ public final class Socket {
   }
 
   private void writeDirect(List<EngineMessage> encoded, boolean volatileEmit) {
-    synchronized (this) {
-      if (gate != null) {
-        if (!volatileEmit) {
-          gate.add(encoded);
+    if (gate != null) { // only until the CONNECT reply is out: no lock on the broadcast path after that
+      synchronized (this) {
+        if (gate != null) {
+          if (!volatileEmit) {
+            gate.add(encoded);
+          }
+          return;
         }
-        return;
       }
     }
     client.write(encoded, volatileEmit);
   }
+
 
   boolean registerBroadcastAck(long ackId, AckListener listener) {
     if (!connected) {
