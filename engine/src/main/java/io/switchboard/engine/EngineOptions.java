@@ -32,6 +32,8 @@ public final class EngineOptions {
   private final CorsConfig cors;
   private final RequestVerifier allowRequest;
   private final long maxBufferedBytes;
+  private final long maxBufferedInput;
+  private final long untrustedInputLimit;
 
   private EngineOptions(Builder b) {
     this.path = normalizePath(b.path);
@@ -53,6 +55,14 @@ public final class EngineOptions {
       throw new IllegalArgumentException("maxBufferedBytes must be at least maxHttpBufferSize");
     }
     this.maxBufferedBytes = b.maxBufferedBytes;
+    if (b.maxBufferedInput < b.maxHttpBufferSize) {
+      throw new IllegalArgumentException("maxBufferedInput must be at least maxHttpBufferSize");
+    }
+    this.maxBufferedInput = b.maxBufferedInput;
+    if (b.untrustedInputLimit <= 0) {
+      throw new IllegalArgumentException("untrustedInputLimit must be positive: " + b.untrustedInputLimit);
+    }
+    this.untrustedInputLimit = b.untrustedInputLimit;
   }
 
   /** A builder with the defaults. */
@@ -117,12 +127,31 @@ public final class EngineOptions {
     return maxBufferedBytes;
   }
 
+  /**
+   * The most bytes of unfinished input (polling bodies, WebSocket messages being assembled, and whatever the
+   * application reserves from {@link EngineServer#inputBudget()}) the server holds at once across all sessions;
+   * beyond it new input is refused (HTTP 503, close 1013). Default: a quarter of the maximum heap.
+   */
+  public long maxBufferedInput() {
+    return maxBufferedInput;
+  }
+
+  /**
+   * The most bytes a session may receive before the application calls {@link EngineSocket#trust()}; beyond it the
+   * session is closed. Default {@link Long#MAX_VALUE} (no limit) for a plain Engine.IO server; the Socket.IO server
+   * sets a small one (64 KiB) until the client's first namespace CONNECT succeeds.
+   */
+  public long untrustedInputLimit() {
+    return untrustedInputLimit;
+  }
+
   @Override
   public String toString() {
     return "EngineOptions{path=" + path + ", pingInterval=" + pingInterval + ", pingTimeout=" + pingTimeout
         + ", upgradeTimeout=" + upgradeTimeout + ", maxHttpBufferSize=" + maxHttpBufferSize
         + ", transports=" + transports + ", allowUpgrades=" + allowUpgrades + ", cors=" + (cors != null)
-        + ", allowRequest=" + (allowRequest != null) + ", maxBufferedBytes=" + maxBufferedBytes + "}";
+        + ", allowRequest=" + (allowRequest != null) + ", maxBufferedBytes=" + maxBufferedBytes
+        + ", maxBufferedInput=" + maxBufferedInput + ", untrustedInputLimit=" + untrustedInputLimit + "}";
   }
 
   private static Duration positive(Duration d, String name) {
@@ -151,6 +180,8 @@ public final class EngineOptions {
     private CorsConfig cors;
     private RequestVerifier allowRequest;
     private long maxBufferedBytes = 4L * 1024 * 1024;
+    private long maxBufferedInput = Math.max(Runtime.getRuntime().maxMemory() / 4, 16L * 1024 * 1024);
+    private long untrustedInputLimit = Long.MAX_VALUE;
 
     private Builder() {}
 
@@ -165,6 +196,8 @@ public final class EngineOptions {
       cors = o.cors;
       allowRequest = o.allowRequest;
       maxBufferedBytes = o.maxBufferedBytes;
+      maxBufferedInput = o.maxBufferedInput;
+      untrustedInputLimit = o.untrustedInputLimit;
     }
 
     public Builder path(String path) {
@@ -216,6 +249,16 @@ public final class EngineOptions {
 
     public Builder maxBufferedBytes(long maxBufferedBytes) {
       this.maxBufferedBytes = maxBufferedBytes;
+      return this;
+    }
+
+    public Builder maxBufferedInput(long maxBufferedInput) {
+      this.maxBufferedInput = maxBufferedInput;
+      return this;
+    }
+
+    public Builder untrustedInputLimit(long untrustedInputLimit) {
+      this.untrustedInputLimit = untrustedInputLimit;
       return this;
     }
 

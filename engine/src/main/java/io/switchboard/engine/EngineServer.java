@@ -37,11 +37,13 @@ public final class EngineServer implements AutoCloseable {
   private final ConcurrentMap<String, EngineSession> lingering = new ConcurrentHashMap<>();
   private volatile ConnectionListener connectionListener = socket -> {};
   private final WebSocketServerProtocolConfig webSocketConfig;
+  private final InputBudget inputBudget;
   private volatile boolean closed;
 
   public EngineServer(EngineOptions options) {
     this.options = Objects.requireNonNull(options, "options");
     this.webSocketConfig = webSocketConfig(options);
+    this.inputBudget = new InputBudget(options.maxBufferedInput());
   }
 
   /**
@@ -71,6 +73,11 @@ public final class EngineServer implements AutoCloseable {
   /** The configuration. */
   public EngineOptions options() {
     return options;
+  }
+
+  /** The budget of unfinished input shared by all sessions ({@link EngineOptions#maxBufferedInput()}). */
+  public InputBudget inputBudget() {
+    return inputBudget;
   }
 
   /** Sets the listener told of every new session. */

@@ -35,6 +35,7 @@ final class EngineSession implements EngineSocket {
   private final EventLoop executor;
   private volatile Listener listener = NO_LISTENER;
   private volatile State state = State.OPEN;
+  private volatile boolean trusted;
   private volatile EngineTransport transport;
   private WebSocketTransport probe;
   private boolean upgraded;
@@ -137,6 +138,21 @@ final class EngineSession implements EngineSocket {
     if (state == State.OPEN && !group.isEmpty()) {
       offer(group.size() == 1 ? group.get(0) : group, bytes); // a group stays together in the queue
     }
+  }
+
+  @Override
+  public void trust() {
+    trusted = true;
+  }
+
+  /** Whether {@link #trust()} was called: input is then no longer bounded by the untrusted limit. */
+  boolean trusted() {
+    return trusted;
+  }
+
+  @Override
+  public InputBudget inputBudget() {
+    return server.inputBudget();
   }
 
   @Override

@@ -59,6 +59,15 @@ public interface EngineSocket {
   /** Sends several messages that must not be separated by others (e.g. a packet and its binary attachments). */
   void send(Iterable<EngineMessage> messages);
 
+  /**
+   * Marks the client as trusted (signed in, or past the application's handshake): from now on its input is bounded by
+   * {@link EngineOptions#maxHttpBufferSize()} alone instead of {@link EngineOptions#untrustedInputLimit()}.
+   */
+  void trust();
+
+  /** The server-wide budget of unfinished input, for an application that holds input until it is complete. */
+  InputBudget inputBudget();
+
   /** Closes the session after what is queued has been written; the listener sees {@link CloseReason#FORCED_CLOSE}. */
   void close();
 
