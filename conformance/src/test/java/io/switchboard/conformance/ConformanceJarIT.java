@@ -6,17 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.switchboard.testkit.EngineHttpClient;
 import io.switchboard.testkit.NodeScript;
-import java.io.BufferedReader;
+import io.switchboard.testkit.ServerProcess;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,40 +22,19 @@ class ConformanceJarIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final Pattern BANNER = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
 
-  private Process server;
+  private ServerProcess server;
   private int port;
 
   @BeforeEach
-  void startJar() throws Exception {
+  void startJar() {
     Path jar = Path.of(System.getProperty("switchboard.conformance.jar", "target/switchboard-conformance.jar"));
-    assertThat(jar).exists();
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    server = new ProcessBuilder(java, "-jar", jar.toString(), "--port", "0").redirectErrorStream(true).start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-    CompletableFuture<Integer> banner = CompletableFuture.supplyAsync(() -> {
-      try {
-        for (String line; (line = out.readLine()) != null; ) {
-          Matcher m = BANNER.matcher(line);
-          if (m.find()) {
-            return Integer.parseInt(m.group(1));
-          }
-        }
-        throw new IllegalStateException("the jar exited without its banner");
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    });
-    port = banner.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    // keep draining the output so the server never blocks on a full pipe
-    CompletableFuture.runAsync(() -> out.lines().forEach(l -> { }));
+    server = ServerProcess.builder(jar).args("--port", "0").banner(BANNER).startTimeout(WAIT).start();
+    port = server.port();
   }
 
   @AfterEach
-  void stopJar() throws InterruptedException {
-    server.destroy();
-    if (!server.waitFor(10, TimeUnit.SECONDS)) {
-      server.destroyForcibly();
-    }
+  void stopJar() {
+    server.close();
   }
 
   @Test
@@ -83,8 +57,8 @@ class ConformanceJarIT {
 
   @Test
   void theJarStopsCleanlyOnSigterm() throws Exception {
-    server.destroy(); // SIGTERM: the shutdown hook closes the sessions and the port
-    assertThat(server.waitFor(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+    server.stop(WAIT); // SIGTERM: the shutdown hook closes the sessions and the port
+    assertThat(server.isAlive()).isFalse();
     assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(IOException.class);
   }
 }
