@@ -1,5 +1,6 @@
 package io.switchboard.bench;
 
+import io.switchboard.bench.attack.AttackMain;
 import io.switchboard.bench.load.LoadGenerator;
 import io.switchboard.bench.report.Report;
 import io.switchboard.bench.servers.RawNettyServer;
@@ -16,6 +17,7 @@ import java.util.Arrays;
  * java -jar bench/target/switchboard-bench.jar jmh -f 1 -wi 2 -i 3         # the JMH micro-benchmarks
  * java -jar bench/target/switchboard-bench.jar report results/ docs/benchmarks.md
  * java -jar bench/target/switchboard-bench.jar footprint 10000        # heap per Socket.IO decoder (one per client)
+ * java -jar bench/target/switchboard-bench.jar attack idle-tcp --port 3000 --count 5000   # a bounded loopback attack
  * }</pre>
  */
 public final class Main {
@@ -23,7 +25,8 @@ public final class Main {
 
   public static void main(String... args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: server | raw-server | load <scenario> | jmh [args] | report <dir> <doc> | footprint [n]");
+      System.err.println("usage: server | raw-server | load <scenario> | jmh [args] | report <dir> <doc> | footprint [n]"
+          + " | attack <kind>");
       System.exit(2);
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -34,6 +37,7 @@ public final class Main {
       case "jmh" -> org.openjdk.jmh.Main.main(rest);
       case "report" -> Report.main(rest);
       case "footprint" -> DecoderFootprint.main(rest);
+      case "attack" -> AttackMain.main(rest);
       case "transport" -> System.out.println(NettyTransport.pick("auto").label()
           + (NettyTransport.epollUnavailabilityCause() == null ? "" : " (" + NettyTransport.epollUnavailabilityCause() + ")")
           + "; io_uring " + (NettyTransport.pick("io_uring") == NettyTransport.IO_URING ? "available" : "unavailable"));
