@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
 abstract class Attack {
   static final ObjectMapper JSON = new ObjectMapper();
   /** Timers (timeouts, slowloris bytes, close waits) are checked this often. */
-  static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
   /** A server close this soon after the connect counts as "at once". */
   static final long AT_ONCE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 

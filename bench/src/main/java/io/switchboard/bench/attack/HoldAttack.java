@@ -116,9 +116,9 @@ final class HoldAttack extends Attack {
     out.put("closed_by_server", t.length);
     putMap(out, "closed", closes);
     out.put("closed_at_once", closedAtOnce);
-    out.put("close_p50_ms", Stats.ms(Stats.percentile(t, 50)));
-    out.put("close_p90_ms", Stats.ms(Stats.percentile(t, 90)));
-    out.put("close_max_ms", Stats.ms(Stats.percentile(t, 100)));
+    out.put("close_p50_ms", Stats.msOrNull(t, 50));
+    out.put("close_p90_ms", Stats.msOrNull(t, 90));
+    out.put("close_max_ms", Stats.msOrNull(t, 100));
     out.put("still_open", stillOpen);
     putMap(out, "http_status", statuses);
     out.put("bytes_received", bytesReceived);
@@ -131,9 +131,8 @@ final class HoldAttack extends Attack {
   @Override
   String summary() {
     long[] t = closeTimes.stream().mapToLong(Long::longValue).toArray();
-    return String.format(Locale.ROOT, "server closed %d %s (%d at once), after p50 %.1f ms, p90 %.1f ms, max %.1f ms;"
-            + " HTTP statuses %s; %d still open at the end%s", t.length, closes, closedAtOnce,
-        Stats.ms(Stats.percentile(t, 50)), Stats.ms(Stats.percentile(t, 90)), Stats.ms(Stats.percentile(t, 100)),
-        statuses, stillOpen, slow ? "; " + bytesSent + " header bytes sent" : "");
+    return String.format(Locale.ROOT, "server closed %d %s (%d at once), after %s; HTTP statuses %s;"
+            + " %d still open at the end%s", t.length, closes, closedAtOnce, Stats.describeMs(t), statuses, stillOpen,
+        slow ? "; " + bytesSent + " header bytes sent" : "");
   }
 }

@@ -33,7 +33,6 @@ import java.util.TreeMap;
 final class MemoryAttack extends Attack {
   private static final int SEND_BUFFER = 128 * 1024;
   private static final int MAX_SAMPLES = 5;
-  private static final ByteBuffer PONG = WsFrames.text("3");
 
   private final byte[] upgrade;
   private final ByteBuffer event;
@@ -159,7 +158,7 @@ final class MemoryAttack extends Attack {
       if (pongs > 0) {
         pongs--;
         pingsAnswered++;
-        return PONG.duplicate();
+        return WsFrames.ENGINE_PONG.duplicate();
       }
       if (stage != Stage.SENDING) {
         return null;
@@ -222,18 +221,18 @@ final class MemoryAttack extends Attack {
     out.put("open_packets", openPackets);
     out.put("fully_sent", fullySent);
     long[] s = sendTimes.stream().mapToLong(Long::longValue).toArray();
-    out.put("send_p50_ms", Stats.ms(Stats.percentile(s, 50)));
-    out.put("send_max_ms", Stats.ms(Stats.percentile(s, 100)));
+    out.put("send_p50_ms", Stats.msOrNull(s, 50));
+    out.put("send_max_ms", Stats.msOrNull(s, 100));
     long[] t = closeTimes.stream().mapToLong(Long::longValue).toArray();
     long[] b = closeBytes.stream().mapToLong(Long::longValue).toArray();
     out.put("closed_by_server", t.length);
     putMap(out, "closed", closes);
     putMap(out, "closed_stage", closeStages);
-    out.put("close_p50_ms", Stats.ms(Stats.percentile(t, 50)));
-    out.put("close_p90_ms", Stats.ms(Stats.percentile(t, 90)));
-    out.put("close_max_ms", Stats.ms(Stats.percentile(t, 100)));
-    out.put("closed_at_bytes_p50", Stats.percentile(b, 50));
-    out.put("closed_at_bytes_max", Stats.percentile(b, 100));
+    out.put("close_p50_ms", Stats.msOrNull(t, 50));
+    out.put("close_p90_ms", Stats.msOrNull(t, 90));
+    out.put("close_max_ms", Stats.msOrNull(t, 100));
+    out.put("closed_at_bytes_p50", Stats.orNull(b, 50));
+    out.put("closed_at_bytes_max", Stats.orNull(b, 100));
     putMap(out, "timeouts", timeouts);
     out.put("still_open", stillOpen);
     out.put("still_open_sending", stillOpenSending);
@@ -248,10 +247,10 @@ final class MemoryAttack extends Attack {
     long[] t = closeTimes.stream().mapToLong(Long::longValue).toArray();
     long[] b = closeBytes.stream().mapToLong(Long::longValue).toArray();
     return String.format(Locale.ROOT, "%d upgraded, refused %s, %d open packets, %d sent all %d bytes;"
-            + " server closed %d %s at stages %s, after p50 %.1f ms / max %.1f ms, at p50 %d / max %d bytes sent;"
+            + " server closed %d %s at stages %s, after %s (since the connect), at %s bytes sent (p50/max);"
             + " timeouts %s; %d still open at the end (%d still sending); %d bytes sent in all, %d pings answered",
         upgraded, refused, openPackets, fullySent, plannedBytes(), t.length, closes, closeStages,
-        Stats.ms(Stats.percentile(t, 50)), Stats.ms(Stats.percentile(t, 100)), Stats.percentile(b, 50),
-        Stats.percentile(b, 100), timeouts, stillOpen, stillOpenSending, bytesSent, pingsAnswered);
+        Stats.describeMs(t), b.length == 0 ? "-" : Stats.percentile(b, 50) + "/" + Stats.percentile(b, 100),
+        timeouts, stillOpen, stillOpenSending, bytesSent, pingsAnswered);
   }
 }

@@ -198,8 +198,8 @@ final class Probe implements AutoCloseable {
       out.put(prefix + "s", ok + failed);
       out.put(prefix + "_ok", ok);
       out.put(prefix + "_failed", failed);
-      out.put(prefix + "_p50_ms", Stats.ms(Stats.percentile(l, 50)));
-      out.put(prefix + "_max_ms", Stats.ms(Stats.percentile(l, 100)));
+      out.put(prefix + "_p50_ms", Stats.msOrNull(l, 50));
+      out.put(prefix + "_max_ms", Stats.msOrNull(l, 100));
       ObjectNode f = out.putObject(prefix + "_failures");
       failures.forEach(f::put);
       out.put(prefix + "_first_failure_ms", firstFailureNanos < 0 ? null : firstFailureNanos / 1_000_000);
@@ -208,9 +208,8 @@ final class Probe implements AutoCloseable {
 
     synchronized String summary(String title) {
       long[] l = latencies.stream().mapToLong(Long::longValue).toArray();
-      return String.format(java.util.Locale.ROOT, "%s: %d ok, %d failed %s; latency p50 %.1f ms, max %.1f ms", title,
-          ok, failed, failures.isEmpty() ? "" : failures.toString(), Stats.ms(Stats.percentile(l, 50)),
-          Stats.ms(Stats.percentile(l, 100)));
+      return String.format(java.util.Locale.ROOT, "%s: %d ok, %d failed%s; latency %s", title, ok, failed,
+          failures.isEmpty() ? "" : " " + failures, Stats.describeMs(l));
     }
   }
 

@@ -13,7 +13,8 @@ import java.util.TreeMap;
  * {@code 101_open} (upgraded, no close frame within the close wait), {@code 101_close_<code>} (upgraded, then a close
  * frame such as 1013), {@code 101_eof}/{@code 101_reset} (upgraded, then the TCP connection ended), {@code http_<status>}
  * (refused, e.g. 503, with its {@code Retry-After} counted), {@code eof}/{@code reset} (closed without an answer),
- * {@code timeout} (no answer in time). Connections that stay open are kept until the end of the run.
+ * {@code timeout} (no answer in time). Connections that stay open are kept (answering the server's pings) until the
+ * end of the run; a later close of one is counted in {@code closed_later}.
  *
  * <pre>{@code
  * ObjectNode r = new WsBurstAttack(AttackOptions.parse("ws-burst", "--count", "5000")).run();
@@ -31,6 +32,7 @@ final class WsBurstAttack extends Attack {
   private int openPackets;
   private long lastAnswer = -1;
   private int stillOpen;
+  private long pingsAnswered;
 
   WsBurstAttack(AttackOptions options) {
     super(options);
@@ -52,6 +54,7 @@ final class WsBurstAttack extends Attack {
     private String cls;
     private String closeFrame;
     private boolean openPacket;
+    private int pings;
 
     BurstConn(int id) {
       super(id);
@@ -90,11 +93,19 @@ final class WsBurstAttack extends Attack {
         } else if (opcode == WsFrames.TEXT && !openPacket && length > 0 && payload[0] == '0') {
           openPacket = true;
           openPackets++;
+        } else if (opcode == WsFrames.TEXT && length == 1 && payload[0] == '2') {
+          pings++;
         }
       });
       if (closeFrame != null) {
         serverClosed(now, closeFrame);
-      } else if (cls == null && closeWait == 0) {
+        return;
+      }
+      for (; pings > 0 && out.isEmpty(); pings--) { // held connections answer pings, as a client would
+        pingsAnswered++;
+        send(WsFrames.ENGINE_PONG.duplicate(), now);
+      }
+      if (cls == null && closeWait == 0) {
         classify("101_open");
       }
     }
@@ -144,20 +155,21 @@ final class WsBurstAttack extends Attack {
     long[] a = answerTimes.stream().mapToLong(Long::longValue).toArray();
     out.put("answered", a.length);
     out.put("last_answer_ms", lastAnswer < 0 ? -1 : (lastAnswer - t0) / 1_000_000);
-    out.put("answer_p50_ms", Stats.ms(Stats.percentile(a, 50)));
-    out.put("answer_p90_ms", Stats.ms(Stats.percentile(a, 90)));
-    out.put("answer_max_ms", Stats.ms(Stats.percentile(a, 100)));
+    out.put("answer_p50_ms", Stats.msOrNull(a, 50));
+    out.put("answer_p90_ms", Stats.msOrNull(a, 90));
+    out.put("answer_max_ms", Stats.msOrNull(a, 100));
     out.put("open_packets", openPackets);
     putMap(out, "closed_later", closedLater);
     out.put("still_open", stillOpen);
+    out.put("pings_answered", pingsAnswered);
   }
 
   @Override
   String summary() {
     long[] a = answerTimes.stream().mapToLong(Long::longValue).toArray();
-    return String.format(Locale.ROOT, "answers %s%s; answer p50 %.1f ms, max %.1f ms; %d open packets; closed later %s;"
+    return String.format(Locale.ROOT, "answers %s%s; answer time %s; %d open packets; closed later %s;"
             + " %d still open at the end (then closed)", classes,
-        retryAfter.isEmpty() ? "" : ", Retry-After " + retryAfter, Stats.ms(Stats.percentile(a, 50)),
-        Stats.ms(Stats.percentile(a, 100)), openPackets, closedLater, stillOpen);
+        retryAfter.isEmpty() ? "" : ", Retry-After " + retryAfter, Stats.describeMs(a), openPackets, closedLater,
+        stillOpen);
   }
 }

@@ -24,6 +24,9 @@ final class WsFrames {
   /** The close code a close frame without a status stands for (RFC 6455, 7.1.5). */
   static final int NO_STATUS = 1005;
 
+  /** The Engine.IO pong ({@code 3}) that answers the server's ping ({@code 2}), shared through duplicate(). */
+  static final ByteBuffer ENGINE_PONG = text("3");
+
   private WsFrames() {}
 
   /** A masked text frame of {@code text} (UTF-8), read-only. */
