@@ -6,6 +6,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.switchboard.engine.CloseReason;
 import io.switchboard.engine.EngineMessage;
 import io.switchboard.engine.EngineSocket;
+import io.switchboard.engine.InputBudget;
 import io.switchboard.server.parser.Packet;
 import io.switchboard.server.parser.PacketDecoder;
 import io.switchboard.server.parser.PacketType;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -21,7 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Engine.IO connection seen from Socket.IO: it decodes packets, multiplexes them to one socket per namespace, and
- * closes the connection on bad input ("parse error") or when no namespace is joined within {@code connectTimeout}.
+ * closes the connection on bad input ("parse error"), on a packet for a namespace it has not joined, when no namespace
+ * is joined within {@code connectTimeout}, when it sends more than {@code preConnectInputLimit} before that, or when a
+ * binary packet's attachments do not all arrive within {@code attachmentTimeout}. The bytes of a binary packet waiting
+ * for its attachments are reserved from the server-wide {@link InputBudget} until the packet is complete or dropped.
  */
 final class Client implements EngineSocket.Listener {
   private static final Logger log = LoggerFactory.getLogger(Client.class);
@@ -30,17 +35,27 @@ final class Client implements EngineSocket.Listener {
   final EngineSocket conn;
   final SerialExecutor serial;
   private final PacketDecoder decoder;
+  private final InputBudget budget;
   private final Map<String, Socket> byNamespace = new ConcurrentHashMap<>();
   private final java.util.Set<String> connecting = new java.util.HashSet<>(); // serial executor only
+  // namespaces the server disconnected this client from: packets the client sent before it saw the DISCONNECT are
+  // dropped rather than taken for a protocol violation. Created on first use; written on the serial executor only.
+  private volatile Set<String> left;
   private final ScheduledFuture<?> connectTimer;
   private volatile DisconnectReason closeReason;
   private volatile boolean closed;
+  private volatile boolean trusted;  // a namespace CONNECT has succeeded
+  // on the event loop only:
+  private long untrustedInput;       // characters and bytes received while not trusted
+  private long reserved;             // bytes reserved from the budget for the packet awaiting attachments
+  private ScheduledFuture<?> attachmentTimer;
 
   Client(Server server, EngineSocket conn) {
     this.server = server;
     this.conn = conn;
     this.serial = new SerialExecutor(server.handlerExecutor());
     this.decoder = server.codec().newDecoder();
+    this.budget = conn.inputBudget();
     long timeout = server.options().connectTimeout().toNanos();
     this.connectTimer = conn.executor().schedule(this::onConnectTimeout, timeout, TimeUnit.NANOSECONDS);
     conn.listener(this);
@@ -54,42 +69,111 @@ final class Client implements EngineSocket.Listener {
 
   @Override
   public void onMessage(String text) {
-    receive(() -> decoder.decode(text));
+    if (closed || !admit(text.length())) {
+      return;
+    }
+    try {
+      Packet p = decoder.decode(text);
+      if (p != null) {
+        onPacket(p);
+      } else if (reserve(text.length())) {
+        // a binary packet now waits for its attachments, and is held until they all came or time ran out
+        attachmentTimer = conn.executor().schedule(this::onAttachmentTimeout,
+            server.options().attachmentTimeout().toNanos(), TimeUnit.NANOSECONDS);
+      }
+    } catch (ProtocolViolationException e) {
+      onParseError(e);
+    } catch (RuntimeException e) {
+      onFailure(e);
+    }
   }
 
   @Override
   public void onBinary(byte[] data) {
-    receive(() -> decoder.decodeBinary(data));
-  }
-
-  /** One frame's decoding: a packet, {@code null} while binary attachments are awaited, or a protocol violation. */
-  @FunctionalInterface
-  private interface Decoding {
-    Packet run() throws ProtocolViolationException;
-  }
-
-  /** Decodes one frame and routes its packet; bad input closes this client ("parse error") and nothing else. */
-  private void receive(Decoding decoding) {
-    if (closed) {
+    if (closed || !admit(data.length)) {
       return;
     }
     try {
-      Packet p = decoding.run();
+      if (decoder.isReconstructing() && !reserve(data.length)) {
+        return;
+      }
+      Packet p = decoder.decodeBinary(data);
       if (p != null) {
+        stopWaiting();
         onPacket(p);
       }
     } catch (ProtocolViolationException e) {
       onParseError(e);
     } catch (RuntimeException e) {
-      log.warn("client {}: unexpected failure on input, closing it", conn.id(), e);
-      close(DisconnectReason.PARSE_ERROR);
+      onFailure(e);
     }
+  }
+
+  /** Counts input received before the first CONNECT succeeded; false (and the client closed) past the limit. */
+  private boolean admit(int size) {
+    if (trusted) {
+      return true;
+    }
+    untrustedInput += size;
+    if (untrustedInput <= server.options().preConnectInputLimit()) {
+      return true;
+    }
+    log.debug("client {} sent more than {} before joining a namespace, closing", conn.id(),
+        server.options().preConnectInputLimit());
+    drop(DisconnectReason.FORCED_SERVER_CLOSE);
+    return false;
+  }
+
+  /** Reserves the input held for a packet awaiting attachments; false (and the client closed) when refused. */
+  private boolean reserve(int size) {
+    if (budget.tryReserve(size)) {
+      reserved += size;
+      return true;
+    }
+    log.debug("client {}: the server holds too much unfinished input ({}), closing", conn.id(), budget);
+    drop(DisconnectReason.FORCED_SERVER_CLOSE);
+    return false;
+  }
+
+  /** No packet awaits attachments any more: stops its timer and gives back its reservation. */
+  private void stopWaiting() {
+    if (attachmentTimer != null) {
+      attachmentTimer.cancel(false);
+      attachmentTimer = null;
+    }
+    if (reserved > 0) {
+      budget.release(reserved);
+      reserved = 0;
+    }
+  }
+
+  /** Drops any half-received packet and closes this client. */
+  private void drop(DisconnectReason reason) {
+    stopWaiting();
+    decoder.reset();
+    close(reason);
+  }
+
+  private void onAttachmentTimeout() {
+    attachmentTimer = null;
+    if (closed || !decoder.isReconstructing()) {
+      return;
+    }
+    log.debug("client {}: attachments still missing after {}, closing", conn.id(),
+        server.options().attachmentTimeout());
+    drop(DisconnectReason.PARSE_ERROR);
+  }
+
+  private void onFailure(RuntimeException e) {
+    log.warn("client {}: unexpected failure on input, closing it", conn.id(), e);
+    drop(DisconnectReason.PARSE_ERROR);
   }
 
   @Override
   public void onClose(CloseReason reason, String description) {
     closed = true;
     connectTimer.cancel(false);
+    stopWaiting();
     decoder.reset();
     DisconnectReason r = closeReason != null ? closeReason : DisconnectReason.of(reason);
     String desc = closeReason != null ? r.text() : description;
@@ -104,7 +188,7 @@ final class Client implements EngineSocket.Listener {
 
   private void onParseError(ProtocolViolationException e) {
     log.debug("client {} sent a bad packet: {}", conn.id(), e.getMessage());
-    close(DisconnectReason.PARSE_ERROR);
+    drop(DisconnectReason.PARSE_ERROR);
   }
 
   private void onPacket(Packet p) throws ProtocolViolationException {
@@ -118,7 +202,14 @@ final class Client implements EngineSocket.Listener {
     }
     Socket s = byNamespace.get(p.nsp());
     if (s == null) {
-      log.debug("client {}: no socket for namespace {}, packet dropped", conn.id(), p.nsp());
+      Set<String> gone = left;
+      if (gone != null && gone.contains(p.nsp())) {
+        log.debug("client {}: {} packet for a namespace it was disconnected from, dropped", conn.id(), p.type());
+        return;
+      }
+      // as the reference server: a namespace not joined (or whose CONNECT is still in progress) is a violation
+      log.debug("client {} sent a {} packet for a namespace it has not joined, closing", conn.id(), p.type());
+      drop(DisconnectReason.FORCED_SERVER_CLOSE);
       return;
     }
     serial.execute(() -> s.onPacket(p));
@@ -162,13 +253,33 @@ final class Client implements EngineSocket.Listener {
     return closed;
   }
 
+  /** A CONNECT succeeded. On the serial executor. */
   void connected(Socket socket) {
-    byNamespace.put(socket.namespace().name(), socket);
+    String name = socket.namespace().name();
+    byNamespace.put(name, socket);
+    Set<String> gone = left;
+    if (gone != null) {
+      gone.remove(name);
+    }
     connectTimer.cancel(false);
+    if (!trusted) {
+      trusted = true;
+      conn.trust();
+    }
   }
 
-  void remove(Socket socket) {
-    byNamespace.remove(socket.namespace().name(), socket);
+  /** A socket left its namespace. On the serial executor. */
+  void remove(Socket socket, DisconnectReason reason) {
+    String name = socket.namespace().name();
+    if (reason == DisconnectReason.SERVER_NAMESPACE_DISCONNECT) {
+      Set<String> gone = left;
+      if (gone == null) {
+        gone = ConcurrentHashMap.newKeySet();
+        left = gone;
+      }
+      gone.add(name);     // before the socket disappears, so that no packet finds neither
+    }
+    byNamespace.remove(name, socket);
   }
 
   /** Sends DISCONNECT for every namespace, then closes the connection ({@code socket.disconnect(true)}). */

@@ -66,8 +66,10 @@ public final class Server implements AutoCloseable {
   public Server(ServerOptions options) {
     this.options = Objects.requireNonNull(options, "options");
     ObjectMapper mapper = options.objectMapper() != null ? options.objectMapper() : new ObjectMapper();
+    int maxPayload = options.engine().maxHttpBufferSize();
+    // one packet's text and attachments share maxHttpBufferSize, as if they had come in one message
     this.codec = new PayloadCodec(mapper, new DecoderLimits(options.maxAttachments(), options.maxJsonDepth(),
-        options.engine().maxHttpBufferSize()));
+        maxPayload, maxPayload));
     if (options.handlerExecutor() != null) {
       this.handlerExecutor = options.handlerExecutor();
       this.ownedExecutor = null;

@@ -7,12 +7,16 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 
 /**
- * The immutable configuration of a Socket.IO {@link Server}, with the reference server's defaults.
+ * The immutable configuration of a Socket.IO {@link Server}, with the reference server's defaults except where a
+ * tighter bound protects the server from clients that never finish what they start ({@link #connectTimeout()},
+ * {@link #attachmentTimeout()}, {@link #preConnectInputLimit()}).
  *
  * <pre>{@code
  * ServerOptions options = ServerOptions.builder()
  *     .engine(EngineOptions.builder().pingInterval(Duration.ofSeconds(10)).build())
- *     .connectTimeout(Duration.ofSeconds(10))
+ *     .connectTimeout(Duration.ofSeconds(5))
+ *     .attachmentTimeout(Duration.ofSeconds(5))
+ *     .preConnectInputLimit(16 * 1024)
  *     .connectionStateRecovery(ConnectionStateRecovery.DEFAULT)
  *     .handlerExecutor(Executors.newFixedThreadPool(16))
  *     .build();
@@ -25,6 +29,8 @@ public final class ServerOptions {
   private final String path;
   private final EngineOptions engine;
   private final Duration connectTimeout;
+  private final Duration attachmentTimeout;
+  private final long preConnectInputLimit;
   private final AdapterFactory adapter;
   private final ConnectionStateRecovery connectionStateRecovery;
   private final boolean cleanupEmptyChildNamespaces;
@@ -36,13 +42,17 @@ public final class ServerOptions {
 
   private ServerOptions(Builder b) {
     String p = Objects.requireNonNull(b.path, "path");
-    this.engine = Objects.requireNonNull(b.engine, "engine").toBuilder().path(p).build();
-    this.path = engine.path();
-    Objects.requireNonNull(b.connectTimeout, "connectTimeout");
-    if (b.connectTimeout.isNegative() || b.connectTimeout.isZero()) {
-      throw new IllegalArgumentException("connectTimeout must be positive: " + b.connectTimeout);
+    if (b.preConnectInputLimit <= 0) {
+      throw new IllegalArgumentException("preConnectInputLimit must be positive: " + b.preConnectInputLimit);
     }
-    this.connectTimeout = b.connectTimeout;
+    this.preConnectInputLimit = b.preConnectInputLimit;
+    this.engine = Objects.requireNonNull(b.engine, "engine").toBuilder()
+        .path(p)
+        .untrustedInputLimit(preConnectInputLimit)
+        .build();
+    this.path = engine.path();
+    this.connectTimeout = positive(b.connectTimeout, "connectTimeout");
+    this.attachmentTimeout = positive(b.attachmentTimeout, "attachmentTimeout");
     this.adapter = b.adapter;
     this.connectionStateRecovery = b.connectionStateRecovery;
     this.cleanupEmptyChildNamespaces = b.cleanupEmptyChildNamespaces;
@@ -54,6 +64,14 @@ public final class ServerOptions {
     this.maxJsonDepth = b.maxJsonDepth;
     this.objectMapper = b.objectMapper;
     this.serveClient = b.serveClient;
+  }
+
+  private static Duration positive(Duration d, String name) {
+    Objects.requireNonNull(d, name);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive: " + d);
+    }
+    return d;
   }
 
   /** A builder with the defaults. */
@@ -71,14 +89,39 @@ public final class ServerOptions {
     return path;
   }
 
-  /** The Engine.IO options, with {@link #path()} as their path. */
+  /**
+   * The Engine.IO options, with {@link #path()} as their path and {@link #preConnectInputLimit()} as their
+   * {@link EngineOptions#untrustedInputLimit() untrustedInputLimit}.
+   */
   public EngineOptions engine() {
     return engine;
   }
 
-  /** How long a connection may stay without joining any namespace before it is closed; default 45 s. */
+  /**
+   * How long a connection may stay without joining any namespace before it is closed; default 10 s (the reference
+   * server waits 45 s, which lets an idle connection hold its resources four times as long).
+   */
   public Duration connectTimeout() {
     return connectTimeout;
+  }
+
+  /**
+   * How long a binary packet may wait for its last attachment, counted from its text frame; then the connection is
+   * closed ("parse error"). Default 10 s; the reference server waits forever. While they wait, a packet's bytes are
+   * reserved from the server-wide {@link io.switchboard.engine.InputBudget}.
+   */
+  public Duration attachmentTimeout() {
+    return attachmentTimeout;
+  }
+
+  /**
+   * The most a client may send (text characters and binary bytes of its messages) before its first namespace CONNECT
+   * succeeds; beyond it the connection is closed. Default 64 KiB: a CONNECT with its auth payload fits many times
+   * over, while a crowd of connections that never CONNECT cannot fill the heap. Also given to the Engine.IO layer as
+   * its {@link EngineOptions#untrustedInputLimit() untrustedInputLimit}.
+   */
+  public long preConnectInputLimit() {
+    return preConnectInputLimit;
   }
 
   /** Makes the adapter of each namespace, or {@code null} for the in-memory one. */
@@ -126,7 +169,8 @@ public final class ServerOptions {
 
   @Override
   public String toString() {
-    return "ServerOptions{path=" + path + ", connectTimeout=" + connectTimeout + ", adapter=" + adapter
+    return "ServerOptions{path=" + path + ", connectTimeout=" + connectTimeout + ", attachmentTimeout="
+        + attachmentTimeout + ", preConnectInputLimit=" + preConnectInputLimit + ", adapter=" + adapter
         + ", connectionStateRecovery=" + connectionStateRecovery + ", cleanupEmptyChildNamespaces="
         + cleanupEmptyChildNamespaces + ", maxAttachments=" + maxAttachments + ", maxJsonDepth=" + maxJsonDepth
         + ", serveClient=" + serveClient + ", engine=" + engine + "}";
@@ -136,7 +180,9 @@ public final class ServerOptions {
   public static final class Builder {
     private String path = "/socket.io/";
     private EngineOptions engine = EngineOptions.DEFAULT;
-    private Duration connectTimeout = Duration.ofSeconds(45);
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration attachmentTimeout = Duration.ofSeconds(10);
+    private long preConnectInputLimit = 64 * 1024;
     private AdapterFactory adapter;
     private ConnectionStateRecovery connectionStateRecovery;
     private boolean cleanupEmptyChildNamespaces;
@@ -152,6 +198,8 @@ public final class ServerOptions {
       path = o.path;
       engine = o.engine;
       connectTimeout = o.connectTimeout;
+      attachmentTimeout = o.attachmentTimeout;
+      preConnectInputLimit = o.preConnectInputLimit;
       adapter = o.adapter;
       connectionStateRecovery = o.connectionStateRecovery;
       cleanupEmptyChildNamespaces = o.cleanupEmptyChildNamespaces;
@@ -167,14 +215,30 @@ public final class ServerOptions {
       return this;
     }
 
-    /** The Engine.IO options (ping interval and timeout, max payload, CORS, transports…); their path is replaced. */
+    /**
+     * The Engine.IO options (ping interval and timeout, max payload, CORS, transports…); their path and untrusted
+     * input limit are replaced by {@link #path} and {@link #preConnectInputLimit}.
+     */
     public Builder engine(EngineOptions engine) {
       this.engine = engine;
       return this;
     }
 
+    /** See {@link ServerOptions#connectTimeout()}; default 10 s. */
     public Builder connectTimeout(Duration connectTimeout) {
       this.connectTimeout = connectTimeout;
+      return this;
+    }
+
+    /** See {@link ServerOptions#attachmentTimeout()}; default 10 s. */
+    public Builder attachmentTimeout(Duration attachmentTimeout) {
+      this.attachmentTimeout = attachmentTimeout;
+      return this;
+    }
+
+    /** See {@link ServerOptions#preConnectInputLimit()}; default 64 KiB. */
+    public Builder preConnectInputLimit(long preConnectInputLimit) {
+      this.preConnectInputLimit = preConnectInputLimit;
       return this;
     }
 

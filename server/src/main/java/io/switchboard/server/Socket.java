@@ -548,7 +548,7 @@ public final class Socket {
     }
     nsp.adapter().delAll(id);
     nsp.remove(this);
-    client.remove(this);
+    client.remove(this, reason);
     connected = false;
     for (PendingAck a : new ArrayList<>(acks.values())) {
       a.gone();

@@ -4,20 +4,29 @@ package io.switchboard.server.parser;
  * The bounds a decoder enforces on what a client sends.
  *
  * <pre>{@code
- * PacketDecoder decoder = new PacketDecoder(new DecoderLimits(10, 32, 1_000_000));
+ * PacketDecoder decoder = new PacketDecoder(new DecoderLimits(10, 32, 1_000_000, 1_000_000));
  * }</pre>
  *
  * @param maxAttachments most binary attachments one packet may announce (the reference's default is 10)
  * @param maxDepth       deepest JSON nesting accepted in a payload
  * @param maxLength      longest text frame accepted, in characters
+ * @param maxPacketSize  most one packet may carry in all: the characters of its text frame plus the bytes of all its
+ *                       binary attachments together (a server sets it to {@code maxHttpBufferSize}, so that a packet
+ *                       of ten attachments is no bigger than a packet of one)
  */
-public record DecoderLimits(int maxAttachments, int maxDepth, int maxLength) {
-  /** 10 attachments, depth 32, 1,000,000 characters. */
-  public static final DecoderLimits DEFAULT = new DecoderLimits(10, 32, 1_000_000);
+public record DecoderLimits(int maxAttachments, int maxDepth, int maxLength, long maxPacketSize) {
+  /** 10 attachments, depth 32, 1,000,000 characters, 1,000,000 characters and bytes per packet in all. */
+  public static final DecoderLimits DEFAULT = new DecoderLimits(10, 32, 1_000_000, 1_000_000);
 
   public DecoderLimits {
-    if (maxAttachments < 0 || maxDepth < 1 || maxLength < 1) {
-      throw new IllegalArgumentException("invalid limits: " + maxAttachments + ", " + maxDepth + ", " + maxLength);
+    if (maxAttachments < 0 || maxDepth < 1 || maxLength < 1 || maxPacketSize < 1) {
+      throw new IllegalArgumentException("invalid limits: " + maxAttachments + ", " + maxDepth + ", " + maxLength
+          + ", " + maxPacketSize);
     }
+  }
+
+  /** Limits whose whole-packet size is {@code maxLength}: a packet's text and attachments share one allowance. */
+  public DecoderLimits(int maxAttachments, int maxDepth, int maxLength) {
+    this(maxAttachments, maxDepth, maxLength, maxLength);
   }
 }

@@ -29,6 +29,7 @@ import java.util.Set;
  *
  * <p>It rejects: unknown types, bad attachment counts (above {@link DecoderLimits#maxAttachments()}), bad ack ids
  * (not digits, longer than 15 digits, or missing on an ACK), payloads that are not JSON, or too deep or too long,
+ * a binary packet whose text and attachments together pass {@link DecoderLimits#maxPacketSize()},
  * payloads of the wrong shape for the type (an EVENT needs a non-empty array whose first element is a string or a
  * number, an ACK an array, a CONNECT an object or nothing, a DISCONNECT nothing), reserved event names, placeholders
  * that point to no attachment, a text frame while attachments are awaited, and a binary frame when none is. Nothing is
@@ -46,6 +47,7 @@ public final class PacketDecoder {
   private Packet pending;
   private int expected;
   private List<byte[]> buffers;
+  private long held;
 
   /** A decoder with a JSON mapper of its own; servers share one mapper between all decoders instead. */
   public PacketDecoder(DecoderLimits limits) {
@@ -80,6 +82,14 @@ public final class PacketDecoder {
   }
 
   /**
+   * What the packet waiting for its attachments holds so far: the characters of its text frame plus the bytes of the
+   * attachments received; 0 when no packet waits.
+   */
+  public long heldBytes() {
+    return held;
+  }
+
+  /**
    * Decodes a text frame.
    *
    * @return the packet, or {@code null} when it is a binary packet whose attachments are still to come
@@ -92,7 +102,7 @@ public final class PacketDecoder {
     if (len == 0) {
       throw new ProtocolViolationException("empty packet");
     }
-    if (len > limits.maxLength()) {
+    if (len > limits.maxLength() || len > limits.maxPacketSize()) {
       throw new ProtocolViolationException("packet too long: " + len);
     }
     PacketType type = PacketType.fromCode(s.charAt(0));
@@ -149,13 +159,16 @@ public final class PacketDecoder {
       pending = packet;
       expected = attachments;
       buffers = new ArrayList<>(Math.min(attachments, 4));
+      held = len;
       return null;
     }
     return packet;
   }
 
   /**
-   * Decodes a binary frame: one attachment of the packet being reconstructed.
+   * Decodes a binary frame: one attachment of the packet being reconstructed. The attachments of one packet share
+   * one allowance with its text, {@link DecoderLimits#maxPacketSize()}: a frame that would pass it is a violation
+   * (and the waiting packet is dropped).
    *
    * @return the complete packet once its last attachment arrived, else {@code null}
    */
@@ -163,6 +176,13 @@ public final class PacketDecoder {
     if (pending == null) {
       throw new ProtocolViolationException("binary frame with no packet waiting");
     }
+    long total = held + frame.length;
+    if (total > limits.maxPacketSize()) {
+      reset();
+      throw new ProtocolViolationException("packet too big: over " + limits.maxPacketSize()
+          + " characters and bytes with its attachments");
+    }
+    held = total;
     buffers.add(frame);
     if (buffers.size() < expected) {
       return null;
@@ -178,6 +198,7 @@ public final class PacketDecoder {
     pending = null;
     expected = 0;
     buffers = null;
+    held = 0;
   }
 
   private static JsonNode reconstruct(JsonNode node, List<byte[]> buffers) throws ProtocolViolationException {

@@ -219,4 +219,95 @@ class PacketCodecTest {
     assertThat(decoder.decode("51-[\"x\",{\"_placeholder\":true,\"num\":\"0\"}]")).isNull();
     assertThatThrownBy(() -> decoder.decodeBinary(new byte[] {1})).isInstanceOf(ProtocolViolationException.class);
   }
+
+  /** The security review's packet-validation cases (T09, T10), Engine.IO prefix {@code 4} removed. */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "2[{\"toString\":\"foo\"}]",      // event name an object
+      "2[true,\"foo\"]",                   // event name a boolean
+      "2[null,\"bar\"]",                   // event name null
+      "2[\"connect\"]",
+      "2[\"disconnect\",\"1\"]",
+      "2[\"newListener\"]",
+      "0[]",
+      "2{}",
+      "abc",
+      "2abc[\"m\",1]",
+      "999",
+      "9",
+      "511-[\"e\",{\"_placeholder\":true,\"num\":0}]",
+      "599999999999-[\"e\"]",
+      "5-[\"e\",{\"_placeholder\":true,\"num\":0}]",
+      "51.5-[\"e\",{\"_placeholder\":true,\"num\":0}]",
+  })
+  void securityReviewPacketsAreRejected(String wire) {
+    assertThatThrownBy(() -> decoder.decode(wire)).isInstanceOf(ProtocolViolationException.class);
+    assertThat(decoder.isReconstructing()).isFalse();
+  }
+
+  @Test
+  void aPlaceholderWhoseIndexIsNotANumberIsRejected() throws Exception {
+    assertThat(decoder.decode("51-[\"e\",{\"_placeholder\":true,\"num\":\"splice\"}]")).isNull();
+    assertThatThrownBy(() -> decoder.decodeBinary(new byte[] {1}))
+        .isInstanceOf(ProtocolViolationException.class)
+        .hasMessageContaining("placeholder");
+    assertThat(decoder.isReconstructing()).isFalse();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"__proto__", "constructor", "error", "toString", "hasOwnProperty"})
+  void namesOfObjectInternalsAreOrdinaryEvents(String name) throws Exception {
+    Packet p = decoder.decode("2[\"" + name + "\",\"x\"]");
+    assertThat(p.type()).isEqualTo(PacketType.EVENT);
+    assertThat(p.data().get(0).textValue()).isEqualTo(name);
+    assertThat(p.data().get(1).textValue()).isEqualTo("x");
+  }
+
+  @Test
+  void theAttachmentsOfOnePacketShareOneAllowanceWithItsText() throws Exception {
+    PacketDecoder small = new PacketDecoder(new DecoderLimits(10, 32, 1000, 1000));
+    String header = "53-[\"x\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1},"
+        + "{\"_placeholder\":true,\"num\":2}]";
+    assertThat(small.decode(header)).isNull();
+    assertThat(small.heldBytes()).isEqualTo(header.length());
+    assertThat(small.decodeBinary(new byte[600])).isNull();
+    assertThat(small.heldBytes()).isEqualTo(header.length() + 600);
+    // each frame is far below the limit; together with the text they pass it
+    int room = 1000 - header.length() - 600;
+    assertThatThrownBy(() -> small.decodeBinary(new byte[room + 1]))
+        .isInstanceOf(ProtocolViolationException.class)
+        .hasMessageContaining("too big");
+    assertThat(small.isReconstructing()).isFalse();
+    assertThat(small.heldBytes()).isZero();
+
+    // exactly at the limit, the packet passes
+    assertThat(small.decode(header)).isNull();
+    assertThat(small.decodeBinary(new byte[600])).isNull();
+    assertThat(small.decodeBinary(new byte[room - 1])).isNull();
+    Packet p = small.decodeBinary(new byte[1]);
+    assertThat(p.data().get(2).binaryValue()).hasSize(room - 1);
+    assertThat(small.heldBytes()).isZero();
+  }
+
+  @Test
+  void tenAttachmentsOf200KbPassTheDefaultAllowanceAtTheFifth() throws Exception {
+    StringBuilder header = new StringBuilder("510-[\"x\"");
+    for (int i = 0; i < 10; i++) {
+      header.append(",{\"_placeholder\":true,\"num\":").append(i).append('}');
+    }
+    assertThat(decoder.decode(header.append(']').toString())).isNull();
+    byte[] attachment = new byte[200_000];
+    for (int i = 0; i < 4; i++) {
+      assertThat(decoder.decodeBinary(attachment)).isNull();
+    }
+    assertThatThrownBy(() -> decoder.decodeBinary(attachment)).isInstanceOf(ProtocolViolationException.class);
+    assertThat(decoder.isReconstructing()).isFalse();
+  }
+
+  @Test
+  void theThreeArgumentLimitsGiveThePacketTheTextLengthAsAllowance() {
+    assertThat(new DecoderLimits(10, 32, 5000).maxPacketSize()).isEqualTo(5000);
+    assertThat(DecoderLimits.DEFAULT.maxPacketSize()).isEqualTo(1_000_000);
+    assertThatThrownBy(() -> new DecoderLimits(10, 32, 5000, 0)).isInstanceOf(IllegalArgumentException.class);
+  }
 }
