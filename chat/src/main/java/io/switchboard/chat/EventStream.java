@@ -94,9 +94,10 @@ final class EventStream {
     HttpUtil.setTransferEncodingChunked(res, true);
     // the connection is this stream's from now on: it becomes unwritable past maxBuffered unsent bytes
     ctx.channel().config().setWriteBufferWaterMark(new WriteBufferWaterMark(maxBuffered / 2, maxBuffered));
+    // subscribed before anything is written: a notification published once the client has seen the head is not lost
+    subscription = chat.bus().subscribe(user, n -> loop.execute(() -> onLive(n)));
     ctx.write(res);
     writeText("retry: 3000\n: connected\n\n");
-    subscription = chat.bus().subscribe(user, n -> loop.execute(() -> onLive(n)));
     long interval = heartbeat.toMillis();
     heartbeatTask = loop.scheduleAtFixedRate(() -> writeText(": heartbeat\n\n"), interval, interval,
         TimeUnit.MILLISECONDS);

@@ -154,6 +154,22 @@ class HttpHardeningTest {
     }
   }
 
+  @Test
+  void longPasswordsAndNamesAreRefusedBeforeAnyHashing() throws Exception {
+    start(ChatConfig.builder());
+    RawHttp.Response longPassword = postLogin("alice", "p".repeat(50_000));
+    assertThat(longPassword.status()).isEqualTo(400);
+    assertThat(json(longPassword).get("error").asText()).isEqualTo("Password must be at most 72 bytes");
+    // 72 characters but 144 bytes: bcrypt would read only half of it
+    assertThat(json(postLogin("alice", "é".repeat(72))).get("error").asText())
+        .isEqualTo("Password must be at most 72 bytes");
+    RawHttp.Response longName = postLogin("a".repeat(10_000), "secret1");
+    assertThat(longName.status()).isEqualTo(400);
+    assertThat(json(longName).get("error").asText()).startsWith("Invalid username");
+    assertThat(app.database().inTransaction((java.sql.Connection c) -> new UserStore().find(c, "alice"))).isEmpty();
+    assertThat(postLogin("alice", "p".repeat(72)).status()).isEqualTo(200);
+  }
+
   // --- Server-Sent Events ---
 
   @Test
@@ -280,13 +296,19 @@ class HttpHardeningTest {
   }
 
   private String login(String user) throws IOException {
-    String body = "{\"username\":\"" + user + "\",\"password\":\"secret1\"}";
+    RawHttp.Response res = postLogin(user, "secret1");
+    assertThat(res.status()).as(res.body()).isEqualTo(200);
+    return json(res).get("token").asText();
+  }
+
+  private RawHttp.Response postLogin(String user, String password) throws IOException {
+    byte[] body = ChatJson.MAPPER.createObjectNode().put("username", user).put("password", password).toString()
+        .getBytes(StandardCharsets.UTF_8);
     try (RawHttp c = RawHttp.connect(app.port(), 0)) {
-      c.send("POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
-          + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body);
-      RawHttp.Response res = c.readResponse();
-      assertThat(res.status()).as(res.body()).isEqualTo(200);
-      return json(res).get("token").asText();
+      c.send(("POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+          + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      c.send(body);
+      return c.readResponse();
     }
   }
 
