@@ -1,6 +1,5 @@
 package io.switchboard.chat;
 
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.switchboard.engine.HttpServer;
 import io.switchboard.server.Server;
 import io.switchboard.server.ServerOptions;
@@ -25,6 +24,8 @@ import java.util.concurrent.ScheduledExecutorService;
 public final class ChatApp implements AutoCloseable {
   /** bcrypt cost of stored passwords. */
   static final int BCRYPT_COST = 10;
+  /** The largest request body the chat's HTTP routes read (sign-in JSON); bigger ones get 413. */
+  static final int MAX_BODY = 64 * 1024;
 
   private final ChatConfig config;
   private final Database db;
@@ -68,17 +69,20 @@ public final class ChatApp implements AutoCloseable {
       db.close();
       throw new IllegalStateException("cannot connect to Redis at " + config.redisUrl().get() + ": " + e.getMessage(), e);
     }
-    Server io = new Server(redis == null ? ServerOptions.DEFAULT : ServerOptions.builder().adapter(redis).build());
+    Server io = new Server(socketOptions(config, redis));
     try {
       Clock clock = Clock.systemUTC();
       TokenService tokens = new TokenService(secret, config.tokenLifetime(), clock);
       ChatService chat = new ChatService(db, new PasswordHasher(BCRYPT_COST), tokens, new NotificationBus(), clock);
       HttpApi api = new HttpApi(chat, new OriginPolicy(config.allowedOrigins()), new StaticFiles("web"),
-          config.sseHeartbeat());
+          EventStreams.of(config));
       new ChatSockets(chat, io.sockets(), timer, clock, config.timing()).install();
       HttpServer http = HttpServer.start(new InetSocketAddress(config.host(), config.port()), pipeline -> {
+        // first: a request the HTTP codec could not decode gets 400 and closes the connection, whatever its path
+        RequestGuard guard = new RequestGuard();
+        pipeline.addLast("chat-guard", guard);
         io.configure(pipeline);
-        pipeline.addLast("chat-aggregator", new HttpObjectAggregator(64 * 1024));
+        pipeline.addLast("chat-aggregator", guard.aggregator(MAX_BODY));
         pipeline.addLast("chat-api", api);
       });
       return new ChatApp(config, db, chat, io, timer, redis, http);
@@ -91,6 +95,23 @@ public final class ChatApp implements AutoCloseable {
       db.close();
       throw e;
     }
+  }
+
+  /**
+   * The Socket.IO options of this configuration: the Redis adapter of a cluster, and the connect timeout when one is
+   * configured (else the library's default).
+   */
+  static ServerOptions socketOptions(ChatConfig config, RedisAdapterFactory redis) {
+    ServerOptions.Builder b = ServerOptions.builder();
+    if (redis != null) {
+      b.adapter(redis);
+    }
+    config.connectTimeout().ifPresent(b::connectTimeout);
+    // TODO(coordinator): once EngineOptions.Builder.allowedOrigins(Set<String>) exists, pass the page's origins here:
+    //  b.engine(EngineOptions.builder().allowedOrigins(new OriginPolicy(config.allowedOrigins())
+    //      .socketOrigins(config.host(), config.port())).build()); with port 0 the bound port is known only after
+    //  HttpServer.start, so bind first (or let the engine take a predicate such as OriginPolicy::allows).
+    return b.build();
   }
 
   /** The port the server listens on. */

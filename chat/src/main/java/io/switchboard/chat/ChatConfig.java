@@ -19,7 +19,9 @@ import java.util.Optional;
  * <p>A flag wins over its environment variable ({@code --port} over {@code PORT}, {@code --database-url} over
  * {@code DATABASE_URL}, {@code --redis} over {@code REDIS_URL}, {@code --jwt-secret} over {@code JWT_SECRET},
  * {@code --data-dir} over {@code DATA_DIR}, {@code --host} over {@code HOST}, {@code --allowed-origins} over
- * {@code ALLOWED_ORIGINS}).
+ * {@code ALLOWED_ORIGINS}, {@code --sse-streams-per-user} over {@code SSE_STREAMS_PER_USER},
+ * {@code --sse-streams-per-ip} over {@code SSE_STREAMS_PER_IP}, {@code --sse-max-buffer} over {@code SSE_MAX_BUFFER},
+ * {@code --connect-timeout} over {@code CONNECT_TIMEOUT}).
  *
  * @param host           the address to listen on
  * @param port           the port to listen on, 0 for a free one
@@ -31,6 +33,13 @@ import java.util.Optional;
  * @param allowedOrigins origins allowed besides the page's own (CORS for the REST and SSE routes)
  * @param tokenLifetime  how long a signed-in token is valid
  * @param sseHeartbeat   how often an idle Server-Sent Events stream gets a comment line
+ * @param sseStreamsPerUser the most Server-Sent Events streams one user holds open on this node at once; default 5
+ * @param sseStreamsPerIp   the most Server-Sent Events streams one client address holds open on this node; default
+ *                          20 (behind a reverse proxy every client has the proxy's address: raise it there)
+ * @param sseMaxBuffer   the most bytes a stream may have waiting for a reader that does not keep up before it is
+ *                       dropped; default 1 MiB
+ * @param connectTimeout how long a Socket.IO connection may stay without joining the namespace; empty for the
+ *                       library's default
  * @param timing         the time limits of real-time events (private acks, typing, token warnings)
  */
 public record ChatConfig(
@@ -44,6 +53,10 @@ public record ChatConfig(
     List<String> allowedOrigins,
     Duration tokenLifetime,
     Duration sseHeartbeat,
+    int sseStreamsPerUser,
+    int sseStreamsPerIp,
+    int sseMaxBuffer,
+    Optional<Duration> connectTimeout,
     ChatTiming timing) {
 
   /** The usage text printed for {@code --help} and for a bad flag. */
@@ -57,7 +70,13 @@ public record ChatConfig(
       "  --redis-key K         prefix of the cluster's Redis channels (env REDIS_KEY, default switchboard-chat)",
       "  --jwt-secret S        token signing secret (env JWT_SECRET, default generated once in the data directory)",
       "  --data-dir DIR        data directory (env DATA_DIR, default ./data)",
-      "  --allowed-origins L   comma-separated extra origins for CORS (env ALLOWED_ORIGINS)");
+      "  --allowed-origins L   comma-separated extra origins for CORS (env ALLOWED_ORIGINS)",
+      "  --sse-streams-per-user N  most open event streams of one user (env SSE_STREAMS_PER_USER, default 5)",
+      "  --sse-streams-per-ip N    most open event streams of one client address (env SSE_STREAMS_PER_IP, default 20)",
+      "  --sse-max-buffer BYTES    unsent bytes after which a slow event stream is dropped",
+      "                        (env SSE_MAX_BUFFER, default 1048576)",
+      "  --connect-timeout T   time to join the Socket.IO namespace, e.g. 10s or 500ms",
+      "                        (env CONNECT_TIMEOUT, default the library's)");
 
   public ChatConfig {
     Objects.requireNonNull(host, "host");
@@ -69,6 +88,7 @@ public record ChatConfig(
     allowedOrigins = List.copyOf(allowedOrigins);
     Objects.requireNonNull(tokenLifetime, "tokenLifetime");
     Objects.requireNonNull(sseHeartbeat, "sseHeartbeat");
+    Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(timing, "timing");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, was " + port);
@@ -78,6 +98,15 @@ public record ChatConfig(
     }
     if (sseHeartbeat.isNegative() || sseHeartbeat.isZero()) {
       throw new IllegalArgumentException("sseHeartbeat must be positive");
+    }
+    if (sseStreamsPerUser < 1 || sseStreamsPerIp < 1) {
+      throw new IllegalArgumentException("the event stream limits must be at least 1");
+    }
+    if (sseMaxBuffer < 1024) {
+      throw new IllegalArgumentException("sseMaxBuffer must be at least 1024 bytes, was " + sseMaxBuffer);
+    }
+    if (connectTimeout.isPresent() && (connectTimeout.get().isNegative() || connectTimeout.get().isZero())) {
+      throw new IllegalArgumentException("connectTimeout must be positive");
     }
     if (jwtSecret.isPresent() && jwtSecret.get().length() < 32) {
       throw new IllegalArgumentException("the JWT secret must be at least 32 characters");
@@ -94,7 +123,9 @@ public record ChatConfig(
     return new Builder()
         .host(host).port(port).dataDir(dataDir)
         .databaseUrl(databaseUrl.orElse(null)).redisUrl(redisUrl.orElse(null)).redisKey(redisKey).jwtSecret(jwtSecret.orElse(null))
-        .allowedOrigins(allowedOrigins).tokenLifetime(tokenLifetime).sseHeartbeat(sseHeartbeat).timing(timing);
+        .allowedOrigins(allowedOrigins).tokenLifetime(tokenLifetime).sseHeartbeat(sseHeartbeat)
+        .sseStreamsPerUser(sseStreamsPerUser).sseStreamsPerIp(sseStreamsPerIp).sseMaxBuffer(sseMaxBuffer)
+        .connectTimeout(connectTimeout.orElse(null)).timing(timing);
   }
 
   /** Whether the database is PostgreSQL rather than the embedded H2 file. */
@@ -117,6 +148,10 @@ public record ChatConfig(
     env(env, "REDIS_KEY").ifPresent(b::redisKey);
     env(env, "JWT_SECRET").ifPresent(b::jwtSecret);
     env(env, "ALLOWED_ORIGINS").ifPresent(v -> b.allowedOrigins(splitList(v)));
+    env(env, "SSE_STREAMS_PER_USER").ifPresent(v -> b.sseStreamsPerUser(parseCount("SSE_STREAMS_PER_USER", v)));
+    env(env, "SSE_STREAMS_PER_IP").ifPresent(v -> b.sseStreamsPerIp(parseCount("SSE_STREAMS_PER_IP", v)));
+    env(env, "SSE_MAX_BUFFER").ifPresent(v -> b.sseMaxBuffer(parseCount("SSE_MAX_BUFFER", v)));
+    env(env, "CONNECT_TIMEOUT").ifPresent(v -> b.connectTimeout(parseDuration("CONNECT_TIMEOUT", v)));
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String name = arg;
@@ -144,6 +179,10 @@ public record ChatConfig(
         case "--redis-key" -> b.redisKey(value);
         case "--jwt-secret" -> b.jwtSecret(value);
         case "--allowed-origins" -> b.allowedOrigins(splitList(value));
+        case "--sse-streams-per-user" -> b.sseStreamsPerUser(parseCount(name, value));
+        case "--sse-streams-per-ip" -> b.sseStreamsPerIp(parseCount(name, value));
+        case "--sse-max-buffer" -> b.sseMaxBuffer(parseCount(name, value));
+        case "--connect-timeout" -> b.connectTimeout(parseDuration(name, value));
         default -> throw new IllegalArgumentException("unknown flag: " + name);
       }
     }
@@ -159,6 +198,27 @@ public record ChatConfig(
       return Integer.parseInt(value.trim());
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("not a port number: " + value);
+    }
+  }
+
+  private static int parseCount(String name, String value) {
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " needs a whole number, was " + value);
+    }
+  }
+
+  /** {@code 500ms}, {@code 10s}, or a plain number of seconds. */
+  private static Duration parseDuration(String name, String value) {
+    String v = value.trim();
+    try {
+      if (v.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+      }
+      return Duration.ofSeconds(Long.parseLong(v.endsWith("s") ? v.substring(0, v.length() - 1) : v));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " needs a duration such as 10s or 500ms, was " + value);
     }
   }
 
@@ -184,6 +244,10 @@ public record ChatConfig(
     private List<String> allowedOrigins = List.of();
     private Duration tokenLifetime = Duration.ofHours(1);
     private Duration sseHeartbeat = Duration.ofSeconds(15);
+    private int sseStreamsPerUser = 5;
+    private int sseStreamsPerIp = 20;
+    private int sseMaxBuffer = 1 << 20;
+    private Duration connectTimeout;
     private ChatTiming timing = ChatTiming.DEFAULT;
 
     private Builder() {}
@@ -242,6 +306,30 @@ public record ChatConfig(
       return this;
     }
 
+    /** The most event streams one user holds open on this node at once. */
+    public Builder sseStreamsPerUser(int sseStreamsPerUser) {
+      this.sseStreamsPerUser = sseStreamsPerUser;
+      return this;
+    }
+
+    /** The most event streams one client address holds open on this node at once. */
+    public Builder sseStreamsPerIp(int sseStreamsPerIp) {
+      this.sseStreamsPerIp = sseStreamsPerIp;
+      return this;
+    }
+
+    /** How many unsent bytes a stream may pile up for a reader that does not keep up before it is dropped. */
+    public Builder sseMaxBuffer(int sseMaxBuffer) {
+      this.sseMaxBuffer = sseMaxBuffer;
+      return this;
+    }
+
+    /** How long a Socket.IO connection may stay out of the namespace, or {@code null} for the library's default. */
+    public Builder connectTimeout(Duration connectTimeout) {
+      this.connectTimeout = connectTimeout;
+      return this;
+    }
+
     public Builder timing(ChatTiming timing) {
       this.timing = timing;
       return this;
@@ -249,7 +337,8 @@ public record ChatConfig(
 
     public ChatConfig build() {
       return new ChatConfig(host, port, dataDir, Optional.ofNullable(databaseUrl), Optional.ofNullable(redisUrl), redisKey,
-          Optional.ofNullable(jwtSecret), allowedOrigins, tokenLifetime, sseHeartbeat, timing);
+          Optional.ofNullable(jwtSecret), allowedOrigins, tokenLifetime, sseHeartbeat, sseStreamsPerUser, sseStreamsPerIp,
+          sseMaxBuffer, Optional.ofNullable(connectTimeout), timing);
     }
   }
 }

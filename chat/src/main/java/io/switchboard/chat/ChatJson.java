@@ -1,5 +1,7 @@
 package io.switchboard.chat;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -11,10 +13,26 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * ObjectNode reply = ChatJson.ok().putPOJO("message", message);
  * ObjectNode refusal = ChatJson.error("Message is empty");
  * }</pre>
+ *
+ * <p>The mapper reads untrusted request bodies, so it reads within tight bounds: the chat's JSON is flat (an object of
+ * a few strings), so nesting deeper than {@link #MAX_DEPTH}, and strings, numbers and names longer than any the chat
+ * takes, fail to parse (the HTTP body limit bounds the document itself).
  */
 public final class ChatJson {
+  /** The deepest nesting of objects and arrays the mapper reads. */
+  public static final int MAX_DEPTH = 16;
+  /** The longest string the mapper reads, in characters. */
+  public static final int MAX_STRING = 64 * 1024;
+
   /** The shared mapper (thread-safe once configured). */
-  public static final ObjectMapper MAPPER = new ObjectMapper();
+  public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder()
+          .maxNestingDepth(MAX_DEPTH)
+          .maxStringLength(MAX_STRING)
+          .maxNumberLength(64)
+          .maxNameLength(256)
+          .build())
+      .build());
 
   private ChatJson() {}
 

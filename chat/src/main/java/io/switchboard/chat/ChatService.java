@@ -214,6 +214,17 @@ public final class ChatService {
     return db.transaction(c -> notifications.after(c, username, afterId, limit));
   }
 
+  /**
+   * What a stream that saw {@code lastSeenId} last has missed: the notifications of {@code username} after it, oldest
+   * first, at most {@code limit}; empty (not an empty list) when {@code lastSeenId} is above their newest notification
+   * id, so is no id they can have seen.
+   */
+  public CompletableFuture<Optional<List<Notification>>> missedNotifications(String username, long lastSeenId,
+      int limit) {
+    return db.transaction(c -> lastSeenId > notifications.newestId(c, username) ? Optional.empty()
+        : Optional.of(notifications.after(c, username, lastSeenId, limit)));
+  }
+
   /** Whether the database answers. */
   public CompletableFuture<Boolean> healthy() {
     return db.transaction(c -> c.isValid(2));

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -20,6 +21,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -36,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * pipeline.addLast(new HttpObjectAggregator(65536));
- * pipeline.addLast(new HttpApi(chat, new OriginPolicy(List.of()), new StaticFiles("web"), Duration.ofSeconds(15)));
+ * pipeline.addLast(new HttpApi(chat, new OriginPolicy(List.of()), new StaticFiles("web"),
+ *     new EventStreams(Duration.ofSeconds(15), 5, 20, 1 << 20)));
  * }</pre>
  *
  * <p>Routes: {@code POST /api/login}, {@code GET /api/rooms}, {@code GET /api/rooms/{room}/messages?before=&limit=},
@@ -45,29 +48,41 @@ import org.slf4j.LoggerFactory;
  * {@code GET /healthz}, and static files at {@code /}. The API routes other than login and health need a token: an
  * {@code Authorization: Bearer} header, a {@code token} cookie, or a {@code token} query parameter. Database work
  * runs on the database executor, never on the event loop. Requests it does not serve go on to the next handler.
+ *
+ * <p>A request the HTTP decoder marked as failed is never served: it gets 400 (414, 431, 413 for the limits) and the
+ * connection is closed (see {@link RequestGuard}, which normally refuses it before it gets here). Event streams are
+ * capped per user and per client address ({@link EventStreams}); one over a cap gets 429. A {@code Last-Event-ID} that
+ * is not a plain non-negative number, or is above the user's newest notification, starts a fresh stream.
  */
 @ChannelHandler.Sharable
 public final class HttpApi extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
   private static final Pattern ROOM_MESSAGES = Pattern.compile("/api/rooms/([^/]+)/messages");
   private static final Pattern PRIVATE = Pattern.compile("/api/private/([^/]+)");
+  /** The most digits of a Last-Event-ID (a positive long has at most 19). */
+  private static final int MAX_EVENT_ID_DIGITS = 19;
 
   private final ChatService chat;
   private final OriginPolicy origins;
   private final StaticFiles files;
-  private final java.time.Duration heartbeat;
+  private final EventStreams streams;
 
-  public HttpApi(ChatService chat, OriginPolicy origins, StaticFiles files, java.time.Duration heartbeat) {
+  public HttpApi(ChatService chat, OriginPolicy origins, StaticFiles files, EventStreams streams) {
     this.chat = chat;
     this.origins = origins;
     this.files = files;
-    this.heartbeat = heartbeat;
+    this.streams = streams;
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (!(msg instanceof FullHttpRequest req)) {
       ctx.fireChannelRead(msg);
+      return;
+    }
+    if (req.decoderResult().isFailure()) {
+      ReferenceCountUtil.release(req);
+      refuse(ctx, RequestGuard.statusOf(req.decoderResult()));
       return;
     }
     QueryStringDecoder uri = new QueryStringDecoder(req.uri());
@@ -88,6 +103,16 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
     } finally {
       ReferenceCountUtil.release(req);
     }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof PrematureChannelClosureException) {
+      // a client that went away (or was refused) in the middle of a request body: nothing to answer
+      log.debug("connection closed during a request body: {}", cause.getMessage());
+      return;
+    }
+    ctx.fireExceptionCaught(cause);
   }
 
   private void route(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri, String path) {
@@ -179,6 +204,9 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
       reply(ctx, req, chat.partners(user).thenApply(list -> ChatJson.ok().set("users",
           ChatJson.MAPPER.valueToTree(list))));
     } else if ((m = PRIVATE.matcher(path)).matches()) {
+      InputRules.checkUsername(m.group(1)).ifPresent(error -> {
+        throw new ChatException(error);
+      });
       Long limit = longParam(uri, "limit");
       reply(ctx, req, chat.conversation(user, m.group(1), limit == null ? ChatService.JOIN_HISTORY : limit.intValue())
           .thenApply(list -> ChatJson.ok().set("messages", ChatJson.MAPPER.valueToTree(list))));
@@ -191,14 +219,16 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
       if (last == null) {
         last = uri.parameters().getOrDefault("lastEventId", List.of()).stream().findFirst().orElse(null);
       }
-      long lastId = 0;
-      try {
-        lastId = last == null || last.isBlank() ? -1 : Long.parseLong(last.trim());
-      } catch (NumberFormatException e) {
-        send(ctx, req, HttpResponseStatus.BAD_REQUEST, ChatJson.error("Bad Last-Event-ID"));
+      EventStreams.Opening opening = streams.tryOpen(user, clientAddress(ctx));
+      if (opening instanceof EventStreams.Refusal refusal) {
+        send(ctx, req, HttpResponseStatus.TOO_MANY_REQUESTS, ChatJson.error(refusal.message));
         return;
       }
-      new EventStream(ctx, chat, user, lastId, heartbeat, corsOrigin(req)).start();
+      RequestGuard guard = ctx.pipeline().get(RequestGuard.class);
+      if (guard != null) {
+        guard.streaming();
+      }
+      new EventStream(ctx, chat, user, eventId(last), streams, (EventStreams.Slot) opening, corsOrigin(req)).start();
     } else {
       send(ctx, req, HttpResponseStatus.NOT_FOUND, ChatJson.error("Not found"));
     }
@@ -225,6 +255,46 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
     return null;
   }
 
+  /**
+   * The notification id of a {@code Last-Event-ID}, or -1 (a fresh stream) for none, junk, a sign, or more digits than
+   * a long has; never an error, and nothing of the value is echoed.
+   */
+  static long eventId(String value) {
+    if (value == null) {
+      return -1;
+    }
+    String v = value.trim();
+    if (v.isEmpty() || v.length() > MAX_EVENT_ID_DIGITS) {
+      return -1;
+    }
+    for (int i = 0; i < v.length(); i++) {
+      if (v.charAt(i) < '0' || v.charAt(i) > '9') {
+        return -1;
+      }
+    }
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException overflow) {
+      return -1;
+    }
+  }
+
+  private static String clientAddress(ChannelHandlerContext ctx) {
+    return ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
+        ? a.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
+  }
+
+  /** Refuses a request through the connection's {@link RequestGuard}, or (without one) answers and closes. */
+  private static void refuse(ChannelHandlerContext ctx, HttpResponseStatus status) {
+    RequestGuard guard = ctx.pipeline().get(RequestGuard.class);
+    if (guard != null) {
+      guard.refuse(ctx, status);
+    } else {
+      ctx.channel().config().setAutoRead(false);
+      ctx.writeAndFlush(RequestGuard.errorResponse(status)).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
   private static Long longParam(QueryStringDecoder uri, String name) {
     List<String> v = uri.parameters().get(name);
     if (v == null || v.isEmpty() || v.get(0).isBlank()) {
@@ -233,7 +303,8 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
     try {
       return Long.parseLong(v.get(0).trim());
     } catch (NumberFormatException e) {
-      throw new ChatException("Bad " + name + ": " + v.get(0));
+      String shown = v.get(0).length() > 20 ? v.get(0).substring(0, 20) + "…" : v.get(0);
+      throw new ChatException("Bad " + name + ": " + shown);
     }
   }
 

@@ -47,6 +47,16 @@ public final class NotificationStore {
     }
   }
 
+  /** The id of the newest notification of {@code username}, 0 when they have none. */
+  public long newestId(Connection c, String username) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT MAX(id) FROM notifications WHERE username = ?")) {
+      ps.setString(1, username);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    }
+  }
+
   /** The latest {@code limit} notifications of {@code username}, newest first. */
   public List<Notification> latest(Connection c, String username, int limit) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS

@@ -6,9 +6,11 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
- * The web page's files, read once from the classpath folder {@code web/} and kept in memory.
+ * The web page's files, read once from the classpath folder {@code web/} and kept in memory (the ones that exist:
+ * made-up paths are looked up each time, never remembered).
  *
  * <pre>{@code
  * StaticFiles files = new StaticFiles("web");
@@ -25,8 +27,12 @@ public final class StaticFiles {
       "ico", "image/x-icon",
       "json", "application/json");
 
+  /** The longest path looked up; longer ones are missing. */
+  private static final int MAX_PATH = 200;
+  private static final Pattern PATH = Pattern.compile("(/[A-Za-z0-9_-][A-Za-z0-9_.-]*)+");
+
   private final String root;
-  private final ConcurrentHashMap<String, Optional<File>> cache = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, File> cache = new ConcurrentHashMap<>();
 
   /** One file: its bytes and content type. */
   public record File(byte[] bytes, String contentType) {}
@@ -38,18 +44,24 @@ public final class StaticFiles {
   /** The file for a URL path ({@code /} is {@code index.html}); empty for a missing file or a path leaving the root. */
   public Optional<File> get(String path) {
     String p = path.equals("/") ? "/index.html" : path;
-    if (!p.matches("(/[A-Za-z0-9_-][A-Za-z0-9_.-]*)+") || p.contains("..")) {
+    if (p.length() > MAX_PATH || !PATH.matcher(p).matches() || p.contains("..")) {
       return Optional.empty();
     }
-    return cache.computeIfAbsent(p, this::load);
-  }
-
-  private Optional<File> load(String p) {
-    String ext = p.substring(p.lastIndexOf('.') + 1);
-    String type = TYPES.get(ext);
+    File cached = cache.get(p);
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    String type = TYPES.get(p.substring(p.lastIndexOf('.') + 1));
     if (type == null) {
       return Optional.empty();
     }
+    // only files that exist are kept: caching misses would let anyone grow the cache with made-up paths
+    Optional<File> loaded = load(p, type);
+    loaded.ifPresent(f -> cache.putIfAbsent(p, f));
+    return loaded;
+  }
+
+  private Optional<File> load(String p, String type) {
     try (InputStream in = StaticFiles.class.getClassLoader().getResourceAsStream(root + p)) {
       if (in == null) {
         return Optional.empty();

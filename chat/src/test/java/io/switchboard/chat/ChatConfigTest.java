@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import io.switchboard.server.ServerOptions;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +25,50 @@ class ChatConfigTest {
     assertThat(c.redisUrl()).isEmpty();
     assertThat(c.jwtSecret()).isEmpty();
     assertThat(c.tokenLifetime()).isEqualTo(Duration.ofHours(1));
-    assertThat(c.sseHeartbeat()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(c.sseHeartbeat()).isEqualTo(Duration.ofSeconds(15)).isLessThanOrEqualTo(Duration.ofSeconds(30));
+    assertThat(c.sseStreamsPerUser()).isEqualTo(5);
+    assertThat(c.sseStreamsPerIp()).isEqualTo(20);
+    assertThat(c.sseMaxBuffer()).isEqualTo(1 << 20);
+    assertThat(c.connectTimeout()).isEmpty();
+  }
+
+  @Test
+  void eventStreamLimitsAndTheConnectTimeoutComeFromFlagsOrTheEnvironment() {
+    Map<String, String> env = Map.of("SSE_STREAMS_PER_USER", "3", "SSE_STREAMS_PER_IP", "50",
+        "SSE_MAX_BUFFER", "65536", "CONNECT_TIMEOUT", "500ms");
+    ChatConfig fromEnv = ChatConfig.parse(new String[0], env);
+    assertThat(fromEnv.sseStreamsPerUser()).isEqualTo(3);
+    assertThat(fromEnv.sseStreamsPerIp()).isEqualTo(50);
+    assertThat(fromEnv.sseMaxBuffer()).isEqualTo(65536);
+    assertThat(fromEnv.connectTimeout()).contains(Duration.ofMillis(500));
+    ChatConfig c = ChatConfig.parse(new String[] {"--sse-streams-per-user", "2", "--sse-streams-per-ip=7",
+        "--sse-max-buffer", "4096", "--connect-timeout", "12s"}, env);
+    assertThat(c.sseStreamsPerUser()).isEqualTo(2);
+    assertThat(c.sseStreamsPerIp()).isEqualTo(7);
+    assertThat(c.sseMaxBuffer()).isEqualTo(4096);
+    assertThat(c.connectTimeout()).contains(Duration.ofSeconds(12));
+    assertThat(c.toBuilder().build()).isEqualTo(c);
+    assertThat(ChatConfig.parse(new String[] {"--connect-timeout", "7"}, Map.of()).connectTimeout())
+        .contains(Duration.ofSeconds(7));
+
+    assertThatThrownBy(() -> ChatConfig.parse(new String[] {"--sse-streams-per-user", "0"}, Map.of()))
+        .hasMessageContaining("at least 1");
+    assertThatThrownBy(() -> ChatConfig.parse(new String[] {"--sse-streams-per-ip", "many"}, Map.of()))
+        .hasMessageContaining("whole number");
+    assertThatThrownBy(() -> ChatConfig.parse(new String[] {"--sse-max-buffer", "10"}, Map.of()))
+        .hasMessageContaining("at least 1024");
+    assertThatThrownBy(() -> ChatConfig.parse(new String[] {"--connect-timeout", "soon"}, Map.of()))
+        .hasMessageContaining("duration");
+    assertThatThrownBy(() -> ChatConfig.parse(new String[] {"--connect-timeout", "0s"}, Map.of()))
+        .hasMessageContaining("positive");
+  }
+
+  @Test
+  void theSocketIoConnectTimeoutIsTheLibrarysUnlessConfigured() {
+    ChatConfig c = ChatConfig.builder().build();
+    assertThat(ChatApp.socketOptions(c, null).connectTimeout()).isEqualTo(ServerOptions.DEFAULT.connectTimeout());
+    assertThat(ChatApp.socketOptions(c.toBuilder().connectTimeout(Duration.ofSeconds(3)).build(), null)
+        .connectTimeout()).isEqualTo(Duration.ofSeconds(3));
   }
 
   @Test

@@ -1,0 +1,160 @@
+package io.switchboard.chat;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.DecoderResultProvider;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * The first handler after the HTTP codec on each chat connection: a request the codec could not decode cleanly (a
+ * control character in a header, a bad chunk size, a line or headers over Netty's limits) is answered with one clear
+ * status and {@code Connection: close}, and nothing read on that connection afterwards — pipelined requests included —
+ * reaches any other handler.
+ *
+ * <pre>{@code
+ * RequestGuard guard = new RequestGuard();           // one per connection
+ * pipeline.addLast("chat-guard", guard);
+ * io.configure(pipeline);                             // Socket.IO
+ * pipeline.addLast("chat-aggregator", guard.aggregator(64 * 1024));
+ * pipeline.addLast("chat-api", api);
+ * }</pre>
+ *
+ * <p>Statuses: 414 for a request line over the limit, 431 for headers over the limit, 413 for a body over the
+ * aggregator's limit (also for {@code Expect: 100-continue}), 400 for anything else malformed. Bodies are the chat's
+ * {@code {"ok":false,"error":…}} with a fixed message, never the decoder's detail. Once a connection is refused it
+ * stops reading, so a client cannot make the server decode and drop a flood of bytes behind the refusal.
+ */
+final class RequestGuard extends ChannelInboundHandlerAdapter {
+  private boolean closing;
+  private boolean streaming;
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (closing) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (msg instanceof DecoderResultProvider p && p.decoderResult().isFailure()) {
+      ReferenceCountUtil.release(msg);
+      refuse(ctx, statusOf(p.decoderResult()));
+      return;
+    }
+    if (streaming && msg instanceof HttpRequest) {
+      // an event stream owns its connection: a client that sends another request on it is not an EventSource
+      ReferenceCountUtil.release(msg);
+      closing = true;
+      ctx.close();
+      return;
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  /** Marks the connection as carrying an endless response (Server-Sent Events): a further request closes it. */
+  void streaming() {
+    streaming = true;
+  }
+
+  /** Whether this connection was refused and is closing. */
+  boolean closing() {
+    return closing;
+  }
+
+  /**
+   * Answers {@code status} with a fixed JSON error and closes the connection once written; from now on this guard
+   * drops whatever else is read, and reading stops. Call on the event loop.
+   */
+  void refuse(ChannelHandlerContext ctx, HttpResponseStatus status) {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    ctx.channel().config().setAutoRead(false);
+    ctx.writeAndFlush(errorResponse(status)).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /** A body aggregator of at most {@code maxContentLength} bytes that refuses bigger bodies through this guard. */
+  HttpObjectAggregator aggregator(int maxContentLength) {
+    return new Aggregator(maxContentLength, this);
+  }
+
+  static HttpResponseStatus statusOf(DecoderResult result) {
+    Throwable cause = result.cause();
+    if (cause instanceof TooLongHttpLineException) {
+      return HttpResponseStatus.REQUEST_URI_TOO_LONG;
+    }
+    if (cause instanceof TooLongHttpHeaderException) {
+      return HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+    }
+    if (cause instanceof TooLongFrameException) {
+      return HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
+    }
+    return HttpResponseStatus.BAD_REQUEST;
+  }
+
+  /** {@code {"ok":false,"error":…}} with the status's fixed text, and {@code Connection: close}. */
+  static FullHttpResponse errorResponse(HttpResponseStatus status) {
+    String message = switch (status.code()) {
+      case 413 -> "Request body too large";
+      case 414 -> "Request line too long";
+      case 431 -> "Request headers too large";
+      default -> "Bad request";
+    };
+    byte[] bytes;
+    try {
+      bytes = ChatJson.MAPPER.writeValueAsBytes(ChatJson.error(message));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
+    res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+    res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+    HttpUtil.setContentLength(res, bytes.length);
+    HttpUtil.setKeepAlive(res, false);
+    return res;
+  }
+
+  /** Netty's aggregator, with bodies over the limit refused (413 and close) through the guard. */
+  private static final class Aggregator extends HttpObjectAggregator {
+    private final RequestGuard guard;
+
+    Aggregator(int maxContentLength, RequestGuard guard) {
+      super(maxContentLength, true);
+      this.guard = guard;
+    }
+
+    @Override
+    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+      guard.refuse(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
+    }
+
+    @Override
+    protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+      Object res = super.newContinueResponse(start, maxContentLength, pipeline);
+      if (res instanceof HttpResponse r && r.status().codeClass() == HttpStatusClass.CLIENT_ERROR) {
+        // Netty answers 413 / 417 itself and closes (closeOnExpectationFailed): drop what follows
+        guard.closing = true;
+        pipeline.channel().config().setAutoRead(false);
+      }
+      return res;
+    }
+  }
+}
