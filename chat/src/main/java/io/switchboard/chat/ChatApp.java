@@ -69,12 +69,13 @@ public final class ChatApp implements AutoCloseable {
       db.close();
       throw new IllegalStateException("cannot connect to Redis at " + config.redisUrl().get() + ": " + e.getMessage(), e);
     }
-    Server io = new Server(socketOptions(config, redis));
+    OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
+    Server io = new Server(socketOptions(config, redis, origins));
     try {
       Clock clock = Clock.systemUTC();
       TokenService tokens = new TokenService(secret, config.tokenLifetime(), clock);
       ChatService chat = new ChatService(db, new PasswordHasher(BCRYPT_COST), tokens, new NotificationBus(), clock);
-      HttpApi api = new HttpApi(chat, new OriginPolicy(config.allowedOrigins()), new StaticFiles("web"),
+      HttpApi api = new HttpApi(chat, origins, new StaticFiles("web"),
           EventStreams.of(config));
       new ChatSockets(chat, io.sockets(), timer, clock, config.timing()).install();
       HttpServer http = HttpServer.start(new InetSocketAddress(config.host(), config.port()), pipeline -> {
@@ -98,19 +99,20 @@ public final class ChatApp implements AutoCloseable {
   }
 
   /**
-   * The Socket.IO options of this configuration: the Redis adapter of a cluster, and the connect timeout when one is
-   * configured (else the library's default).
+   * The Socket.IO options of this configuration: the Redis adapter of a cluster, the connect timeout when one is
+   * configured (else the library's default), and the page's own origin rule for handshakes and upgrades (the same as
+   * the REST routes': an {@code Origin} that names the host the request was sent to, or a configured extra origin;
+   * any other is refused with 403 {@code {"code":4,"message":"Forbidden"}}).
    */
-  static ServerOptions socketOptions(ChatConfig config, RedisAdapterFactory redis) {
+  static ServerOptions socketOptions(ChatConfig config, RedisAdapterFactory redis, OriginPolicy origins) {
     ServerOptions.Builder b = ServerOptions.builder();
     if (redis != null) {
       b.adapter(redis);
     }
     config.connectTimeout().ifPresent(b::connectTimeout);
-    // TODO(coordinator): once EngineOptions.Builder.allowedOrigins(Set<String>) exists, pass the page's origins here:
-    //  b.engine(EngineOptions.builder().allowedOrigins(new OriginPolicy(config.allowedOrigins())
-    //      .socketOrigins(config.host(), config.port())).build()); with port 0 the bound port is known only after
-    //  HttpServer.start, so bind first (or let the engine take a predicate such as OriginPolicy::allows).
+    b.engine(ServerOptions.DEFAULT.engine().toBuilder()
+        .allowRequest(request -> origins.allows(request.header("origin"), request.header("host")))
+        .build());
     return b.build();
   }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import io.switchboard.server.ServerOptions;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -66,8 +67,9 @@ class ChatConfigTest {
   @Test
   void theSocketIoConnectTimeoutIsTheLibrarysUnlessConfigured() {
     ChatConfig c = ChatConfig.builder().build();
-    assertThat(ChatApp.socketOptions(c, null).connectTimeout()).isEqualTo(ServerOptions.DEFAULT.connectTimeout());
-    assertThat(ChatApp.socketOptions(c.toBuilder().connectTimeout(Duration.ofSeconds(3)).build(), null)
+    assertThat(ChatApp.socketOptions(c, null, new OriginPolicy(List.of())).connectTimeout()).isEqualTo(ServerOptions.DEFAULT.connectTimeout());
+    assertThat(ChatApp.socketOptions(c.toBuilder().connectTimeout(Duration.ofSeconds(3)).build(), null,
+        new OriginPolicy(List.of()))
         .connectTimeout()).isEqualTo(Duration.ofSeconds(3));
   }
 

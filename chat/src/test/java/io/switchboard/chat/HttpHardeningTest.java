@@ -238,6 +238,33 @@ class HttpHardeningTest {
   }
 
   @Test
+  void socketIoHandshakesFromAnotherOriginAreRefusedWithCode4() throws Exception {
+    start(ChatConfig.builder());
+    String host = "127.0.0.1:" + app.port();
+    String handshake = "GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: " + host + "\r\n";
+    try (RawHttp c = RawHttp.connect(app.port(), 0)) {
+      c.send(handshake + "Origin: http://evil.example\r\nCookie: token=" + login("bob") + "\r\n\r\n");
+      RawHttp.Response res = c.readResponse();
+      assertThat(res.status()).isEqualTo(403);
+      assertThat(res.body()).isEqualTo("{\"code\":4,\"message\":\"Forbidden\"}");
+    }
+    try (RawHttp c = RawHttp.connect(app.port(), 0)) {
+      c.send("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\n"
+          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+          + "Origin: http://evil.example\r\n\r\n");
+      assertThat(c.readResponse().status()).isEqualTo(403);
+    }
+    for (String origin : new String[] {"Origin: http://" + host + "\r\n", ""}) { // the page's own, and none
+      try (RawHttp c = RawHttp.connect(app.port(), 0)) {
+        c.send(handshake + origin + "\r\n");
+        RawHttp.Response res = c.readResponse();
+        assertThat(res.status()).as(origin).isEqualTo(200);
+        assertThat(res.body()).startsWith("0{\"sid\":");
+      }
+    }
+  }
+
+  @Test
   void anotherRequestOnAStreamsConnectionClosesIt() throws Exception {
     start(ChatConfig.builder());
     String bob = login("bob");
