@@ -149,6 +149,12 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements E
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (failure != null || closeSent.get()) {
+      // the connection is ending already (a write after our close frame fails, say): the first cause stands
+      log.debug("WebSocket error while closing {}: {}", ctx.channel(), cause.toString());
+      ctx.close();
+      return;
+    }
     failure = CloseReason.TRANSPORT_ERROR;
     if (cause instanceof TooLongFrameException) {
       server.count(Refusal.MESSAGE_TOO_BIG);
