@@ -226,6 +226,20 @@ class PollingHttpRawWebSocketTest {
   }
 
   @Test
+  void anUpgradeWithoutAnRfc6455VersionGets400() throws java.io.IOException {
+    try (java.net.Socket raw = new java.net.Socket("127.0.0.1", server.port())) {
+      raw.setSoTimeout((int) WAIT.toMillis());
+      raw.getOutputStream().write(("GET " + TARGET + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      String status = new java.io.BufferedReader(new java.io.InputStreamReader(raw.getInputStream(),
+          StandardCharsets.US_ASCII)).readLine();
+      assertThat(status).startsWith("HTTP/1.1 400"); // not a hixie-76 handshake
+    }
+    assertThat(server.engine().clientsCount()).isZero();
+  }
+
+  @Test
   void aViolationEndsOnlyThatSession() {
     try (RawWebSocket good = RawWebSocket.connect("127.0.0.1", server.port(), TARGET, WAIT);
         RawWebSocket bad = RawWebSocket.connect("127.0.0.1", server.port(), TARGET, WAIT)) {
