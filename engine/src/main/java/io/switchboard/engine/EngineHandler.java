@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -191,7 +192,7 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
    */
   private void onPost(ChannelHandlerContext ctx, HttpRequest req, Responses.Exchange ex, EngineSession session) {
     CharSequence mime = HttpUtil.getMimeType(req);
-    if (mime != null && "application/octet-stream".contentEquals(mime.toString().toLowerCase(Locale.ROOT))) {
+    if (mime != null && HttpHeaderValues.APPLICATION_OCTET_STREAM.contentEqualsIgnoreCase(mime)) {
       server.count(Refusal.BINARY_POLLING_BODY);
       log.debug("session {}: binary POST", session.id());
       Responses.errorAndClose(ex, ErrorCode.BAD_REQUEST);
@@ -203,7 +204,7 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
       refuseTooLarge(ex, session);
       return;
     }
-    if (length > 0 && session.chargeUntrusted(0) < length) {
+    if (length > 0 && session.untrustedAllowance() < length) {
       refuseUntrusted(ex, session);
       return;
     }
@@ -229,16 +230,16 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
     long size = body.readableBytes() + (long) n;
     EngineSession session = bodySession;
     Responses.Exchange ex = bodyExchange;
-    String refusal = null;
+    Refusal refusal = null;
     if (size > options.maxHttpBufferSize()) {
-      refusal = "tooLarge";
+      refusal = Refusal.MESSAGE_TOO_BIG;
     } else if (n > 0 && session.chargeUntrusted(n) < 0) {
-      refusal = "untrusted";
-    } else if (size > bodyReserved) {
+      refusal = Refusal.UNTRUSTED_INPUT_LIMIT;
+    } else if (size > bodyReserved) { // a chunked body, reserved as it comes
       if (server.inputBudget().tryReserve(size - bodyReserved)) {
         bodyReserved = size;
       } else {
-        refusal = "busy";
+        refusal = Refusal.INPUT_BUDGET;
       }
     }
     if (refusal != null) {
@@ -246,8 +247,8 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
       resetBody();
       mode = Mode.DISCARD;
       switch (refusal) {
-        case "tooLarge" -> refuseTooLarge(ex, session);
-        case "untrusted" -> refuseUntrusted(ex, session);
+        case MESSAGE_TOO_BIG -> refuseTooLarge(ex, session);
+        case UNTRUSTED_INPUT_LIMIT -> refuseUntrusted(ex, session);
         default -> refuseBusy(ex, session);
       }
       return;

@@ -168,6 +168,11 @@ final class EngineSession implements EngineSocket {
     return limit - UNTRUSTED_RECEIVED.addAndGet(this, bytes);
   }
 
+  /** How many more bytes the client may send before it is trusted ({@link Long#MAX_VALUE}: no limit). */
+  long untrustedAllowance() {
+    return chargeUntrusted(0);
+  }
+
   @Override
   public InputBudget inputBudget() {
     return server.inputBudget();
