@@ -53,7 +53,9 @@ public final class EngineServer implements AutoCloseable {
 
   /**
    * The WebSocket settings of every upgrade, built once: the close frame is ours to send (so protocol errors keep
-   * their codes), frames and messages are limited to {@code maxHttpBufferSize}, text must be valid UTF-8.
+   * their codes), frames and messages are limited to {@code maxHttpBufferSize}, text must be valid UTF-8. The
+   * {@link InputGuard} in front of Netty's decoder checks close frames itself: Netty 4.2 answers an invalid close code
+   * by dropping the connection without a close frame, and takes codes of 5000 and more for valid ones.
    */
   private static WebSocketServerProtocolConfig webSocketConfig(EngineOptions options) {
     return WebSocketServerProtocolConfig.newBuilder()
