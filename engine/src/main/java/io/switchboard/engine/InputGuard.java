@@ -183,11 +183,6 @@ final class InputGuard extends ChannelInboundHandlerAdapter {
     releaseReservation();
   }
 
-  /** The bytes of the message being assembled that are reserved from the budget now (for tests). */
-  long reserved() {
-    return reserved;
-  }
-
   /** Follows the frames in {@code [start, end)}; returns the limit they break, or {@code null}. */
   private Verdict scan(ByteBuf buf, int start, int end, long allowance) {
     frameStart = start;
