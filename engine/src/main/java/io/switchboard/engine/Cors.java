@@ -9,17 +9,24 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.cors.CorsConfig;
 import java.util.stream.Collectors;
 
-/** Applies a Netty {@link CorsConfig} to the Engine.IO endpoint's responses and answers preflight requests. */
+/**
+ * Applies a Netty {@link CorsConfig} to the Engine.IO endpoint's responses and answers preflight requests. An origin
+ * outside {@link EngineOptions#allowedOrigins()} gets no CORS headers, whatever the CORS policy says.
+ */
 final class Cors {
   private Cors() {}
 
-  /** The CORS headers for a response to this request; empty when there is no policy or the origin is not allowed. */
-  static HttpHeaders headers(CorsConfig config, HttpRequest req) {
+  /**
+   * The CORS headers for a response to this request; empty when there is no policy or the origin is not allowed by
+   * the policy or by {@link EngineOptions#allowedOrigins()}.
+   */
+  static HttpHeaders headers(EngineOptions options, HttpRequest req) {
+    CorsConfig config = options.cors();
     if (config == null || !config.isCorsSupportEnabled()) {
       return EmptyHttpHeaders.INSTANCE;
     }
     String origin = req.headers().get(HttpHeaderNames.ORIGIN);
-    if (origin == null) {
+    if (origin == null || !options.originAllowed(origin)) {
       return EmptyHttpHeaders.INSTANCE;
     }
     HttpHeaders h = new DefaultHttpHeaders();

@@ -1,18 +1,24 @@
 package io.switchboard.engine;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -59,6 +65,8 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
   private CompositeByteBuf body;
   private EngineSession bodySession;
   private Responses.Exchange bodyExchange;
+  /** Bytes of the body being read that are reserved from the server's input budget. */
+  private long bodyReserved;
 
   EngineHandler(EngineServer server) {
     this.server = server;
@@ -128,13 +136,19 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
 
   private void onRequest(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder qs) {
     boolean keepAlive = HttpUtil.isKeepAlive(req);
-    HttpHeaders cors = Cors.headers(options.cors(), req);
+    HttpHeaders cors = Cors.headers(options, req);
     Responses.Exchange ex = new Responses.Exchange(ctx, keepAlive, cors);
     if (req.decoderResult().isFailure()) {
       Responses.error(new Responses.Exchange(ctx, false, cors), ErrorCode.BAD_REQUEST);
       return;
     }
     if (req.method() == HttpMethod.OPTIONS && options.cors() != null) {
+      String origin = req.headers().get(HttpHeaderNames.ORIGIN);
+      if (origin != null && isPrintableAscii(origin) && !options.originAllowed(origin)) {
+        server.count(Refusal.ORIGIN);
+        Responses.error(ex, ErrorCode.FORBIDDEN);
+        return;
+      }
       Responses.noContent(ex, Cors.preflightHeaders(options.cors(), req));
       return;
     }
@@ -165,57 +179,128 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
     if (req.method() == HttpMethod.GET) {
       session.executor().execute(() -> session.onPollingGet(ex));
     } else if (req.method() == HttpMethod.POST) {
-      long length = HttpUtil.getContentLength(req, -1L);
-      if (length > options.maxHttpBufferSize()) {
-        refuseTooLarge(ex, session);
-        return;
-      }
-      if (HttpUtil.is100ContinueExpected(req)) {
-        ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
-      }
-      mode = Mode.BODY;
-      body = ctx.alloc().compositeBuffer();
-      bodySession = session;
-      bodyExchange = ex;
+      onPost(ctx, req, ex, session);
     } else {
       Responses.error(ex, ErrorCode.BAD_REQUEST);
     }
   }
 
+  /**
+   * A POST for a session: refused before its body is read if it is binary (protocol v4 posts text only), larger than
+   * {@code maxHttpBufferSize}, more than an untrusted session may still send, or more than the server's input budget
+   * can hold now; otherwise its body is read ({@link Mode#BODY}).
+   */
+  private void onPost(ChannelHandlerContext ctx, HttpRequest req, Responses.Exchange ex, EngineSession session) {
+    CharSequence mime = HttpUtil.getMimeType(req);
+    if (mime != null && HttpHeaderValues.APPLICATION_OCTET_STREAM.contentEqualsIgnoreCase(mime)) {
+      server.count(Refusal.BINARY_POLLING_BODY);
+      log.debug("session {}: binary POST", session.id());
+      Responses.errorAndClose(ex, ErrorCode.BAD_REQUEST);
+      session.closeNow(CloseReason.TRANSPORT_ERROR, "invalid content");
+      return;
+    }
+    long length = HttpUtil.getContentLength(req, -1L);
+    if (length > options.maxHttpBufferSize()) {
+      refuseTooLarge(ex, session);
+      return;
+    }
+    if (length > 0 && session.untrustedAllowance() < length) {
+      refuseUntrusted(ex, session);
+      return;
+    }
+    if (length > 0) {
+      if (!server.inputBudget().tryReserve(length)) {
+        refuseBusy(ex, session);
+        return;
+      }
+      bodyReserved = length;
+    }
+    if (HttpUtil.is100ContinueExpected(req)) {
+      ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+    }
+    mode = Mode.BODY;
+    body = ctx.alloc().compositeBuffer();
+    bodySession = session;
+    bodyExchange = ex;
+  }
+
   private void onBodyContent(ChannelHandlerContext ctx, HttpContent content) {
     ByteBuf chunk = content.content();
-    if (body.readableBytes() + chunk.readableBytes() > options.maxHttpBufferSize()) {
+    int n = chunk.readableBytes();
+    long size = body.readableBytes() + (long) n;
+    EngineSession session = bodySession;
+    Responses.Exchange ex = bodyExchange;
+    Refusal refusal = null;
+    if (size > options.maxHttpBufferSize()) {
+      refusal = Refusal.MESSAGE_TOO_BIG;
+    } else if (n > 0 && session.chargeUntrusted(n) < 0) {
+      refusal = Refusal.UNTRUSTED_INPUT_LIMIT;
+    } else if (size > bodyReserved) { // a chunked body, reserved as it comes
+      if (server.inputBudget().tryReserve(size - bodyReserved)) {
+        bodyReserved = size;
+      } else {
+        refusal = Refusal.INPUT_BUDGET;
+      }
+    }
+    if (refusal != null) {
       content.release();
-      Responses.Exchange ex = bodyExchange;
-      EngineSession session = bodySession;
       resetBody();
       mode = Mode.DISCARD;
-      refuseTooLarge(ex, session);
+      switch (refusal) {
+        case MESSAGE_TOO_BIG -> refuseTooLarge(ex, session);
+        case UNTRUSTED_INPUT_LIMIT -> refuseUntrusted(ex, session);
+        default -> refuseBusy(ex, session);
+      }
       return;
     }
     body.addComponent(true, chunk.retain());
     boolean last = content instanceof LastHttpContent;
     content.release();
     if (last) {
-      String text = body.toString(StandardCharsets.UTF_8);
-      EngineSession session = bodySession;
-      Responses.Exchange ex = bodyExchange;
+      boolean utf8 = ByteBufUtil.isText(body, StandardCharsets.UTF_8);
+      String text = utf8 ? body.toString(StandardCharsets.UTF_8) : null;
       resetBody();
       mode = Mode.IDLE;
+      if (!utf8) {
+        server.count(Refusal.INVALID_UTF8);
+        log.debug("session {}: POST body is not UTF-8", session.id());
+        Responses.error(ex, ErrorCode.BAD_REQUEST);
+        session.closeNow(CloseReason.PARSE_ERROR, "invalid UTF-8 in payload");
+        return;
+      }
       session.executor().execute(() -> session.onPollingPost(ex, text));
     }
   }
 
   private void refuseTooLarge(Responses.Exchange ex, EngineSession session) {
+    server.count(Refusal.MESSAGE_TOO_BIG);
     log.debug("session {}: POST larger than {} bytes", session.id(), options.maxHttpBufferSize());
     Responses.tooLarge(ex);
     session.executor().execute(session::onPayloadTooLarge);
+  }
+
+  private void refuseUntrusted(Responses.Exchange ex, EngineSession session) {
+    server.count(Refusal.UNTRUSTED_INPUT_LIMIT);
+    log.debug("session {}: untrusted input limit of {} bytes exceeded", session.id(), options.untrustedInputLimit());
+    Responses.tooLarge(ex);
+    session.closeNow(CloseReason.TRANSPORT_ERROR, "untrusted input limit exceeded");
+  }
+
+  /** 503: the session stays open; only this request fails. */
+  private void refuseBusy(Responses.Exchange ex, EngineSession session) {
+    server.count(Refusal.INPUT_BUDGET);
+    log.debug("session {}: POST refused, the input budget is exhausted ({})", session.id(), server.inputBudget());
+    Responses.busy(ex);
   }
 
   private void resetBody() {
     if (body != null) {
       body.release();
       body = null;
+    }
+    if (bodyReserved > 0) {
+      server.inputBudget().release(bodyReserved);
+      bodyReserved = 0;
     }
     bodySession = null;
     bodyExchange = null;
@@ -230,9 +315,17 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
     if ((transport == Transport.WEBSOCKET) != upgrade) {
       return ErrorCode.BAD_REQUEST; // a WebSocket request must be an upgrade, and an upgrade must be WebSocket
     }
+    if (upgrade && !isSupportedWebSocketVersion(request.header("sec-websocket-version"))) {
+      // as the reference answers; Netty would otherwise fall back to the pre-RFC hixie-76 framing
+      return ErrorCode.BAD_REQUEST;
+    }
     String origin = request.header("origin");
     if (origin != null && !isPrintableAscii(origin)) {
       return ErrorCode.BAD_REQUEST;
+    }
+    if (!options.originAllowed(origin)) {
+      server.count(Refusal.ORIGIN);
+      return ErrorCode.FORBIDDEN;
     }
     if (sid != null) {
       EngineSession session = server.session(sid);
@@ -276,6 +369,11 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** RFC 6455 framing: version 13, or 8 (a draft with the same framing, which the reference accepts too). */
+  private static boolean isSupportedWebSocketVersion(String version) {
+    return "13".equals(version) || "8".equals(version);
+  }
+
   private static boolean isPrintableAscii(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -286,13 +384,26 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
     return true;
   }
 
+  /**
+   * Turns the connection into a WebSocket. The {@link InputGuard} goes right before the HTTP decoder, where Netty's
+   * handshake puts its frame decoder: it sees every byte that follows the upgrade request before the decoder does.
+   */
   private void startWebSocket(ChannelHandlerContext ctx, HttpRequest req, EngineRequest request, String sid) {
     WebSocketServerProtocolConfig config = server.webSocketConfig();
     String name = ctx.name();
-    ctx.pipeline()
+    ChannelPipeline pipeline = ctx.pipeline();
+    WebSocketTransport transport = new WebSocketTransport(server, request, sid);
+    pipeline
         .addAfter(name, "engine.ws", new WebSocketServerProtocolHandler(config))
         .addAfter("engine.ws", "engine.wsAggregator", new WebSocketFrameAggregator(options.maxHttpBufferSize()))
-        .addAfter("engine.wsAggregator", "engine.wsTransport", new WebSocketTransport(server, request, sid));
+        .addAfter("engine.wsAggregator", "engine.wsTransport", transport);
+    ChannelHandlerContext decoder = pipeline.context(HttpRequestDecoder.class);
+    if (decoder == null) {
+      decoder = pipeline.context(HttpServerCodec.class);
+    }
+    if (decoder != null) { // without one, Netty's handshake fails and the connection closes
+      pipeline.addBefore(decoder.name(), "engine.wsInput", new InputGuard(server, transport));
+    }
     mode = Mode.UPGRADING;
     FullHttpRequest full = new DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri(),
         ctx.alloc().buffer(0), req.headers(), EmptyHttpHeaders.INSTANCE);

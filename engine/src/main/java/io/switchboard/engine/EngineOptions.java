@@ -3,6 +3,7 @@ package io.switchboard.engine;
 import io.netty.handler.codec.http.cors.CorsConfig;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
 
@@ -15,6 +16,7 @@ import java.util.Set;
  *     .pingInterval(Duration.ofSeconds(25))
  *     .pingTimeout(Duration.ofSeconds(20))
  *     .cors(CorsConfigBuilder.forOrigin("https://app.example").allowCredentials().build())
+ *     .allowedOrigins(Set.of("https://app.example"))
  *     .build();
  * }</pre>
  */
@@ -34,6 +36,10 @@ public final class EngineOptions {
   private final long maxBufferedBytes;
   private final long maxBufferedInput;
   private final long untrustedInputLimit;
+  private final int maxFragmentsPerMessage;
+  private final int maxFramesPerSecond;
+  private final Set<String> allowedOrigins;
+  private final boolean allowMissingOrigin;
 
   private EngineOptions(Builder b) {
     this.path = normalizePath(b.path);
@@ -63,6 +69,21 @@ public final class EngineOptions {
       throw new IllegalArgumentException("untrustedInputLimit must be positive: " + b.untrustedInputLimit);
     }
     this.untrustedInputLimit = b.untrustedInputLimit;
+    if (b.maxFragmentsPerMessage <= 0) {
+      throw new IllegalArgumentException("maxFragmentsPerMessage must be positive: " + b.maxFragmentsPerMessage);
+    }
+    this.maxFragmentsPerMessage = b.maxFragmentsPerMessage;
+    if (b.maxFramesPerSecond < 0) {
+      throw new IllegalArgumentException("maxFramesPerSecond must not be negative: " + b.maxFramesPerSecond);
+    }
+    this.maxFramesPerSecond = b.maxFramesPerSecond;
+    for (String origin : b.allowedOrigins) {
+      if (origin == null || origin.isEmpty()) {
+        throw new IllegalArgumentException("allowedOrigins must not hold empty origins");
+      }
+    }
+    this.allowedOrigins = Set.copyOf(b.allowedOrigins);
+    this.allowMissingOrigin = b.allowMissingOrigin;
   }
 
   /** A builder with the defaults. */
@@ -145,13 +166,58 @@ public final class EngineOptions {
     return untrustedInputLimit;
   }
 
+  /**
+   * The most continuation frames one WebSocket message may have; beyond it the connection is closed with 1008 (policy
+   * violation). Default 1,024: browsers and the Socket.IO clients never fragment, and a client that streams a message
+   * of {@link #maxHttpBufferSize()} bytes in 1 KB fragments still fits.
+   */
+  public int maxFragmentsPerMessage() {
+    return maxFragmentsPerMessage;
+  }
+
+  /**
+   * The most WebSocket frames (data and control) one connection may send in a second; beyond it the connection is
+   * closed with 1008 (policy violation). Default 10,000; 0 turns the check off.
+   */
+  public int maxFramesPerSecond() {
+    return maxFramesPerSecond;
+  }
+
+  /**
+   * The origins (exact {@code Origin} header values such as {@code https://chat.example}) whose pages may use the
+   * server: a polling request or WebSocket upgrade from another origin gets 403 {@code {"code":4,"message":
+   * "Forbidden"}}, and CORS headers are given to these origins only. Default empty: every origin is allowed. A page
+   * in a sandbox sends {@code null}, which must be listed to be allowed.
+   */
+  public Set<String> allowedOrigins() {
+    return allowedOrigins;
+  }
+
+  /**
+   * Whether a request without an {@code Origin} header (not from a browser page: native apps, servers, tests) is
+   * allowed; default true. When false, such requests get 403.
+   */
+  public boolean allowMissingOrigin() {
+    return allowMissingOrigin;
+  }
+
+  /** Whether a request with this {@code Origin} header value ({@code null} when absent) may proceed. */
+  boolean originAllowed(String origin) {
+    if (origin == null) {
+      return allowMissingOrigin;
+    }
+    return allowedOrigins.isEmpty() || allowedOrigins.contains(origin);
+  }
+
   @Override
   public String toString() {
     return "EngineOptions{path=" + path + ", pingInterval=" + pingInterval + ", pingTimeout=" + pingTimeout
         + ", upgradeTimeout=" + upgradeTimeout + ", maxHttpBufferSize=" + maxHttpBufferSize
         + ", transports=" + transports + ", allowUpgrades=" + allowUpgrades + ", cors=" + (cors != null)
         + ", allowRequest=" + (allowRequest != null) + ", maxBufferedBytes=" + maxBufferedBytes
-        + ", maxBufferedInput=" + maxBufferedInput + ", untrustedInputLimit=" + untrustedInputLimit + "}";
+        + ", maxBufferedInput=" + maxBufferedInput + ", untrustedInputLimit=" + untrustedInputLimit
+        + ", maxFragmentsPerMessage=" + maxFragmentsPerMessage + ", maxFramesPerSecond=" + maxFramesPerSecond
+        + ", allowedOrigins=" + allowedOrigins + ", allowMissingOrigin=" + allowMissingOrigin + "}";
   }
 
   private static Duration positive(Duration d, String name) {
@@ -182,6 +248,10 @@ public final class EngineOptions {
     private long maxBufferedBytes = 4L * 1024 * 1024;
     private long maxBufferedInput = Math.max(Runtime.getRuntime().maxMemory() / 4, 16L * 1024 * 1024);
     private long untrustedInputLimit = Long.MAX_VALUE;
+    private int maxFragmentsPerMessage = 1024;
+    private int maxFramesPerSecond = 10_000;
+    private Set<String> allowedOrigins = Set.of();
+    private boolean allowMissingOrigin = true;
 
     private Builder() {}
 
@@ -198,6 +268,10 @@ public final class EngineOptions {
       maxBufferedBytes = o.maxBufferedBytes;
       maxBufferedInput = o.maxBufferedInput;
       untrustedInputLimit = o.untrustedInputLimit;
+      maxFragmentsPerMessage = o.maxFragmentsPerMessage;
+      maxFramesPerSecond = o.maxFramesPerSecond;
+      allowedOrigins = o.allowedOrigins;
+      allowMissingOrigin = o.allowMissingOrigin;
     }
 
     public Builder path(String path) {
@@ -259,6 +333,28 @@ public final class EngineOptions {
 
     public Builder untrustedInputLimit(long untrustedInputLimit) {
       this.untrustedInputLimit = untrustedInputLimit;
+      return this;
+    }
+
+    public Builder maxFragmentsPerMessage(int maxFragmentsPerMessage) {
+      this.maxFragmentsPerMessage = maxFragmentsPerMessage;
+      return this;
+    }
+
+    /** Frames per second and connection; 0 for no limit. */
+    public Builder maxFramesPerSecond(int maxFramesPerSecond) {
+      this.maxFramesPerSecond = maxFramesPerSecond;
+      return this;
+    }
+
+    /** Exact origins such as {@code https://chat.example}; empty for every origin. */
+    public Builder allowedOrigins(Set<String> allowedOrigins) {
+      this.allowedOrigins = new LinkedHashSet<>(Objects.requireNonNull(allowedOrigins, "allowedOrigins"));
+      return this;
+    }
+
+    public Builder allowMissingOrigin(boolean allowMissingOrigin) {
+      this.allowMissingOrigin = allowMissingOrigin;
       return this;
     }
 

@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,17 +39,23 @@ public final class EngineServer implements AutoCloseable {
   private volatile ConnectionListener connectionListener = socket -> {};
   private final WebSocketServerProtocolConfig webSocketConfig;
   private final InputBudget inputBudget;
+  private final LongAdder[] refusals = new LongAdder[Refusal.values().length];
   private volatile boolean closed;
 
   public EngineServer(EngineOptions options) {
     this.options = Objects.requireNonNull(options, "options");
     this.webSocketConfig = webSocketConfig(options);
     this.inputBudget = new InputBudget(options.maxBufferedInput());
+    for (int i = 0; i < refusals.length; i++) {
+      refusals[i] = new LongAdder();
+    }
   }
 
   /**
    * The WebSocket settings of every upgrade, built once: the close frame is ours to send (so protocol errors keep
-   * their codes), frames and messages are limited to {@code maxHttpBufferSize}, text must be valid UTF-8.
+   * their codes), frames and messages are limited to {@code maxHttpBufferSize}, text must be valid UTF-8. The
+   * {@link InputGuard} in front of Netty's decoder checks close frames itself: Netty 4.2 answers an invalid close code
+   * by dropping the connection without a close frame, and takes codes of 5000 and more for valid ones.
    */
   private static WebSocketServerProtocolConfig webSocketConfig(EngineOptions options) {
     return WebSocketServerProtocolConfig.newBuilder()
@@ -78,6 +85,20 @@ public final class EngineServer implements AutoCloseable {
   /** The budget of unfinished input shared by all sessions ({@link EngineOptions#maxBufferedInput()}). */
   public InputBudget inputBudget() {
     return inputBudget;
+  }
+
+  /** How often input was refused so far, by cause. */
+  public EngineStats stats() {
+    long[] counts = new long[refusals.length];
+    for (int i = 0; i < counts.length; i++) {
+      counts[i] = refusals[i].sum();
+    }
+    return new EngineStats(counts);
+  }
+
+  /** Counts one refusal. */
+  void count(Refusal refusal) {
+    refusals[refusal.ordinal()].increment();
   }
 
   /** Sets the listener told of every new session. */

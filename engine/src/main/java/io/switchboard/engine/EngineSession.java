@@ -50,6 +50,11 @@ final class EngineSession implements EngineSocket {
   private static final AtomicIntegerFieldUpdater<EngineSession> FLUSH_SCHEDULED =
       AtomicIntegerFieldUpdater.newUpdater(EngineSession.class, "flushScheduled");
 
+  /** Bytes received before {@link #trust()}, over every transport (POST bodies, raw WebSocket bytes). */
+  private volatile long untrustedReceived;
+  private static final AtomicLongFieldUpdater<EngineSession> UNTRUSTED_RECEIVED =
+      AtomicLongFieldUpdater.newUpdater(EngineSession.class, "untrustedReceived");
+
   private ScheduledFuture<?> pingTask;
   private ScheduledFuture<?> pingTimeoutTask;
   private ScheduledFuture<?> upgradeTimeoutTask;
@@ -148,6 +153,24 @@ final class EngineSession implements EngineSocket {
   /** Whether {@link #trust()} was called: input is then no longer bounded by the untrusted limit. */
   boolean trusted() {
     return trusted;
+  }
+
+  /**
+   * Counts input received from the client, from any thread, and returns how many more bytes it may send before it
+   * is trusted: negative once it is over {@link EngineOptions#untrustedInputLimit()}, {@link Long#MAX_VALUE} when
+   * the session is trusted or there is no limit (nothing is counted then).
+   */
+  long chargeUntrusted(long bytes) {
+    long limit = options.untrustedInputLimit();
+    if (trusted || limit == Long.MAX_VALUE) {
+      return Long.MAX_VALUE;
+    }
+    return limit - UNTRUSTED_RECEIVED.addAndGet(this, bytes);
+  }
+
+  /** How many more bytes the client may send before it is trusted ({@link Long#MAX_VALUE}: no limit). */
+  long untrustedAllowance() {
+    return chargeUntrusted(0);
   }
 
   @Override

@@ -19,6 +19,9 @@ final class Responses {
   static final String TEXT_PLAIN = "text/plain; charset=UTF-8";
   static final String TEXT_HTML = "text/html; charset=UTF-8";
   static final String JSON = "application/json";
+  /** The body of a 503: not an Engine.IO error code (those are 0 to 5), so the HTTP status is repeated. */
+  static final String BUSY_JSON = "{\"code\":503,\"message\":\"Server busy\"}";
+  static final int RETRY_AFTER_SECONDS = 1;
 
   private Responses() {}
 
@@ -40,6 +43,22 @@ final class Responses {
     send(ex, code.status(), JSON, ByteBufUtil.writeUtf8(ex.ctx().alloc(), code.json()), ex.keepAlive());
   }
 
+  /** An error answered before the request body was read: the connection cannot be reused. */
+  static void errorAndClose(Exchange ex, ErrorCode code) {
+    send(ex, code.status(), JSON, ByteBufUtil.writeUtf8(ex.ctx().alloc(), code.json()), false);
+  }
+
+  /**
+   * 503: the server holds as much unfinished input as it may ({@link EngineOptions#maxBufferedInput()}); the client
+   * should retry in a moment. The body was not read, so the connection cannot be reused.
+   */
+  static void busy(Exchange ex) {
+    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SERVICE_UNAVAILABLE,
+        ByteBufUtil.writeUtf8(ex.ctx().alloc(), BUSY_JSON));
+    res.headers().set(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
+    complete(ex, res, JSON, false);
+  }
+
   /** 413: the body was not read, so the connection cannot be reused. */
   static void tooLarge(Exchange ex) {
     send(ex, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, TEXT_PLAIN,
@@ -56,10 +75,13 @@ final class Responses {
 
   private static void send(Exchange ex, HttpResponseStatus status, String contentType, ByteBuf body,
       boolean keepAlive) {
-    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
+    complete(ex, new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body), contentType, keepAlive);
+  }
+
+  private static void complete(Exchange ex, FullHttpResponse res, String contentType, boolean keepAlive) {
     HttpHeaders h = res.headers();
     h.set(HttpHeaderNames.CONTENT_TYPE, contentType);
-    h.set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+    h.set(HttpHeaderNames.CONTENT_LENGTH, res.content().readableBytes());
     h.set(HttpHeaderNames.CACHE_CONTROL, "no-store");
     h.set("X-Content-Type-Options", "nosniff");
     h.add(ex.corsHeaders());

@@ -2,6 +2,7 @@ package io.switchboard.engine;
 
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -13,8 +14,11 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +30,8 @@ import org.slf4j.LoggerFactory;
 final class WebSocketTransport extends ChannelInboundHandlerAdapter implements EngineTransport {
   private static final Logger log = LoggerFactory.getLogger(WebSocketTransport.class);
   private static final EngineMessage PROBE_PONG = EngineMessage.control(PacketType.PONG, "probe");
+  /** How long a refused client has to read our close frame (while its input is dropped) before the TCP close. */
+  private static final long REFUSAL_LINGER_MILLIS = 1000;
 
   private final EngineServer server;
   private final EngineRequest request;
@@ -34,6 +40,8 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements E
   private volatile EngineSession session;
   private volatile CloseReason failure;
   private volatile String failureDescription;
+  /** Set once a close frame was sent: nothing may follow it, not even another close frame. */
+  private final AtomicBoolean closeSent = new AtomicBoolean();
 
   /**
    * @param upgradeSid the session to upgrade, or {@code null} to open a new session
@@ -47,6 +55,11 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements E
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+  }
+
+  /** The session this connection carries or probes, once the handshake is complete; {@code null} before. */
+  EngineSession session() {
+    return session;
   }
 
   @Override
@@ -136,12 +149,21 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements E
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (failure != null || closeSent.get()) {
+      // the connection is ending already (a write after our close frame fails, say): the first cause stands
+      log.debug("WebSocket error while closing {}: {}", ctx.channel(), cause.toString());
+      ctx.close();
+      return;
+    }
     failure = CloseReason.TRANSPORT_ERROR;
     if (cause instanceof TooLongFrameException) {
+      server.count(Refusal.MESSAGE_TOO_BIG);
       failureDescription = "message too big";
       closeChannel(WebSocketCloseStatus.MESSAGE_TOO_BIG, "message too big");
     } else if (cause instanceof CorruptedWebSocketFrameException corrupted) {
       // Netty's decoder has already sent the close frame with the right status
+      server.count(Refusal.PROTOCOL_ERROR);
+      closeSent.set(true);
       failureDescription = "protocol error: " + corrupted.getMessage();
       ctx.close();
     } else {
@@ -193,10 +215,45 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements E
     // nothing pending on a WebSocket
   }
 
-  /** Sends a close frame with this status, then closes the connection. */
+  /** Sends a close frame with this status, then closes the connection; once only. */
   void closeChannel(WebSocketCloseStatus status, String reason) {
-    if (ctx.channel().isActive()) {
+    if (ctx.channel().isActive() && closeSent.compareAndSet(false, true)) {
       ctx.writeAndFlush(new CloseWebSocketFrame(status, reason)).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  /**
+   * Ends the connection because its input broke a limit ({@link InputGuard}): sends the close frame, tells the session
+   * at once, and closes TCP once the client had a moment to read the close frame (its input is dropped meanwhile, so
+   * that the close does not turn into a reset that loses the frame). On the channel's event loop.
+   *
+   * @param closeSession whether the whole session ends even if this connection only probes an upgrade
+   */
+  void refuse(WebSocketCloseStatus status, String reason, String description, boolean closeSession) {
+    failure = CloseReason.TRANSPORT_ERROR;
+    failureDescription = description;
+    Channel channel = ctx.channel();
+    if (channel.isActive() && closeSent.compareAndSet(false, true)) {
+      ctx.writeAndFlush(new CloseWebSocketFrame(status, reason)).addListener(f -> {
+        if (f.isSuccess() && channel instanceof DuplexChannel duplex && channel.isActive()) {
+          duplex.shutdownOutput();
+          channel.eventLoop().schedule(() -> channel.close(), REFUSAL_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        } else {
+          channel.close();
+        }
+      });
+    } else {
+      channel.close();
+    }
+    EngineSession s = session;
+    if (s != null) {
+      s.executor().execute(() -> {
+        if (closeSession) {
+          s.closeNow(CloseReason.TRANSPORT_ERROR, description);
+        } else {
+          s.onTransportClosed(this, CloseReason.TRANSPORT_ERROR, description);
+        }
+      });
     }
   }
 }

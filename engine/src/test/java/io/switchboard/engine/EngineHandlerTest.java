@@ -248,7 +248,7 @@ class EngineHandlerTest {
     EmbeddedChannel ch = channel();
     String sid = handshake(ch);
     EngineSocket socket = server.socket(sid);
-    exchange(ch, post(BASE + "&sid=" + sid, "1"));
+    assertThat(body(exchange(ch, post(BASE + "&sid=" + sid, "1")))).isEqualTo("ok");
     ch.close();
     socket.close();
     socket.send("nobody listens");

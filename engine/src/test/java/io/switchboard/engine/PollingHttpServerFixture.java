@@ -91,6 +91,11 @@ final class PollingHttpServerFixture implements AutoCloseable {
     return (CloseReason) await(e -> e.sid().equals(sid) && e.kind().equals("close"), wait).value();
   }
 
+  /** The description the server gave when it closed (or saw the close of) the session. */
+  String awaitCloseDescription(String sid, Duration wait) {
+    return (String) await(e -> e.sid().equals(sid) && e.kind().equals("closeDescription"), wait).value();
+  }
+
   /** The next message (text or binary) the session received. */
   Object awaitMessage(String sid, Duration wait) {
     return await(e -> e.sid().equals(sid) && (e.kind().equals("text") || e.kind().equals("binary")), wait).value();
@@ -169,6 +174,7 @@ final class PollingHttpServerFixture implements AutoCloseable {
       @Override
       public void onClose(CloseReason reason, String description) {
         events.add(new Event(sid, "close", reason));
+        events.add(new Event(sid, "closeDescription", description));
       }
     });
   }

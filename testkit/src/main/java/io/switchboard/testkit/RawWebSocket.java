@@ -131,6 +131,43 @@ public final class RawWebSocket implements AutoCloseable {
     }
   }
 
+  /**
+   * Writes bytes as they are: a frame header alone, part of a payload, many frames at once. Returns false if the
+   * server had closed the connection already (the write failed), so that a test can go on to read its close frame.
+   */
+  public boolean sendRaw(byte[] bytes) {
+    try {
+      out.write(bytes);
+      out.flush();
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The header of a client frame with this payload length, masked with the all-zero key (so the payload goes on the
+   * wire as it is, which lets a test send a large payload in pieces with {@link #sendRaw}).
+   */
+  public static byte[] maskedHeader(boolean fin, int opcode, long length) {
+    ByteArrayOutputStream b = new ByteArrayOutputStream(14);
+    b.write((fin ? 0x80 : 0) | (opcode & 0xf));
+    if (length < 126) {
+      b.write(0x80 | (int) length);
+    } else if (length < 65536) {
+      b.write(0x80 | 126);
+      b.write((int) (length >>> 8) & 0xff);
+      b.write((int) length & 0xff);
+    } else {
+      b.write(0x80 | 127);
+      for (int i = 7; i >= 0; i--) {
+        b.write((int) (length >>> (8 * i)) & 0xff);
+      }
+    }
+    b.writeBytes(new byte[4]);
+    return b.toByteArray();
+  }
+
   /** Sends a masked text frame (a whole message). */
   public void sendText(String text) {
     sendFrame(true, TEXT, text.getBytes(StandardCharsets.UTF_8), true);

@@ -1,0 +1,407 @@
+package io.switchboard.engine;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The input limits of one WebSocket connection, enforced on the raw bytes before Netty's frame decoder buffers them.
+ * It follows the frame headers (FIN, opcode, length, mask) as the bytes pass, and refuses:
+ *
+ * <ul>
+ *   <li>more than {@link EngineOptions#untrustedInputLimit()} bytes (headers included) before the session is trusted,
+ *       or a frame whose declared length would pass that limit (close 1009, and the session ends);
+ *   <li>a message that would outgrow {@link EngineOptions#maxHttpBufferSize()}, from the header that announces it
+ *       (close 1009);
+ *   <li>the bytes of an unfinished message when {@link EngineServer#inputBudget()} cannot hold them (close 1013);
+ *   <li>more than {@link EngineOptions#maxFragmentsPerMessage()} continuation frames in a message, or more than
+ *       {@link EngineOptions#maxFramesPerSecond()} frames a second (close 1008);
+ *   <li>a close frame with an invalid status code (1002) or a reason that is not UTF-8 (1007), which Netty's decoder
+ *       would answer by dropping the connection without a close frame.
+ * </ul>
+ *
+ * <p>Whatever breaks RFC 6455 otherwise (unmasked frames, reserved bits or opcodes, fragmented or oversized control
+ * frames, a stray continuation) is left to Netty's decoder, which answers 1002: from such a frame on, the bytes pass
+ * untouched. The payload of a message being assembled (the frame held by the decoder plus the fragments held by the
+ * aggregator) is reserved from the budget as it arrives and released once the message is complete or the connection
+ * ends. Bytes that arrive with a complete message in one read are not reserved: they are in memory already, once.
+ *
+ * <p>Assumes that no WebSocket extension is negotiated (Engine.IO offers none).
+ */
+final class InputGuard extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(InputGuard.class);
+  private static final int OP_CONTINUATION = 0x0;
+  private static final int OP_BINARY = 0x2;
+  private static final int OP_CLOSE = 0x8;
+  private static final int OP_PING = 0x9;
+  private static final int OP_PONG = 0xA;
+  private static final int MAX_CONTROL_PAYLOAD = 125;
+  private static final long SECOND_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private enum Phase {
+    /** Reading a frame header. */
+    HEADER,
+    /** Reading a frame payload. */
+    PAYLOAD,
+    /** A protocol error or the client's close frame: Netty's decoder takes it from here. */
+    PASS,
+    /** Refused: everything that still arrives is dropped. */
+    REFUSED
+  }
+
+  /** A broken limit: the close frame it gets and what the session's listener is told. */
+  enum Verdict {
+    UNTRUSTED(WebSocketCloseStatus.MESSAGE_TOO_BIG, "message too big", Refusal.UNTRUSTED_INPUT_LIMIT,
+        "untrusted input limit exceeded"),
+    BUSY(WebSocketCloseStatus.TRY_AGAIN_LATER, "try again later", Refusal.INPUT_BUDGET,
+        "server input budget exhausted"),
+    TOO_BIG(WebSocketCloseStatus.MESSAGE_TOO_BIG, "message too big", Refusal.MESSAGE_TOO_BIG, "message too big"),
+    FRAGMENTS(WebSocketCloseStatus.POLICY_VIOLATION, "too many fragments", Refusal.TOO_MANY_FRAGMENTS,
+        "too many fragments in one message"),
+    FRAME_RATE(WebSocketCloseStatus.POLICY_VIOLATION, "too many frames", Refusal.FRAME_RATE,
+        "too many frames per second"),
+    CLOSE_CODE(WebSocketCloseStatus.PROTOCOL_ERROR, "invalid close code", Refusal.INVALID_CLOSE_FRAME,
+        "invalid close code"),
+    CLOSE_REASON(WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "invalid close reason", Refusal.INVALID_CLOSE_FRAME,
+        "invalid UTF-8 in close reason");
+
+    final WebSocketCloseStatus status;
+    final String reason;
+    final Refusal refusal;
+    final String description;
+
+    Verdict(WebSocketCloseStatus status, String reason, Refusal refusal, String description) {
+      this.status = status;
+      this.reason = reason;
+      this.refusal = refusal;
+      this.description = description;
+    }
+  }
+
+  private final EngineServer server;
+  private final InputBudget budget;
+  private final WebSocketTransport transport;
+  private final long maxMessage;
+  private final int maxFragments;
+  private final int maxFramesPerSecond;
+  private final long untrustedLimit;
+
+  private Phase phase = Phase.HEADER;
+  // the frame being read
+  private final byte[] header = new byte[14];
+  private int headerLength;
+  private int headerNeeded = 2;
+  private boolean fin;
+  private int opcode;
+  private int mask;
+  private long remaining;
+  private byte[] closePayload;
+  private int closeLength;
+  /** Where the frame being read began in the current buffer (its start if the frame began in an earlier one). */
+  private int frameStart;
+  // the message being assembled
+  private boolean inMessage;
+  private int fragments;
+  private long messageBytes;
+  private long reserved;
+  // frames per second, in fixed one-second windows
+  private long windowStart = System.nanoTime();
+  private int framesInWindow;
+  /** Raw bytes received before the session was known, charged to it later. */
+  private long pendingUntrusted;
+
+  InputGuard(EngineServer server, WebSocketTransport transport) {
+    EngineOptions options = server.options();
+    this.server = server;
+    this.budget = server.inputBudget();
+    this.transport = transport;
+    this.maxMessage = options.maxHttpBufferSize();
+    this.maxFragments = options.maxFragmentsPerMessage();
+    this.maxFramesPerSecond = options.maxFramesPerSecond();
+    this.untrustedLimit = options.untrustedInputLimit();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof ByteBuf buf) || phase == Phase.PASS) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    if (phase == Phase.REFUSED) {
+      buf.release();
+      return;
+    }
+    int start = buf.readerIndex();
+    int end = buf.writerIndex();
+    long allowance = chargeUntrusted(end - start);
+    if (allowance < 0) {
+      refuse(ctx, buf, start, Verdict.UNTRUSTED);
+      return;
+    }
+    if (maxFramesPerSecond > 0) {
+      long now = System.nanoTime();
+      if (now - windowStart >= SECOND_NANOS) {
+        windowStart = now;
+        framesInWindow = 0;
+      }
+    }
+    Verdict verdict = scan(buf, start, end, allowance);
+    if (verdict != null) {
+      refuse(ctx, buf, frameStart, verdict);
+      return;
+    }
+    long unfinished = phase == Phase.PASS ? 0 : messageBytes;
+    if (unfinished > reserved) {
+      if (!budget.tryReserve(unfinished - reserved)) {
+        refuse(ctx, buf, start, Verdict.BUSY);
+        return;
+      }
+      reserved = unfinished;
+    }
+    ctx.fireChannelRead(buf);
+    if (unfinished < reserved) {
+      budget.release(reserved - unfinished);
+      reserved = unfinished;
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    releaseReservation();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    releaseReservation();
+  }
+
+  /** Follows the frames in {@code [start, end)}; returns the limit they break, or {@code null}. */
+  private Verdict scan(ByteBuf buf, int start, int end, long allowance) {
+    frameStart = start;
+    int i = start;
+    while (i < end) {
+      if (phase == Phase.HEADER) {
+        if (headerLength == 0) {
+          frameStart = i;
+        }
+        header[headerLength++] = buf.getByte(i++);
+        if (headerLength == 2 && !startHeader()) {
+          phase = Phase.PASS;
+          return null;
+        }
+        if (headerLength == headerNeeded) {
+          Verdict v = endHeader(end - i, allowance);
+          if (v != null || phase == Phase.PASS) {
+            return v;
+          }
+          if (remaining == 0) {
+            v = endFrame();
+            if (v != null || phase == Phase.PASS) {
+              return v;
+            }
+          }
+        }
+      } else if (phase == Phase.PAYLOAD) {
+        int n = (int) Math.min(remaining, end - i);
+        if (opcode == OP_CLOSE) {
+          collectClosePayload(buf, i, n);
+        } else if (opcode <= OP_BINARY) {
+          messageBytes += n;
+        }
+        i += n;
+        remaining -= n;
+        if (remaining == 0) {
+          Verdict v = endFrame();
+          if (v != null || phase == Phase.PASS) {
+            return v;
+          }
+        }
+      } else {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Reads the first two header bytes; false if the frame breaks RFC 6455 in a way Netty's decoder refuses with 1002
+   * (checked in the decoder's order, and never something the decoder accepts).
+   */
+  private boolean startHeader() {
+    int b0 = header[0];
+    int b1 = header[1];
+    fin = (b0 & 0x80) != 0;
+    opcode = b0 & 0x0F;
+    int len7 = b1 & 0x7F;
+    if ((b0 & 0x70) != 0 || (b1 & 0x80) == 0) {
+      return false; // reserved bits without an extension, or a client frame without a mask
+    }
+    if (opcode >= OP_CLOSE) {
+      if (!fin || len7 > MAX_CONTROL_PAYLOAD || (opcode != OP_CLOSE && opcode != OP_PING && opcode != OP_PONG)
+          || (opcode == OP_CLOSE && len7 == 1)) {
+        return false;
+      }
+    } else if (opcode > OP_BINARY || (opcode == OP_CONTINUATION) != inMessage) {
+      return false; // a reserved opcode, a stray continuation, or a new message inside a fragmented one
+    }
+    headerNeeded = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + 4;
+    return true;
+  }
+
+  /** The header is complete: checks the limits against the declared length. */
+  private Verdict endHeader(int leftInBuffer, long allowance) {
+    int len7 = header[1] & 0x7F;
+    long length;
+    if (len7 == 126) {
+      length = ((header[2] & 0xFF) << 8) | (header[3] & 0xFF);
+      if (length < 126) {
+        phase = Phase.PASS; // not the minimal encoding
+        return null;
+      }
+    } else if (len7 == 127) {
+      length = 0;
+      for (int k = 2; k < 10; k++) {
+        length = (length << 8) | (header[k] & 0xFF);
+      }
+      if (length < 65536) {
+        phase = Phase.PASS; // not the minimal encoding, or negative
+        return null;
+      }
+    } else {
+      length = len7;
+    }
+    int m = headerNeeded - 4;
+    mask = ((header[m] & 0xFF) << 24) | ((header[m + 1] & 0xFF) << 16) | ((header[m + 2] & 0xFF) << 8)
+        | (header[m + 3] & 0xFF);
+    headerLength = 0;
+    headerNeeded = 2;
+    if (maxFramesPerSecond > 0 && ++framesInWindow > maxFramesPerSecond) {
+      return Verdict.FRAME_RATE;
+    }
+    if (opcode <= OP_BINARY) {
+      if (opcode == OP_CONTINUATION) {
+        if (++fragments > maxFragments) {
+          return Verdict.FRAGMENTS;
+        }
+      } else {
+        fragments = 0;
+        messageBytes = 0;
+      }
+      if (length > maxMessage - messageBytes) {
+        return Verdict.TOO_BIG;
+      }
+    } else if (opcode == OP_CLOSE) {
+      if (closePayload == null) {
+        closePayload = new byte[MAX_CONTROL_PAYLOAD];
+      }
+      closeLength = 0;
+    }
+    if (length - leftInBuffer > allowance) {
+      return Verdict.UNTRUSTED; // the frame would pass the untrusted limit: refuse it before it arrives
+    }
+    remaining = length;
+    phase = Phase.PAYLOAD;
+    return null;
+  }
+
+  /** The frame's payload is complete. */
+  private Verdict endFrame() {
+    phase = Phase.HEADER;
+    if (opcode == OP_CLOSE) {
+      Verdict v = checkClosePayload();
+      if (v == null) {
+        phase = Phase.PASS; // Netty's protocol handler answers the close; nothing after it is read
+      }
+      return v;
+    }
+    if (opcode <= OP_BINARY) {
+      if (fin) {
+        inMessage = false;
+        fragments = 0;
+        messageBytes = 0;
+      } else {
+        inMessage = true;
+      }
+    }
+    return null;
+  }
+
+  private void collectClosePayload(ByteBuf buf, int index, int n) {
+    for (int k = 0; k < n; k++) {
+      int shift = 24 - 8 * (closeLength & 3);
+      closePayload[closeLength++] = (byte) (buf.getByte(index + k) ^ (mask >>> shift));
+    }
+  }
+
+  private Verdict checkClosePayload() {
+    if (closeLength == 0) {
+      return null; // no status code: a valid close
+    }
+    int code = ((closePayload[0] & 0xFF) << 8) | (closePayload[1] & 0xFF);
+    if (!isValidCloseCode(code)) {
+      return Verdict.CLOSE_CODE;
+    }
+    if (closeLength > 2
+        && !ByteBufUtil.isText(Unpooled.wrappedBuffer(closePayload, 2, closeLength - 2), StandardCharsets.UTF_8)) {
+      return Verdict.CLOSE_REASON;
+    }
+    return null;
+  }
+
+  /**
+   * Whether a client may send this status code (RFC 6455 7.4): the registered codes other than those that must
+   * never be sent (1004, 1005, 1006, 1015), and the private range 3000 to 4999.
+   */
+  static boolean isValidCloseCode(int code) {
+    return (code >= 1000 && code <= 1014 && code != 1004 && code != 1005 && code != 1006)
+        || (code >= 3000 && code <= 4999);
+  }
+
+  /** Counts raw bytes against the untrusted limit; returns how many more may come (negative once over). */
+  private long chargeUntrusted(int bytes) {
+    if (untrustedLimit == Long.MAX_VALUE) {
+      return Long.MAX_VALUE;
+    }
+    EngineSession session = transport.session();
+    if (session == null) {
+      pendingUntrusted += bytes;
+      return untrustedLimit - pendingUntrusted;
+    }
+    long charge = bytes + pendingUntrusted;
+    pendingUntrusted = 0;
+    return session.chargeUntrusted(charge);
+  }
+
+  /** Passes on the complete frames before {@code cut}, drops the rest and closes the connection. */
+  private void refuse(ChannelHandlerContext ctx, ByteBuf buf, int cut, Verdict verdict) {
+    int start = buf.readerIndex();
+    phase = Phase.REFUSED;
+    releaseReservation();
+    server.count(verdict.refusal);
+    EngineSession session = transport.session();
+    log.debug("session {}: {} on {}", session == null ? null : session.id(), verdict.description, ctx.channel());
+    try {
+      if (cut > start) {
+        ctx.fireChannelRead(buf.retainedSlice(start, cut - start));
+      }
+    } finally {
+      buf.release();
+    }
+    transport.refuse(verdict.status, verdict.reason, verdict.description, verdict == Verdict.UNTRUSTED);
+  }
+
+  private void releaseReservation() {
+    if (reserved > 0) {
+      budget.release(reserved);
+      reserved = 0;
+    }
+  }
+}
