@@ -8,9 +8,10 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * Waits, with a deadline, for something that has no event to wait on: checks a condition at once, then again after
- * pauses of 1, 2, 4, 8, 16, 32 and from then on 50 ms, one last time at the deadline, and then fails with an
- * {@link AssertionError} that names what was awaited and how long it waited. Only the JDK is needed.
+ * Waits, with a deadline, for something that has no event to wait on: checks a condition at once, then again
+ * 1, 2, 4, 8, 16, 32 and from then on 50 ms after the previous check began (at once if that check took longer),
+ * one last time at the deadline, and then fails with an {@link AssertionError} that names what was awaited and how
+ * long it waited. Only the JDK is needed.
  *
  * <pre>{@code
  * Await.until("the session is upgraded", Duration.ofSeconds(10), () -> socket.transport() == Transport.WEBSOCKET);
@@ -24,9 +25,9 @@ import java.util.function.Supplier;
  * interrupt flag set. For a queue of events, block on the queue instead: a poll cannot beat a wake-up.
  */
 public final class Await {
-  /** The first pause between two checks; each pause doubles up to {@link #MAX_PAUSE}. */
+  /** The first interval between the starts of two checks; each one doubles up to {@link #MAX_PAUSE}. */
   public static final Duration FIRST_PAUSE = Duration.ofMillis(1);
-  /** The longest pause between two checks. */
+  /** The longest interval between the starts of two checks. */
   public static final Duration MAX_PAUSE = Duration.ofMillis(50);
 
   private static final long FIRST_PAUSE_NANOS = FIRST_PAUSE.toNanos();
@@ -87,17 +88,18 @@ public final class Await {
     long pause = FIRST_PAUSE_NANOS;
     int checks = 0;
     while (true) {
+      long checked = System.nanoTime();
       T v = value.get();
       checks++;
       if (v != null) {
         return v;
       }
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
+      long now = System.nanoTime();
+      if (now - deadline >= 0) {
         throw new AssertionError(description.get() + ": not within " + timeout + " (gave up after "
             + elapsed(start) + ", " + checks + " checks)");
       }
-      pause(description, start, Math.min(pause, left));
+      pause(description, start, Math.min(checked + pause, deadline) - now);
       pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
     }
   }
@@ -142,6 +144,7 @@ public final class Await {
     long pause = FIRST_PAUSE_NANOS;
     int checks = 0;
     while (true) {
+      long checked = System.nanoTime();
       AssertionError failed;
       try {
         checks++;
@@ -157,13 +160,13 @@ public final class Await {
       } catch (Exception e) {
         throw new IllegalStateException(description + ": threw " + e, e);
       }
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
+      long now = System.nanoTime();
+      if (now - deadline >= 0) {
         failed.addSuppressed(new AssertionError(description + ": still failing after " + elapsed(start) + " ("
             + checks + " checks, timeout " + timeout + "); the last failure is the one thrown"));
         throw failed;
       }
-      pause(() -> description, start, Math.min(pause, left));
+      pause(() -> description, start, Math.min(checked + pause, deadline) - now);
       pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
     }
   }
@@ -177,6 +180,9 @@ public final class Await {
   }
 
   private static void pause(Supplier<String> description, long start, long nanos) {
+    if (nanos <= 0) {
+      return;
+    }
     try {
       TimeUnit.NANOSECONDS.sleep(nanos);
     } catch (InterruptedException e) {

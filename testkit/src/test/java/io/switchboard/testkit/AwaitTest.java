@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -100,6 +103,31 @@ class AwaitTest {
     // 1+2+4+8+16+32 ms, then 50 ms pauses: about 14 checks in 400 ms; a spin would make thousands, a fixed 1 ms
     // pause hundreds
     assertThat(checks.get()).isBetween(3, 30);
+  }
+
+  @Test
+  void aCheckSlowerThanThePauseIsFollowedAtOnce() {
+    List<Long> gaps = new ArrayList<>();
+    long[] lastEnd = {0};
+    AtomicInteger checks = new AtomicInteger();
+    Await.until("the tenth slow check", LONG, () -> {
+      long begin = System.nanoTime();
+      if (lastEnd[0] != 0) {
+        gaps.add(begin - lastEnd[0]);
+      }
+      try {
+        Thread.sleep(60); // longer than any pause: no pause is added after it
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      lastEnd[0] = System.nanoTime();
+      return checks.incrementAndGet() == 10;
+    });
+    // from the seventh check on, a pause after the check would be 50 ms
+    List<Long> late = new ArrayList<>(gaps.subList(6, gaps.size()));
+    Collections.sort(late);
+    assertThat(Duration.ofNanos(late.get(late.size() / 2))).as("median gap between slow checks")
+        .isLessThan(Duration.ofMillis(25));
   }
 
   @Test
