@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -40,11 +41,16 @@ final class GuardedHttpServerFixture implements AutoCloseable {
   static final Duration IDLE = Duration.ofMillis(300);
   static final Duration REQUEST = Duration.ofMillis(500);
 
+  private static final AtomicBoolean warm = new AtomicBoolean();
+
   private final List<String> dispatched = new CopyOnWriteArrayList<>();
   private final List<Throwable> fatalErrors = new CopyOnWriteArrayList<>();
   private final HttpServer http;
 
   private GuardedHttpServerFixture(Consumer<HttpServerOptions.Builder> options, Consumer<ChannelPipeline> app) {
+    if (warm.compareAndSet(false, true)) {
+      warmUp();
+    }
     HttpServerOptions.Builder b = HttpServerOptions.builder()
         .threads(2)
         .idleTimeout(IDLE)
@@ -109,6 +115,41 @@ final class GuardedHttpServerFixture implements AutoCloseable {
   @Override
   public void close() {
     http.close();
+  }
+
+  /**
+   * Serves a few requests once per JVM (not from a static initializer: the event loop would wait for this class to
+   * finish initializing, and this class for the event loop), so that class loading and the first compilations, which take hundreds of
+   * milliseconds on a busy machine, do not eat into the short timeouts of the first test.
+   */
+  private static void warmUp() {
+    HttpServer http = HttpServer.start(new InetSocketAddress("127.0.0.1", 0), HttpServerOptions.builder()
+        .threads(1).maxConnectionsPerIp(0).connectRatePerIp(0, 0).build(), p -> p.addLast(new Warm()));
+    try (RawHttpConnection c = RawHttpConnection.open(http.port())) {
+      c.send(RawHttpConnection.get("/warm") + "POST /warm HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+          + "1\r\na\r\n0\r\n\r\nPOST /warm HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\n\r\na");
+      for (int i = 0; i < 3; i++) {
+        c.readResponse();
+      }
+      c.send("GET / HTTP/1.1\r\nHost: a\r\n folded\r\n\r\n");
+      c.readResponse();
+    } finally {
+      http.close();
+    }
+  }
+
+  /** Answers 200 to the warm-up requests. */
+  private static final class Warm extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      boolean last = msg instanceof LastHttpContent;
+      ReferenceCountUtil.release(msg);
+      if (last) {
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        res.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
+        ctx.writeAndFlush(res);
+      }
+    }
   }
 
   /** The application: records, counts the body, answers 200 (late for {@code /slow}). */
