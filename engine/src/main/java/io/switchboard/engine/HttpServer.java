@@ -194,9 +194,12 @@ public final class HttpServer implements AutoCloseable {
     return serverChannel;
   }
 
-  /** Stops listening and closes every connection. */
+  /** Stops listening and closes every connection; a second call does nothing. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closing) {
+      return;
+    }
     closing = true;
     serverChannel.close().syncUninterruptibly();
     bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -71,6 +71,17 @@ final class GuardedHttpServerFixture implements AutoCloseable {
     return new GuardedHttpServerFixture(options, app);
   }
 
+  /** A server with the test timeouts, changed by {@code options}, and these handlers before the application. */
+  static GuardedHttpServerFixture startWithBefore(Consumer<HttpServerOptions.Builder> options,
+      Consumer<ChannelPipeline> before) {
+    GuardedHttpServerFixture[] self = new GuardedHttpServerFixture[1];
+    self[0] = new GuardedHttpServerFixture(options, p -> {
+      before.accept(p);
+      p.addLast(self[0].new App());
+    });
+    return self[0];
+  }
+
   HttpServer http() {
     return http;
   }
