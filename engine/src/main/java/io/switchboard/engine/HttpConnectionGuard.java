@@ -384,7 +384,6 @@ final class HttpConnectionGuard implements Runnable, ChannelFutureListener {
 
   /** Before the codec: feeds it one message at a time, starting the request timeout and refusing obs-fold. */
   private final class Framing extends ChannelInboundHandlerAdapter {
-    private final HeadScanner headScanner = new HeadScanner();
     private final ChunkScanner chunkScanner = new ChunkScanner();
 
     @Override
@@ -433,11 +432,7 @@ final class HttpConnectionGuard implements Runnable, ChannelFutureListener {
       int to = in.writerIndex();
       switch (mode) {
         case HEAD -> {
-          int at = in.forEachByte(from, to - from, headScanner);
-          if (at < 0) {
-            return MORE;
-          }
-          return headState == H_BEFORE ? at + 1 : OBS_FOLD; // the scanner resets to H_BEFORE at a head's end
+          return scanHead(in, from, to);
         }
         case FIXED_BODY -> {
           long n = Math.min(bodyLeft, to - from);
@@ -474,6 +469,52 @@ final class HttpConnectionGuard implements Runnable, ChannelFutureListener {
       }
     }
 
+    /** {@link #scan} of a request head: line by line, looking at the first bytes of each header line only. */
+    private int scanHead(ByteBuf in, int from, int to) {
+      int i = from;
+      while (i < to) {
+        switch (headState) {
+          case H_BEFORE -> {
+            // like the codec, skip control characters and whitespace before the request line; the request (and
+            // its timeout) starts at its first other byte
+            byte b = in.getByte(i++);
+            if ((b & 0xFF) > 0x20 && b != 0x7F) {
+              headState = H_REQUEST_LINE;
+              startRequest();
+            }
+          }
+          case H_REQUEST_LINE, H_FIELD -> {
+            int lf = in.indexOf(i, to, (byte) '\n');
+            if (lf < 0) {
+              return MORE;
+            }
+            i = lf + 1;
+            headState = H_LINE_START;
+          }
+          case H_LINE_START -> {
+            byte b = in.getByte(i++);
+            if (b == ' ' || b == '\t') {
+              return OBS_FOLD;
+            }
+            if (b == '\n') {
+              headState = H_BEFORE;
+              return i;
+            }
+            headState = b == '\r' ? H_CR : H_FIELD;
+          }
+          default -> { // H_CR: a line that so far is a CR, the end of the head if a LF follows
+            byte b = in.getByte(i++);
+            if (b == '\n') {
+              headState = H_BEFORE;
+              return i;
+            }
+            headState = H_FIELD;
+          }
+        }
+      }
+      return MORE;
+    }
+
     private void startRequest() {
       receiving = true;
       receiveStart = System.nanoTime();
@@ -505,46 +546,6 @@ final class HttpConnectionGuard implements Runnable, ChannelFutureListener {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       handleException(ctx, cause, "reading");
-    }
-  }
-
-  /** Follows a request head; stops at its last byte (back in H_BEFORE) or at a line starting with whitespace. */
-  private final class HeadScanner implements ByteProcessor {
-    @Override
-    public boolean process(byte b) {
-      switch (headState) {
-        case H_BEFORE -> {
-          // like the codec, skip control characters and whitespace before the request line; the request (and its
-          // timeout) starts at its first other byte
-          if ((b & 0xFF) > 0x20 && b != 0x7F) {
-            headState = H_REQUEST_LINE;
-            framing.startRequest();
-          }
-        }
-        case H_REQUEST_LINE, H_FIELD -> {
-          if (b == '\n') {
-            headState = H_LINE_START;
-          }
-        }
-        case H_LINE_START -> {
-          if (b == ' ' || b == '\t') {
-            return false;
-          }
-          if (b == '\n') {
-            headState = H_BEFORE;
-            return false;
-          }
-          headState = b == '\r' ? H_CR : H_FIELD;
-        }
-        default -> { // H_CR
-          if (b == '\n') {
-            headState = H_BEFORE;
-            return false;
-          }
-          headState = H_FIELD;
-        }
-      }
-      return true;
     }
   }
 

@@ -229,6 +229,17 @@ class HttpServerStrictParsingTest {
   }
 
   @Test
+  void anOldHixieWebSocketHandshakeHasTheEightBytesNettyExpects() {
+    // no Content-Length, yet Netty reads 8 bytes of body for GET with both Sec-WebSocket-Key1 and -Key2
+    try (RawHttpConnection c = server.connect()) {
+      c.send("GET /hixie HTTP/1.1\r\nHost: a\r\nSec-WebSocket-Key1: 4 @1  46546xW%0l 1 5\r\n"
+          + "Sec-WebSocket-Key2: 12998 5 Y3 1  .P00\r\n\r\n^n:ds[4U" + get("/d"));
+      assertThat(c.readResponse().body()).isEqualTo("/hixie 8");
+      assertThat(c.readResponse().body()).isEqualTo("/d 0");
+    }
+  }
+
+  @Test
   void aBodyThatLooksLikeAFoldedHeaderIsJustABody() {
     String body = "a\r\n b\r\n\tc\r\n\r\n";
     try (RawHttpConnection c = server.connect()) {
