@@ -140,6 +140,7 @@ final class HttpConnectionGuard implements Runnable, ChannelFutureListener {
   private long requests;
   private long responsesDone;
   private boolean responding;
+  private boolean closingAfterAnswer;
   private long closeBy;
   private long pendingOutput = -1;
 
@@ -210,7 +211,7 @@ final class HttpConnectionGuard implements Runnable, ChannelFutureListener {
   /** Nanoseconds from {@code now} to the deadline that applies now (0 if past), or -1 when none does. */
   private long untilDeadline(long now) {
     long deadline;
-    if (closeBy != 0) {
+    if (closingAfterAnswer) {
       deadline = closeBy;
     } else if (receiving) {
       if (shared.requestTimeoutNanos == 0) {
@@ -265,7 +266,7 @@ final class HttpConnectionGuard implements Runnable, ChannelFutureListener {
       ensureTimer(now);
       return;
     }
-    if (closeBy != 0) {
+    if (closingAfterAnswer) {
       channel.close();
     } else if (receiving) {
       shared.requestTimeouts.increment();
@@ -318,6 +319,7 @@ final class HttpConnectionGuard implements Runnable, ChannelFutureListener {
       res.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
     }
     long now = System.nanoTime();
+    closingAfterAnswer = true;
     closeBy = now + CLOSE_GRACE_NANOS;
     ensureTimer(now);
     // written below the strict handler, so straight into the codec's encoder; then half-close, so that the client
