@@ -4,10 +4,16 @@ import static io.switchboard.engine.GuardedHttpServerFixture.awaitTrue;
 import static io.switchboard.engine.RawHttpConnection.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpRequest;
 import io.switchboard.engine.RawHttpConnection.Response;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -133,6 +139,27 @@ class HttpServerConnectionLimitsTest {
     admitted("/c1", "X-Forwarded-For: 203.0.113.3, 127.0.0.1");
     // the proxy's own requests (no header) count against the proxy's address
     admitted("/p1");
+  }
+
+  @Test
+  void theApplicationSeesTheForwardedClientAddressOnlyBehindATrustedProxy() {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    Consumer<ChannelPipeline> recorder = p -> p.addLast(new ChannelInboundHandlerAdapter() {
+      @Override
+      public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest) {
+          seen.add(HttpServer.clientAddress(ctx.channel()).getHostAddress());
+        }
+        ctx.fireChannelRead(msg);
+      }
+    });
+    server = GuardedHttpServerFixture.startWithBefore(b -> b.trustedProxies("127.0.0.0/8"), recorder);
+    admitted("/a", "X-Forwarded-For: 203.0.113.1").close();
+    admitted("/b").close();
+    server.close();
+    server = GuardedHttpServerFixture.startWithBefore(b -> {}, recorder);
+    admitted("/c", "X-Forwarded-For: 203.0.113.1").close();
+    assertThat(seen).containsExactly("203.0.113.1", "127.0.0.1", "127.0.0.1");
   }
 
   @Test
