@@ -363,12 +363,27 @@ final class HttpConnectionGuard implements Runnable, ChannelFutureListener {
     mode = UPGRADED;
     receiving = false;
     cancelTimer();
+    // nothing of this guard is needed any more but the release of the address: hand it to a listener of its own, so
+    // that a long-lived WebSocket does not keep the guard alive
+    channel.closeFuture().removeListener(this);
+    if (admitted != null) {
+      channel.closeFuture().addListener(new Release(shared.limiter, admitted));
+      admitted = null;
+    }
     // the WebSocket handshake put its decoder right after the framing handler: from now on bytes go there untouched
     if (pipeline.context(framing) != null) {
       pipeline.remove(framing);
     }
     if (pipeline.context(strict) != null) {
       pipeline.remove(strict);
+    }
+  }
+
+  /** Releases an admitted address when its upgraded connection closes. */
+  private record Release(IpLimiter limiter, IpLimiter.Key key) implements ChannelFutureListener {
+    @Override
+    public void operationComplete(ChannelFuture future) {
+      limiter.release(key, System.nanoTime());
     }
   }
 

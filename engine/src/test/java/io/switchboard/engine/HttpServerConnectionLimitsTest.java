@@ -7,8 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.switchboard.engine.RawHttpConnection.Response;
+import io.switchboard.testkit.RawWebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -216,6 +219,23 @@ class HttpServerConnectionLimitsTest {
     admitted("/b", "X-Forwarded-For: 2001:db8:1:2:ffff::9");
     refused("/c", "X-Forwarded-For: 2001:db8:1:2:1234:5678:9abc:def0");
     admitted("/d", "X-Forwarded-For: 2001:db8:1:3::1");
+  }
+
+  @Test
+  void aWebSocketKeepsItsPlaceInThePerAddressCapUntilItCloses() {
+    server = GuardedHttpServerFixture.start(b -> b.maxConnectionsPerIp(1).idleTimeout(Duration.ofSeconds(5)),
+        p -> p.addLast(new HttpObjectAggregator(8192), new WebSocketServerProtocolHandler("/ws")));
+    try (RawWebSocket ws = RawWebSocket.connect("127.0.0.1", server.port(), "/ws", WAIT)) {
+      ws.sendFrame(true, RawWebSocket.PING, new byte[] {1}, true);
+      assertThat(ws.readFrame().opcode()).isEqualTo(RawWebSocket.PONG);
+      refused("/while-open");
+    }
+    awaitTrue("the WebSocket released its address", WAIT, () -> server.stats().openConnections() == 0);
+    try (RawWebSocket ws = RawWebSocket.connect("127.0.0.1", server.port(), "/ws", WAIT)) {
+      ws.sendFrame(true, RawWebSocket.PING, new byte[] {2}, true);
+      assertThat(ws.readFrame().opcode()).isEqualTo(RawWebSocket.PONG);
+    }
+    assertThat(server.stats().refusedPerIp()).isEqualTo(1);
   }
 
   @Test
