@@ -158,7 +158,10 @@ public final class HttpServerOptions {
     return connectBurstPerIp;
   }
 
-  /** The most per-address entries kept for addresses with no open connection; default 100,000. */
+  /**
+   * The size of the per-address table beyond which entries of addresses with no open connection are dropped (entries
+   * with open connections always stay); default 100,000, about 10 MB.
+   */
   public int maxTrackedAddresses() {
     return maxTrackedAddresses;
   }
@@ -316,7 +319,7 @@ public final class HttpServerOptions {
       return this;
     }
 
-    /** The most per-address entries kept for addresses with no open connection. */
+    /** The size of the per-address table beyond which entries of addresses with no open connection are dropped. */
     public Builder maxTrackedAddresses(int maxTrackedAddresses) {
       this.maxTrackedAddresses = maxTrackedAddresses;
       return this;

@@ -25,6 +25,9 @@ final class IpLimiter {
   /** Addresses, IPv4 as its IPv4-mapped IPv6 form, IPv6 cut to the configured prefix. */
   record Key(long high, long low) {}
 
+  /** How long a client refused for too many connections is asked to wait: some of its connections may close. */
+  static final long CAP_RETRY_AFTER_SECONDS = 5;
+
   private static final class Entry {
     int connections;
     double tokens;
@@ -97,9 +100,6 @@ final class IpLimiter {
     });
     return verdict[0];
   }
-
-  /** How long a client refused for too many connections is asked to wait: some of its connections may close. */
-  static final long CAP_RETRY_AFTER_SECONDS = 5;
 
   /** One connection admitted by {@link #acquire} closed. */
   void release(Key key, long now) {
