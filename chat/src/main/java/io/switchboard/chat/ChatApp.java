@@ -1,6 +1,7 @@
 package io.switchboard.chat;
 
 import io.switchboard.engine.HttpServer;
+import io.switchboard.engine.HttpServerOptions;
 import io.switchboard.server.Server;
 import io.switchboard.server.ServerOptions;
 import io.switchboard.redis.RedisAdapterFactory;
@@ -78,8 +79,11 @@ public final class ChatApp implements AutoCloseable {
       HttpApi api = new HttpApi(chat, origins, new StaticFiles("web"),
           EventStreams.of(config));
       new ChatSockets(chat, io.sockets(), timer, clock, config.timing()).install();
-      HttpServer http = HttpServer.start(new InetSocketAddress(config.host(), config.port()), pipeline -> {
-        // first: a request the HTTP codec could not decode gets 400 and closes the connection, whatever its path
+      // the library's HTTP limits (connections per address, idle and request timeouts, strict parsing), with the
+      // deployment's reverse proxies believed about the client's address
+      HttpServerOptions limits = HttpServerOptions.builder().trustedProxies(config.trustedProxies()).build();
+      HttpServer http = HttpServer.start(new InetSocketAddress(config.host(), config.port()), limits, pipeline -> {
+        // bodies over the chat's limit get 413; an event stream's connection takes no further request
         RequestGuard guard = new RequestGuard();
         pipeline.addLast("chat-guard", guard);
         io.configure(pipeline);

@@ -21,7 +21,8 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
+import io.switchboard.engine.HttpServer;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -280,8 +281,8 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
   }
 
   private static String clientAddress(ChannelHandlerContext ctx) {
-    return ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
-        ? a.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
+    InetAddress client = HttpServer.clientAddress(ctx.channel()); // behind a trusted proxy: its X-Forwarded-For
+    return client != null ? client.getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
   }
 
   /** Refuses a request through the connection's {@link RequestGuard}, or (without one) answers and closes. */
