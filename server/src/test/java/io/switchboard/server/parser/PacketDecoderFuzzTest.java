@@ -88,6 +88,10 @@ class PacketDecoderFuzzTest {
   }
 
   private static void roundTrip(Packet p) {
+    JsonNode name = p.type().isEvent() ? p.data().get(0) : null;
+    if (name != null && name.isNumber() && !Double.isFinite(name.doubleValue())) {
+      return; // 2[1e999]: the event name Infinity (the reference takes it too) encodes as null, which names no event
+    }
     EncodedPacket e = ENCODER.encode(p);
     PacketDecoder d = new PacketDecoder(ROOMY, ROOMY_MAPPER);
     Packet back;
