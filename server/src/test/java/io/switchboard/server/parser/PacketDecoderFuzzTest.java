@@ -1,5 +1,6 @@
 package io.switchboard.server.parser;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,6 +36,8 @@ class PacketDecoderFuzzTest {
   private static final ObjectMapper ROOMY_MAPPER = PacketDecoder.mapperFor(ROOMY);
   private static final PacketEncoder ENCODER = new PacketEncoder(JsonMapper.builder().build());
 
+  @DictionaryEntries({"\"_placeholder\":true", "\"num\":", "\nB", "\nT", "\nR\n", "\nL\n", "-[", "/nsp,",
+      "\"connect\"", "1e999", "{}", "[]", "\\u0000", "\\ud800"})
   @FuzzTest
   void decode(byte[] input) {
     PacketDecoder decoder = new PacketDecoder(DecoderLimits.DEFAULT, DEFAULT_MAPPER);
