@@ -80,10 +80,13 @@ for t in "${selected[@]}"; do
   crashes_after=$(ls "$seeds" 2>/dev/null | grep -c '^crash-' || true)
   new_crashes=$((crashes_after - crashes_before))
   corpus_files=$(ls "$module/.cifuzz-corpus/io.switchboard"*".$class/$method" 2>/dev/null | wc -l)
-  if [ $rc -ne 0 ] || [ $new_crashes -gt 0 ]; then
+  finding=$(grep -aoE 'FuzzTestFindingException: .{0,200}' "$log" | head -1)
+  if [ $new_crashes -gt 0 ] || [ -n "$finding" ]; then
     failed=1
-    finding=$(grep -aE '^== Java Exception:|FuzzerSecurityIssue|Exception in thread|^java\.[a-zA-Z.]+(Error|Exception)' "$log" | head -1)
-    verdict="FINDING (exit $rc, new crash files: $new_crashes) ${finding}"
+    verdict="FINDING: $new_crashes new crash file(s) in $seeds; ${finding#FuzzTestFindingException: }"
+  elif [ $rc -ne 0 ]; then
+    failed=1
+    verdict="ERROR (exit $rc, no finding): $(grep -aE 'ParseDictionaryFile|ExitCodeException|COMPILATION ERROR' "$log" | head -1)"
   else
     verdict="no finding"
   fi

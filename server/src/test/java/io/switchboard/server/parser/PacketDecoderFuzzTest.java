@@ -36,8 +36,9 @@ class PacketDecoderFuzzTest {
   private static final ObjectMapper ROOMY_MAPPER = PacketDecoder.mapperFor(ROOMY);
   private static final PacketEncoder ENCODER = new PacketEncoder(JsonMapper.builder().build());
 
-  @DictionaryEntries({"\"_placeholder\":true", "\"num\":", "\nB", "\nT", "\nR\n", "\nL\n", "-[", "/nsp,",
-      "\"connect\"", "1e999", "{}", "[]", "\\u0000", "\\ud800"})
+  // libFuzzer's dictionary syntax: \xAB for a byte, \\ for a backslash
+  @DictionaryEntries({"\"_placeholder\":true", "\"num\":", "\\x0AB", "\\x0AT", "\\x0AR\\x0A", "\\x0AL\\x0A", "-[",
+      "/nsp,", "\"connect\"", "1e999", "{}", "[]", "\\\\u0000", "\\\\ud800"})
   @FuzzTest
   void decode(byte[] input) {
     PacketDecoder decoder = new PacketDecoder(DecoderLimits.DEFAULT, DEFAULT_MAPPER);
