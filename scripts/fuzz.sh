@@ -63,7 +63,7 @@ for t in "${selected[@]}"; do
   [ -n "$instrument" ] && extra+=("-Djazzer.instrument=$instrument")
   JAZZER_FUZZ=1 nice -n 19 mvn -B -pl "$module" -am test \
     -Dtest="$class#$method" -Dsurefire.failIfNoSpecifiedTests=false \
-    -DargLine=-Xmx256m -Djazzer.max_duration="${seconds}s" -DtrimStackTrace=false "${extra[@]}" \
+    -DargLine=-Xmx256m -Djazzer.max_duration="${seconds}s" -Djazzer.hooks=true -DtrimStackTrace=false "${extra[@]}" \
     >"$log" 2>&1
   rc=$?
   took=$(($(date +%s) - start))
