@@ -82,6 +82,8 @@ public final class ChatApp implements AutoCloseable {
         // first: a request the HTTP codec could not decode gets 400 and closes the connection, whatever its path
         RequestGuard guard = new RequestGuard();
         pipeline.addLast("chat-guard", guard);
+        // gzip for the page, its scripts (the Socket.IO client bundle included) and JSON; not for polling or SSE
+        pipeline.addLast("chat-gzip", new PageCompressor());
         io.configure(pipeline);
         pipeline.addLast("chat-aggregator", guard.aggregator(MAX_BODY));
         pipeline.addLast("chat-api", api);
