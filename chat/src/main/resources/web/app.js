@@ -30,6 +30,7 @@
     dmPartners: new Set(),
     channels: new Map(), // "room:x" / "dm:y" -> channel
     outbox: [], // messages not yet acknowledged, kept in sessionStorage
+    drafts: {}, // channel key -> text typed but not sent, kept in sessionStorage
     online: new Set(),
     onlineCount: 0,
     notes: new Map(), // notification id -> notification
@@ -77,7 +78,7 @@
     if (sameDay(d, now)) return t;
     const opts = d.getFullYear() === now.getFullYear() ? { day: "numeric", month: "short" }
       : { day: "numeric", month: "short", year: "numeric" };
-    return d.toLocaleDateString([], opts) + " " + t;
+    return d.toLocaleDateString([], opts) + ", " + t;
   }
 
   const fullDate = (ts) => new Date(ts).toLocaleString();
@@ -176,6 +177,7 @@
     state.joined = loadJson(localStorage, "rooms", ["general"]).filter((r) => ROOM_RE.test(r));
     state.outbox = loadJson(sessionStorage, "outbox", []).filter((e) => e && e.cid && typeof e.text === "string");
     state.outbox.forEach((e) => { e.inFlight = false; });
+    state.drafts = loadJson(sessionStorage, "drafts", {}) || {};
     state.notesRead = new Set(loadJson(localStorage, "notes-read", []));
     state.outbox.filter((e) => e.kind === "dm").forEach((e) => state.dmPartners.add(e.to));
     api("/api/private").then((body) => {
@@ -576,6 +578,7 @@
       renderMessages();
       scrollDown();
       markSeen(ch);
+      $("message-input").value = state.drafts[ch.key] || ""; // each room keeps what was typed in it
       updateCounter();
     }
     document.querySelector(".main").dataset.view = v.kind;
@@ -920,7 +923,13 @@
     const input = $("message-input");
     if (input.value.trim() && !confirm("Replace what you are writing with this message?")) return;
     discard(e);
-    input.value = e.text;
+    if (state.view && state.view.kind === e.kind && state.view.name === e.to) {
+      input.value = e.text;
+    } else {
+      state.drafts[e.kind + ":" + e.to] = e.text;
+      go({ kind: e.kind, name: e.to });
+    }
+    saveDraft();
     updateCounter();
     input.focus();
   }
@@ -953,6 +962,7 @@
     state.outbox.push(e);
     saveOutbox();
     input.value = ""; // the text is in the outbox now, shown below until the server has it
+    saveDraft();
     updateCounter();
     renderMessages();
     scrollDown();
@@ -990,9 +1000,20 @@
     if (atBottom) scrollDown();
   }
 
+  function saveDraft() {
+    const v = state.view;
+    if (!v || v.kind === "browse") return;
+    const key = v.kind + ":" + v.name;
+    const text = $("message-input").value;
+    if (text) state.drafts[key] = text;
+    else delete state.drafts[key];
+    saveJson(sessionStorage, "drafts", state.drafts);
+  }
+
   // --- typing ---
   $("message-input").addEventListener("input", () => {
     updateCounter();
+    saveDraft();
     if (!state.view || state.view.kind !== "room" || !state.socket || !state.socket.connected) return;
     const now = Date.now();
     if (!state.typingActive || now - state.typingSentAt > 2000) {

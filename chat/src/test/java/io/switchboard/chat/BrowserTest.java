@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -234,6 +235,8 @@ class BrowserTest {
     alice.findElement(By.id("leave")).click();
     waitFor(alice, d -> d.findElement(By.id("channel-title")).getText().equals("#general"));
     assertThat(alice.findElements(By.cssSelector("#rooms li[data-room='random']"))).isEmpty();
+    // the text typed in #general before wandering off is still in its box
+    assertThat(alice.findElement(By.id("message-input")).getAttribute("value")).hasSize(2000);
   }
 
   @Test
@@ -255,6 +258,22 @@ class BrowserTest {
     app = null;
     waitFor(alice, d -> "reconnecting".equals(d.findElement(By.id("status")).getAttribute("data-state")));
     assertThat(alice.findElement(By.id("status")).getText()).isEqualTo("reconnecting…");
+    // more than a page of messages arrives while the server is down (written straight into its database)
+    List<String> missed = new ArrayList<>();
+    try (Database db = Database.open(Database.embeddedUrl(dataDir), Optional.empty())) {
+      db.inTransaction(c -> {
+        try (PreparedStatement ps = c.prepareStatement(
+            "INSERT INTO messages (room, sender, body, created_at) VALUES ('general', 'carol', ?, ?)")) {
+          for (int i = 0; i < 60; i++) {
+            missed.add("missed " + i);
+            ps.setString(1, "missed " + i);
+            ps.setLong(2, System.currentTimeMillis());
+            ps.addBatch();
+          }
+          return ps.executeBatch();
+        }
+      });
+    }
     send(alice, "typed during the outage");
     WebElement pending = waitFor(alice, d -> d.findElement(By.cssSelector("#message-list .message.pending")));
     assertThat(pending.findElement(By.className("text")).getText()).isEqualTo("typed during the outage");
@@ -269,10 +288,16 @@ class BrowserTest {
     waitFor(bob, d -> "connected".equals(d.findElement(By.id("status")).getAttribute("data-state")));
     send(bob, "welcome back");
     waitFor(alice, d -> textsOf(d).contains("welcome back"));
-    assertThat(textsOf(alice)).containsOnlyOnce("before the restart", "typed during the outage", "welcome back");
-    assertThat(textsOf(bob)).containsOnlyOnce("before the restart", "typed during the outage", "welcome back");
-    assertThat(app.service().history("general", null, 10).join()).extracting(ChatMessage::text)
-        .containsExactly("before the restart", "typed during the outage", "welcome back");
+    // both pages caught up with what they missed (paging back past the join's 50), each message once, in order
+    List<String> expected = new ArrayList<>();
+    expected.add("before the restart");
+    expected.addAll(missed);
+    expected.add("typed during the outage");
+    expected.add("welcome back");
+    assertThat(app.service().history("general", null, 100).join()).extracting(ChatMessage::text)
+        .containsExactlyElementsOf(expected);
+    assertThat(textsOf(alice)).containsExactlyElementsOf(expected);
+    waitFor(bob, d -> textsOf(d).equals(expected));
     // and still in #random: a message there is accepted, not refused with "Join #random first"
     alice.findElement(By.cssSelector("#rooms li[data-room='random']")).click();
     waitFor(alice, d -> d.findElement(By.id("channel-title")).getText().equals("#random"));
