@@ -86,6 +86,8 @@ public final class ChatApp implements AutoCloseable {
         // bodies over the chat's limit get 413; an event stream's connection takes no further request
         RequestGuard guard = new RequestGuard();
         pipeline.addLast("chat-guard", guard);
+        // gzip for the page, its scripts (the Socket.IO client bundle included) and JSON; not for polling or SSE
+        pipeline.addLast("chat-gzip", new PageCompressor());
         io.configure(pipeline);
         pipeline.addLast("chat-aggregator", guard.aggregator(MAX_BODY));
         pipeline.addLast("chat-api", api);
