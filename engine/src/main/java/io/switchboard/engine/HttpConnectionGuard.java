@@ -136,6 +136,8 @@ final class HttpConnectionGuard implements Runnable, ChannelFutureListener {
   private boolean receiving;
   private long receiveStart;
   private long idleSince;
+  private volatile long startedAt;
+  private boolean spoke; // a byte arrived: no longer a candidate for eviction (event loop only)
   private boolean currentDispatched;
   private long requests;
   private long responsesDone;
@@ -163,6 +165,12 @@ final class HttpConnectionGuard implements Runnable, ChannelFutureListener {
   /** Applies the per-address limits unless the peer is a trusted proxy, and starts the idle timeout. */
   void start() {
     channel.closeFuture().addListener(this);
+    startedAt = System.nanoTime();
+    if (shared.options.maxConnections() > 0) {
+      shared.silent.add(this);
+    } else {
+      spoke = true;
+    }
     InetAddress peer = peerAddress();
     if (peer == null || shared.limiter == null && !shared.proxies.enabled()) {
       accounted = true;
@@ -172,6 +180,17 @@ final class HttpConnectionGuard implements Runnable, ChannelFutureListener {
     }
     idleSince = System.nanoTime();
     ensureTimer(idleSince);
+  }
+
+  /** When {@link #start()} ran (System.nanoTime()). */
+  long startedAt() {
+    return startedAt;
+  }
+
+  /** Closes a connection that sent nothing, to make room for a new one when the server is full. Any thread. */
+  void evict() {
+    log.debug("{}: sent nothing, closed to make room", channel);
+    channel.close();
   }
 
   private InetAddress peerAddress() {
@@ -197,6 +216,10 @@ final class HttpConnectionGuard implements Runnable, ChannelFutureListener {
   @Override
   public void operationComplete(ChannelFuture future) {
     mode = DEAD;
+    if (!spoke) {
+      spoke = true;
+      shared.silent.remove(this);
+    }
     cancelTimer();
     IpLimiter.Key key = admitted;
     if (key != null) {
@@ -408,6 +431,10 @@ final class HttpConnectionGuard implements Runnable, ChannelFutureListener {
       if (!(msg instanceof ByteBuf in)) {
         ctx.fireChannelRead(msg);
         return;
+      }
+      if (!spoke) {
+        spoke = true;
+        shared.silent.remove(HttpConnectionGuard.this);
       }
       while (true) {
         if (mode == DEAD || !in.isReadable() || !ctx.channel().isOpen()) {

@@ -256,7 +256,7 @@ public final class HttpServer implements AutoCloseable {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       Channel child = (Channel) msg;
       int open = shared.openConnections.incrementAndGet();
-      if (max > 0 && open > max) {
+      if (max > 0 && open > max && !shared.evictSilent(System.nanoTime())) {
         shared.openConnections.decrementAndGet();
         shared.refusedMaxConnections.increment();
         child.unsafe().closeForcibly(); // not registered yet: nothing else was spent on it

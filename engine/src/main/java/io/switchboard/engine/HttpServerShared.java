@@ -2,6 +2,9 @@ package io.switchboard.engine;
 
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -32,6 +35,16 @@ final class HttpServerShared {
   final AtomicInteger openConnections = new AtomicInteger();
   final ChannelFutureListener onConnectionClosed = f -> openConnections.decrementAndGet();
   final LongAdder refusedMaxConnections = new LongAdder();
+  final LongAdder evictedSilent = new LongAdder();
+  /**
+   * The connections that have not sent a byte yet: when the server is full, one of them (older than
+   * {@link #EVICT_MIN_AGE_NANOS}) is closed to admit a new connection, so that idle TCP connections cannot lock
+   * clients that do talk out until the idle timeout.
+   */
+  final Set<HttpConnectionGuard> silent = ConcurrentHashMap.newKeySet();
+  /** A connection younger than this may still have its first request on the way: it is never evicted. */
+  static final long EVICT_MIN_AGE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+  private static final int EVICT_SCAN = 64;
   final LongAdder refusedPerIp = new LongAdder();
   final LongAdder refusedRate = new LongAdder();
   final LongAdder idleTimeouts = new LongAdder();
@@ -59,6 +72,25 @@ final class HttpServerShared {
     this.requestTimeoutNanos = options.requestTimeout().toNanos();
   }
 
+  /**
+   * Closes one connection that has sent nothing for at least {@link #EVICT_MIN_AGE_NANOS}, looking at a few of them
+   * at most; whether one was found. Any thread.
+   */
+  boolean evictSilent(long now) {
+    int looked = 0;
+    for (HttpConnectionGuard g : silent) {
+      if (++looked > EVICT_SCAN) {
+        return false;
+      }
+      if (now - g.startedAt() >= EVICT_MIN_AGE_NANOS && silent.remove(g)) {
+        evictedSilent.increment();
+        g.evict();
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static int orUnlimited(int limit) {
     return limit == 0 ? Integer.MAX_VALUE : limit;
   }
@@ -68,6 +100,7 @@ final class HttpServerShared {
         openConnections.get(),
         limiter == null ? 0 : limiter.size(),
         refusedMaxConnections.sum(),
+        evictedSilent.sum(),
         refusedPerIp.sum(),
         refusedRate.sum(),
         idleTimeouts.sum(),

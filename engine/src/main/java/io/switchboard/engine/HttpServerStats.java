@@ -13,6 +13,8 @@ package io.switchboard.engine;
  * @param openConnections       connections open now
  * @param trackedAddresses      client addresses (or IPv6 blocks) in the per-address table now
  * @param refusedMaxConnections connections closed on accept because the server had {@code maxConnections}
+ * @param evictedSilent         connections that had sent nothing yet, closed to make room for a new one when the
+ *                              server had {@code maxConnections}
  * @param refusedPerIp          connections answered 503 because their address had {@code maxConnectionsPerIp}
  * @param refusedRate           connections answered 503 because their address's connect-rate bucket was empty
  * @param idleTimeouts          connections closed after {@code idleTimeout} with no request under way
@@ -26,6 +28,7 @@ public record HttpServerStats(
     long openConnections,
     long trackedAddresses,
     long refusedMaxConnections,
+    long evictedSilent,
     long refusedPerIp,
     long refusedRate,
     long idleTimeouts,

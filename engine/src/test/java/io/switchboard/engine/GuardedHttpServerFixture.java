@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -105,22 +104,6 @@ final class GuardedHttpServerFixture implements AutoCloseable {
 
   HttpServerStats stats() {
     return http.stats();
-  }
-
-  /** Polls until the condition holds, failing after {@code wait}. */
-  static void awaitTrue(String what, Duration wait, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + wait.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("not within " + wait + ": " + what);
-      }
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted", e);
-      }
-    }
   }
 
   @Override

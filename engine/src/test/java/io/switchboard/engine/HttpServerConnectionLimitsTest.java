@@ -1,6 +1,5 @@
 package io.switchboard.engine;
 
-import static io.switchboard.engine.GuardedHttpServerFixture.awaitTrue;
 import static io.switchboard.engine.RawHttpConnection.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,6 +10,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.switchboard.engine.RawHttpConnection.Response;
+import io.switchboard.testkit.Await;
 import io.switchboard.testkit.RawWebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,7 +83,7 @@ class HttpServerConnectionLimitsTest {
     assertThat(server.stats().refusedPerIp()).isEqualTo(1);
     // a connection closing makes room
     open.remove(0).close();
-    awaitTrue("the closed connection released", WAIT, () -> server.stats().openConnections() == 4);
+    Await.until("the closed connection released", WAIT, () -> server.stats().openConnections() == 4);
     admitted("/room");
   }
 
@@ -123,8 +123,35 @@ class HttpServerConnectionLimitsTest {
     assertThat(server.stats().refusedMaxConnections()).isEqualTo(1);
     assertThat(server.stats().openConnections()).isEqualTo(3);
     open.remove(0).close();
-    awaitTrue("the closed connection counted out", WAIT, () -> server.stats().openConnections() == 2);
+    Await.until("the closed connection counted out", WAIT, () -> server.stats().openConnections() == 2);
     admitted("/room");
+  }
+
+  @Test
+  void whenFullAConnectionThatSentNothingMakesRoomForANewOne() throws Exception {
+    server = GuardedHttpServerFixture.start(b -> b.maxConnections(3).idleTimeout(Duration.ofSeconds(30)));
+    admitted("/talking");
+    RawHttpConnection silent1 = server.connect();
+    RawHttpConnection silent2 = server.connect();
+    open.add(silent1);
+    open.add(silent2);
+    Await.until("three open", WAIT, () -> server.stats().openConnections() == 3);
+    Thread.sleep(HttpServerShared.EVICT_MIN_AGE_NANOS / 1_000_000 + 50); // older than the eviction age
+    admitted("/newcomer"); // the server was full: one silent connection gave way, long before the idle timeout
+    RawHttpConnection other = Await.value("one silent connection closed", WAIT,
+        () -> silent1.awaitClosed(Duration.ofMillis(20)) ? silent2
+            : silent2.awaitClosed(Duration.ofMillis(20)) ? silent1 : null);
+    assertThat(server.stats().evictedSilent()).isEqualTo(1);
+    assertThat(server.stats().refusedMaxConnections()).isZero();
+    // with no silent connection left to evict, the next one is refused on accept as before
+    Await.until("the evicted one counted out", WAIT, () -> server.stats().openConnections() == 3);
+    other.send(get("/now-talking"));
+    assertThat(other.readResponse().status()).isEqualTo(200);
+    try (RawHttpConnection c = server.connect()) {
+      c.trySend(get("/4th"));
+      assertThat(c.awaitClosed(WAIT)).isTrue();
+    }
+    assertThat(server.stats().refusedMaxConnections()).isEqualTo(1);
   }
 
   @Test
@@ -208,7 +235,7 @@ class HttpServerConnectionLimitsTest {
       oneRequestFrom("192.0.2." + i);
     }
     // each bucket refills in a millisecond; an idle entry goes when its connection closes or at the next sweep
-    awaitTrue("every quiet address forgotten", Duration.ofSeconds(3), () -> server.stats().trackedAddresses() == 0);
+    Await.until("every quiet address forgotten", Duration.ofSeconds(3), () -> server.stats().trackedAddresses() == 0);
   }
 
   @Test
@@ -230,7 +257,7 @@ class HttpServerConnectionLimitsTest {
       assertThat(ws.readFrame().opcode()).isEqualTo(RawWebSocket.PONG);
       refused("/while-open");
     }
-    awaitTrue("the WebSocket released its address", WAIT, () -> server.stats().openConnections() == 0);
+    Await.until("the WebSocket released its address", WAIT, () -> server.stats().openConnections() == 0);
     try (RawWebSocket ws = RawWebSocket.connect("127.0.0.1", server.port(), "/ws", WAIT)) {
       ws.sendFrame(true, RawWebSocket.PING, new byte[] {2}, true);
       assertThat(ws.readFrame().opcode()).isEqualTo(RawWebSocket.PONG);

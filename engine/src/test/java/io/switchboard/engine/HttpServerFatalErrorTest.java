@@ -1,6 +1,5 @@
 package io.switchboard.engine;
 
-import static io.switchboard.engine.GuardedHttpServerFixture.awaitTrue;
 import static io.switchboard.engine.RawHttpConnection.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.HttpRequest;
+import io.switchboard.testkit.Await;
 import java.io.IOException;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -57,7 +57,7 @@ class HttpServerFatalErrorTest {
   void theListeningSocketClosingUnexpectedlyCallsTheFatalHandler() {
     server = GuardedHttpServerFixture.start(b -> {});
     server.http().serverChannel().close().syncUninterruptibly();
-    awaitTrue("fatal handler called", WAIT, () -> !server.fatalErrors().isEmpty());
+    Await.until("fatal handler called", WAIT, () -> !server.fatalErrors().isEmpty());
     assertThat(server.fatalErrors()).singleElement().isInstanceOf(IllegalStateException.class);
   }
 
@@ -73,7 +73,7 @@ class HttpServerFatalErrorTest {
     server = GuardedHttpServerFixture.start(b -> {});
     server.http().serverChannel().pipeline().fireExceptionCaught(new OutOfMemoryError("test: accept"));
     server.http().serverChannel().pipeline().fireExceptionCaught(new OutOfMemoryError("test: again"));
-    awaitTrue("fatal handler called", WAIT, () -> !server.fatalErrors().isEmpty());
+    Await.until("fatal handler called", WAIT, () -> !server.fatalErrors().isEmpty());
     assertThat(server.fatalErrors().get(0)).hasMessage("test: accept");
     assertThat(server.fatalErrors()).hasSize(1);
   }
@@ -85,7 +85,7 @@ class HttpServerFatalErrorTest {
       c.send(get("/oom"));
       assertThat(c.awaitClosed(WAIT)).isTrue();
     }
-    awaitTrue("fatal handler called", WAIT, () -> !server.fatalErrors().isEmpty());
+    Await.until("fatal handler called", WAIT, () -> !server.fatalErrors().isEmpty());
     assertThat(server.fatalErrors()).singleElement().isInstanceOf(OutOfMemoryError.class);
   }
 
@@ -99,7 +99,7 @@ class HttpServerFatalErrorTest {
       lastChannel.pipeline().fireExceptionCaught(new OutOfMemoryError("test: direct buffer memory"));
       assertThat(c.awaitClosed(WAIT)).isTrue();
     }
-    awaitTrue("fatal handler called", WAIT, () -> !server.fatalErrors().isEmpty());
+    Await.until("fatal handler called", WAIT, () -> !server.fatalErrors().isEmpty());
     assertThat(server.fatalErrors().get(0)).hasMessage("test: direct buffer memory");
     assertThat(server.fatalErrors()).hasSize(1);
   }
@@ -145,7 +145,7 @@ class HttpServerFatalErrorTest {
     // what "Too many open files" looks like to the listening channel
     long start = System.nanoTime();
     server.http().serverChannel().pipeline().fireExceptionCaught(new IOException("Too many open files"));
-    awaitTrue("accept error counted", WAIT, () -> server.stats().acceptErrors() == 1);
+    Await.until("accept error counted", WAIT, () -> server.stats().acceptErrors() == 1);
     try (RawHttpConnection c = server.connect()) { // the kernel queues it; the server takes it after the pause
       c.send(get("/later"));
       assertThat(c.readResponse().status()).isEqualTo(200);
