@@ -20,6 +20,16 @@ final class RedisTests {
     return "sbt-" + what + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
+  /** Deletes a key (a test's stream) from the tests' Redis. */
+  static void deleteKey(String key) {
+    RedisClient c = RedisClient.create(URI);
+    try (StatefulRedisConnection<String, String> conn = c.connect()) {
+      conn.sync().del(key);
+    } finally {
+      c.shutdown();
+    }
+  }
+
   /** Polls {@code condition} until it holds, for up to 20 s. */
   static void await(String what, java.util.function.BooleanSupplier condition) {
     long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();

@@ -158,6 +158,12 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     super.broadcast(packet, opts);
   }
 
+  /** Delivers a packet to the matching sockets of this server only, publishing nothing (for backends that publish
+   * first and deliver when their transport confirms, or hands the packet back). */
+  protected final void deliverLocally(Packet packet, BroadcastOptions opts) {
+    super.broadcast(packet, opts);
+  }
+
   @Override
   public void broadcastWithAck(Packet packet, BroadcastOptions opts, IntConsumer clientCount, AckListener ack) {
     if (!opts.flags().local()) {

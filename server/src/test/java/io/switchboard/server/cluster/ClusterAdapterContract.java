@@ -50,6 +50,11 @@ public abstract class ClusterAdapterContract {
    */
   protected abstract SilentNode addSilentNode(String cluster);
 
+  /** The options of each server before its adapter is set; override to turn on features such as recovery. */
+  protected ServerOptions.Builder serverOptions() {
+    return ServerOptions.builder();
+  }
+
   /** Releases what the factories of {@code cluster} hold. */
   protected void closeCluster(String cluster) {}
 
@@ -72,7 +77,7 @@ public abstract class ClusterAdapterContract {
     cluster = "contract-" + UUID.randomUUID().toString().substring(0, 8);
     for (int i = 0; i < 3; i++) {
       int index = i;
-      Server io = new Server(ServerOptions.builder().adapter(adapterFactory(cluster, i)).build());
+      Server io = new Server(serverOptions().adapter(adapterFactory(cluster, i)).build());
       io.onConnection(socket -> {
         Object rooms = socket.handshake().auth().get("rooms");
         if (rooms instanceof String r && !r.isEmpty()) {
