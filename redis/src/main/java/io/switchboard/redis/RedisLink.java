@@ -55,7 +55,7 @@ final class RedisLink implements RedisPubSubListener<byte[], byte[]>, AutoClosea
    * What a link needs to know.
    *
    * @param queueWhileDisconnected whether commands wait for Redis to come back (streams) or fail at once (pub/sub);
-   *                               with it, XADD has no timeout (it waits within the bound of pending commands)
+   *                               with it, scripts have no timeout (they wait within the bound of pending commands)
    * @param blockTime              the BLOCK time of XREAD, added to the command timeout of XREAD
    */
   record Settings(int maxMessageSize, int maxPendingCommands, Duration reconnectDelay, Duration commandTimeout,
@@ -145,8 +145,9 @@ final class RedisLink implements RedisPubSubListener<byte[], byte[]>, AutoClosea
         if (c.getType() == CommandType.XREAD) {
           return read;
         }
-        if (queue && c.getType() == CommandType.XADD) {
-          return 0; // none: bounded by maxPendingCommands instead, so a slow Redis never turns into a lost entry
+        if (queue && (c.getType() == CommandType.EVALSHA || c.getType() == CommandType.EVAL)) {
+          return 0; // none: the scripts (stream entries, session writes) are bounded in number instead, so a slow
+                    // Redis never turns a written entry into a lost one, nor an added entry into a doubled one
         }
         return command;
       }
@@ -200,13 +201,7 @@ final class RedisLink implements RedisPubSubListener<byte[], byte[]>, AutoClosea
   <T> CompletionStage<T> bounded(Supplier<CompletionStage<T>> command) {
     if (pending.incrementAndGet() > maxPending) {
       pending.decrementAndGet();
-      long n = refused.incrementAndGet();
-      long now = System.nanoTime();
-      long last = lastRefusalLog.get();
-      if (now - last > TimeUnit.SECONDS.toNanos(1) && lastRefusalLog.compareAndSet(last, now)) {
-        log.warn("{} commands are waiting for Redis: refusing new ones ({} refused so far)", maxPending, n);
-      }
-      return CompletableFuture.failedFuture(new RefusedException());
+      return CompletableFuture.failedFuture(refuse(maxPending));
     }
     CompletionStage<T> s;
     try {
@@ -223,6 +218,17 @@ final class RedisLink implements RedisPubSubListener<byte[], byte[]>, AutoClosea
     RefusedException() {
       super("too many commands waiting for Redis");
     }
+  }
+
+  /** Counts (and logs, at most once a second) a command refused because {@code limit} were waiting. */
+  RefusedException refuse(int limit) {
+    long n = refused.incrementAndGet();
+    long now = System.nanoTime();
+    long last = lastRefusalLog.get();
+    if (now - last > TimeUnit.SECONDS.toNanos(1) && lastRefusalLog.compareAndSet(last, now)) {
+      log.warn("{} commands are waiting for Redis: refusing new ones ({} refused so far)", limit, n);
+    }
+    return new RefusedException();
   }
 
   /** How many commands wait for their replies now. */

@@ -8,7 +8,6 @@ import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.XAddArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.switchboard.server.BroadcastOptions;
 import io.switchboard.server.ClusterAdapter;
@@ -23,6 +22,8 @@ import io.switchboard.server.RestoredSession;
 import io.switchboard.server.parser.Packet;
 import io.switchboard.server.parser.PacketType;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -89,12 +90,15 @@ final class RedisStreamsAdapter extends ClusterAdapter {
   private final StreamsWire wire;
   private final StreamReader reader;
   private final byte[] streamKey;
-  private final XAddArgs xaddArgs;
+  private final StreamOutbox outbox;
   private final String publicChannel;
   private final String privateChannel;
   private final ConnectionStateRecovery recovery;
   private final Map<String, Tracked> sessions = new ConcurrentHashMap<>();
   private final AtomicLong localOnly = new AtomicLong();
+  private final AtomicLong sequence = new AtomicLong();
+  private final AtomicLong repeats = new AtomicLong();
+  private final Map<String, Long> seen = sequences(); // guarded by the reader's lock
   private final AtomicLong lastLocalOnlyLog = new AtomicLong();
   private final long liveTtlMillis;
   private final ScheduledFuture<?> refresher;
@@ -109,7 +113,7 @@ final class RedisStreamsAdapter extends ClusterAdapter {
     this.wire = new StreamsWire(mapper(), opts.onlyPlaintext());
     this.reader = reader;
     this.streamKey = StreamsWire.bytes(reader.key());
-    this.xaddArgs = XAddArgs.Builder.maxlen(opts.maxLen()).approximateTrimming();
+    this.outbox = factory.outbox(reader.key());
     this.publicChannel = opts.channelPrefix() + "#" + nsp.name() + "#";
     this.privateChannel = publicChannel + uid() + "#";
     this.recovery = nsp.server().options().connectionStateRecovery();
@@ -154,6 +158,7 @@ final class RedisStreamsAdapter extends ClusterAdapter {
       link.unsubscribe(privateChannel);
     }
     factory.closed(this);
+    outbox.close();
   }
 
   String namespaceName() {
@@ -163,6 +168,16 @@ final class RedisStreamsAdapter extends ClusterAdapter {
   /** The stream this namespace uses. */
   String streamKey() {
     return reader.key();
+  }
+
+  /** How many entries wait to be added to the stream. */
+  int waitingEntries() {
+    return outbox.waiting();
+  }
+
+  /** How many entries were skipped as repeats of entries already handed over. */
+  long repeatedEntries() {
+    return repeats.get();
   }
 
   /** How many broadcasts were delivered on this server only because their entry could not be added. */
@@ -190,10 +205,45 @@ final class RedisStreamsAdapter extends ClusterAdapter {
         .thenApply(x -> null);
   }
 
-  /** Adds the entry of a message; completes with its id. */
+  /**
+   * Adds the entry of a message, with this adapter's next sequence number (the reference ignores the extra field);
+   * completes with its id.
+   */
   private CompletionStage<String> xadd(ClusterMessage m) {
-    Object[] fields = wire.entryFields(m);
-    return link.bounded(() -> redis.xadd(streamKey, xaddArgs, fields));
+    byte[][] node = wire.entryFields(m);
+    byte[][] fields = Arrays.copyOf(node, node.length + 2);
+    fields[node.length] = StreamsWire.SEQ;
+    fields[node.length + 1] = StreamsWire.bytes(Long.toString(sequence.incrementAndGet()));
+    return outbox.add(fields);
+  }
+
+  /**
+   * Whether an entry repeats one already handed over: the same publisher and a sequence number not above the last
+   * one seen (Lettuce resends a command whose reply a lost connection swallowed, and the first copy may have been
+   * added and read already). Entries without a sequence (Node's) are never repeats.
+   */
+  private static boolean repeated(ObjectNode tree, Map<String, Long> lastSeq) {
+    JsonNode seq = tree.get("seq");
+    JsonNode from = tree.get("uid");
+    if (seq == null || !seq.canConvertToLong() || from == null || !from.isTextual()) {
+      return false;
+    }
+    Long last = lastSeq.get(from.textValue());
+    if (last != null && seq.longValue() <= last) {
+      return true;
+    }
+    lastSeq.put(from.textValue(), seq.longValue());
+    return false;
+  }
+
+  /** The last sequence number handed over per publisher, bounded (publishers come and go). */
+  private static Map<String, Long> sequences() {
+    return new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+        return size() > 1024;
+      }
+    };
   }
 
   /**
@@ -231,6 +281,10 @@ final class RedisStreamsAdapter extends ClusterAdapter {
 
   /** An entry of this namespace, from the reader, under its lock. */
   void onEntry(String id, ObjectNode tree) {
+    if (repeated(tree, seen)) {
+      repeats.incrementAndGet();
+      return;
+    }
     ClusterMessageType type = ClusterMessageMapper.typeOf(tree);
     if (type == null || type.isResponse()) {
       link.undecodable(uid(), reader.key() + " " + id, 0, "unknown entry type " + tree.get("type"));
@@ -597,6 +651,7 @@ final class RedisStreamsAdapter extends ClusterAdapter {
     int scanned = 0;
     String last = after;
     int count = Math.max(opts.readCount(), 100);
+    Map<String, Long> lastSeq = sequences();
     while (true) {
       List<StreamMessage<byte[], byte[]>> batch = await(redis.xrange(streamKey,
           Range.from(Range.Boundary.excluding(last), Range.Boundary.unbounded()), Limit.create(0, count)));
@@ -607,7 +662,7 @@ final class RedisStreamsAdapter extends ClusterAdapter {
               opts.maxRestoredEntries(), reader.key());
           return null;
         }
-        JsonNode packet = storedPacket(e);
+        JsonNode packet = storedPacket(e, lastSeq);
         if (packet != null) {
           ObjectNode tree = (ObjectNode) packet;
           BroadcastOptions o = mapper().treeToOptions(tree.get("opts"));
@@ -626,10 +681,10 @@ final class RedisStreamsAdapter extends ClusterAdapter {
   }
 
   /** The {@code data} of a stored broadcast of this namespace ({@code {packet, opts}}), or {@code null}. */
-  private JsonNode storedPacket(StreamMessage<byte[], byte[]> e) {
+  private JsonNode storedPacket(StreamMessage<byte[], byte[]> e, Map<String, Long> lastSeq) {
     try {
       ObjectNode tree = StreamsWire.entryTree(e.getBody());
-      if (tree == null || !nsp.name().equals(tree.get("nsp").textValue())
+      if (tree == null || !nsp.name().equals(tree.get("nsp").textValue()) || repeated(tree, lastSeq)
           || ClusterMessageMapper.typeOf(tree) != ClusterMessageType.BROADCAST) {
         return null;
       }

@@ -5,9 +5,11 @@ import io.switchboard.server.Adapter;
 import io.switchboard.server.AdapterFactory;
 import io.switchboard.server.Namespace;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Makes the Redis Streams adapter of each namespace of one server, wire-compatible with
@@ -36,6 +38,7 @@ public final class RedisStreamsAdapterFactory implements AdapterFactory, AutoClo
   private final RedisStreamsAdapterOptions options;
   private final Map<String, StreamReader> readers = new LinkedHashMap<>();
   private final Map<String, RedisStreamsAdapter> adapters = new ConcurrentHashMap<>();
+  private final List<StreamOutbox> outboxes = new CopyOnWriteArrayList<>();
 
   private RedisStreamsAdapterFactory(RedisLink link, RedisStreamsAdapterOptions options) {
     this.link = link;
@@ -116,6 +119,15 @@ public final class RedisStreamsAdapterFactory implements AdapterFactory, AutoClo
     return a;
   }
 
+  /** A new outbox for the entries of one adapter, drained when the factory closes. */
+  StreamOutbox outbox(String stream) {
+    StreamOutbox o = new StreamOutbox(link, stream, options.maxLen(), options.maxPendingCommands(),
+        options.reconnectDelay().toMillis());
+    outboxes.removeIf(StreamOutbox::finished); // those of namespaces gone
+    outboxes.add(o);
+    return o;
+  }
+
   void closed(RedisStreamsAdapter adapter) {
     adapters.remove(adapter.namespaceName(), adapter);
   }
@@ -147,9 +159,13 @@ public final class RedisStreamsAdapterFactory implements AdapterFactory, AutoClo
     return n;
   }
 
-  /** The number of commands waiting for Redis now. */
+  /** The number of commands and stream entries waiting for Redis now. */
   public int pendingCommands() {
-    return link.pendingCommands();
+    int n = link.pendingCommands();
+    for (StreamOutbox o : outboxes) {
+      n += o.waiting();
+    }
+    return n;
   }
 
   /**
@@ -163,7 +179,7 @@ public final class RedisStreamsAdapterFactory implements AdapterFactory, AutoClo
       readers.values().forEach(StreamReader::close);
     }
     long deadline = System.nanoTime() + Math.min(options.commandTimeout().toNanos(), 2_000_000_000L);
-    while (link.pendingCommands() > 0 && System.nanoTime() < deadline) {
+    while (pendingCommands() > 0 && System.nanoTime() < deadline) {
       try {
         Thread.sleep(5);
       } catch (InterruptedException e) {
@@ -171,6 +187,7 @@ public final class RedisStreamsAdapterFactory implements AdapterFactory, AutoClo
         break;
       }
     }
+    outboxes.forEach(StreamOutbox::abort);
     link.close();
   }
 }

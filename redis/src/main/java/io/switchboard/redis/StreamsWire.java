@@ -35,6 +35,8 @@ final class StreamsWire {
   static final byte[] NSP = bytes("nsp");
   static final byte[] TYPE = bytes("type");
   static final byte[] DATA = bytes("data");
+  /** A Java extension: the publisher's sequence number, so that an entry added twice is handed over once. */
+  static final byte[] SEQ = bytes("seq");
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final Set<ClusterMessageType> MAY_CARRY_BINARY = Set.of(ClusterMessageType.BROADCAST,
@@ -97,6 +99,7 @@ final class StreamsWire {
     byte[] nsp = null;
     byte[] type = null;
     byte[] data = null;
+    byte[] seq = null;
     for (Map.Entry<byte[], byte[]> e : body.entrySet()) {
       byte[] k = e.getKey();
       if (java.util.Arrays.equals(k, UID)) {
@@ -107,6 +110,8 @@ final class StreamsWire {
         type = e.getValue();
       } else if (java.util.Arrays.equals(k, DATA)) {
         data = e.getValue();
+      } else if (java.util.Arrays.equals(k, SEQ)) {
+        seq = e.getValue();
       }
     }
     if (nsp == null || nsp.length == 0) {
@@ -126,6 +131,13 @@ final class StreamsWire {
     t.put("type", code);
     if (data != null && data.length > 0) {
       t.set("data", decodeData(data));
+    }
+    if (seq != null && seq.length > 0 && seq.length < 20) {
+      try {
+        t.put("seq", Long.parseLong(text(seq)));
+      } catch (NumberFormatException e) {
+        // not ours: ignored
+      }
     }
     return t;
   }

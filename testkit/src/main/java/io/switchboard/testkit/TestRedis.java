@@ -29,6 +29,8 @@ import java.util.concurrent.TimeUnit;
  * try (TestRedis.Server own = TestRedis.startProcess()) {      // a Redis of the test's own, for fault tests
  *   own.stop();
  *   own.start();                                               // again, on the same port
+ *   own.pause();                                               // SIGSTOP: connected but silent
+ *   own.resume();
  * }
  * }</pre>
  *
@@ -236,6 +238,7 @@ public final class TestRedis {
     private final Path dir;
     private final Runnable atExit;
     private Process process;
+    private boolean paused;
 
     private Server(Path binary, int port) {
       this.binary = binary;
@@ -306,10 +309,47 @@ public final class TestRedis {
       }
     }
 
+    /**
+     * Freezes the process with SIGSTOP: its connections stay open but nothing is answered, as a Redis stalled by the
+     * system would be. {@link #resume()} thaws it.
+     */
+    public synchronized void pause() {
+      signal("STOP");
+      paused = true;
+    }
+
+    /** Thaws a process frozen by {@link #pause()} (SIGCONT). */
+    public synchronized void resume() {
+      signal("CONT");
+      paused = false;
+    }
+
+    private void signal(String name) {
+      if (!isRunning()) {
+        throw new IllegalStateException("Redis on port " + port + " does not run");
+      }
+      try {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+            .redirectErrorStream(true).start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+          throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: "
+              + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot run kill", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
+
     /** Stops the process and waits until it is gone. */
     public synchronized void stop() {
       if (process == null) {
         return;
+      }
+      if (paused && process.isAlive()) {
+        resume(); // a frozen process would not act on SIGTERM
       }
       process.destroy();
       try {
