@@ -3,6 +3,10 @@
 // commands as JSON lines on stdin.
 //
 //   node recovery-client.mjs --url http://127.0.0.1:3000 [--name a] [--rooms r1,r2] [--path /socket.io]
+//                            [--token T] [--pid P --offset O]
+//
+// --token goes into the auth payload; --pid and --offset present a session as if this client had held it (to check
+// that a server refuses a session to someone else).
 //
 // Events written:
 //   {"event":"connect","id":..,"recovered":bool,"url":..}      {"event":"disconnect","reason":..}
@@ -25,6 +29,8 @@ const { values } = parseArgs({
     rooms: { type: "string", default: "" },
     path: { type: "string", default: "/socket.io" },
     token: { type: "string", default: "" },
+    pid: { type: "string", default: "" },
+    offset: { type: "string", default: "" },
   },
   strict: true,
 });
@@ -42,7 +48,13 @@ const socket = io(values.url, {
   reconnectionDelayMax: 200,
   randomizationFactor: 0,
   auth,
+  autoConnect: false,
 });
+if (values.pid) {
+  socket._pid = values.pid;
+  if (values.offset) socket._lastOffset = values.offset;
+}
+socket.connect();
 
 socket.on("connect", () => out({ event: "connect", id: socket.id, recovered: socket.recovered, url: socket.io.uri }));
 socket.on("disconnect", (reason) => out({ event: "disconnect", reason }));

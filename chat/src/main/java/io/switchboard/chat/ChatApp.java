@@ -2,12 +2,19 @@ package io.switchboard.chat;
 
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.switchboard.engine.HttpServer;
-import io.switchboard.server.Server;
-import io.switchboard.server.ServerOptions;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.redis.RedisAdapterFactory;
 import io.switchboard.redis.RedisAdapterOptions;
+import io.switchboard.redis.RedisStreamsAdapterFactory;
+import io.switchboard.redis.RedisStreamsAdapterOptions;
+import io.switchboard.server.ConnectError;
+import io.switchboard.server.ConnectionStateRecovery;
+import io.switchboard.server.Server;
+import io.switchboard.server.ServerOptions;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,17 +32,22 @@ import java.util.concurrent.ScheduledExecutorService;
 public final class ChatApp implements AutoCloseable {
   /** bcrypt cost of stored passwords. */
   static final int BCRYPT_COST = 10;
+  /**
+   * Recovery in a cluster on the streams adapter: a client whose connection (or node) went away for up to two
+   * minutes comes back with its rooms and every message it missed; the token check runs again on recovery.
+   */
+  static final ConnectionStateRecovery CLUSTER_RECOVERY = new ConnectionStateRecovery(Duration.ofMinutes(2), false);
 
   private final ChatConfig config;
   private final Database db;
   private final ChatService chat;
   private final Server io;
   private final ScheduledExecutorService timer;
-  private final RedisAdapterFactory redis;
+  private final AutoCloseable redis;
   private final HttpServer http;
 
   private ChatApp(ChatConfig config, Database db, ChatService chat, Server io, ScheduledExecutorService timer,
-      RedisAdapterFactory redis, HttpServer http) {
+      AutoCloseable redis, HttpServer http) {
     this.config = config;
     this.db = db;
     this.chat = chat;
@@ -59,19 +71,43 @@ public final class ChatApp implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    RedisAdapterFactory redis;
+    AutoCloseable redis = null;
+    ServerOptions.Builder options = ServerOptions.builder();
     try {
-      redis = config.redisUrl().map(redisUrl -> RedisAdapterFactory.create(redisUrl,
-          RedisAdapterOptions.builder().key(config.redisKey()).build())).orElse(null);
+      if (config.redisUrl().isPresent() && config.redisPubSub()) {
+        RedisAdapterFactory pubsub = RedisAdapterFactory.create(config.redisUrl().get(),
+            RedisAdapterOptions.builder().key(config.redisKey()).build());
+        options.adapter(pubsub);
+        redis = pubsub;
+      } else if (config.redisUrl().isPresent()) {
+        String key = config.redisKey();
+        RedisStreamsAdapterFactory streams = RedisStreamsAdapterFactory.create(config.redisUrl().get(),
+            RedisStreamsAdapterOptions.builder().streamName(key).channelPrefix(key)
+                .sessionKeyPrefix(key + ":session:").build());
+        options.adapter(streams).connectionStateRecovery(CLUSTER_RECOVERY);
+        redis = streams;
+      }
     } catch (RuntimeException e) {
       timer.shutdownNow();
       db.close();
       throw new IllegalStateException("cannot connect to Redis at " + config.redisUrl().get() + ": " + e.getMessage(), e);
     }
-    Server io = new Server(redis == null ? ServerOptions.DEFAULT : ServerOptions.builder().adapter(redis).build());
+    Server io = new Server(options.build());
+    Clock clock = Clock.systemUTC();
+    TokenService tokens = new TokenService(secret, config.tokenLifetime(), clock);
+    if (io.options().connectionStateRecovery() != null) {
+      io.sockets().use((socket, next) -> {
+        // a session comes back only to the user it belongs to (the token check follows)
+        Object token = socket.handshake().auth().get("token");
+        Optional<TokenService.Claims> claims = tokens.verify(token instanceof String t ? t : null);
+        if (socket.recovered() && (claims.isEmpty() || !claims.get().username().equals(usernameOf(socket.data())))) {
+          next.fail(new ConnectError("Authentication failed"));
+          return;
+        }
+        next.proceed();
+      });
+    }
     try {
-      Clock clock = Clock.systemUTC();
-      TokenService tokens = new TokenService(secret, config.tokenLifetime(), clock);
       ChatService chat = new ChatService(db, new PasswordHasher(BCRYPT_COST), tokens, new NotificationBus(), clock);
       HttpApi api = new HttpApi(chat, new OriginPolicy(config.allowedOrigins()), new StaticFiles("web"),
           config.sseHeartbeat());
@@ -84,12 +120,28 @@ public final class ChatApp implements AutoCloseable {
       return new ChatApp(config, db, chat, io, timer, redis, http);
     } catch (RuntimeException e) {
       io.close();
-      if (redis != null) {
-        redis.close();
-      }
+      closeQuietly(redis);
       timer.shutdownNow();
       db.close();
       throw e;
+    }
+  }
+
+  private static String usernameOf(Object data) {
+    if (data instanceof Map<?, ?> m && m.get("username") instanceof String s) {
+      return s;
+    }
+    return data instanceof JsonNode n && n.path("username").isTextual() ? n.get("username").asText() : null;
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception e) {
+      throw new IllegalStateException("closing the Redis adapter failed", e);
     }
   }
 
@@ -120,9 +172,7 @@ public final class ChatApp implements AutoCloseable {
     try {
       http.close();
       io.close();
-      if (redis != null) {
-        redis.close();
-      }
+      closeQuietly(redis);
     } finally {
       timer.shutdownNow();
       db.close();

@@ -26,7 +26,9 @@ import java.util.Optional;
  * @param dataDir        where the embedded database and the generated signing secret live
  * @param databaseUrl    a JDBC URL; empty means the embedded H2 file under {@code dataDir}
  * @param redisUrl       a {@code redis://} URL to join a cluster through the Redis adapter; empty for one node
- * @param redisKey       the prefix of the cluster's Redis channels; nodes of one service share it
+ * @param redisKey       the prefix of the cluster's Redis keys and channels; nodes of one service share it
+ * @param redisPubSub    whether the cluster uses the pub/sub Redis adapter (no recovery across nodes) rather than
+ *                       the Redis Streams adapter with connection state recovery (the default)
  * @param jwtSecret      the HS256 signing secret; empty means generated once and kept in {@code dataDir}
  * @param allowedOrigins origins allowed besides the page's own (CORS for the REST and SSE routes)
  * @param tokenLifetime  how long a signed-in token is valid
@@ -40,6 +42,7 @@ public record ChatConfig(
     Optional<String> databaseUrl,
     Optional<String> redisUrl,
     String redisKey,
+    boolean redisPubSub,
     Optional<String> jwtSecret,
     List<String> allowedOrigins,
     Duration tokenLifetime,
@@ -54,7 +57,9 @@ public record ChatConfig(
       "  --database-url URL    JDBC URL; jdbc:postgresql://... switches to PostgreSQL",
       "                        (env DATABASE_URL, default an H2 file under the data directory)",
       "  --redis URL           redis://host:port to join a cluster (env REDIS_URL)",
-      "  --redis-key K         prefix of the cluster's Redis channels (env REDIS_KEY, default switchboard-chat)",
+      "  --redis-key K         prefix of the cluster's Redis keys (env REDIS_KEY, default switchboard-chat)",
+      "  --redis-adapter A     streams (default: a client of a node that died recovers on another one)",
+      "                        or pubsub (env REDIS_ADAPTER)",
       "  --jwt-secret S        token signing secret (env JWT_SECRET, default generated once in the data directory)",
       "  --data-dir DIR        data directory (env DATA_DIR, default ./data)",
       "  --allowed-origins L   comma-separated extra origins for CORS (env ALLOWED_ORIGINS)");
@@ -93,7 +98,7 @@ public record ChatConfig(
   public Builder toBuilder() {
     return new Builder()
         .host(host).port(port).dataDir(dataDir)
-        .databaseUrl(databaseUrl.orElse(null)).redisUrl(redisUrl.orElse(null)).redisKey(redisKey).jwtSecret(jwtSecret.orElse(null))
+        .databaseUrl(databaseUrl.orElse(null)).redisUrl(redisUrl.orElse(null)).redisKey(redisKey).redisPubSub(redisPubSub).jwtSecret(jwtSecret.orElse(null))
         .allowedOrigins(allowedOrigins).tokenLifetime(tokenLifetime).sseHeartbeat(sseHeartbeat).timing(timing);
   }
 
@@ -115,6 +120,7 @@ public record ChatConfig(
     env(env, "DATABASE_URL").ifPresent(b::databaseUrl);
     env(env, "REDIS_URL").ifPresent(b::redisUrl);
     env(env, "REDIS_KEY").ifPresent(b::redisKey);
+    env(env, "REDIS_ADAPTER").ifPresent(v -> b.redisPubSub(parseRedisAdapter(v)));
     env(env, "JWT_SECRET").ifPresent(b::jwtSecret);
     env(env, "ALLOWED_ORIGINS").ifPresent(v -> b.allowedOrigins(splitList(v)));
     for (int i = 0; i < args.length; i++) {
@@ -142,6 +148,7 @@ public record ChatConfig(
         case "--database-url" -> b.databaseUrl(value);
         case "--redis" -> b.redisUrl(value);
         case "--redis-key" -> b.redisKey(value);
+        case "--redis-adapter" -> b.redisPubSub(parseRedisAdapter(value));
         case "--jwt-secret" -> b.jwtSecret(value);
         case "--allowed-origins" -> b.allowedOrigins(splitList(value));
         default -> throw new IllegalArgumentException("unknown flag: " + name);
@@ -152,6 +159,14 @@ public record ChatConfig(
 
   private static Optional<String> env(Map<String, String> env, String name) {
     return Optional.ofNullable(env.get(name)).filter(v -> !v.isBlank());
+  }
+
+  private static boolean parseRedisAdapter(String value) {
+    return switch (value.trim()) {
+      case "streams" -> false;
+      case "pubsub" -> true;
+      default -> throw new IllegalArgumentException("--redis-adapter is streams or pubsub, not " + value);
+    };
   }
 
   private static int parsePort(String value) {
@@ -180,6 +195,7 @@ public record ChatConfig(
     private String databaseUrl;
     private String redisUrl;
     private String redisKey = "switchboard-chat";
+    private boolean redisPubSub;
     private String jwtSecret;
     private List<String> allowedOrigins = List.of();
     private Duration tokenLifetime = Duration.ofHours(1);
@@ -221,6 +237,12 @@ public record ChatConfig(
       return this;
     }
 
+    /** Whether the cluster uses the pub/sub adapter instead of the streams adapter with recovery. */
+    public Builder redisPubSub(boolean redisPubSub) {
+      this.redisPubSub = redisPubSub;
+      return this;
+    }
+
     /** The signing secret, or {@code null} to generate one once and keep it in the data directory. */
     public Builder jwtSecret(String jwtSecret) {
       this.jwtSecret = jwtSecret;
@@ -249,7 +271,7 @@ public record ChatConfig(
 
     public ChatConfig build() {
       return new ChatConfig(host, port, dataDir, Optional.ofNullable(databaseUrl), Optional.ofNullable(redisUrl), redisKey,
-          Optional.ofNullable(jwtSecret), allowedOrigins, tokenLifetime, sseHeartbeat, timing);
+          redisPubSub, Optional.ofNullable(jwtSecret), allowedOrigins, tokenLifetime, sseHeartbeat, timing);
     }
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.redis.demo.ClusterDemo;
 import io.switchboard.server.ConnectionStateRecovery;
+import io.switchboard.testkit.ClasspathJar;
 import io.switchboard.testkit.ServerProcess;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -111,7 +112,7 @@ class StreamsKillTest {
 
   @Test
   void aJavaServerKilledWithSigkillCostsItsClientsNothing() throws Exception {
-    try (ServerProcess doomed = ServerProcess.builder(ChildJvm.jarFor(ClusterDemo.class))
+    try (ServerProcess doomed = ServerProcess.builder(ClasspathJar.forMain(ClusterDemo.class))
         .jvmArgs("-Xmx128m")
         .args("--port", "0", "--redis", RedisTests.URI, "--key", key, "--streams", "--recovery", "30")
         .start()) {

@@ -1,4 +1,4 @@
-package io.switchboard.redis;
+package io.switchboard.testkit;
 
 import java.io.File;
 import java.io.IOException;
@@ -13,19 +13,22 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
 /**
- * A jar that runs a main class of this module's test classpath in a child JVM ({@code java -jar}), for
- * {@link io.switchboard.testkit.ServerProcess}: it holds only a manifest whose {@code Class-Path} names the test
- * classpath.
+ * A jar that runs a main class of the running test's classpath in a child JVM ({@code java -jar}), for
+ * {@link ServerProcess} when the module has no jar of its own yet (tests run before {@code package}): it holds only a
+ * manifest whose {@code Class-Path} names the test classpath.
  *
  * <pre>{@code
- * Path jar = ChildJvm.jarFor(ClusterDemo.class);
- * try (ServerProcess p = ServerProcess.builder(jar).args("--port", "0", "--streams").start()) { p.kill(); }
+ * Path jar = ClasspathJar.forMain(ClusterDemo.class);
+ * try (ServerProcess p = ServerProcess.builder(jar).args("--port", "0", "--streams").start()) {
+ *   p.kill();
+ * }
  * }</pre>
  */
-final class ChildJvm {
-  private ChildJvm() {}
+public final class ClasspathJar {
+  private ClasspathJar() {}
 
-  static Path jarFor(Class<?> main) {
+  /** A jar in a temporary folder (deleted at exit) whose main class is {@code main}. */
+  public static Path forMain(Class<?> main) {
     String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     List<String> urls = new ArrayList<>();
     for (String entry : cp.split(File.pathSeparator)) {
