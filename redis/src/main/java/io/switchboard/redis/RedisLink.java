@@ -7,7 +7,13 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.protocol.RedisCommand;
@@ -62,6 +68,7 @@ final class RedisLink implements RedisPubSubListener<byte[], byte[]>, AutoClosea
       boolean queueWhileDisconnected, Duration blockTime) {}
 
   private final AbstractRedisClient client;
+  private final boolean cluster;
   private final ClientResources resources;
   private final boolean ownsClient;
   private final int maxMessageSize;
@@ -80,22 +87,34 @@ final class RedisLink implements RedisPubSubListener<byte[], byte[]>, AutoClosea
   private final AtomicLong undecodable = new AtomicLong();
   private final AtomicLong lastDropLog = new AtomicLong();
 
-  private RedisLink(RedisClient client, ClientResources resources, boolean ownsClient, Settings settings,
+  private RedisLink(AbstractRedisClient client, ClientResources resources, boolean ownsClient, Settings settings,
       boolean subscriber) {
     this.client = client;
+    this.cluster = client instanceof RedisClusterClient;
     this.resources = resources;
     this.ownsClient = ownsClient;
     this.maxMessageSize = settings.maxMessageSize();
     this.maxPending = settings.maxPendingCommands();
     try {
-      StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE);
-      this.pubConnection = c;
-      this.pub = c.async();
-      if (subscriber) {
-        this.sub = client.connectPubSub(ByteArrayCodec.INSTANCE);
-        sub.addListener(this);
+      if (client instanceof RedisClusterClient c) {
+        StatefulRedisClusterConnection<byte[], byte[]> conn = c.connect(ByteArrayCodec.INSTANCE);
+        this.pubConnection = conn;
+        this.pub = conn.async();
+        if (subscriber) {
+          StatefulRedisClusterPubSubConnection<byte[], byte[]> s = c.connectPubSub(ByteArrayCodec.INSTANCE);
+          s.setNodeMessagePropagation(true); // sharded messages come on the connections to the slots' nodes
+          this.sub = s;
+        } else {
+          this.sub = null;
+        }
       } else {
-        this.sub = null;
+        StatefulRedisConnection<byte[], byte[]> conn = ((RedisClient) client).connect(ByteArrayCodec.INSTANCE);
+        this.pubConnection = conn;
+        this.pub = conn.async();
+        this.sub = subscriber ? ((RedisClient) client).connectPubSub(ByteArrayCodec.INSTANCE) : null;
+      }
+      if (sub != null) {
+        sub.addListener(this);
       }
     } catch (RuntimeException e) {
       if (ownsClient) {
@@ -120,6 +139,43 @@ final class RedisLink implements RedisPubSubListener<byte[], byte[]>, AutoClosea
     RedisClient client = RedisClient.create(resources, RedisURI.create(uri));
     client.setOptions(clientOptions(settings));
     return new RedisLink(client, resources, true, settings, subscriber);
+  }
+
+  /**
+   * Connects to a Redis Cluster through any of its nodes ({@code redis://host:port} each) with a client of its own:
+   * commands go to the node of their key's slot, sharded subscriptions to the node of their channel's slot.
+   */
+  static RedisLink openCluster(List<String> seeds, Settings settings, boolean subscriber) {
+    if (seeds.isEmpty()) {
+      throw new IllegalArgumentException("no Redis Cluster node given");
+    }
+    ClientResources resources = ClientResources.builder()
+        .ioThreadPoolSize(2)
+        .computationThreadPoolSize(1)
+        .reconnectDelay(Delay.constant(settings.reconnectDelay()))
+        .build();
+    RedisClusterClient client = RedisClusterClient.create(resources, seeds.stream().map(RedisURI::create).toList());
+    // the connections to the nodes open lazily: commands must wait for them (a node's first command would be refused
+    // otherwise, and a refused SSUBSCRIBE is never retried); the bound on pending commands and the timeouts still hold
+    ClientOptions base = clientOptions(settings).mutate()
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS).build();
+    client.setOptions(ClusterClientOptions.builder(base)
+        .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+            .enableAllAdaptiveRefreshTriggers()
+            .enablePeriodicRefresh(Duration.ofSeconds(30))
+            .build())
+        .build());
+    return new RedisLink(client, resources, true, settings, subscriber);
+  }
+
+  /** Connects with the caller's cluster client, whose options stay the caller's. */
+  static RedisLink open(RedisClusterClient client, Settings settings, boolean subscriber) {
+    return new RedisLink(client, null, false, settings, subscriber);
+  }
+
+  /** Whether this link talks to a Redis Cluster. */
+  boolean isCluster() {
+    return cluster;
   }
 
   /** The options of the clients this module makes. */
@@ -176,6 +232,11 @@ final class RedisLink implements RedisPubSubListener<byte[], byte[]>, AutoClosea
 
   /** A connection of its own for blocking commands (XREAD BLOCK), closed with the link. */
   RedisClusterAsyncCommands<byte[], byte[]> dedicatedConnection() {
+    if (client instanceof RedisClusterClient cc) {
+      StatefulRedisClusterConnection<byte[], byte[]> c = cc.connect(ByteArrayCodec.INSTANCE);
+      dedicated.add(c);
+      return c.async();
+    }
     StatefulRedisConnection<byte[], byte[]> c = ((RedisClient) client).connect(ByteArrayCodec.INSTANCE);
     dedicated.add(c);
     return c.async();
@@ -241,12 +302,30 @@ final class RedisLink implements RedisPubSubListener<byte[], byte[]>, AutoClosea
     return refused.get();
   }
 
+  /** The subscribers of a channel; on a Redis Cluster, summed over every node (each counts its own). */
   CompletionStage<Integer> numsub(String channel) {
+    if (cluster) {
+      return ((RedisAdvancedClusterAsyncCommands<byte[], byte[]>) pub).all().commands().pubsubNumsub(bytes(channel))
+          .thenApply(RedisLink::sum);
+    }
     return pub.pubsubNumsub(bytes(channel)).thenApply(RedisLink::count);
   }
 
+  /** The shard subscribers of a channel; on a Redis Cluster, summed over the masters (one of them holds them). */
   CompletionStage<Integer> shardNumsub(String channel) {
+    if (cluster) {
+      return ((RedisAdvancedClusterAsyncCommands<byte[], byte[]>) pub).upstream().commands()
+          .pubsubShardNumsub(bytes(channel)).thenApply(RedisLink::sum);
+    }
     return pub.pubsubShardNumsub(bytes(channel)).thenApply(RedisLink::count);
+  }
+
+  private static Integer sum(List<Map<byte[], Long>> perNode) {
+    int n = 0;
+    for (Map<byte[], Long> m : perNode) {
+      n += count(m);
+    }
+    return n;
   }
 
   private static Integer count(Map<byte[], Long> m) {

@@ -29,7 +29,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <p>The factory owns the Redis connections of one server: one for commands, one subscribed to the request
  * channels, and one per stream that reads it ({@code XREAD BLOCK}) from where it stopped. Each server needs a
- * factory of its own: Redis counts the servers by their subscribed connections. Creating it fails when Redis cannot
+ * factory of its own: Redis counts the servers by their subscribed connections. On a Redis Cluster use
+ * {@link #createCluster}. Creating it fails when Redis cannot
  * be reached; afterwards, commands wait for Redis while it is away, within {@link
  * RedisStreamsAdapterOptions#maxPendingCommands()}.
  */
@@ -84,6 +85,16 @@ public final class RedisStreamsAdapterFactory implements AdapterFactory, AutoClo
   public static RedisStreamsAdapterFactory create(RedisClient client, RedisStreamsAdapterOptions options) {
     Objects.requireNonNull(options, "options");
     return new RedisStreamsAdapterFactory(RedisLink.open(client, options.linkSettings(), true), options);
+  }
+
+  /**
+   * Connects to a Redis Cluster through any of its nodes ({@code redis://host:port} each), with a Lettuce cluster
+   * client of its own: the stream, the session keys and (with {@code useShardedPubSub}) the channels each live on the
+   * node of their slot; the server count adds up the subscribers of every node.
+   */
+  public static RedisStreamsAdapterFactory createCluster(List<String> nodes, RedisStreamsAdapterOptions options) {
+    Objects.requireNonNull(options, "options");
+    return new RedisStreamsAdapterFactory(RedisLink.openCluster(nodes, options.linkSettings(), true), options);
   }
 
   /** The options. */
