@@ -391,6 +391,7 @@ final class RedisStreamsAdapter extends ClusterAdapter {
         synchronized (this) {
           writing = false;
         }
+        sessions.remove(sid, this); // the socket is gone
         return;
       }
       byte[] value = record(s, owner, baseOffset);
@@ -427,7 +428,13 @@ final class RedisStreamsAdapter extends ClusterAdapter {
     void refresh() {
       boolean rewrite;
       synchronized (this) {
-        if (writing || lost || key == null) {
+        if (writing) {
+          return;
+        }
+        if (lost || key == null) {
+          if (state == null || state.get() == null) {
+            sessions.remove(sid, this); // a tracker whose socket left without a word (a change racing its leaving)
+          }
           return;
         }
         if (stale || !claimed) {
