@@ -6,7 +6,6 @@ import io.switchboard.server.AdapterFactory;
 import io.switchboard.server.Args;
 import io.switchboard.server.BroadcastOptions;
 import io.switchboard.server.ClusterAdapter;
-import io.switchboard.server.ClusterReplies;
 import io.switchboard.server.RemoteSocket;
 import io.switchboard.server.Server;
 import io.switchboard.server.ServerOptions;

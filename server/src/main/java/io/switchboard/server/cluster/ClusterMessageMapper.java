@@ -1,4 +1,4 @@
-package io.switchboard.server;
+package io.switchboard.server.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.server.BroadcastFlags;
+import io.switchboard.server.BroadcastOptions;
+import io.switchboard.server.Handshake;
+import io.switchboard.server.SocketDetails;
 import io.switchboard.server.parser.Packet;
 import io.switchboard.server.parser.PacketType;
 import java.time.Duration;
