@@ -1,9 +1,13 @@
-// A Node socket.io 4.8 server on @socket.io/redis-adapter 8.3 (classic or sharded), for mixed Java/Node cluster
-// tests. Reports as JSON lines on stdout and takes commands as JSON lines on stdin.
+// A Node socket.io 4.8 server on @socket.io/redis-adapter 8.3 (classic or sharded) or on
+// @socket.io/redis-streams-adapter 0.3.1 (streams), for mixed Java/Node cluster tests. Reports as JSON lines on stdout
+// and takes commands as JSON lines on stdin.
 //
-//   node redis-node-server.mjs --redis redis://127.0.0.1:6379 --key <prefix> [--mode classic|sharded]
+//   node redis-node-server.mjs --redis redis://127.0.0.1:6379 --key <prefix> [--mode classic|sharded|streams]
 //                              [--parser msgpack|json] [--specific] [--name node] [--port 0]
+//                              [--recovery <maxDisconnectionDuration ms>] [--sharded-pubsub]
 //
+// In the streams mode, <prefix> is the stream name and the channel prefix, and the session keys are <prefix>:s:<pid>.
+// A recovered socket keeps its rooms (the auth rooms are joined only by new ones).
 // Server behaviour (the same as the Java cluster contract): on connection, join the rooms listed in the auth field
 // "rooms" (comma-separated), set socket.data = {name, server}, emit "joined"; "shout" is re-broadcast to the others
 // and acknowledged with "done"; "chat message" is relayed to every client of the cluster. Server-side events:
@@ -26,6 +30,7 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { Server } from "socket.io";
 import { createAdapter, createShardedAdapter } from "@socket.io/redis-adapter";
+import { createAdapter as createStreamsAdapter } from "@socket.io/redis-streams-adapter";
 import { createClient } from "redis";
 
 const { values } = parseArgs({
@@ -37,6 +42,8 @@ const { values } = parseArgs({
     specific: { type: "boolean", default: false },
     name: { type: "string", default: "node" },
     port: { type: "string", default: "0" },
+    recovery: { type: "string", default: "0" },
+    "sharded-pubsub": { type: "boolean", default: false },
   },
   strict: true,
 });
@@ -57,7 +64,14 @@ const jsonParser = {
 };
 
 const adapter =
-  values.mode === "sharded"
+  values.mode === "streams"
+    ? createStreamsAdapter(pubClient, {
+        streamName: values.key,
+        channelPrefix: values.key,
+        sessionKeyPrefix: values.key + ":s:",
+        useShardedPubSub: values["sharded-pubsub"],
+      })
+    : values.mode === "sharded"
     ? createShardedAdapter(pubClient, subClient, { channelPrefix: values.key, subscriptionMode: "dynamic" })
     : createAdapter(pubClient, subClient, {
         key: values.key,
@@ -66,19 +80,27 @@ const adapter =
       });
 
 const httpServer = createServer();
-const io = new Server(httpServer, { adapter });
+const recovery = Number(values.recovery);
+const io = new Server(httpServer, {
+  adapter,
+  ...(recovery > 0 ? { connectionStateRecovery: { maxDisconnectionDuration: recovery, skipMiddlewares: true } } : {}),
+});
 
 const onConnection = (socket) => {
   const rooms = socket.handshake.auth.rooms;
-  if (typeof rooms === "string" && rooms.length > 0) {
+  if (!socket.recovered && typeof rooms === "string" && rooms.length > 0) {
     socket.join(rooms.split(","));
   }
-  socket.data = { name: String(socket.handshake.auth.name), server: values.name };
+  if (!socket.recovered) socket.data = { name: String(socket.handshake.auth.name), server: values.name };
   socket.on("shout", (arg, ack) => {
     socket.broadcast.emit("shout", arg);
     if (typeof ack === "function") ack("done");
   });
   socket.on("chat message", (...args) => io.emit("chat message", ...args));
+  socket.on("join", (room, ack) => {
+    socket.join(room);
+    if (typeof ack === "function") ack("joined");
+  });
   socket.emit("joined");
 };
 io.on("connection", onConnection);

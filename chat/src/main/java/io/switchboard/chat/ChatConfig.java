@@ -28,7 +28,9 @@ import java.util.Optional;
  * @param dataDir        where the embedded database and the generated signing secret live
  * @param databaseUrl    a JDBC URL; empty means the embedded H2 file under {@code dataDir}
  * @param redisUrl       a {@code redis://} URL to join a cluster through the Redis adapter; empty for one node
- * @param redisKey       the prefix of the cluster's Redis channels; nodes of one service share it
+ * @param redisKey       the prefix of the cluster's Redis keys and channels; nodes of one service share it
+ * @param redisPubSub    whether the cluster uses the pub/sub Redis adapter (no recovery across nodes) rather than
+ *                       the Redis Streams adapter with connection state recovery (the default)
  * @param jwtSecret      the HS256 signing secret; empty means generated once and kept in {@code dataDir}
  * @param allowedOrigins origins allowed besides the page's own (CORS for the REST and SSE routes)
  * @param tokenLifetime  how long a signed-in token is valid
@@ -51,6 +53,7 @@ public record ChatConfig(
     Optional<String> databaseUrl,
     Optional<String> redisUrl,
     String redisKey,
+    boolean redisPubSub,
     Optional<String> jwtSecret,
     List<String> allowedOrigins,
     Duration tokenLifetime,
@@ -70,7 +73,9 @@ public record ChatConfig(
       "  --database-url URL    JDBC URL; jdbc:postgresql://... switches to PostgreSQL",
       "                        (env DATABASE_URL, default an H2 file under the data directory)",
       "  --redis URL           redis://host:port to join a cluster (env REDIS_URL)",
-      "  --redis-key K         prefix of the cluster's Redis channels (env REDIS_KEY, default switchboard-chat)",
+      "  --redis-key K         prefix of the cluster's Redis keys (env REDIS_KEY, default switchboard-chat)",
+      "  --redis-adapter A     streams (default: a client of a node that died recovers on another one)",
+      "                        or pubsub (env REDIS_ADAPTER)",
       "  --jwt-secret S        token signing secret (env JWT_SECRET, default generated once in the data directory)",
       "  --data-dir DIR        data directory (env DATA_DIR, default ./data)",
       "  --allowed-origins L   comma-separated extra origins for CORS (env ALLOWED_ORIGINS)",
@@ -128,7 +133,8 @@ public record ChatConfig(
   public Builder toBuilder() {
     return new Builder()
         .host(host).port(port).dataDir(dataDir)
-        .databaseUrl(databaseUrl.orElse(null)).redisUrl(redisUrl.orElse(null)).redisKey(redisKey).jwtSecret(jwtSecret.orElse(null))
+        .databaseUrl(databaseUrl.orElse(null)).redisUrl(redisUrl.orElse(null)).redisKey(redisKey).redisPubSub(redisPubSub)
+        .jwtSecret(jwtSecret.orElse(null))
         .allowedOrigins(allowedOrigins).tokenLifetime(tokenLifetime).sseHeartbeat(sseHeartbeat)
         .sseStreamsPerUser(sseStreamsPerUser).sseStreamsPerIp(sseStreamsPerIp).sseMaxBuffer(sseMaxBuffer)
         .trustedProxies(trustedProxies).connectTimeout(connectTimeout.orElse(null)).timing(timing);
@@ -152,6 +158,7 @@ public record ChatConfig(
     env(env, "DATABASE_URL").ifPresent(b::databaseUrl);
     env(env, "REDIS_URL").ifPresent(b::redisUrl);
     env(env, "REDIS_KEY").ifPresent(b::redisKey);
+    env(env, "REDIS_ADAPTER").ifPresent(v -> b.redisPubSub(parseRedisAdapter(v)));
     env(env, "JWT_SECRET").ifPresent(b::jwtSecret);
     env(env, "ALLOWED_ORIGINS").ifPresent(v -> b.allowedOrigins(splitList(v)));
     env(env, "TRUSTED_PROXIES").ifPresent(v -> b.trustedProxies(splitList(v)));
@@ -184,6 +191,7 @@ public record ChatConfig(
         case "--database-url" -> b.databaseUrl(value);
         case "--redis" -> b.redisUrl(value);
         case "--redis-key" -> b.redisKey(value);
+        case "--redis-adapter" -> b.redisPubSub(parseRedisAdapter(value));
         case "--jwt-secret" -> b.jwtSecret(value);
         case "--allowed-origins" -> b.allowedOrigins(splitList(value));
         case "--trusted-proxies" -> b.trustedProxies(splitList(value));
@@ -199,6 +207,14 @@ public record ChatConfig(
 
   private static Optional<String> env(Map<String, String> env, String name) {
     return Optional.ofNullable(env.get(name)).filter(v -> !v.isBlank());
+  }
+
+  private static boolean parseRedisAdapter(String value) {
+    return switch (value.trim()) {
+      case "streams" -> false;
+      case "pubsub" -> true;
+      default -> throw new IllegalArgumentException("--redis-adapter is streams or pubsub, not " + value);
+    };
   }
 
   private static int parsePort(String value) {
@@ -248,6 +264,7 @@ public record ChatConfig(
     private String databaseUrl;
     private String redisUrl;
     private String redisKey = "switchboard-chat";
+    private boolean redisPubSub;
     private String jwtSecret;
     private List<String> allowedOrigins = List.of();
     private Duration tokenLifetime = Duration.ofHours(1);
@@ -291,6 +308,12 @@ public record ChatConfig(
     /** The prefix of the cluster's Redis channels. */
     public Builder redisKey(String redisKey) {
       this.redisKey = redisKey;
+      return this;
+    }
+
+    /** Whether the cluster uses the pub/sub adapter instead of the streams adapter with recovery. */
+    public Builder redisPubSub(boolean redisPubSub) {
+      this.redisPubSub = redisPubSub;
       return this;
     }
 
@@ -352,8 +375,8 @@ public record ChatConfig(
 
     public ChatConfig build() {
       return new ChatConfig(host, port, dataDir, Optional.ofNullable(databaseUrl), Optional.ofNullable(redisUrl), redisKey,
-          Optional.ofNullable(jwtSecret), allowedOrigins, tokenLifetime, sseHeartbeat, sseStreamsPerUser, sseStreamsPerIp,
-          sseMaxBuffer, trustedProxies, Optional.ofNullable(connectTimeout), timing);
+          redisPubSub, Optional.ofNullable(jwtSecret), allowedOrigins, tokenLifetime, sseHeartbeat, sseStreamsPerUser,
+          sseStreamsPerIp, sseMaxBuffer, trustedProxies, Optional.ofNullable(connectTimeout), timing);
     }
   }
 }

@@ -42,8 +42,21 @@ final class NotepackCodec {
 
   /** Encodes a tree. */
   static byte[] encode(JsonNode value) {
+    return encode(value, false);
+  }
+
+  /**
+   * Encodes a tree as {@code @msgpack/msgpack} 2.8 writes the same JS value (the streams adapter's encoder): the same
+   * bytes as notepack except that a whole number is an integer only while it is a safe JS integer (below 2^53 in
+   * magnitude); larger ones are float64.
+   */
+  static byte[] encodeJs(JsonNode value) {
+    return encode(value, true);
+  }
+
+  private static byte[] encode(JsonNode value, boolean safeIntegers) {
     try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
-      write(p, value);
+      write(p, value, safeIntegers);
       p.flush();
       return p.toByteArray();
     } catch (IOException e) {
@@ -51,11 +64,22 @@ final class NotepackCodec {
     }
   }
 
-  private static void write(MessageBufferPacker p, JsonNode v) throws IOException {
+  private static final long MAX_SAFE_INTEGER = (1L << 53) - 1;
+
+  private static void write(MessageBufferPacker p, JsonNode v, boolean safe) throws IOException {
     if (v == null || v.isNull() || v.isMissingNode()) {
       p.packNil();
     } else if (v.isBoolean()) {
       p.packBoolean(v.booleanValue());
+    } else if (safe && v.isNumber()) {
+      double d = v.doubleValue();
+      if (v.isIntegralNumber() && v.canConvertToLong() && Math.abs(v.longValue()) <= MAX_SAFE_INTEGER) {
+        p.packLong(v.longValue());
+      } else if (!v.isIntegralNumber() && Double.isFinite(d) && Math.floor(d) == d && Math.abs(d) <= MAX_SAFE_INTEGER) {
+        p.packLong((long) d);
+      } else {
+        p.packDouble(d);
+      }
     } else if (v.isIntegralNumber()) {
       if (v.canConvertToLong()) {
         p.packLong(v.longValue());
@@ -85,7 +109,7 @@ final class NotepackCodec {
     } else if (v.isArray()) {
       p.packArrayHeader(v.size());
       for (JsonNode e : v) {
-        write(p, e);
+        write(p, e, safe);
       }
     } else if (v.isObject()) {
       p.packMapHeader(v.size());
@@ -95,7 +119,7 @@ final class NotepackCodec {
         byte[] key = e.getKey().getBytes(StandardCharsets.UTF_8);
         p.packRawStringHeader(key.length);
         p.writePayload(key);
-        write(p, e.getValue());
+        write(p, e.getValue(), safe);
       }
     } else if (v.isPojo()) {
       throw new IllegalArgumentException("cannot encode a POJO node");

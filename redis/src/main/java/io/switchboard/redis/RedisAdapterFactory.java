@@ -4,6 +4,7 @@ import io.lettuce.core.RedisClient;
 import io.switchboard.server.Adapter;
 import io.switchboard.server.AdapterFactory;
 import io.switchboard.server.Namespace;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -19,7 +20,8 @@ import java.util.Objects;
  * }
  * }</pre>
  *
- * <p>Each server needs a factory of its own: Redis counts the servers by their subscribed connections.
+ * <p>Each server needs a factory of its own: Redis counts the servers by their subscribed connections. On a Redis
+ * Cluster use {@link #createCluster}.
  */
 public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable {
   private final RedisLink link;
@@ -48,6 +50,15 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
   public static RedisAdapterFactory create(RedisClient client, RedisAdapterOptions options) {
     Objects.requireNonNull(options, "options");
     return new RedisAdapterFactory(RedisLink.open(client, options, true), options);
+  }
+
+  /**
+   * Connects to a Redis Cluster through any of its nodes ({@code redis://host:port} each), with a Lettuce cluster
+   * client of its own. The sharded mode suits a cluster best: each channel lives on the node of its slot.
+   */
+  public static RedisAdapterFactory createCluster(List<String> nodes, RedisAdapterOptions options) {
+    Objects.requireNonNull(options, "options");
+    return new RedisAdapterFactory(RedisLink.openCluster(nodes, options.linkSettings(), true), options);
   }
 
   /** The options. */

@@ -129,6 +129,11 @@ public final class RedisAdapterOptions {
     return commandTimeout;
   }
 
+  /** The link settings of these options (pub/sub: commands fail at once while Redis is away). */
+  RedisLink.Settings linkSettings() {
+    return new RedisLink.Settings(maxMessageSize, maxPendingCommands, reconnectDelay, commandTimeout, false, null);
+  }
+
   @Override
   public String toString() {
     return "RedisAdapterOptions[key=" + key + ", mode=" + mode + ", subscriptionMode=" + subscriptionMode

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lettuce.core.RedisClient;
 import io.switchboard.server.ClusterAdapter;
-import io.switchboard.server.ClusterMessageMapper;
+import io.switchboard.server.cluster.ClusterMessageMapper;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashSet;

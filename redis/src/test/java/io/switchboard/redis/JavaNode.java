@@ -1,5 +1,6 @@
 package io.switchboard.redis;
 
+import io.switchboard.server.ConnectionStateRecovery;
 import io.switchboard.server.Server;
 import io.switchboard.server.ServerOptions;
 import io.switchboard.server.cluster.ClusterClient;
@@ -28,22 +29,39 @@ final class JavaNode implements AutoCloseable {
   final String name;
   final Server io;
   final RedisAdapterFactory redis;
+  final RedisStreamsAdapterFactory streams;
   final BlockingQueue<String> notes = new LinkedBlockingQueue<>();
   private final List<ClusterClient> clients = new ArrayList<>();
 
-  private JavaNode(String name, String uri, RedisAdapterOptions options) {
+  private JavaNode(String name, RedisAdapterFactory redis, RedisStreamsAdapterFactory streams,
+      ConnectionStateRecovery recovery) {
     this.name = name;
-    this.redis = RedisAdapterFactory.create(uri, options);
-    this.io = new Server(ServerOptions.builder().adapter(redis).build());
+    this.redis = redis;
+    this.streams = streams;
+    ServerOptions.Builder b = ServerOptions.builder().adapter(redis != null ? redis : streams);
+    if (recovery != null) {
+      b.connectionStateRecovery(recovery);
+    }
+    this.io = new Server(b.build());
     java.util.function.Consumer<io.switchboard.server.Socket> onConnection = socket -> {
-      Object rooms = socket.handshake().auth().get("rooms");
-      if (rooms instanceof String r && !r.isEmpty()) {
-        socket.join(r.split(","));
+      if (!socket.recovered()) {
+        Object rooms = socket.handshake().auth().get("rooms");
+        if (rooms instanceof String r && !r.isEmpty()) {
+          socket.join(r.split(","));
+        }
+        socket.data(Map.of("name", String.valueOf(socket.handshake().auth().get("name")), "server", name));
       }
-      socket.data(Map.of("name", String.valueOf(socket.handshake().auth().get("name")), "server", name));
       socket.on("shout", (args, ack) -> {
         socket.broadcast().emit("shout", args.toArray());
         ack.send("done");
+      });
+      socket.on("join", (args, ack) -> {
+        socket.join(args.string(0));
+        ack.send("joined");
+      });
+      socket.on("leave", (args, ack) -> {
+        socket.leave(args.string(0));
+        ack.send("left");
       });
       socket.emit("joined");
     };
@@ -55,11 +73,17 @@ final class JavaNode implements AutoCloseable {
   }
 
   static JavaNode start(String name, RedisAdapterOptions options) {
-    return new JavaNode(name, RedisTests.URI, options);
+    return start(name, RedisTests.URI, options);
   }
 
   static JavaNode start(String name, String uri, RedisAdapterOptions options) {
-    return new JavaNode(name, uri, options);
+    return new JavaNode(name, RedisAdapterFactory.create(uri, options), null, null);
+  }
+
+  /** A server on the streams adapter, with connection state recovery if {@code recovery} is given. */
+  static JavaNode streams(String name, String uri, RedisStreamsAdapterOptions options,
+      ConnectionStateRecovery recovery) {
+    return new JavaNode(name, null, RedisStreamsAdapterFactory.create(uri, options), recovery);
   }
 
   String url() {
@@ -96,6 +120,11 @@ final class JavaNode implements AutoCloseable {
       clients.forEach(ClusterClient::close);
     }
     io.close();
-    redis.close();
+    if (redis != null) {
+      redis.close();
+    }
+    if (streams != null) {
+      streams.close();
+    }
   }
 }

@@ -32,10 +32,23 @@ abstract class MixedClusterSupport {
   NodeRedisServer node;
   String key;
 
-  /** "classic" or "sharded". */
+  /** "classic", "sharded" or "streams" (the Node server's mode). */
   abstract String mode();
 
-  abstract RedisAdapterOptions options(String key);
+  /** The options of the pub/sub modes. */
+  RedisAdapterOptions options(String key) {
+    throw new UnsupportedOperationException("not a pub/sub mode");
+  }
+
+  /** A Java server of this mode in the cluster {@code key}. */
+  JavaNode javaNode(String name, String key) {
+    return JavaNode.start(name, options(key));
+  }
+
+  /** Extra arguments of the Node server. */
+  String[] nodeArguments() {
+    return new String[0];
+  }
 
   @BeforeAll
   static void redisIsThere() {
@@ -44,15 +57,17 @@ abstract class MixedClusterSupport {
 
   @org.junit.jupiter.api.BeforeEach
   void redisServesThisMode() {
-    RedisTests.requireMode(options("probe").mode(), RedisTests.URI);
+    if (!mode().equals("streams")) {
+      RedisTests.requireMode(options("probe").mode(), RedisTests.URI);
+    }
   }
 
   @BeforeEach
   void start() {
     key = RedisTests.uniqueKey("mixed-" + mode());
-    java0 = JavaNode.start("java0", options(key));
-    java1 = JavaNode.start("java1", options(key));
-    node = NodeRedisServer.start(key, mode());
+    java0 = javaNode("java0", key);
+    java1 = javaNode("java1", key);
+    node = NodeRedisServer.start(key, mode(), nodeArguments());
     Await.until("three servers", WAIT, () -> java0.serverCount() == 3 && java1.serverCount() == 3
         && node.call(NodeRedisServer.op("serverCount")).asInt() == 3);
   }

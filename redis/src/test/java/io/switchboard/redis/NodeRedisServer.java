@@ -69,6 +69,11 @@ final class NodeRedisServer implements AutoCloseable {
     return script.await(NodeScript.event("serverSideEmit"), WAIT);
   }
 
+  /** Kills the process with SIGKILL: no clean shutdown. */
+  void kill() {
+    script.kill();
+  }
+
   @Override
   public void close() {
     script.close();

@@ -20,6 +20,16 @@ final class RedisTests {
     return "sbt-" + what + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
+  /** Deletes a key (a test's stream) from the tests' Redis. */
+  static void deleteKey(String key) {
+    RedisClient c = RedisClient.create(URI);
+    try (StatefulRedisConnection<String, String> conn = c.connect()) {
+      conn.sync().del(key);
+    } finally {
+      c.shutdown();
+    }
+  }
+
   /** Fails (never skips) when Redis cannot be reached. */
   static void requireRedis() {
     RedisClient c = RedisClient.create(URI);

@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 
 /**
  * The room registry and broadcast engine of one namespace; the plug-in point that a cluster adapter replaces.
@@ -96,4 +98,30 @@ public interface Adapter {
   default CompletionStage<RestoredSession> restoreSession(String pid, String offset) {
     return CompletableFuture.completedFuture(null);
   }
+
+  /**
+   * Restores a session and makes the socket a recipient of broadcasts in one step, so that no broadcast falls between
+   * the missed packets and the live ones: {@code register} (which the namespace supplies) is given the restored session,
+   * or {@code null}, and its result is returned. Runs on a handler thread and may block. The default waits for
+   * {@link #restoreSession} and registers after it; adapters whose broadcasts can arrive meanwhile override it.
+   */
+  default <T> T restoreAndRegister(String pid, String offset, Function<RestoredSession, T> register) {
+    return register.apply(restoreSession(pid, offset).toCompletableFuture().join());
+  }
+
+  /**
+   * Told, with connection state recovery on, that the recoverable state of a connected socket changed: it connected
+   * (with its CONNECT reply out), joined or left rooms, or was given new data. {@code state} gives the state as it is
+   * when called ({@code null} once the socket has left). An adapter that persists sessions continuously saves it, so
+   * that the client can recover on another server even if this one dies without a word; the default does nothing.
+   * Runs on the thread that made the change; must not block.
+   */
+  default void sessionChanged(String sid, Supplier<PersistedSession> state) {}
+
+  /**
+   * Told, with connection state recovery on, that a socket left for good (a disconnection that is not recoverable,
+   * such as the client's or the server's own {@code disconnect()}): a continuously persisted session must not be
+   * restored any more. Recoverable disconnections call {@link #persistSession} instead.
+   */
+  default void discardSession(String sid, String pid) {}
 }

@@ -3,6 +3,11 @@ package io.switchboard.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import io.switchboard.server.cluster.ClusterMessage;
+import io.switchboard.server.cluster.ClusterMessageMapper;
+import io.switchboard.server.cluster.ClusterMessageType;
+import io.switchboard.server.cluster.ClusterReplies;
+import io.switchboard.server.cluster.ClusterResponse;
 import io.switchboard.server.parser.Packet;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -155,6 +160,12 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     if (!opts.flags().local()) {
       publish(new ClusterMessage.Broadcast(uid, nsp.name(), packet, opts, null));
     }
+    super.broadcast(packet, opts);
+  }
+
+  /** Delivers a packet to the matching sockets of this server only, publishing nothing (for backends that publish
+   * first and deliver when their transport confirms, or hands the packet back). */
+  protected final void deliverLocally(Packet packet, BroadcastOptions opts) {
     super.broadcast(packet, opts);
   }
 

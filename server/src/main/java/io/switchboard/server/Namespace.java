@@ -250,10 +250,7 @@ public sealed class Namespace permits ParentNamespace {
       return s;
     };
     try {
-      if (adapter instanceof SessionAwareAdapter sa) {
-        return sa.restoreAndRegister(pid, offset, register);
-      }
-      return register.apply(adapter.restoreSession(pid, offset).toCompletableFuture().join());
+      return adapter.restoreAndRegister(pid, offset, register);
     } catch (RuntimeException e) {
       log.warn("session restore failed in {}", name, e);
       return null;

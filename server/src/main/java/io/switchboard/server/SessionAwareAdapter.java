@@ -110,7 +110,8 @@ public class SessionAwareAdapter extends InMemoryAdapter {
    * Restores a session and, under the same lock as broadcasts, lets the namespace make the socket a recipient, so that
    * no broadcast falls between the missed packets and the live ones.
    */
-  <T> T restoreAndRegister(String pid, String offset, Function<RestoredSession, T> register) {
+  @Override
+  public <T> T restoreAndRegister(String pid, String offset, Function<RestoredSession, T> register) {
     synchronized (lock) {
       return register.apply(restore(pid, offset));
     }

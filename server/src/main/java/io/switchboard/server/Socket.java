@@ -147,6 +147,7 @@ public final class Socket {
   /** Attaches application data; with connection state recovery it comes back with the session. */
   public void data(Object value) {
     this.data = value;
+    sessionChanged();
   }
 
   // ---- rooms ----
@@ -159,11 +160,13 @@ public final class Socket {
   /** Joins rooms. */
   public void join(Collection<String> rooms) {
     nsp.adapter().addAll(id, new LinkedHashSet<>(rooms));
+    sessionChanged();
   }
 
   /** Leaves a room. */
   public void leave(String room) {
     nsp.adapter().del(id, room);
+    sessionChanged();
   }
 
   /** The rooms this socket is in, its own id included. */
@@ -464,6 +467,18 @@ public final class Socket {
       gate = null;
       missed = null;
     }
+    sessionChanged();
+  }
+
+  /** With recovery on, tells the adapter that what a recovery would restore changed (once connected). */
+  private void sessionChanged() {
+    if (pid != null && connected && gate == null) {
+      nsp.adapter().sessionChanged(id, this::session);
+    }
+  }
+
+  private PersistedSession session() {
+    return connected ? new PersistedSession(id, pid, rooms(), data, baseOffset) : null;
   }
 
   void onPacket(Packet p) {
@@ -543,8 +558,12 @@ public final class Socket {
         log.warn("socket {}: disconnecting listener failed", id, e);
       }
     }
-    if (nsp.recoveryEnabled() && reason.isRecoverable() && pid != null) {
-      nsp.adapter().persistSession(new PersistedSession(id, pid, rooms(), data, baseOffset));
+    if (nsp.recoveryEnabled() && pid != null) {
+      if (reason.isRecoverable()) {
+        nsp.adapter().persistSession(new PersistedSession(id, pid, rooms(), data, baseOffset));
+      } else {
+        nsp.adapter().discardSession(id, pid);
+      }
     }
     nsp.adapter().delAll(id);
     nsp.remove(this);

@@ -2,6 +2,10 @@ package io.switchboard.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.server.cluster.ClusterMessage;
+import io.switchboard.server.cluster.ClusterMessageMapper;
+import io.switchboard.server.cluster.ClusterMessageType;
+import io.switchboard.server.cluster.ClusterResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -225,6 +225,19 @@ public final class NodeScript implements AutoCloseable {
     return process.isAlive();
   }
 
+  /**
+   * Kills the process with SIGKILL at once, its stdin still open (so it gets no chance to shut down cleanly), as a
+   * crash would, and waits for it to end. {@link #events()} stays readable.
+   */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Kills the process and its children, and waits for them to end. */
   @Override
   public void close() {

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -30,6 +31,8 @@ import java.util.concurrent.TimeUnit;
  * try (TestRedis.Server own = TestRedis.startProcess()) {      // a Redis of the test's own, for fault tests
  *   own.stop();
  *   own.start();                                               // again, on the same port
+ *   own.pause();                                               // SIGSTOP: connected but silent
+ *   own.resume();
  * }
  * }</pre>
  *
@@ -236,11 +239,18 @@ public final class TestRedis {
     private final int port;
     private final Path dir;
     private final Runnable atExit;
+    private final List<String> extraArgs;
     private Process process;
+    private boolean paused;
 
     private Server(Path binary, int port) {
+      this(binary, port, List.of());
+    }
+
+    private Server(Path binary, int port, List<String> extraArgs) {
       this.binary = binary;
       this.port = port;
+      this.extraArgs = List.copyOf(extraArgs);
       try {
         this.dir = Files.createTempDirectory("switchboard-redis-" + port + "-");
       } catch (IOException e) {
@@ -287,9 +297,11 @@ public final class TestRedis {
       }
       Path log = dir.resolve("redis.log");
       try {
-        process = new ProcessBuilder(List.of(binary.toString(), "--port", Integer.toString(port),
+        List<String> command = new ArrayList<>(List.of(binary.toString(), "--port", Integer.toString(port),
             "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
-            "--loglevel", "warning"))
+            "--loglevel", "warning"));
+        command.addAll(extraArgs);
+        process = new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
@@ -314,10 +326,47 @@ public final class TestRedis {
       }
     }
 
+    /**
+     * Freezes the process with SIGSTOP: its connections stay open but nothing is answered, as a Redis stalled by the
+     * system would be. {@link #resume()} thaws it.
+     */
+    public synchronized void pause() {
+      signal("STOP");
+      paused = true;
+    }
+
+    /** Thaws a process frozen by {@link #pause()} (SIGCONT). */
+    public synchronized void resume() {
+      signal("CONT");
+      paused = false;
+    }
+
+    private void signal(String name) {
+      if (!isRunning()) {
+        throw new IllegalStateException("Redis on port " + port + " does not run");
+      }
+      try {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+            .redirectErrorStream(true).start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+          throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: "
+              + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot run kill", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
+
     /** Stops the process and waits until it is gone. */
     public synchronized void stop() {
       if (process == null) {
         return;
+      }
+      if (paused && process.isAlive()) {
+        resume(); // a frozen process would not act on SIGTERM
       }
       process.destroy();
       try {
@@ -350,6 +399,124 @@ public final class TestRedis {
     @Override
     public String toString() {
       return "Redis(" + binary + ") on port " + port;
+    }
+  }
+
+  /**
+   * Starts a Redis Cluster of {@code masters} masters (no replicas) of the caller's own, from the binary
+   * {@link #uri()} would use, with the 16384 slots split evenly, and waits until every node says
+   * {@code cluster_state:ok}. Stop it with {@link Cluster#close()}.
+   */
+  public static Cluster startCluster(int masters) {
+    if (masters < 1) {
+      throw new IllegalArgumentException("masters must be positive: " + masters);
+    }
+    Path binary = binary();
+    List<Server> nodes = new ArrayList<>();
+    try {
+      for (int i = 0; i < masters; i++) {
+        Server n = new Server(binary, clusterPort(), List.of("--cluster-enabled", "yes",
+            "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "3000"));
+        nodes.add(n);
+        n.start();
+      }
+      Cluster c = new Cluster(nodes);
+      c.form();
+      return c;
+    } catch (RuntimeException e) {
+      nodes.forEach(Server::close);
+      throw e;
+    }
+  }
+
+  /** A free port whose cluster bus port (port + 10000) is free too. */
+  private static int clusterPort() {
+    for (int i = 0; i < 100; i++) {
+      int p = LocalServers.freePort();
+      if (p + 10000 <= 65535) {
+        try (java.net.ServerSocket bus = new java.net.ServerSocket(p + 10000)) {
+          return p;
+        } catch (IOException taken) {
+          // try another
+        }
+      }
+    }
+    throw new IllegalStateException("no free port pair for a cluster node");
+  }
+
+  /**
+   * A Redis Cluster of the test's own: its nodes are {@link Server}s on 127.0.0.1, each a master of an even share of
+   * the slots.
+   *
+   * <pre>{@code
+   * try (TestRedis.Cluster cluster = TestRedis.startCluster(3)) {
+   *   RedisClusterClient client = RedisClusterClient.create(cluster.uris().get(0));
+   * }
+   * }</pre>
+   */
+  public static final class Cluster implements AutoCloseable {
+    private final List<Server> nodes;
+
+    private Cluster(List<Server> nodes) {
+      this.nodes = List.copyOf(nodes);
+    }
+
+    /** The nodes. */
+    public List<Server> nodes() {
+      return nodes;
+    }
+
+    /** {@code redis://127.0.0.1:port} of each node. */
+    public List<String> uris() {
+      return nodes.stream().map(Server::uri).toList();
+    }
+
+    private void form() {
+      int total = 16384;
+      int n = nodes.size();
+      for (int i = 0; i < n; i++) {
+        int from = total * i / n;
+        int to = total * (i + 1) / n - 1;
+        List<String> args = new ArrayList<>();
+        args.add("CLUSTER");
+        args.add("ADDSLOTS");
+        for (int slot = from; slot <= to; slot++) {
+          args.add(Integer.toString(slot));
+        }
+        nodes.get(i).command(args.toArray(String[]::new));
+      }
+      for (int i = 1; i < n; i++) {
+        nodes.get(0).command("CLUSTER", "MEET", "127.0.0.1", Integer.toString(nodes.get(i).port()));
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!formed()) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the Redis Cluster on " + uris() + " did not form within 30 s: "
+              + nodes.get(0).command("CLUSTER", "INFO"));
+        }
+        LocalServers.pause(50);
+      }
+    }
+
+    private boolean formed() {
+      for (Server s : nodes) {
+        String info = s.command("CLUSTER", "INFO");
+        if (!info.contains("cluster_state:ok") || !info.contains("cluster_known_nodes:" + nodes.size())) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** Stops every node and deletes their folders. */
+    @Override
+    public void close() {
+      nodes.forEach(Server::close);
+    }
+
+    @Override
+    public String toString() {
+      return "Redis Cluster " + uris();
     }
   }
 }

@@ -3,14 +3,18 @@ package io.switchboard.bench.servers;
 import io.switchboard.bench.NettyTransport;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The command-line options every bench server takes: {@code --host}, {@code --port}, {@code --threads},
- * {@code --transport}, and for the Switchboard server {@code --handlers} and {@code --redis}.
+ * {@code --transport}, and for the Switchboard server {@code --handlers}, {@code --redis}, {@code --streams} and
+ * {@code --recovery}. An unknown flag is refused with {@link #USAGE}, so that a typo never runs another benchmark.
  *
  * <pre>{@code
  * ServerArgs a = ServerArgs.parse("--port", "3000", "--transport", "epoll");
+ * ServerArgs b = ServerArgs.parse("--redis", "redis://127.0.0.1:6379", "--streams", "--recovery");
  * }</pre>
  *
  * @param host      the address to listen on (loopback by default)
@@ -19,28 +23,60 @@ import java.util.Map;
  * @param transport the Netty transport
  * @param handlers  {@code default} (the server's handler executor) or {@code direct} (handlers on the I/O thread)
  * @param redis     a Redis URI for the cluster scenario, or {@code null}
+ * @param streams   whether the cluster uses the Redis Streams adapter rather than the pub/sub one
+ * @param recovery  whether connection state recovery is on (two minutes)
  */
-public record ServerArgs(String host, int port, int threads, NettyTransport transport, String handlers, String redis) {
+public record ServerArgs(String host, int port, int threads, NettyTransport transport, String handlers, String redis,
+    boolean streams, boolean recovery) {
 
-  /** Parses {@code --name value} pairs. */
+  /** What the servers accept. */
+  public static final String USAGE = String.join("\n",
+      "options: --host ADDR (127.0.0.1)  --port N (3000)  --threads N (one per core)",
+      "         --transport auto|epoll|io_uring|nio (auto)  --handlers default|direct (default)",
+      "         --redis URL (a cluster through Redis)  --streams (the Redis Streams adapter; needs --redis)",
+      "         --recovery (connection state recovery, two minutes)");
+
+  private static final Set<String> WITH_VALUE = Set.of("host", "port", "threads", "transport", "handlers", "redis");
+  private static final Set<String> SWITCHES = Set.of("streams", "recovery");
+
+  /**
+   * Parses {@code --name value} pairs and the switches {@code --streams} and {@code --recovery}.
+   *
+   * @throws IllegalArgumentException for an unknown flag, a missing value or a bad number, with {@link #USAGE}
+   */
   public static ServerArgs parse(String... args) {
     Map<String, String> m = new HashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      if (!args[i].startsWith("--")) {
-        throw new IllegalArgumentException("expected --name value, got " + args[i]);
+    Set<String> on = new HashSet<>();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      String name = a.startsWith("--") ? a.substring(2) : null;
+      if (name != null && SWITCHES.contains(name)) {
+        on.add(name);
+      } else if (name != null && WITH_VALUE.contains(name)) {
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException("missing value after " + a + "\n" + USAGE);
+        }
+        m.put(name, args[++i]);
+      } else {
+        throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
       }
-      m.put(args[i].substring(2), args[i + 1]);
     }
-    if (args.length % 2 != 0) {
-      throw new IllegalArgumentException("missing value after " + args[args.length - 1]);
+    if (on.contains("streams") && !m.containsKey("redis")) {
+      throw new IllegalArgumentException("--streams needs --redis\n" + USAGE);
     }
-    return new ServerArgs(
-        m.getOrDefault("host", "127.0.0.1"),
-        Integer.parseInt(m.getOrDefault("port", "3000")),
-        Integer.parseInt(m.getOrDefault("threads", String.valueOf(Runtime.getRuntime().availableProcessors()))),
-        NettyTransport.pick(m.getOrDefault("transport", "auto")),
-        m.getOrDefault("handlers", "default"),
-        m.get("redis"));
+    try {
+      return new ServerArgs(
+          m.getOrDefault("host", "127.0.0.1"),
+          Integer.parseInt(m.getOrDefault("port", "3000")),
+          Integer.parseInt(m.getOrDefault("threads", String.valueOf(Runtime.getRuntime().availableProcessors()))),
+          NettyTransport.pick(m.getOrDefault("transport", "auto")),
+          m.getOrDefault("handlers", "default"),
+          m.get("redis"),
+          on.contains("streams"),
+          on.contains("recovery"));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not a number: " + e.getMessage() + "\n" + USAGE);
+    }
   }
 
   /** The address to listen on. */

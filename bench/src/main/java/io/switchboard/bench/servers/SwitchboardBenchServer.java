@@ -2,7 +2,9 @@ package io.switchboard.bench.servers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.redis.RedisAdapterFactory;
+import io.switchboard.redis.RedisStreamsAdapterFactory;
 import io.switchboard.server.AdapterFactory;
+import io.switchboard.server.ConnectionStateRecovery;
 import io.switchboard.server.Server;
 import io.switchboard.server.ServerOptions;
 
@@ -14,6 +16,7 @@ import io.switchboard.server.ServerOptions;
  * <pre>{@code
  * java -jar bench/target/switchboard-bench.jar server --port 3000
  * java -jar bench/target/switchboard-bench.jar server --port 3001 --redis redis://127.0.0.1:6379   # one of a cluster
+ * java -jar bench/target/switchboard-bench.jar server --port 3001 --redis redis://127.0.0.1:6379 --streams --recovery
  * }</pre>
  */
 public final class SwitchboardBenchServer {
@@ -27,6 +30,9 @@ public final class SwitchboardBenchServer {
   /** Builds the Socket.IO server with the bench contract on {@code adapter} ({@code null}: the in-memory one). */
   public static Server create(ServerArgs args, AdapterFactory adapter) {
     ServerOptions.Builder options = ServerOptions.builder();
+    if (args.recovery()) {
+      options.connectionStateRecovery(ConnectionStateRecovery.DEFAULT);
+    }
     if (adapter != null) {
       options.adapter(adapter);
     }
@@ -48,20 +54,43 @@ public final class SwitchboardBenchServer {
     return io;
   }
 
-  /** Starts the server and blocks until it stops. */
+  /** Starts the server and blocks until it stops; refuses unknown options with the usage. */
   public static void main(String... argv) {
-    ServerArgs args = ServerArgs.parse(argv);
-    RedisAdapterFactory redis = args.redis() == null ? null : RedisAdapterFactory.create(args.redis());
-    Server io = create(args, redis);
+    ServerArgs args;
+    try {
+      args = ServerArgs.parse(argv);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    AutoCloseable redis = null;
+    AdapterFactory adapter = null;
+    if (args.redis() != null && args.streams()) {
+      RedisStreamsAdapterFactory f = RedisStreamsAdapterFactory.create(args.redis());
+      redis = f;
+      adapter = f;
+    } else if (args.redis() != null) {
+      RedisAdapterFactory f = RedisAdapterFactory.create(args.redis());
+      redis = f;
+      adapter = f;
+    }
+    Server io = create(args, adapter);
     BenchHttpServer http = BenchHttpServer.start(args.address(), args.transport(), args.threads(), io::configure);
     System.out.println("switchboard bench server on " + args.host() + ":" + http.port() + " (" + args.transport().label()
         + ", " + args.threads() + " event loops, handlers " + args.handlers()
-        + (redis == null ? "" : ", Redis adapter on " + args.redis()) + ")");
+        + (redis == null ? "" : ", Redis " + (args.streams() ? "Streams" : "pub/sub") + " adapter on " + args.redis())
+        + (args.recovery() ? ", connection state recovery" : "") + ")");
+    AutoCloseable closeRedis = redis;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       io.close();
       http.close();
-      if (redis != null) {
-        redis.close();
+      if (closeRedis != null) {
+        try {
+          closeRedis.close();
+        } catch (Exception e) {
+          System.err.println("closing the Redis adapter: " + e);
+        }
       }
     }));
     http.awaitClose();

@@ -6,7 +6,6 @@ import io.switchboard.server.AdapterFactory;
 import io.switchboard.server.Args;
 import io.switchboard.server.BroadcastOptions;
 import io.switchboard.server.ClusterAdapter;
-import io.switchboard.server.ClusterReplies;
 import io.switchboard.server.RemoteSocket;
 import io.switchboard.server.Server;
 import io.switchboard.server.ServerOptions;
@@ -50,6 +49,11 @@ public abstract class ClusterAdapterContract {
    */
   protected abstract SilentNode addSilentNode(String cluster);
 
+  /** The options of each server before its adapter is set; override to turn on features such as recovery. */
+  protected ServerOptions.Builder serverOptions() {
+    return ServerOptions.builder();
+  }
+
   /** Releases what the factories of {@code cluster} hold. */
   protected void closeCluster(String cluster) {}
 
@@ -72,7 +76,7 @@ public abstract class ClusterAdapterContract {
     cluster = "contract-" + UUID.randomUUID().toString().substring(0, 8);
     for (int i = 0; i < 3; i++) {
       int index = i;
-      Server io = new Server(ServerOptions.builder().adapter(adapterFactory(cluster, i)).build());
+      Server io = new Server(serverOptions().adapter(adapterFactory(cluster, i)).build());
       io.onConnection(socket -> {
         Object rooms = socket.handshake().auth().get("rooms");
         if (rooms instanceof String r && !r.isEmpty()) {

@@ -1,4 +1,4 @@
-package io.switchboard.server;
+package io.switchboard.server.cluster;
 
 /**
  * The type of a message between the servers of a cluster, with the number that {@code socket.io-adapter}'s cluster

@@ -1,6 +1,7 @@
-package io.switchboard.server;
+package io.switchboard.server.cluster;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.switchboard.server.BroadcastOptions;
 import io.switchboard.server.parser.Packet;
 import java.util.Collections;
 import java.util.LinkedHashSet;

@@ -1,4 +1,4 @@
-package io.switchboard.server;
+package io.switchboard.server.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,6 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.switchboard.server.BroadcastFlags;
+import io.switchboard.server.BroadcastOptions;
+import io.switchboard.server.Handshake;
+import io.switchboard.server.SocketDetails;
 import io.switchboard.server.parser.Packet;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.switchboard.server;
+package io.switchboard.server.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.server.BroadcastFlags;
+import io.switchboard.server.BroadcastOptions;
+import io.switchboard.server.Handshake;
+import io.switchboard.server.SocketDetails;
 import io.switchboard.server.parser.Packet;
 import io.switchboard.server.parser.PacketType;
 import java.time.Duration;
@@ -243,6 +247,12 @@ public final class ClusterMessageMapper {
     return new BroadcastOptions(roomSet(t.path("rooms")), roomSet(t.path("except")), flags);
   }
 
+  /** Application data as a tree: trees as they are, {@code byte[]} as binary, anything else by the mapper. */
+  public JsonNode valueToTree(Object data) {
+    return data == null ? NullNode.getInstance()
+        : data instanceof JsonNode n ? n : data instanceof byte[] b ? NODES.binaryNode(b) : mapper.valueToTree(data);
+  }
+
   /** {@code {id, handshake, rooms, data}}. */
   public ObjectNode socketToTree(SocketDetails s) {
     ObjectNode o = NODES.objectNode();
@@ -261,9 +271,7 @@ public final class ClusterMessageMapper {
     h.query().forEach(query::put);
     hs.set("auth", mapper.valueToTree(h.auth()));
     o.set("rooms", strings(s.rooms()));
-    Object data = s.data();
-    o.set("data", data == null ? NullNode.getInstance()
-        : data instanceof JsonNode n ? n : data instanceof byte[] b ? NODES.binaryNode(b) : mapper.valueToTree(data));
+    o.set("data", valueToTree(s.data()));
     return o;
   }
 

@@ -1,6 +1,7 @@
-package io.switchboard.server;
+package io.switchboard.server.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.server.SocketDetails;
 import java.util.List;
 
 /**

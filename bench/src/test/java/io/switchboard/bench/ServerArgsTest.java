@@ -1,0 +1,35 @@
+package io.switchboard.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.switchboard.bench.servers.ServerArgs;
+import org.junit.jupiter.api.Test;
+
+/** The bench servers' options: values, switches, and a typo refused with the usage rather than ignored. */
+class ServerArgsTest {
+  @Test
+  void valuesAndSwitches() {
+    ServerArgs a = ServerArgs.parse("--port", "3005", "--redis", "redis://127.0.0.1:6379", "--streams", "--recovery",
+        "--threads", "2");
+    assertThat(a.port()).isEqualTo(3005);
+    assertThat(a.threads()).isEqualTo(2);
+    assertThat(a.redis()).isEqualTo("redis://127.0.0.1:6379");
+    assertThat(a.streams()).isTrue();
+    assertThat(a.recovery()).isTrue();
+    ServerArgs plain = ServerArgs.parse("--port", "0");
+    assertThat(plain.streams()).isFalse();
+    assertThat(plain.recovery()).isFalse();
+    assertThat(plain.redis()).isNull();
+  }
+
+  @Test
+  void unknownOptionsMissingValuesAndBadNumbersAreRefusedWithTheUsage() {
+    assertThatThrownBy(() -> ServerArgs.parse("--prot", "3000")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown option --prot").hasMessageContaining("--recovery");
+    assertThatThrownBy(() -> ServerArgs.parse("3000")).hasMessageContaining("unknown option 3000");
+    assertThatThrownBy(() -> ServerArgs.parse("--port")).hasMessageContaining("missing value after --port");
+    assertThatThrownBy(() -> ServerArgs.parse("--port", "x")).hasMessageContaining("not a number");
+    assertThatThrownBy(() -> ServerArgs.parse("--streams")).hasMessageContaining("--streams needs --redis");
+  }
+}

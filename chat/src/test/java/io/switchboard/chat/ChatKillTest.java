@@ -1,0 +1,194 @@
+package io.switchboard.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.testkit.ClasspathJar;
+import io.switchboard.testkit.NodeScript;
+import io.switchboard.testkit.ServerProcess;
+import io.switchboard.testkit.TestPostgres;
+import io.switchboard.testkit.TestRedis;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two chat nodes on the Redis Streams adapter: node A is a real process killed with {@code kill -9} while bob, on
+ * node B, keeps writing to #general (as fast as the chat's flood limit lets him). Alice's client (the official one, as the page uses it) was on A; it reconnects
+ * to B and is recovered: same socket, still in #general, every message once and in order, no reload. And a session
+ * comes back only with a token of its own user.
+ */
+class ChatKillTest {
+  static final Duration WAIT = Duration.ofSeconds(30);
+  static final String SECRET = "kill-test-secret-kill-test-secret-0";
+
+  @TempDir
+  Path dirA;
+
+  @TempDir
+  Path dirB;
+
+  private TestPostgres.Schema schema;
+  private String key;
+  private ServerProcess a;
+  private ChatApp b;
+
+  @BeforeEach
+  void start() {
+    schema = TestPostgres.freshSchema();
+    key = "chat-kill-" + UUID.randomUUID().toString().substring(0, 8);
+    a = ServerProcess.builder(ClasspathJar.forMain(Main.class))
+        .jvmArgs("-Xmx256m")
+        .args("--host", "127.0.0.1", "--port", "0", "--data-dir", dirA.toString(), "--database-url", schema.jdbcUrl(),
+            "--redis", TestRedis.uri(), "--redis-key", key, "--jwt-secret", SECRET)
+        .start();
+    b = ChatApp.start(ChatConfig.builder().host("127.0.0.1").port(0).dataDir(dirB).databaseUrl(schema.jdbcUrl())
+        .redisUrl(TestRedis.uri()).redisKey(key).jwtSecret(SECRET).build());
+  }
+
+  @AfterEach
+  void stop() {
+    if (b != null) {
+      b.close();
+    }
+    if (a != null) {
+      a.close();
+    }
+    if (schema != null) {
+      schema.close();
+    }
+  }
+
+  private static NodeScript client(String url, String name, String token) {
+    return NodeScript.start("recovery-client.mjs", "--url", url, "--name", name, "--token", token);
+  }
+
+  private static JsonNode call(NodeScript c, ObjectNode command, int id) {
+    command.put("id", id);
+    c.send(command);
+    JsonNode e = c.await(x -> x.path("id").asInt(-1) == id
+        && (x.path("event").asText().equals("result") || x.path("event").asText().equals("error")), WAIT);
+    assertThat(e.path("event").asText()).as(e.toString()).isEqualTo("result");
+    return e.get("value");
+  }
+
+  private static ObjectNode emit(String event, Object arg) {
+    ObjectNode c = NodeScript.command().put("op", "emit").put("event", event).put("ack", true);
+    c.putArray("args").addPOJO(arg);
+    return c;
+  }
+
+  /** The texts of the chat messages of #general that {@code c} got, in order. */
+  private static List<String> texts(NodeScript c) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode e : c.events()) {
+      if (e.path("event").asText().equals("message") && e.path("name").asText().equals("chat:message")
+          && e.path("args").path(0).path("room").asText().equals("general")) {
+        out.add(e.get("args").get(0).get("text").asText());
+      }
+    }
+    return out;
+  }
+
+  private static void until(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within " + WAIT + ": " + what);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
+  void aNodeKilledWithSigkillCostsItsUsersNoMessage() throws Exception {
+    String urlA = "http://127.0.0.1:" + a.port();
+    String urlB = "http://127.0.0.1:" + b.port();
+    String alice = b.service().login("alice", "secret1").join();
+    String bob = b.service().login("bob", "secret1").join();
+    try (NodeScript onA = client(urlA, "alice", alice); NodeScript onB = client(urlB, "bob", bob)) {
+      JsonNode first = onA.await(NodeScript.event("connect"), WAIT);
+      onB.await(NodeScript.event("connect"), WAIT);
+      assertThat(call(onA, emit("room:join", "general"), 1).path("ok").asBoolean()).isTrue();
+      assertThat(call(onB, emit("room:join", "general"), 1).path("ok").asBoolean()).isTrue();
+
+      AtomicBoolean go = new AtomicBoolean(true);
+      AtomicInteger sent = new AtomicInteger();
+      CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+        int id = 100;
+        while (go.get()) {
+          int n = sent.get() + 1;
+          JsonNode ack = call(onB, emit("room:message", Map.of("room", "general", "text", "m" + n)), ++id);
+          assertThat(ack.path("ok").asBoolean()).as(ack.toString()).isTrue();
+          sent.set(n);
+          try {
+            Thread.sleep(110); // the chat lets a user send 10 messages a second
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      });
+      until("20 messages through node A", () -> texts(onA).size() >= 20);
+      call(onA, NodeScript.command().put("op", "retarget").put("url", urlB), 2);
+      a.kill();
+      int atKill = sent.get();
+      JsonNode second = onA.await(NodeScript.event("connect"), WAIT);
+      until("30 more messages", () -> sent.get() > atKill + 30);
+      go.set(false);
+      writer.get();
+      int total = sent.get();
+      try {
+        until("the last message", () -> texts(onA).contains("m" + total));
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "; sent " + total + ", second connect " + second + ", got "
+            + texts(onA) + "; events " + onA.events().subList(Math.max(0, onA.events().size() - 5),
+            onA.events().size()));
+      }
+      Thread.sleep(300); // a late duplicate would show now
+      List<String> expected = IntStream.rangeClosed(1, total).mapToObj(i -> "m" + i).toList();
+      System.out.println("chat SIGKILL: " + total + " messages sent, alice got " + texts(onA).size() + ", recovered "
+          + second.get("recovered").asBoolean());
+      assertThat(second.get("recovered").asBoolean()).isTrue();
+      assertThat(second.get("id").asText()).isEqualTo(first.get("id").asText());
+      assertThat(texts(onA)).containsExactlyElementsOf(expected);
+      // still in #general on node B, with her own room too (a private message from bob reaches her)
+      JsonNode dm = call(onB, emit("chat:private", Map.of("to", "alice", "text", "still there?")), 99_999);
+      assertThat(dm.path("ok").asBoolean()).isTrue();
+      until("the private message", () -> onA.events().stream().anyMatch(e -> e.path("name").asText()
+          .equals("chat:private")));
+    }
+  }
+
+  @Test
+  void aSessionComesBackOnlyWithATokenOfItsUser() throws Exception {
+    String urlA = "http://127.0.0.1:" + a.port();
+    String urlB = "http://127.0.0.1:" + b.port();
+    String alice = b.service().login("alice", "secret1").join();
+    String mallory = b.service().login("mallory", "secret1").join();
+    try (NodeScript onA = client(urlA, "alice", alice)) {
+      onA.await(NodeScript.event("connect"), WAIT);
+      assertThat(call(onA, emit("room:join", "general"), 1).path("ok").asBoolean()).isTrue();
+      JsonNode state = call(onA, NodeScript.command().put("op", "state"), 2);
+      String pid = state.get("pid").asText();
+      // mallory presents alice's session (pid and offset) with her own valid token, on node B
+      try (NodeScript thief = NodeScript.start("recovery-client.mjs", "--url", urlB, "--name", "mallory", "--token",
+          mallory, "--pid", pid, "--offset", state.path("offset").asText(""))) {
+        JsonNode refused = thief.await(x -> x.path("event").asText().equals("connect_error"), WAIT);
+        assertThat(refused.get("message").asText()).isEqualTo("Authentication failed");
+      }
+    }
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * The protocol between the servers of a cluster, for the authors of cluster backends: the messages and answers
+ * ({@link io.switchboard.server.cluster.ClusterMessage}, {@link io.switchboard.server.cluster.ClusterResponse},
+ * {@link io.switchboard.server.cluster.ClusterMessageType}), their wire trees
+ * ({@link io.switchboard.server.cluster.ClusterMessageMapper}) and what a request to the cluster gathered
+ * ({@link io.switchboard.server.cluster.ClusterReplies}). A backend extends {@link io.switchboard.server.ClusterAdapter};
+ * application code needs none of this.
+ *
+ * <pre>{@code
+ * ClusterMessageMapper mapper = new ClusterMessageMapper(new ObjectMapper());
+ * ObjectNode tree = mapper.toTree(new ClusterMessage.Presence(uid, "/", ClusterMessageType.INITIAL_HEARTBEAT));
+ * }</pre>
+ */
+package io.switchboard.server.cluster;
