@@ -77,7 +77,7 @@ public final class ChatApp implements AutoCloseable {
       ChatService chat = new ChatService(db, new PasswordHasher(BCRYPT_COST), tokens, new NotificationBus(), clock);
       HttpApi api = new HttpApi(chat, origins, new StaticFiles("web"),
           EventStreams.of(config));
-      new ChatSockets(chat, io.sockets(), timer, clock, config.timing()).install();
+      new ChatSockets(chat, io.sockets(), timer, clock, config.timing(), config.floodLimit()).install();
       HttpServer http = HttpServer.start(new InetSocketAddress(config.host(), config.port()), pipeline -> {
         // first: a request the HTTP codec could not decode gets 400 and closes the connection, whatever its path
         RequestGuard guard = new RequestGuard();

@@ -64,7 +64,7 @@ public final class ChatService {
     }
     String name = (String) username;
     String pass = (String) password;
-    return db.transaction(c -> users.find(c, name)).thenCompose(found -> {
+    return db.read(c -> users.find(c, name)).thenCompose(found -> {
       if (found.isPresent()) {
         return CompletableFuture.completedFuture(found.get());
       }
@@ -88,7 +88,7 @@ public final class ChatService {
 
   /** Every room with its message count. */
   public CompletableFuture<List<Room>> rooms() {
-    return db.transaction(rooms::list);
+    return db.read(rooms::list);
   }
 
   /** Creates {@code room} unless it exists. */
@@ -97,10 +97,12 @@ public final class ChatService {
     if (bad.isPresent()) {
       return CompletableFuture.failedFuture(new ChatException(bad.get()));
     }
-    return db.transaction(c -> {
-      rooms.ensure(c, room, clock.millis());
-      return null;
-    });
+    // most joins are to a room that exists: only a new room waits for a durable commit
+    return db.read(c -> rooms.exists(c, room)).thenCompose(exists -> exists ? CompletableFuture.<Void>completedFuture(null)
+        : db.transaction(c -> {
+          rooms.ensure(c, room, clock.millis());
+          return null;
+        }));
   }
 
   /** Up to {@code limit} (1..100) messages of {@code room} below id {@code before} (null: the latest), oldest first. */
@@ -110,7 +112,7 @@ public final class ChatService {
       return CompletableFuture.failedFuture(new ChatException(bad.get()));
     }
     int n = Math.max(1, Math.min(MAX_PAGE, limit));
-    return db.transaction(c -> messages.page(c, (String) room, before, n));
+    return db.read(c -> messages.page(c, (String) room, before, n));
   }
 
   /**
@@ -179,18 +181,18 @@ public final class ChatService {
 
   /** Private messages to {@code recipient} that none of their devices has acknowledged yet, oldest first. */
   public CompletableFuture<List<PrivateMessage>> undelivered(String recipient) {
-    return db.transaction(c -> privates.undelivered(c, recipient));
+    return db.read(c -> privates.undelivered(c, recipient));
   }
 
   /** The latest {@code limit} private messages between two users, oldest first. */
   public CompletableFuture<List<PrivateMessage>> conversation(String a, String b, int limit) {
     int n = Math.max(1, Math.min(MAX_PAGE, limit));
-    return db.transaction(c -> privates.conversation(c, a, b, n));
+    return db.read(c -> privates.conversation(c, a, b, n));
   }
 
   /** The users {@code user} has exchanged private messages with. */
   public CompletableFuture<List<String>> partners(String user) {
-    return db.transaction(c -> privates.partners(c, user));
+    return db.read(c -> privates.partners(c, user));
   }
 
   /** Stores and publishes a "private" notification: {@code pm} reached none of its recipient's devices. */
@@ -206,12 +208,12 @@ public final class ChatService {
   /** The latest {@code limit} notifications of {@code username}, newest first. */
   public CompletableFuture<List<Notification>> notifications(String username, int limit) {
     int n = Math.max(1, Math.min(MAX_PAGE, limit));
-    return db.transaction(c -> notifications.latest(c, username, n));
+    return db.read(c -> notifications.latest(c, username, n));
   }
 
   /** Notifications of {@code username} with an id above {@code afterId}, oldest first, at most {@code limit}. */
   public CompletableFuture<List<Notification>> notificationsAfter(String username, long afterId, int limit) {
-    return db.transaction(c -> notifications.after(c, username, afterId, limit));
+    return db.read(c -> notifications.after(c, username, afterId, limit));
   }
 
   /**
@@ -221,13 +223,13 @@ public final class ChatService {
    */
   public CompletableFuture<Optional<List<Notification>>> missedNotifications(String username, long lastSeenId,
       int limit) {
-    return db.transaction(c -> lastSeenId > notifications.newestId(c, username) ? Optional.empty()
+    return db.read(c -> lastSeenId > notifications.newestId(c, username) ? Optional.empty()
         : Optional.of(notifications.after(c, username, lastSeenId, limit)));
   }
 
   /** Whether the database answers. */
   public CompletableFuture<Boolean> healthy() {
-    return db.transaction(c -> c.isValid(2));
+    return db.read(c -> c.isValid(2));
   }
 
   private static String excerpt(String text) {

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * {@code {"ok":true,…}} or {@code {"ok":false,"error":…}}.
  *
  * <pre>{@code
- * new ChatSockets(chat, server.of("/"), timer, Clock.systemUTC(), ChatTiming.DEFAULT).install();
+ * new ChatSockets(chat, server.of("/"), timer, Clock.systemUTC(), ChatTiming.DEFAULT, 10).install();
  * }</pre>
  *
  * <p>Every socket joins the room {@code user:<name>} of its user, so that private messages, receipts and
@@ -57,13 +57,14 @@ public final class ChatSockets {
     return Map.of("username", username);
   }
 
-  public ChatSockets(ChatService chat, Namespace nsp, ScheduledExecutorService timer, Clock clock, ChatTiming timing) {
+  public ChatSockets(ChatService chat, Namespace nsp, ScheduledExecutorService timer, Clock clock, ChatTiming timing,
+      int floodLimit) {
     this.chat = chat;
     this.nsp = nsp;
     this.timer = timer;
     this.clock = clock;
     this.timing = timing;
-    this.flood = new FloodLimiter(10, Duration.ofSeconds(1), clock);
+    this.flood = new FloodLimiter(floodLimit, Duration.ofSeconds(1), clock);
     this.typing = new TypingTracker(timer, timing.typingThrottle(), timing.typingExpiry(), clock,
         (room, user, isTyping) -> nsp.to(room).except(userRoom(user)).asVolatile()
             .emit("user:typing", Map.of("room", room, "username", user, "isTyping", isTyping)));

@@ -163,6 +163,17 @@ final class ChatClients implements AutoCloseable {
     return out;
   }
 
+  /** The first argument of every acknowledgement client {@code id} received so far, in arrival order. */
+  List<JsonNode> acks(String id) {
+    List<JsonNode> out = new ArrayList<>();
+    for (JsonNode ev : node.events()) {
+      if (is(ev, id, "ack")) {
+        out.add(ev.path("args").path(0));
+      }
+    }
+    return out;
+  }
+
   /** Every Socket.IO event seen so far at client {@code id}, in arrival order, whole. */
   List<JsonNode> seenAll(String id) {
     List<JsonNode> out = new ArrayList<>();
