@@ -1,12 +1,22 @@
 package io.switchboard.chat;
 
+import io.switchboard.chat.flood.FloodGate;
+import io.switchboard.chat.flood.FloodLimiter;
+import io.switchboard.chat.presence.Presence;
+import io.switchboard.chat.socket.ChatSockets;
+import io.switchboard.chat.typing.Typing;
+import io.switchboard.chat.typing.TypingTracker;
 import io.switchboard.engine.HttpServer;
+import io.switchboard.server.AdapterFactory;
+import io.switchboard.server.Namespace;
 import io.switchboard.server.Server;
 import io.switchboard.server.ServerOptions;
 import io.switchboard.redis.RedisAdapterFactory;
 import io.switchboard.redis.RedisAdapterOptions;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,16 +40,18 @@ public final class ChatApp implements AutoCloseable {
   private final ChatConfig config;
   private final Database db;
   private final ChatService chat;
+  private final Presence presence;
   private final Server io;
   private final ScheduledExecutorService timer;
-  private final RedisAdapterFactory redis;
+  private final AdapterFactory redis;
   private final HttpServer http;
 
-  private ChatApp(ChatConfig config, Database db, ChatService chat, Server io, ScheduledExecutorService timer,
-      RedisAdapterFactory redis, HttpServer http) {
+  private ChatApp(ChatConfig config, Database db, ChatService chat, Presence presence, Server io,
+      ScheduledExecutorService timer, AdapterFactory redis, HttpServer http) {
     this.config = config;
     this.db = db;
     this.chat = chat;
+    this.presence = presence;
     this.io = io;
     this.timer = timer;
     this.redis = redis;
@@ -60,10 +72,9 @@ public final class ChatApp implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    RedisAdapterFactory redis;
+    AdapterFactory redis;
     try {
-      redis = config.redisUrl().map(redisUrl -> RedisAdapterFactory.create(redisUrl,
-          RedisAdapterOptions.builder().key(config.redisKey()).build())).orElse(null);
+      redis = clusterAdapter(config);
     } catch (RuntimeException e) {
       timer.shutdownNow();
       db.close();
@@ -71,13 +82,19 @@ public final class ChatApp implements AutoCloseable {
     }
     OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
     Server io = new Server(socketOptions(config, redis, origins));
+    Presence presence = null;
     try {
       Clock clock = Clock.systemUTC();
       TokenService tokens = new TokenService(secret, config.tokenLifetime(), clock);
       ChatService chat = new ChatService(db, new PasswordHasher(BCRYPT_COST), tokens, new NotificationBus(), clock);
-      HttpApi api = new HttpApi(chat, origins, new StaticFiles("web"),
-          EventStreams.of(config));
-      new ChatSockets(chat, io.sockets(), timer, clock, config.timing(), config.floodLimit()).install();
+      Namespace nsp = io.sockets();
+      presence = new Presence(nsp, timer, clock, config.timing(), redis != null);
+      FloodGate flood = new FloodLimiter(config.floodLimit(), Duration.ofSeconds(1), clock);
+      Typing typing = new TypingTracker(timer, config.timing().typingThrottle(), config.timing().typingExpiry(), clock,
+          (room, user, isTyping) -> nsp.to(room).except(ChatSockets.userRoom(user)).asVolatile()
+              .emit("user:typing", Map.of("room", room, "username", user, "isTyping", isTyping)));
+      HttpApi api = new HttpApi(chat, presence, origins, new StaticFiles("web"), EventStreams.of(config));
+      new ChatSockets(chat, nsp, timer, clock, config.timing(), flood, typing, presence).install();
       HttpServer http = HttpServer.start(new InetSocketAddress(config.host(), config.port()), pipeline -> {
         // first: a request the HTTP codec could not decode gets 400 and closes the connection, whatever its path
         RequestGuard guard = new RequestGuard();
@@ -86,12 +103,13 @@ public final class ChatApp implements AutoCloseable {
         pipeline.addLast("chat-aggregator", guard.aggregator(MAX_BODY));
         pipeline.addLast("chat-api", api);
       });
-      return new ChatApp(config, db, chat, io, timer, redis, http);
+      return new ChatApp(config, db, chat, presence, io, timer, redis, http);
     } catch (RuntimeException e) {
-      io.close();
-      if (redis != null) {
-        redis.close();
+      if (presence != null) {
+        presence.stop();
       }
+      io.close();
+      closeAdapter(redis);
       timer.shutdownNow();
       db.close();
       throw e;
@@ -99,12 +117,21 @@ public final class ChatApp implements AutoCloseable {
   }
 
   /**
-   * The Socket.IO options of this configuration: the Redis adapter of a cluster, the connect timeout when one is
+   * The cluster adapter of this configuration, or null for a single node: the Redis adapter with {@code --redis}.
+   * It is closed with the app when it is {@link AutoCloseable}.
+   */
+  static AdapterFactory clusterAdapter(ChatConfig config) {
+    return config.redisUrl().map(url -> (AdapterFactory) RedisAdapterFactory.create(url,
+        RedisAdapterOptions.builder().key(config.redisKey()).build())).orElse(null);
+  }
+
+  /**
+   * The Socket.IO options of this configuration: the adapter of a cluster, the connect timeout when one is
    * configured (else the library's default), and the page's own origin rule for handshakes and upgrades (the same as
    * the REST routes': an {@code Origin} that names the host the request was sent to, or a configured extra origin;
    * any other is refused with 403 {@code {"code":4,"message":"Forbidden"}}).
    */
-  static ServerOptions socketOptions(ChatConfig config, RedisAdapterFactory redis, OriginPolicy origins) {
+  static ServerOptions socketOptions(ChatConfig config, AdapterFactory redis, OriginPolicy origins) {
     ServerOptions.Builder b = ServerOptions.builder();
     if (redis != null) {
       b.adapter(redis);
@@ -114,6 +141,16 @@ public final class ChatApp implements AutoCloseable {
         .allowRequest(request -> origins.allows(request.header("origin"), request.header("host")))
         .build());
     return b.build();
+  }
+
+  private static void closeAdapter(AdapterFactory adapter) {
+    if (adapter instanceof AutoCloseable c) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot close the cluster adapter: " + e.getMessage(), e);
+      }
+    }
   }
 
   /** The port the server listens on. */
@@ -137,15 +174,19 @@ public final class ChatApp implements AutoCloseable {
     return db;
   }
 
-  /** Stops the HTTP and Socket.IO servers, then closes the database. */
+  /** Who is online, cluster-wide. */
+  public Presence presence() {
+    return presence;
+  }
+
+  /** Stops the HTTP and Socket.IO servers (telling the cluster this node leaves), then closes the database. */
   @Override
   public void close() {
     try {
+      presence.stop();
       http.close();
       io.close();
-      if (redis != null) {
-        redis.close();
-      }
+      closeAdapter(redis);
     } finally {
       timer.shutdownNow();
       db.close();

@@ -3,6 +3,7 @@ package io.switchboard.chat;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.chat.presence.Presence;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -63,12 +64,14 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
   private static final int MAX_EVENT_ID_DIGITS = 19;
 
   private final ChatService chat;
+  private final Presence presence;
   private final OriginPolicy origins;
   private final StaticFiles files;
   private final EventStreams streams;
 
-  public HttpApi(ChatService chat, OriginPolicy origins, StaticFiles files, EventStreams streams) {
+  public HttpApi(ChatService chat, Presence presence, OriginPolicy origins, StaticFiles files, EventStreams streams) {
     this.chat = chat;
+    this.presence = presence;
     this.origins = origins;
     this.files = files;
     this.streams = streams;
@@ -210,6 +213,9 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
       Long limit = longParam(uri, "limit");
       reply(ctx, req, chat.conversation(user, m.group(1), limit == null ? ChatService.JOIN_HISTORY : limit.intValue())
           .thenApply(list -> ChatJson.ok().set("messages", ChatJson.MAPPER.valueToTree(list))));
+    } else if (path.equals("/api/online")) {
+      send(ctx, req, HttpResponseStatus.OK, ChatJson.ok().setAll((ObjectNode) ChatJson.MAPPER.valueToTree(
+          presence.online())));
     } else if (path.equals("/api/notifications")) {
       Long limit = longParam(uri, "limit");
       reply(ctx, req, chat.notifications(user, limit == null ? 50 : limit.intValue())

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -161,6 +162,91 @@ final class ChatClients implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /**
+   * Who client {@code id} believes is online: its last {@code user:online} list with the {@code user:joined} and
+   * {@code user:left} that came after it applied (empty before the first {@code user:online}).
+   */
+  java.util.SortedSet<String> onlineView(String id) {
+    java.util.SortedSet<String> view = new java.util.TreeSet<>();
+    for (JsonNode ev : seenAll(id)) {
+      JsonNode p = ev.path("args").path(0);
+      switch (ev.path("name").asText()) {
+        case "user:online" -> {
+          view.clear();
+          p.path("users").forEach(u -> view.add(u.asText()));
+        }
+        case "user:joined" -> view.add(p.path("username").asText());
+        case "user:left" -> view.remove(p.path("username").asText());
+        default -> { }
+      }
+    }
+    return view;
+  }
+
+  /** Waits until {@link #onlineView} of client {@code id} matches. */
+  java.util.SortedSet<String> awaitOnline(String id, Predicate<java.util.SortedSet<String>> p) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (true) {
+      java.util.SortedSet<String> view = onlineView(id);
+      if (p.test(view)) {
+        return view;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(id + " sees " + view + " online; events: " + seenAll(id));
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+    }
+  }
+
+  /** What one client saw of presence: its view of who is online, and how many presence events made it. */
+  record PresenceSeen(java.util.SortedSet<String> online, int events) {}
+
+  /** {@link #onlineView} and {@link #presenceEvents} of every client, in one pass over the events. */
+  Map<String, PresenceSeen> presenceOfAll() {
+    Map<String, java.util.SortedSet<String>> views = new java.util.HashMap<>();
+    Map<String, Integer> counts = new java.util.HashMap<>();
+    for (JsonNode ev : node.events()) {
+      if (!ev.path("event").asText().equals("sio")) {
+        continue;
+      }
+      String id = ev.path("id").asText();
+      JsonNode p = ev.path("args").path(0);
+      java.util.SortedSet<String> view = views.computeIfAbsent(id, k -> new java.util.TreeSet<>());
+      switch (ev.path("name").asText()) {
+        case "user:online" -> {
+          view.clear();
+          p.path("users").forEach(u -> view.add(u.asText()));
+        }
+        case "user:joined" -> view.add(p.path("username").asText());
+        case "user:left" -> view.remove(p.path("username").asText());
+        default -> {
+          continue;
+        }
+      }
+      counts.merge(id, 1, Integer::sum);
+    }
+    Map<String, PresenceSeen> out = new java.util.HashMap<>();
+    views.forEach((id, view) -> out.put(id, new PresenceSeen(view, counts.getOrDefault(id, 0))));
+    return out;
+  }
+
+  /** Asks client {@code id} to disconnect, without waiting. */
+  void close(String id) {
+    node.send(NodeScript.command().put("op", "disconnect").put("id", id));
+  }
+
+  /** How many presence events ({@code user:online}, {@code user:joined}, {@code user:left}) client {@code id} got. */
+  int presenceEvents(String id) {
+    int n = 0;
+    for (JsonNode ev : node.events()) {
+      if (is(ev, id, "sio") && ev.path("name").asText().startsWith("user:")
+          && !ev.path("name").asText().equals("user:typing")) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** The first argument of every acknowledgement client {@code id} received so far, in arrival order. */

@@ -2,6 +2,7 @@ package io.switchboard.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.switchboard.chat.flood.FloodLimiter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
