@@ -1,9 +1,12 @@
 package io.switchboard.chat;
 
+import io.switchboard.chat.cluster.ChatRedis;
 import io.switchboard.chat.flood.FloodGate;
+import io.switchboard.chat.flood.RedisFloodGate;
 import io.switchboard.chat.flood.FloodLimiter;
 import io.switchboard.chat.presence.Presence;
 import io.switchboard.chat.socket.ChatSockets;
+import io.switchboard.chat.typing.RedisTyping;
 import io.switchboard.chat.typing.Typing;
 import io.switchboard.chat.typing.TypingTracker;
 import io.switchboard.engine.HttpServer;
@@ -44,10 +47,11 @@ public final class ChatApp implements AutoCloseable {
   private final Server io;
   private final ScheduledExecutorService timer;
   private final AdapterFactory redis;
+  private final ChatRedis shared;
   private final HttpServer http;
 
   private ChatApp(ChatConfig config, Database db, ChatService chat, Presence presence, Server io,
-      ScheduledExecutorService timer, AdapterFactory redis, HttpServer http) {
+      ScheduledExecutorService timer, AdapterFactory redis, ChatRedis shared, HttpServer http) {
     this.config = config;
     this.db = db;
     this.chat = chat;
@@ -55,6 +59,7 @@ public final class ChatApp implements AutoCloseable {
     this.io = io;
     this.timer = timer;
     this.redis = redis;
+    this.shared = shared;
     this.http = http;
   }
 
@@ -83,16 +88,23 @@ public final class ChatApp implements AutoCloseable {
     OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
     Server io = new Server(socketOptions(config, redis, origins));
     Presence presence = null;
+    ChatRedis shared = null;
     try {
       Clock clock = Clock.systemUTC();
       TokenService tokens = new TokenService(secret, config.tokenLifetime(), clock);
       ChatService chat = new ChatService(db, new PasswordHasher(BCRYPT_COST), tokens, new NotificationBus(), clock);
       Namespace nsp = io.sockets();
       presence = new Presence(nsp, timer, clock, config.timing(), redis != null);
-      FloodGate flood = new FloodLimiter(config.floodLimit(), Duration.ofSeconds(1), clock);
-      Typing typing = new TypingTracker(timer, config.timing().typingThrottle(), config.timing().typingExpiry(), clock,
-          (room, user, isTyping) -> nsp.to(room).except(ChatSockets.userRoom(user)).asVolatile()
-              .emit("user:typing", Map.of("room", room, "username", user, "isTyping", isTyping)));
+      FloodLimiter localFlood = new FloodLimiter(config.floodLimit(), Duration.ofSeconds(1), clock);
+      TypingTracker.Broadcast typingOut = (room, user, isTyping) -> nsp.to(room).except(ChatSockets.userRoom(user))
+          .asVolatile().emit("user:typing", Map.of("room", room, "username", user, "isTyping", isTyping));
+      TypingTracker localTyping = new TypingTracker(timer, config.timing().typingThrottle(),
+          config.timing().typingExpiry(), clock, typingOut);
+      // with Redis, the flood limit and typing are cluster-wide (this node's own while Redis is away)
+      shared = config.redisUrl().map(r -> ChatRedis.connect(r, config.redisKey())).orElse(null);
+      FloodGate flood = shared == null ? localFlood : new RedisFloodGate(shared, localFlood, presence.nodeId());
+      Typing typing = shared == null ? localTyping : new RedisTyping(shared, timer, config.timing().typingThrottle(),
+          config.timing().typingExpiry(), typingOut, localTyping);
       HttpApi api = new HttpApi(chat, presence, origins, new StaticFiles("web"), EventStreams.of(config));
       new ChatSockets(chat, nsp, timer, clock, config.timing(), flood, typing, presence).install();
       HttpServer http = HttpServer.start(new InetSocketAddress(config.host(), config.port()), pipeline -> {
@@ -103,12 +115,15 @@ public final class ChatApp implements AutoCloseable {
         pipeline.addLast("chat-aggregator", guard.aggregator(MAX_BODY));
         pipeline.addLast("chat-api", api);
       });
-      return new ChatApp(config, db, chat, presence, io, timer, redis, http);
+      return new ChatApp(config, db, chat, presence, io, timer, redis, shared, http);
     } catch (RuntimeException e) {
       if (presence != null) {
         presence.stop();
       }
       io.close();
+      if (shared != null) {
+        shared.close();
+      }
       closeAdapter(redis);
       timer.shutdownNow();
       db.close();
@@ -187,6 +202,9 @@ public final class ChatApp implements AutoCloseable {
       http.close();
       io.close();
       closeAdapter(redis);
+      if (shared != null) {
+        shared.close();
+      }
     } finally {
       timer.shutdownNow();
       db.close();

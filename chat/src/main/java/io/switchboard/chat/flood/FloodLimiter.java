@@ -29,6 +29,11 @@ public final class FloodLimiter implements FloodGate {
     this.clock = clock;
   }
 
+  /** The length of the sliding window in milliseconds. */
+  public long windowMillis() {
+    return windowMillis;
+  }
+
   /** The most messages allowed per window. */
   @Override
   public int limit() {
