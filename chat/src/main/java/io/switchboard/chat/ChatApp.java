@@ -11,6 +11,7 @@ import io.switchboard.chat.typing.Typing;
 import io.switchboard.chat.typing.TypingTracker;
 import io.switchboard.engine.HttpServer;
 import io.switchboard.server.AdapterFactory;
+import io.switchboard.server.ConnectionStateRecovery;
 import io.switchboard.server.Namespace;
 import io.switchboard.server.Server;
 import io.switchboard.server.ServerOptions;
@@ -142,9 +143,9 @@ public final class ChatApp implements AutoCloseable {
 
   /**
    * The Socket.IO options of this configuration: the adapter of a cluster, the connect timeout when one is
-   * configured (else the library's default), and the page's own origin rule for handshakes and upgrades (the same as
-   * the REST routes': an {@code Origin} that names the host the request was sent to, or a configured extra origin;
-   * any other is refused with 403 {@code {"code":4,"message":"Forbidden"}}).
+   * configured (else the library's default), connection state recovery (two minutes), and the page's own origin rule
+   * for handshakes and upgrades (the same as the REST routes': an {@code Origin} that names the host the request was
+   * sent to, or a configured extra origin; any other is refused with 403 {@code {"code":4,"message":"Forbidden"}}).
    */
   static ServerOptions socketOptions(ChatConfig config, AdapterFactory redis, OriginPolicy origins) {
     ServerOptions.Builder b = ServerOptions.builder();
@@ -152,6 +153,8 @@ public final class ChatApp implements AutoCloseable {
       b.adapter(redis);
     }
     config.connectTimeout().ifPresent(b::connectTimeout);
+    // a client back within 2 min gets its socket, rooms and missed broadcasts (with the in-memory adapter)
+    b.connectionStateRecovery(ConnectionStateRecovery.DEFAULT);
     b.engine(ServerOptions.DEFAULT.engine().toBuilder()
         .allowRequest(request -> origins.allows(request.header("origin"), request.header("host")))
         .build());

@@ -23,6 +23,8 @@ public final class ChatService {
   public static final int JOIN_HISTORY = 50;
   /** The most messages one history page returns. */
   public static final int MAX_PAGE = 100;
+  /** The SQL state of a unique-constraint violation (H2 and PostgreSQL). */
+  private static final String UNIQUE_VIOLATION = "23505";
 
   private final Database db;
   private final PasswordHasher hasher;
@@ -120,16 +122,43 @@ public final class ChatService {
    * mentions (except the author); publishes the notifications once committed.
    */
   public CompletableFuture<ChatMessage> postMessage(Object room, String from, Object text) {
-    Optional<String> bad = InputRules.checkRoom(room).or(() -> InputRules.checkText(text));
+    return postMessage(room, from, text, null).thenApply(Stored::message);
+  }
+
+  /**
+   * {@link #postMessage(Object, String, Object)} with the sender's own id for the message (or null): if {@code from}
+   * already sent one with this id, that one is the answer ({@link Stored#duplicate()}) and nothing is stored or
+   * notified again. Completes once the message is on disk.
+   */
+  public CompletableFuture<Stored<ChatMessage>> postMessage(Object room, String from, Object text, Object clientId) {
+    Optional<String> bad = InputRules.checkRoom(room).or(() -> InputRules.checkText(text))
+        .or(() -> InputRules.checkClientId(clientId));
     if (bad.isPresent()) {
       return CompletableFuture.failedFuture(new ChatException(bad.get()));
     }
     String r = (String) room;
     String t = (String) text;
-    record Posted(ChatMessage message, List<String> users, List<Notification> notes) {}
+    String id = (String) clientId;
+    record Posted(Stored<ChatMessage> stored, List<String> users, List<Notification> notes) {}
     return db.transaction(c -> {
+      if (id != null) {
+        Optional<ChatMessage> earlier = messages.findByClientId(c, from, id);
+        if (earlier.isPresent()) {
+          return new Posted(new Stored<>(earlier.get(), true), List.of(), List.of());
+        }
+      }
       long now = clock.millis();
-      ChatMessage m = messages.append(c, r, from, t, now);
+      ChatMessage m;
+      try {
+        m = messages.append(c, r, from, t, now, id);
+      } catch (SQLException e) {
+        if (id == null || !UNIQUE_VIOLATION.equals(e.getSQLState())) {
+          throw e;
+        }
+        c.rollback(); // the same id from another connection of the sender, just now
+        return new Posted(new Stored<>(messages.findByClientId(c, from, id).orElseThrow(() -> e), true), List.of(),
+            List.of());
+      }
       List<String> who = new ArrayList<>();
       List<Notification> notes = new ArrayList<>();
       for (String mentioned : InputRules.mentions(t)) {
@@ -139,18 +168,26 @@ public final class ChatService {
               excerpt(t), "/#room/" + r, now));
         }
       }
-      return new Posted(m, who, notes);
+      return new Posted(new Stored<>(m, false), who, notes);
     }).thenApply(p -> {
       for (int i = 0; i < p.users().size(); i++) {
         bus.publish(p.users().get(i), p.notes().get(i));
       }
-      return p.message();
+      return p.stored();
     });
   }
 
   /** Stores a private message (status {@code sent}); fails for bad text, a message to oneself or an unknown user. */
   public CompletableFuture<PrivateMessage> postPrivate(String from, Object to, Object text) {
-    Optional<String> bad = InputRules.checkText(text);
+    return postPrivate(from, to, text, null).thenApply(Stored::message);
+  }
+
+  /**
+   * {@link #postPrivate(String, Object, Object)} with the sender's own id for the message (or null): if {@code from}
+   * already sent one with this id, that one (with its current status) is the answer and nothing is stored again.
+   */
+  public CompletableFuture<Stored<PrivateMessage>> postPrivate(String from, Object to, Object text, Object clientId) {
+    Optional<String> bad = InputRules.checkText(text).or(() -> InputRules.checkClientId(clientId));
     if (bad.isEmpty() && !(to instanceof String)) {
       bad = Optional.of("Unknown recipient");
     }
@@ -161,11 +198,26 @@ public final class ChatService {
       return CompletableFuture.failedFuture(new ChatException(bad.get()));
     }
     String recipient = (String) to;
+    String id = (String) clientId;
     return db.transaction(c -> {
+      if (id != null) {
+        Optional<PrivateMessage> earlier = privates.findByClientId(c, from, id);
+        if (earlier.isPresent()) {
+          return new Stored<>(earlier.get(), true);
+        }
+      }
       if (!users.exists(c, recipient)) {
         throw new ChatException("Unknown recipient: " + recipient);
       }
-      return privates.append(c, from, recipient, (String) text, clock.millis());
+      try {
+        return new Stored<>(privates.append(c, from, recipient, (String) text, clock.millis(), id), false);
+      } catch (SQLException e) {
+        if (id == null || !UNIQUE_VIOLATION.equals(e.getSQLState())) {
+          throw e;
+        }
+        c.rollback();
+        return new Stored<>(privates.findByClientId(c, from, id).orElseThrow(() -> e), true);
+      }
     }).exceptionallyCompose(ChatService::unwrap);
   }
 

@@ -311,6 +311,22 @@ final class ChatClients implements AutoCloseable {
     awaitConnected(id);
   }
 
+  /** Closes the connection under client {@code id} as a network failure would, and waits for its disconnect. */
+  void drop(String id) {
+    node.send(NodeScript.command().put("op", "drop").put("id", id));
+    awaitDisconnect(id);
+  }
+
+  /** Reconnects client {@code id} and returns whether the server recovered its session. */
+  boolean reconnectRecovering(String id) {
+    node.send(NodeScript.command().put("op", "reconnect").put("id", id));
+    JsonNode e = await(ev -> is(ev, id, "connect") || is(ev, id, "connect_error"), WAIT);
+    if (!e.path("event").asText().equals("connect")) {
+      throw new AssertionError(id + " could not connect: " + e);
+    }
+    return e.path("recovered").asBoolean();
+  }
+
   private static boolean is(JsonNode ev, String id, String event) {
     return ev.path("event").asText().equals(event) && ev.path("id").asText().equals(id);
   }

@@ -8,6 +8,7 @@ import io.switchboard.chat.ChatService;
 import io.switchboard.chat.ChatTiming;
 import io.switchboard.chat.InputRules;
 import io.switchboard.chat.PrivateMessage;
+import io.switchboard.chat.Stored;
 import io.switchboard.chat.flood.FloodGate;
 import io.switchboard.chat.socket.ChatSockets;
 import io.switchboard.chat.socket.Connection;
@@ -23,7 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Private messages: {@code chat:private ({to, text})} is stored (durably), then sent with an acknowledgement to every
+ * Private messages: {@code chat:private ({to, text, clientId?})} is stored (durably; a retry with the same
+ * {@code clientId} is answered from the first and not stored or sent again), then sent with an acknowledgement to every
  * tab of the recipient on any node; the sender's ack says {@code delivered: true} as soon as one tab answered within
  * the timeout, else {@code delivered: false} with a notification for the recipient, who gets the message on their
  * next connection (and the sender a {@code chat:receipt {id, status: "delivered"}}). {@code chat:read ({id})} sends
@@ -76,21 +78,34 @@ public final class PrivateEvents {
     if (to == null) {
       throw new ChatException("Unknown recipient");
     }
+    Object clientId = Replies.clientId(body);
+    InputRules.checkClientId(clientId).ifPresent(error -> {
+      throw new ChatException(error);
+    });
     if (!flood.tryAcquire(c.username())) {
       throw new ChatException("Too many messages: at most " + flood.limit() + " a second");
     }
-    PrivateMessage pm = Replies.await(chat.postPrivate(c.username(), to, text));
+    Stored<PrivateMessage> stored = Replies.await(chat.postPrivate(c.username(), to, text, clientId));
+    PrivateMessage pm = stored.message();
+    if (stored.duplicate()) { // a retry: answered from what was stored, delivered as it was (or on reconnection)
+      return CompletableFuture.completedFuture(ack(pm, !pm.status().equals(PrivateMessage.SENT)));
+    }
     CompletableFuture<Boolean> delivered = deliver(pm);
     return delivered.thenCompose(ok -> answer(pm, ok));
   }
 
   private CompletableFuture<ObjectNode> answer(PrivateMessage pm, boolean delivered) {
+    ObjectNode ok = ack(pm, delivered);
+    return delivered ? CompletableFuture.completedFuture(ok) : chat.notifyOffline(pm).thenApply(n -> ok);
+  }
+
+  private static ObjectNode ack(PrivateMessage pm, boolean delivered) {
     ObjectNode ok = ChatJson.ok().put("id", pm.id()).put("delivered", delivered).put("ts", pm.ts());
-    if (delivered) {
-      return CompletableFuture.completedFuture(ok);
+    if (!delivered) {
+      ok.put("reason", "User not online");
     }
-    ok.put("reason", "User not online");
-    return chat.notifyOffline(pm).thenApply(n -> ok);
+    ok.set("message", ChatJson.MAPPER.valueToTree(payload(pm)));
+    return ok;
   }
 
   /**
@@ -128,6 +143,9 @@ public final class PrivateEvents {
     m.put("to", pm.to());
     m.put("text", pm.text());
     m.put("ts", pm.ts());
+    if (pm.clientId() != null) {
+      m.put("clientId", pm.clientId());
+    }
     return m;
   }
 

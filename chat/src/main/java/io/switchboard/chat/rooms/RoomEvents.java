@@ -7,6 +7,7 @@ import io.switchboard.chat.ChatJson;
 import io.switchboard.chat.ChatMessage;
 import io.switchboard.chat.ChatService;
 import io.switchboard.chat.InputRules;
+import io.switchboard.chat.Stored;
 import io.switchboard.chat.flood.FloodGate;
 import io.switchboard.chat.presence.Presence;
 import io.switchboard.chat.socket.Connection;
@@ -19,7 +20,9 @@ import java.util.List;
 /**
  * The room events of a connection: {@code room:join}, {@code room:leave}, {@code room:message},
  * {@code history:fetch}. Handlers run one at a time per client, so a client's messages are stored and sent in the
- * order it sent them; a message is acknowledged once it is on disk ({@link ChatService#postMessage}).
+ * order it sent them; a message is acknowledged once it is on disk ({@link ChatService#postMessage}). A message may
+ * carry the client's own id for it ({@code clientId}, up to 64 characters): a retry with the same id is answered
+ * with the message stored the first time, and neither stored nor sent again.
  *
  * <pre>{@code
  * RoomEvents rooms = new RoomEvents(chat, nsp, presence, flood, typing);
@@ -76,7 +79,8 @@ public final class RoomEvents {
   private ObjectNode message(Connection c, JsonNode body) {
     String room = Replies.text(body, "room");
     String text = Replies.text(body, "text");
-    InputRules.checkRoom(room).or(() -> InputRules.checkText(text)).ifPresent(RoomEvents::refuse);
+    InputRules.checkRoom(room).or(() -> InputRules.checkText(text))
+        .or(() -> InputRules.checkClientId(Replies.clientId(body))).ifPresent(RoomEvents::refuse);
     if (!c.socket().rooms().contains(room)) {
       throw new ChatException("Join #" + room + " first");
     }
@@ -84,10 +88,12 @@ public final class RoomEvents {
       throw new ChatException("Too many messages: at most " + flood.limit() + " a second");
     }
     typing.update(c.username(), room, false);
-    ChatMessage m = Replies.await(chat.postMessage(room, c.username(), text));
-    nsp.to(room).emit("chat:message", m);
+    Stored<ChatMessage> stored = Replies.await(chat.postMessage(room, c.username(), text, Replies.clientId(body)));
+    if (!stored.duplicate()) { // a retry was sent (or recovered) already
+      nsp.to(room).emit("chat:message", stored.message());
+    }
     ObjectNode ok = ChatJson.ok();
-    ok.set("message", ChatJson.MAPPER.valueToTree(m));
+    ok.set("message", ChatJson.MAPPER.valueToTree(stored.message()));
     return ok;
   }
 

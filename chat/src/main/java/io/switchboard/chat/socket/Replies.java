@@ -85,6 +85,12 @@ public final class Replies {
     return body.path(field).isTextual() ? body.get(field).asText() : null;
   }
 
+  /** The optional {@code clientId} of a request: null when absent, else whatever it is (checked when stored). */
+  public static Object clientId(JsonNode body) {
+    JsonNode id = body.path("clientId");
+    return id.isMissingNode() || id.isNull() ? null : id.isTextual() ? id.asText() : id;
+  }
+
   /** A room given as the first argument, or as {@code {room}}; null if neither. */
   public static String room(Args args) {
     String room = args.string(0);
