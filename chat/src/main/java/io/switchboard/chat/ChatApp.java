@@ -36,8 +36,14 @@ import java.util.concurrent.ScheduledExecutorService;
  * }</pre>
  */
 public final class ChatApp implements AutoCloseable {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ChatApp.class);
   /** bcrypt cost of stored passwords. */
   static final int BCRYPT_COST = 10;
+  /**
+   * Connection state recovery: a client back within two minutes gets its socket, rooms and missed broadcasts; the
+   * token check runs again (a session comes back only to its own user).
+   */
+  static final ConnectionStateRecovery RECOVERY = new ConnectionStateRecovery(Duration.ofMinutes(2), false);
   /** The largest request body the chat's HTTP routes read (sign-in JSON); bigger ones get 413. */
   static final int MAX_BODY = 64 * 1024;
 
@@ -96,27 +102,22 @@ public final class ChatApp implements AutoCloseable {
       ChatService chat = new ChatService(db, new PasswordHasher(BCRYPT_COST), tokens, new NotificationBus(), clock);
       Namespace nsp = io.sockets();
       presence = new Presence(nsp, timer, clock, config.timing(), redis != null);
-      FloodLimiter localFlood = new FloodLimiter(config.floodLimit(), Duration.ofSeconds(1), clock);
-      TypingTracker.Broadcast typingOut = (room, user, isTyping) -> nsp.to(room).except(ChatSockets.userRoom(user))
-          .asVolatile().emit("user:typing", Map.of("room", room, "username", user, "isTyping", isTyping));
-      TypingTracker localTyping = new TypingTracker(timer, config.timing().typingThrottle(),
-          config.timing().typingExpiry(), clock, typingOut);
-      // with Redis, the flood limit and typing are cluster-wide (this node's own while Redis is away)
       shared = config.redisUrl().map(r -> ChatRedis.connect(r, config.redisKey())).orElse(null);
-      FloodGate flood = shared == null ? localFlood : new RedisFloodGate(shared, localFlood, presence.nodeId());
-      Typing typing = shared == null ? localTyping : new RedisTyping(shared, timer, config.timing().typingThrottle(),
-          config.timing().typingExpiry(), typingOut, localTyping);
+      FloodGate flood = floodGate(config, shared, clock, presence.nodeId());
+      Typing typing = typing(config, shared, nsp, timer, clock);
       HttpApi api = new HttpApi(chat, presence, origins, new StaticFiles("web"), EventStreams.of(config));
       new ChatSockets(chat, nsp, timer, clock, config.timing(), flood, typing, presence).install();
       HttpServer http = HttpServer.start(new InetSocketAddress(config.host(), config.port()), pipeline -> {
         // first: a request the HTTP codec could not decode gets 400 and closes the connection, whatever its path
-        RequestGuard guard = new RequestGuard();
+        RequestGuard guard = new RequestGuard(api.clientErrors());
         pipeline.addLast("chat-guard", guard);
         io.configure(pipeline);
         pipeline.addLast("chat-aggregator", guard.aggregator(MAX_BODY));
         pipeline.addLast("chat-api", api);
       });
-      return new ChatApp(config, db, chat, presence, io, timer, redis, shared, http);
+      ChatApp app = new ChatApp(config, db, chat, presence, io, timer, redis, shared, http);
+      log.info("Switchboard chat started at {} ({})", app.url(), app.summary());
+      return app;
     } catch (RuntimeException e) {
       if (presence != null) {
         presence.stop();
@@ -130,6 +131,22 @@ public final class ChatApp implements AutoCloseable {
       db.close();
       throw e;
     }
+  }
+
+  /** The flood limit: cluster-wide through Redis when there is Redis (this node's own while it is away). */
+  static FloodGate floodGate(ChatConfig config, ChatRedis shared, Clock clock, String node) {
+    FloodLimiter local = new FloodLimiter(config.floodLimit(), Duration.ofSeconds(1), clock);
+    return shared == null ? local : new RedisFloodGate(shared, local, node);
+  }
+
+  /** Who is typing: cluster-wide through Redis when there is Redis (this node's own while it is away). */
+  static Typing typing(ChatConfig config, ChatRedis shared, Namespace nsp, ScheduledExecutorService timer,
+      Clock clock) {
+    TypingTracker.Broadcast out = (room, user, isTyping) -> nsp.to(room).except(ChatSockets.userRoom(user))
+        .asVolatile().emit("user:typing", Map.of("room", room, "username", user, "isTyping", isTyping));
+    ChatTiming t = config.timing();
+    TypingTracker local = new TypingTracker(timer, t.typingThrottle(), t.typingExpiry(), clock, out);
+    return shared == null ? local : new RedisTyping(shared, timer, t.typingThrottle(), t.typingExpiry(), out, local);
   }
 
   /**
@@ -153,8 +170,7 @@ public final class ChatApp implements AutoCloseable {
       b.adapter(redis);
     }
     config.connectTimeout().ifPresent(b::connectTimeout);
-    // a client back within 2 min gets its socket, rooms and missed broadcasts (with the in-memory adapter)
-    b.connectionStateRecovery(ConnectionStateRecovery.DEFAULT);
+    b.connectionStateRecovery(RECOVERY);
     b.engine(ServerOptions.DEFAULT.engine().toBuilder()
         .allowRequest(request -> origins.allows(request.header("origin"), request.header("host")))
         .build());
@@ -169,6 +185,18 @@ public final class ChatApp implements AutoCloseable {
         throw new IllegalStateException("cannot close the cluster adapter: " + e.getMessage(), e);
       }
     }
+  }
+
+  /** What this node runs on: its database and whether it is one node or a cluster. */
+  public String summary() {
+    return "database: " + (db.isPostgres() ? "PostgreSQL" : "H2 file in " + config.dataDir())
+        + config.redisUrl().map(r -> "; cluster through Redis at " + redactedUri(r) + ", node " + presence.nodeId())
+            .orElse("; single node");
+  }
+
+  /** A Redis URI without its password. */
+  static String redactedUri(String uri) {
+    return uri.replaceAll("//[^@/]*@", "//***@");
   }
 
   /** The port the server listens on. */

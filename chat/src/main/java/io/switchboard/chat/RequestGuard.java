@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
+import io.switchboard.chat.http.ClientErrors;
 
 /**
  * The first handler after the HTTP codec on each chat connection: a request the codec could not decode cleanly (a
@@ -31,7 +32,7 @@ import io.netty.util.ReferenceCountUtil;
  * reaches any other handler.
  *
  * <pre>{@code
- * RequestGuard guard = new RequestGuard();           // one per connection
+ * RequestGuard guard = new RequestGuard(errors);     // one per connection
  * pipeline.addLast("chat-guard", guard);
  * io.configure(pipeline);                             // Socket.IO
  * pipeline.addLast("chat-aggregator", guard.aggregator(64 * 1024));
@@ -44,8 +45,14 @@ import io.netty.util.ReferenceCountUtil;
  * stops reading, so a client cannot make the server decode and drop a flood of bytes behind the refusal.
  */
 final class RequestGuard extends ChannelInboundHandlerAdapter {
+  private final ClientErrors errors;
   private boolean closing;
   private boolean streaming;
+
+  /** A guard that logs what it refuses to {@code errors}. */
+  RequestGuard(ClientErrors errors) {
+    this.errors = errors;
+  }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -55,7 +62,7 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
     }
     if (msg instanceof DecoderResultProvider p && p.decoderResult().isFailure()) {
       ReferenceCountUtil.release(msg);
-      refuse(ctx, statusOf(p.decoderResult()));
+      refuse(ctx, statusOf(p.decoderResult()), msg instanceof HttpRequest r ? r : null);
       return;
     }
     if (streaming && msg instanceof HttpRequest) {
@@ -83,10 +90,17 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
    * drops whatever else is read, and reading stops. Call on the event loop.
    */
   void refuse(ChannelHandlerContext ctx, HttpResponseStatus status) {
+    refuse(ctx, status, null);
+  }
+
+  /** {@link #refuse(ChannelHandlerContext, HttpResponseStatus)}, naming the request in the log when it is known. */
+  void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, HttpRequest request) {
     if (closing) {
       return;
     }
     closing = true;
+    errors.log(ctx.channel(), status.code(), request == null ? "-" : request.method().name(),
+        request == null ? "-" : rawPath(request.uri()), message(status) + "; connection closed");
     ctx.channel().config().setAutoRead(false);
     ctx.writeAndFlush(errorResponse(status)).addListener(ChannelFutureListener.CLOSE);
   }
@@ -112,15 +126,9 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
 
   /** {@code {"ok":false,"error":…}} with the status's fixed text, and {@code Connection: close}. */
   static FullHttpResponse errorResponse(HttpResponseStatus status) {
-    String message = switch (status.code()) {
-      case 413 -> "Request body too large";
-      case 414 -> "Request line too long";
-      case 431 -> "Request headers too large";
-      default -> "Bad request";
-    };
     byte[] bytes;
     try {
-      bytes = ChatJson.MAPPER.writeValueAsBytes(ChatJson.error(message));
+      bytes = ChatJson.MAPPER.writeValueAsBytes(ChatJson.error(message(status)));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
@@ -130,6 +138,21 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
     HttpUtil.setContentLength(res, bytes.length);
     HttpUtil.setKeepAlive(res, false);
     return res;
+  }
+
+  /** The path of a request line as sent (not decoded: it may be malformed), without the query. */
+  private static String rawPath(String uri) {
+    int q = uri.indexOf('?');
+    return q < 0 ? uri : uri.substring(0, q);
+  }
+
+  private static String message(HttpResponseStatus status) {
+    return switch (status.code()) {
+      case 413 -> "Request body too large";
+      case 414 -> "Request line too long";
+      case 431 -> "Request headers too large";
+      default -> "Bad request";
+    };
   }
 
   /** Netty's aggregator, with bodies over the limit refused (413 and close) through the guard. */
@@ -143,7 +166,7 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
 
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-      guard.refuse(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
+      guard.refuse(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, oversized instanceof HttpRequest r ? r : null);
     }
 
     @Override
@@ -152,6 +175,7 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
       if (res instanceof HttpResponse r && r.status().codeClass() == HttpStatusClass.CLIENT_ERROR) {
         // Netty answers 413 / 417 itself and closes (closeOnExpectationFailed): drop what follows
         guard.closing = true;
+        guard.errors.log(pipeline.channel(), r.status().code(), "-", "-", "Expect: 100-continue refused");
         pipeline.channel().config().setAutoRead(false);
       }
       return res;

@@ -293,6 +293,11 @@ final class ChatClients implements AutoCloseable {
     }
   }
 
+  /** The script itself, for commands these methods do not cover. */
+  NodeScript node() {
+    return node;
+  }
+
   void setToken(String id, String token) {
     node.send(NodeScript.command().put("op", "auth").put("id", id).put("token", token));
   }

@@ -90,6 +90,14 @@ class ReconnectionTest {
   }
 
   @Test
+  void aSessionComesBackOnlyWithATokenOfItsOwnUser() {
+    clients.drop("bob");
+    clients.setToken("bob", token(carol)); // someone else's token with bob's private session id
+    clients.node().send(io.switchboard.testkit.NodeScript.command().put("op", "reconnect").put("id", "bob"));
+    assertThat(clients.awaitConnectError("bob")).isEqualTo("Authentication failed");
+  }
+
+  @Test
   void aRoomMessageSentTwiceWithOneClientIdIsStoredAndSentOnce() {
     Map<String, Object> msg = Map.of("room", room, "text", "only once", "clientId", "c-1");
     JsonNode first = clients.request("alice", "room:message", msg);
