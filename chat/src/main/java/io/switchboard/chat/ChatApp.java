@@ -10,6 +10,7 @@ import io.switchboard.chat.typing.RedisTyping;
 import io.switchboard.chat.typing.Typing;
 import io.switchboard.chat.typing.TypingTracker;
 import io.switchboard.engine.HttpServer;
+import io.switchboard.engine.HttpServerOptions;
 import io.switchboard.server.AdapterFactory;
 import io.switchboard.server.ConnectionStateRecovery;
 import io.switchboard.server.Namespace;
@@ -107,10 +108,15 @@ public final class ChatApp implements AutoCloseable {
       Typing typing = typing(config, shared, nsp, timer, clock);
       HttpApi api = new HttpApi(chat, presence, origins, new StaticFiles("web"), EventStreams.of(config));
       new ChatSockets(chat, nsp, timer, clock, config.timing(), flood, typing, presence).install();
-      HttpServer http = HttpServer.start(new InetSocketAddress(config.host(), config.port()), pipeline -> {
-        // first: a request the HTTP codec could not decode gets 400 and closes the connection, whatever its path
+      // the library's HTTP limits (connections per address, idle and request timeouts, strict parsing), with the
+      // deployment's reverse proxies believed about the client's address
+      HttpServerOptions limits = HttpServerOptions.builder().trustedProxies(config.trustedProxies()).build();
+      HttpServer http = HttpServer.start(new InetSocketAddress(config.host(), config.port()), limits, pipeline -> {
+        // bodies over the chat's limit get 413; an event stream's connection takes no further request
         RequestGuard guard = new RequestGuard(api.clientErrors());
         pipeline.addLast("chat-guard", guard);
+        // gzip for the page, its scripts (the Socket.IO client bundle included) and JSON; not for polling or SSE
+        pipeline.addLast("chat-gzip", new PageCompressor());
         io.configure(pipeline);
         pipeline.addLast("chat-aggregator", guard.aggregator(MAX_BODY));
         pipeline.addLast("chat-api", api);

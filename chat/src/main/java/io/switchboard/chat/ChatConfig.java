@@ -38,6 +38,8 @@ import java.util.Optional;
  *                          20 (behind a reverse proxy every client has the proxy's address: raise it there)
  * @param sseMaxBuffer   the most bytes a stream may have waiting for a reader that does not keep up before it is
  *                       dropped; default 1 MiB
+ * @param trustedProxies the reverse proxies (addresses or CIDR blocks) whose {@code X-Forwarded-For} names the
+ *                       client, for the per-address limits; empty: none
  * @param connectTimeout how long a Socket.IO connection may stay without joining the namespace; empty for the
  *                       library's default
  * @param floodLimit     the most messages (room and private) one user may send per second, across their tabs (and,
@@ -58,6 +60,7 @@ public record ChatConfig(
     int sseStreamsPerUser,
     int sseStreamsPerIp,
     int sseMaxBuffer,
+    List<String> trustedProxies,
     Optional<Duration> connectTimeout,
     int floodLimit,
     ChatTiming timing) {
@@ -78,6 +81,8 @@ public record ChatConfig(
       "  --sse-streams-per-ip N    most open event streams of one client address (env SSE_STREAMS_PER_IP, default 20)",
       "  --sse-max-buffer BYTES    unsent bytes after which a slow event stream is dropped",
       "                        (env SSE_MAX_BUFFER, default 1048576)",
+      "  --trusted-proxies L   comma-separated proxy addresses or CIDR blocks whose X-Forwarded-For is believed",
+      "                        (env TRUSTED_PROXIES, default none)",
       "  --connect-timeout T   time to join the Socket.IO namespace, e.g. 10s or 500ms",
       "                        (env CONNECT_TIMEOUT, default the library's)",
       "  --flood-limit N       most messages one user sends per second (env FLOOD_LIMIT, default 10)");
@@ -90,6 +95,7 @@ public record ChatConfig(
     Objects.requireNonNull(redisKey, "redisKey");
     Objects.requireNonNull(jwtSecret, "jwtSecret");
     allowedOrigins = List.copyOf(allowedOrigins);
+    trustedProxies = List.copyOf(trustedProxies);
     Objects.requireNonNull(tokenLifetime, "tokenLifetime");
     Objects.requireNonNull(sseHeartbeat, "sseHeartbeat");
     Objects.requireNonNull(connectTimeout, "connectTimeout");
@@ -132,7 +138,8 @@ public record ChatConfig(
         .databaseUrl(databaseUrl.orElse(null)).redisUrl(redisUrl.orElse(null)).redisKey(redisKey).jwtSecret(jwtSecret.orElse(null))
         .allowedOrigins(allowedOrigins).tokenLifetime(tokenLifetime).sseHeartbeat(sseHeartbeat)
         .sseStreamsPerUser(sseStreamsPerUser).sseStreamsPerIp(sseStreamsPerIp).sseMaxBuffer(sseMaxBuffer)
-        .connectTimeout(connectTimeout.orElse(null)).floodLimit(floodLimit).timing(timing);
+        .trustedProxies(trustedProxies).connectTimeout(connectTimeout.orElse(null)).floodLimit(floodLimit)
+        .timing(timing);
   }
 
   /** Whether the database is PostgreSQL rather than the embedded H2 file. */
@@ -155,6 +162,7 @@ public record ChatConfig(
     env(env, "REDIS_KEY").ifPresent(b::redisKey);
     env(env, "JWT_SECRET").ifPresent(b::jwtSecret);
     env(env, "ALLOWED_ORIGINS").ifPresent(v -> b.allowedOrigins(splitList(v)));
+    env(env, "TRUSTED_PROXIES").ifPresent(v -> b.trustedProxies(splitList(v)));
     env(env, "SSE_STREAMS_PER_USER").ifPresent(v -> b.sseStreamsPerUser(parseCount("SSE_STREAMS_PER_USER", v)));
     env(env, "SSE_STREAMS_PER_IP").ifPresent(v -> b.sseStreamsPerIp(parseCount("SSE_STREAMS_PER_IP", v)));
     env(env, "SSE_MAX_BUFFER").ifPresent(v -> b.sseMaxBuffer(parseCount("SSE_MAX_BUFFER", v)));
@@ -187,6 +195,7 @@ public record ChatConfig(
         case "--redis-key" -> b.redisKey(value);
         case "--jwt-secret" -> b.jwtSecret(value);
         case "--allowed-origins" -> b.allowedOrigins(splitList(value));
+        case "--trusted-proxies" -> b.trustedProxies(splitList(value));
         case "--sse-streams-per-user" -> b.sseStreamsPerUser(parseCount(name, value));
         case "--sse-streams-per-ip" -> b.sseStreamsPerIp(parseCount(name, value));
         case "--sse-max-buffer" -> b.sseMaxBuffer(parseCount(name, value));
@@ -256,6 +265,7 @@ public record ChatConfig(
     private int sseStreamsPerUser = 5;
     private int sseStreamsPerIp = 20;
     private int sseMaxBuffer = 1 << 20;
+    private List<String> trustedProxies = List.of();
     private Duration connectTimeout;
     private int floodLimit = 10;
     private ChatTiming timing = ChatTiming.DEFAULT;
@@ -334,6 +344,12 @@ public record ChatConfig(
       return this;
     }
 
+    /** The reverse proxies whose {@code X-Forwarded-For} is believed (addresses or CIDR blocks). */
+    public Builder trustedProxies(List<String> trustedProxies) {
+      this.trustedProxies = trustedProxies;
+      return this;
+    }
+
     /** How long a Socket.IO connection may stay out of the namespace, or {@code null} for the library's default. */
     public Builder connectTimeout(Duration connectTimeout) {
       this.connectTimeout = connectTimeout;
@@ -354,7 +370,7 @@ public record ChatConfig(
     public ChatConfig build() {
       return new ChatConfig(host, port, dataDir, Optional.ofNullable(databaseUrl), Optional.ofNullable(redisUrl), redisKey,
           Optional.ofNullable(jwtSecret), allowedOrigins, tokenLifetime, sseHeartbeat, sseStreamsPerUser, sseStreamsPerIp,
-          sseMaxBuffer, Optional.ofNullable(connectTimeout), floodLimit, timing);
+          sseMaxBuffer, trustedProxies, Optional.ofNullable(connectTimeout), floodLimit, timing);
     }
   }
 }

@@ -26,7 +26,8 @@ import io.switchboard.chat.notify.NotificationRoutes;
 import io.switchboard.chat.presence.Presence;
 import io.switchboard.chat.presence.PresenceRoutes;
 import io.switchboard.chat.rooms.RoomRoutes;
-import java.net.InetSocketAddress;
+import io.switchboard.engine.HttpServer;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -283,8 +284,8 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
   }
 
   private static String clientAddress(ChannelHandlerContext ctx) {
-    return ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
-        ? a.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
+    InetAddress client = HttpServer.clientAddress(ctx.channel()); // behind a trusted proxy: its X-Forwarded-For
+    return client != null ? client.getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
   }
 
   /** Refuses a request through the connection's {@link RequestGuard}, or (without one) answers and closes. */

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.DecoderResultProvider;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -26,10 +25,10 @@ import io.netty.util.ReferenceCountUtil;
 import io.switchboard.chat.http.ClientErrors;
 
 /**
- * The first handler after the HTTP codec on each chat connection: a request the codec could not decode cleanly (a
- * control character in a header, a bad chunk size, a line or headers over Netty's limits) is answered with one clear
- * status and {@code Connection: close}, and nothing read on that connection afterwards — pipelined requests included —
- * reaches any other handler.
+ * The chat's first handler on each connection, after the library's strict HTTP handling (which already answers a
+ * request the codec could not decode with 400/414/431 and closes): it refuses bodies over the chat's limit with 413
+ * and closes, also for {@code Expect: 100-continue}, closes an event stream's connection when another request comes
+ * on it, and, once it refused a connection, drops whatever else is read and stops reading.
  *
  * <pre>{@code
  * RequestGuard guard = new RequestGuard(errors);     // one per connection
@@ -39,10 +38,7 @@ import io.switchboard.chat.http.ClientErrors;
  * pipeline.addLast("chat-api", api);
  * }</pre>
  *
- * <p>Statuses: 414 for a request line over the limit, 431 for headers over the limit, 413 for a body over the
- * aggregator's limit (also for {@code Expect: 100-continue}), 400 for anything else malformed. Bodies are the chat's
- * {@code {"ok":false,"error":…}} with a fixed message, never the decoder's detail. Once a connection is refused it
- * stops reading, so a client cannot make the server decode and drop a flood of bytes behind the refusal.
+ * <p>Bodies are the chat's {@code {"ok":false,"error":…}} with a fixed message, never the decoder's detail.
  */
 final class RequestGuard extends ChannelInboundHandlerAdapter {
   private final ClientErrors errors;
@@ -58,11 +54,6 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (closing) {
       ReferenceCountUtil.release(msg);
-      return;
-    }
-    if (msg instanceof DecoderResultProvider p && p.decoderResult().isFailure()) {
-      ReferenceCountUtil.release(msg);
-      refuse(ctx, statusOf(p.decoderResult()), msg instanceof HttpRequest r ? r : null);
       return;
     }
     if (streaming && msg instanceof HttpRequest) {

@@ -3,6 +3,7 @@ package io.switchboard.chat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.testkit.Await;
 import io.switchboard.testkit.NodeScript;
 import io.switchboard.testkit.RepositoryRoot;
 import java.time.Duration;
@@ -11,8 +12,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
 /**
@@ -187,17 +186,10 @@ final class ChatClients implements AutoCloseable {
 
   /** Waits until {@link #onlineView} of client {@code id} matches. */
   java.util.SortedSet<String> awaitOnline(String id, Predicate<java.util.SortedSet<String>> p) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (true) {
+    return Await.value(() -> id + " sees " + onlineView(id) + " online; events: " + seenAll(id), WAIT, () -> {
       java.util.SortedSet<String> view = onlineView(id);
-      if (p.test(view)) {
-        return view;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(id + " sees " + view + " online; events: " + seenAll(id));
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-    }
+      return p.test(view) ? view : null;
+    });
   }
 
   /** What one client saw of presence: its view of who is online, and how many presence events made it. */
@@ -284,13 +276,8 @@ final class ChatClients implements AutoCloseable {
 
   /** Waits until client {@code id} has seen at least {@code n} events {@code name}. */
   void awaitCount(String id, String name, int n, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (seenRaw(id, name).size() < n) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(id + " saw " + seenRaw(id, name).size() + " of " + n + " " + name + " events");
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-    }
+    Await.until(() -> id + " saw " + seenRaw(id, name).size() + " of " + n + " " + name + " events", timeout,
+        () -> seenRaw(id, name).size() >= n);
   }
 
   /** The script itself, for commands these methods do not cover. */
@@ -337,24 +324,20 @@ final class ChatClients implements AutoCloseable {
   }
 
   private synchronized JsonNode await(Predicate<JsonNode> p, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      List<JsonNode> events = node.events();
-      for (int i = 0; i < events.size(); i++) {
-        if (!taken.contains(i) && p.test(events.get(i))) {
-          taken.add(i);
-          return events.get(i);
-        }
-      }
-      if (!node.isAlive()) {
-        throw new AssertionError("the client script ended: " + node.stderr());
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("no matching event within " + timeout + "; events: " + events
-            + "; stderr: " + node.stderr());
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-    }
+    return Await.value(() -> "no matching event; events: " + node.events() + "; stderr: " + node.stderr(), timeout,
+        () -> {
+          List<JsonNode> events = node.events();
+          for (int i = 0; i < events.size(); i++) {
+            if (!taken.contains(i) && p.test(events.get(i))) {
+              taken.add(i);
+              return events.get(i);
+            }
+          }
+          if (!node.isAlive()) {
+            throw new AssertionError("the client script ended: " + node.stderr());
+          }
+          return null;
+        });
   }
 
   @Override

@@ -34,6 +34,15 @@ class ChatConfigTest {
   }
 
   @Test
+  void trustedProxiesComeFromTheFlagOrTheEnvironment() {
+    assertThat(ChatConfig.parse(new String[0], Map.of()).trustedProxies()).isEmpty();
+    assertThat(ChatConfig.parse(new String[0], Map.of("TRUSTED_PROXIES", "10.0.0.0/8, ::1")).trustedProxies())
+        .containsExactly("10.0.0.0/8", "::1");
+    assertThat(ChatConfig.parse(new String[] {"--trusted-proxies", "192.0.2.7"}, Map.of("TRUSTED_PROXIES", "::1"))
+        .trustedProxies()).containsExactly("192.0.2.7");
+  }
+
+  @Test
   void eventStreamLimitsAndTheConnectTimeoutComeFromFlagsOrTheEnvironment() {
     Map<String, String> env = Map.of("SSE_STREAMS_PER_USER", "3", "SSE_STREAMS_PER_IP", "50",
         "SSE_MAX_BUFFER", "65536", "CONNECT_TIMEOUT", "500ms");

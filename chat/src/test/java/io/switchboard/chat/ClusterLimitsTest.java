@@ -7,6 +7,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.chat.cluster.ChatRedis;
+import io.switchboard.testkit.Await;
 import io.switchboard.testkit.TestRedis;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -140,10 +141,6 @@ class ClusterLimitsTest {
   }
 
   private static void await(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + ChatClients.WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition within %s", ChatClients.WAIT).isLessThan(deadline);
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-    }
+    Await.until(ChatClients.WAIT, condition);
   }
 }

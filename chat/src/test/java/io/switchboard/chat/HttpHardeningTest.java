@@ -2,8 +2,10 @@ package io.switchboard.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.switchboard.testkit.Await;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,7 +69,6 @@ class HttpHardeningTest {
           String what = request.replace("\r\n", "|");
           assertThat(res.status()).as(what).isEqualTo(400);
           assertThat(res.headers().get("connection")).as(what).isEqualToIgnoringCase("close");
-          assertThat(json(res).get("error").asText()).isEqualTo("Bad request");
           RawHttp.Rest rest = c.awaitEof(WAIT);
           assertThat(rest.closed()).as(what + " closes").isTrue();
           assertThat(rest.text()).as(what + ": nothing after the refusal").isEmpty();
@@ -358,19 +359,15 @@ class HttpHardeningTest {
 
   /** Tries to open a stream until it is not refused with 429; returns the status (the connection is kept open). */
   private int pollUntilOpens(String token) throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    int status;
-    do {
+    return Await.value("a stream that is not refused with 429", WAIT, () -> {
       try (RawHttp c = RawHttp.connect(app.port(), 0)) {
         c.send(streamRequest(token, null));
-        status = c.readHead().status();
+        int status = c.readHead().status();
+        return status == 429 ? null : status;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
-      if (status != 429) {
-        return status;
-      }
-      Thread.sleep(50);
-    } while (System.nanoTime() < deadline);
-    return status;
+    });
   }
 
   /** Posts a mention of bob with {@code text} and waits until every stream has received it. */

@@ -3,11 +3,8 @@ package io.switchboard.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.chat.flood.FloodLimiter;
-import java.time.Clock;
+import io.switchboard.testkit.ManualClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class InputRulesTest {
@@ -46,35 +43,16 @@ class InputRulesTest {
 
   @Test
   void floodLimiterAllowsTenPerSecondPerUser() {
-    MutableClock clock = new MutableClock();
+    ManualClock clock = new ManualClock();
     FloodLimiter limiter = new FloodLimiter(10, Duration.ofSeconds(1), clock);
     for (int i = 0; i < 10; i++) {
       assertThat(limiter.tryAcquire("alice")).isTrue();
-      clock.now = clock.now.plusMillis(50);
+      clock.advance(Duration.ofMillis(50));
     }
     assertThat(limiter.tryAcquire("alice")).isFalse();
     assertThat(limiter.tryAcquire("bob")).isTrue();
-    clock.now = clock.now.plusMillis(510); // only the first one leaves the window
+    clock.advance(Duration.ofMillis(510)); // only the first one leaves the window
     assertThat(limiter.tryAcquire("alice")).isTrue();
     assertThat(limiter.tryAcquire("alice")).isFalse();
-  }
-
-  private static final class MutableClock extends Clock {
-    Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

@@ -2,6 +2,7 @@ package io.switchboard.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.switchboard.testkit.Await;
 import io.switchboard.testkit.EngineHttpClient;
 import io.switchboard.testkit.WebSocketRecorder;
 import java.io.UncheckedIOException;
@@ -31,15 +32,14 @@ class HeartbeatConformanceTest extends EngineConformanceTest {
       String sid = eio.openPolling().sid();
       // keep polling without ever sending a pong: the first answer is the ping, then the session must go away
       assertThat(eio.poll(sid).body()).isEqualTo("2");
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      int status;
-      do {
+      int status = Await.value("a poll refused once the session ends", WAIT, () -> {
         try {
-          status = eio.poll(sid).statusCode();
+          int s = eio.poll(sid).statusCode();
+          return s == 200 ? null : s;
         } catch (UncheckedIOException droppedWhileClosing) {
-          status = 200; // poll again: the next request must get the refusal
+          return null; // poll again: the next request must get the refusal
         }
-      } while (status == 200 && System.nanoTime() < deadline);
+      });
       assertThat(status).isEqualTo(400);
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(500));
     }

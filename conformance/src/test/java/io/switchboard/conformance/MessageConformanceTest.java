@@ -2,6 +2,7 @@ package io.switchboard.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.switchboard.testkit.Await;
 import io.switchboard.testkit.EngineHttpClient;
 import io.switchboard.testkit.WebSocketRecorder;
 import java.io.UncheckedIOException;
@@ -55,7 +56,7 @@ class MessageConformanceTest extends EngineConformanceTest {
       String sid = eio.openPolling().sid();
       CompletableFuture<HttpResponse<String>> first = eio.pollAsync(sid);
       // the first GET is held by the server (nothing to send yet); wait until it has arrived
-      Await.until(() -> server.engine().socket(sid).isWritable(), WAIT, "the first GET is pending");
+      Await.until("the first GET is pending", WAIT, () -> server.engine().socket(sid).isWritable());
       HttpResponse<String> second = eio.get("transport=polling&sid=" + sid + "&t=second");
       assertThat(second.statusCode()).isIn(400, 500);
       HttpResponse<String> firstAnswer = eio.join(first);

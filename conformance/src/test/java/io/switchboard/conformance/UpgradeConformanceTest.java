@@ -3,6 +3,7 @@ package io.switchboard.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.engine.Transport;
+import io.switchboard.testkit.Await;
 import io.switchboard.testkit.WebSocketRecorder;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
@@ -10,8 +11,8 @@ import org.junit.jupiter.api.Test;
 /** A long-polling session moves to WebSocket: probe, noop to release the poll, upgrade; nothing else may take over. */
 class UpgradeConformanceTest extends EngineConformanceTest {
   private static void awaitUpgraded(String sid) {
-    Await.until(() -> server.engine().socket(sid).transport() == Transport.WEBSOCKET, WAIT,
-        "session " + sid + " upgraded");
+    Await.until("session " + sid + " upgraded", WAIT,
+        () -> server.engine().socket(sid).transport() == Transport.WEBSOCKET);
   }
 
   /** A WebSocket that sends its probe and the upgrade back to back, once the server has switched to it. */

@@ -28,6 +28,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -422,7 +423,11 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
         query.put(e.getKey(), e.getValue().get(0));
       }
     }
-    InetSocketAddress remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
+    // the client behind a trusted proxy (X-Forwarded-For), else the TCP peer
+    InetSocketAddress peer = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
+    InetAddress client = HttpServer.clientAddress(ctx.channel());
+    InetSocketAddress remote = peer == null || client == null || client.equals(peer.getAddress())
+        ? peer : new InetSocketAddress(client, 0);
     boolean secure = ctx.pipeline().get(SslHandler.class) != null;
     return new EngineRequest(req.method().name(), req.uri(), headers, query, remote, secure, Instant.now());
   }

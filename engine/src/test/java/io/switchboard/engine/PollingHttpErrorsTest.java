@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.CharsetUtil;
 import io.netty.util.ReferenceCountUtil;
+import io.switchboard.testkit.Await;
 import io.switchboard.testkit.EngineHttpClient;
 import io.switchboard.testkit.WebSocketRecorder;
 import java.net.URI;
@@ -97,12 +98,14 @@ class PollingHttpErrorsTest {
     assertThat(eio.push(sid, "1").statusCode()).isEqualTo(200);
     assertThat(server.awaitClose(sid, WAIT)).isEqualTo(CloseReason.TRANSPORT_CLOSE);
     // a GET racing the close may still be released with a noop for a moment; after that the sid is unknown
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    HttpResponse<String> r = eio.poll(sid);
-    while (r.statusCode() == 200 && System.nanoTime() < deadline) {
-      assertThat(r.body()).isEqualTo("6");
-      r = eio.poll(sid);
-    }
+    HttpResponse<String> r = Await.value("a poll refused", WAIT, () -> {
+      HttpResponse<String> p = eio.poll(sid);
+      if (p.statusCode() != 200) {
+        return p;
+      }
+      assertThat(p.body()).isEqualTo("6");
+      return null;
+    });
     assertError(r, ErrorCode.UNKNOWN_SID);
   }
 
@@ -119,11 +122,7 @@ class PollingHttpErrorsTest {
     EngineSocket socket = server.awaitSocket(sid, WAIT);
     CompletableFuture<HttpResponse<String>> first = eio.pollAsync(sid);
     // isWritable() turns true once the server holds the first GET
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!socket.isWritable()) {
-      assertThat(System.nanoTime()).as("first GET held by the server").isLessThan(deadline);
-      Thread.yield();
-    }
+    Await.until("first GET held by the server", WAIT, socket::isWritable);
     HttpResponse<String> second = eio.poll(sid);
     assertThat(second.statusCode()).isEqualTo(400);
     assertThat(eio.join(first).statusCode()).isEqualTo(200);
@@ -200,11 +199,7 @@ class PollingHttpErrorsTest {
       raw.getOutputStream().write(("GET /engine.io/?EIO=4&transport=polling&sid=" + sid + " HTTP/1.1\r\n"
           + "Host: 127.0.0.1\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       raw.getOutputStream().flush();
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (!socket.isWritable()) {
-        assertThat(System.nanoTime()).as("GET held by the server").isLessThan(deadline);
-        Thread.yield();
-      }
+      Await.until("GET held by the server", WAIT, socket::isWritable);
     } // the connection closes with the GET still held
     assertThat(server.awaitClose(sid, WAIT)).isEqualTo(CloseReason.TRANSPORT_ERROR);
     assertError(eio.poll(sid), ErrorCode.UNKNOWN_SID);

@@ -2,6 +2,7 @@ package io.switchboard.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.switchboard.testkit.Await;
 import io.switchboard.testkit.EngineHttpClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -103,17 +104,8 @@ class PollingHttpInputTest {
 
   private void awaitBudget(long expected) {
     InputBudget budget = server.engine().inputBudget();
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (budget.used() != expected) {
-      assertThat(System.nanoTime()).as("budget holds %s bytes, not %s", budget.used(), expected)
-          .isLessThan(deadline);
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    Await.until(() -> "budget holds " + budget.used() + " bytes, not " + expected, WAIT,
+        () -> budget.used() == expected);
   }
 
   @Test

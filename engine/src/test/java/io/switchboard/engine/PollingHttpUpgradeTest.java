@@ -2,6 +2,7 @@ package io.switchboard.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.switchboard.testkit.Await;
 import io.switchboard.testkit.EngineHttpClient;
 import io.switchboard.testkit.WebSocketRecorder;
 import java.net.http.HttpResponse;
@@ -125,11 +126,7 @@ class PollingHttpUpgradeTest {
       String sid = eio.openPolling().sid();
       EngineSocket socket = server.awaitSocket(sid, WAIT);
       CompletableFuture<HttpResponse<String>> held = eio.pollAsync(sid);
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (!socket.isWritable()) {
-        assertThat(System.nanoTime()).as("GET held by the server").isLessThan(deadline);
-        Thread.yield();
-      }
+      Await.until("GET held by the server", WAIT, socket::isWritable);
       try (WebSocketRecorder ws = eio.websocket("transport=websocket&sid=" + sid)) {
         ws.sendText("2probe");
         assertThat(ws.awaitText(WAIT)).isEqualTo("3probe");

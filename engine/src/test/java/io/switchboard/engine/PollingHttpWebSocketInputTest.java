@@ -2,6 +2,7 @@ package io.switchboard.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.switchboard.testkit.Await;
 import io.switchboard.testkit.EngineHttpClient;
 import io.switchboard.testkit.RawWebSocket;
 import java.io.ByteArrayOutputStream;
@@ -48,31 +49,13 @@ class PollingHttpWebSocketInputTest {
   /** Waits until the server holds no unfinished input. */
   private void awaitBudgetReleased() {
     InputBudget budget = server.engine().inputBudget();
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (budget.used() != 0) {
-      assertThat(System.nanoTime()).as("budget still holds %s bytes", budget.used()).isLessThan(deadline);
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    Await.until(() -> "budget still holds " + budget.used() + " bytes", WAIT, () -> budget.used() == 0);
   }
 
   /** Waits until the server holds at least this much unfinished input. */
   private void awaitBudgetUsed(long atLeast) {
     InputBudget budget = server.engine().inputBudget();
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (budget.used() < atLeast) {
-      assertThat(System.nanoTime()).as("budget holds only %s bytes", budget.used()).isLessThan(deadline);
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    Await.until(() -> "budget holds only " + budget.used() + " bytes", WAIT, () -> budget.used() >= atLeast);
   }
 
   @Test

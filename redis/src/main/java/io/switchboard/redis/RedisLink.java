@@ -54,6 +54,7 @@ final class RedisLink implements RedisPubSubListener<byte[], byte[]>, AutoClosea
   private final AtomicLong refused = new AtomicLong();
   private final AtomicLong lastRefusalLog = new AtomicLong();
   private final AtomicLong undecodable = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
   private final AtomicLong lastDropLog = new AtomicLong();
 
   private RedisLink(RedisClient client, ClientResources resources, boolean ownsClient, RedisAdapterOptions opts,
@@ -256,7 +257,12 @@ final class RedisLink implements RedisPubSubListener<byte[], byte[]>, AutoClosea
     try {
       h.accept(channel, message);
     } catch (RuntimeException e) {
-      log.warn("handler of {} failed", channel, e);
+      // a message that decoded but could not be handled is junk too: one line, at most once a second, no stack trace
+      long n = failed.incrementAndGet();
+      if (mayLog()) {
+        log.warn("dropped a message on {} that could not be handled: {} ({} so far)", channel, e.toString(), n);
+      }
+      log.debug("handler of {} failed", channel, e);
     }
   }
 

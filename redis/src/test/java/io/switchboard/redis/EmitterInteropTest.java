@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.server.cluster.ClusterClient;
+import io.switchboard.testkit.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +47,7 @@ class EmitterInteropTest {
     RedisAdapterOptions opts = RedisAdapterOptions.builder().key(key).build();
     try (JavaNode j0 = JavaNode.start("java0", opts); JavaNode j1 = JavaNode.start("java1", opts);
         NodeEmitter emitter = NodeEmitter.start(key); NodeEmitter jsonEmitter = NodeEmitter.start(key, "--parser", "json")) {
-      RedisTests.await("two servers", () -> j0.serverCount() == 2);
+      Await.until("two servers", WAIT, () -> j0.serverCount() == 2);
       ClusterClient a = j0.client("a", "r");
       ClusterClient b = j1.client("b", "r,x");
       ClusterClient c = j1.client("c", "");
@@ -80,7 +81,7 @@ class EmitterInteropTest {
       ObjectNode leave = targeted("socketsLeave", List.of("k"), List.of());
       leave.putArray("target").add("r");
       emitter.run(leave);
-      RedisTests.await("a left r",
+      Await.until("a left r", WAIT,
           () -> ClusterAdapterContractAccess.get(j1.io.in("r").fetchSockets()).size() == 1);
 
       ObjectNode note = NodeEmitter.op("serverSideEmit").put("event", "note");
@@ -102,7 +103,7 @@ class EmitterInteropTest {
     RedisAdapterOptions opts = RedisAdapterOptions.builder().key(key).build();
     try (JavaNode j = JavaNode.start("java0", opts); NodeRedisServer node = NodeRedisServer.start(key, "classic");
         RedisEmitter emitter = RedisEmitter.create(RedisTests.URI, opts)) {
-      RedisTests.await("two servers", () -> j.serverCount() == 2);
+      Await.until("two servers", WAIT, () -> j.serverCount() == 2);
       ClusterClient a = j.client("a", "r,x");
       ClusterClient n = ClusterClient.connect(node.url(), "n", "r", WAIT);
       ClusterClient m = ClusterClient.connect(node.url(), "m", "", WAIT);
@@ -125,7 +126,7 @@ class EmitterInteropTest {
         assertThat(ids).containsExactlyInAnyOrder(a.id(), n.id());
 
         ClusterAdapterContractAccess.get(emitter.in("j").socketsLeave("j"));
-        RedisTests.await("j is empty", () -> node.call(NodeRedisServer.op("fetchSockets").set("rooms",
+        Await.until("j is empty", WAIT, () -> node.call(NodeRedisServer.op("fetchSockets").set("rooms",
             NodeRedisServer.op("x").arrayNode().add("j"))).isEmpty());
 
         ClusterAdapterContractAccess.get(emitter.serverSideEmit("note", 1, "one"));
@@ -147,7 +148,7 @@ class EmitterInteropTest {
     try (JavaNode j = JavaNode.start("java0", opts);
         NodeRedisServer node = NodeRedisServer.start(key, "classic", "--parser", "json");
         RedisEmitter emitter = RedisEmitter.create(RedisTests.URI, opts)) {
-      RedisTests.await("two servers", () -> j.serverCount() == 2);
+      Await.until("two servers", WAIT, () -> j.serverCount() == 2);
       ClusterClient a = j.client("a", "r");
       ClusterClient n = ClusterClient.connect(node.url(), "n", "r", WAIT);
       try (n) {

@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import io.switchboard.server.Args;
 import io.switchboard.server.RemoteSocket;
 import io.switchboard.server.cluster.ClusterClient;
+import io.switchboard.testkit.Await;
 import io.switchboard.testkit.TestRedis;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -36,20 +38,17 @@ class FaultToleranceTest {
   static Duration resumption(JavaNode from, ClusterClient to) {
     long start = System.nanoTime();
     String token = UUID.randomUUID().toString();
-    long deadline = start + WAIT.toNanos();
-    int i = 0;
-    while (System.nanoTime() < deadline) {
-      from.io.emit("probe", token, i++);
+    AtomicInteger i = new AtomicInteger();
+    Await.until("cross-server delivery resumes", WAIT, () -> {
+      from.io.emit("probe", token, i.getAndIncrement());
       try {
         List<ClusterClient.Event> got = to.until(l -> !l.isEmpty(), Duration.ofMillis(50));
-        if (got.get(0).name().equals("probe") && token.equals(got.get(0).args().get(0))) {
-          return Duration.ofNanos(System.nanoTime() - start);
-        }
+        return got.get(0).name().equals("probe") && token.equals(got.get(0).args().get(0));
       } catch (AssertionError nothingYet) {
-        // no probe yet
+        return false; // no probe yet
       }
-    }
-    throw new AssertionError("cross-server delivery did not resume within " + WAIT);
+    });
+    return Duration.ofNanos(System.nanoTime() - start);
   }
 
   static void drainProbes(ClusterClient c) {
@@ -70,7 +69,7 @@ class FaultToleranceTest {
         JavaNode j0 = JavaNode.start("java0", redis.uri(), opts);
         JavaNode j1 = JavaNode.start("java1", redis.uri(), opts)) {
       RedisTests.requireMode(mode, redis.uri());
-      RedisTests.await("two servers", () -> j0.serverCount() == 2);
+      Await.until("two servers", WAIT, () -> j0.serverCount() == 2);
       ClusterClient a = j0.client("a", "r");
       ClusterClient b = j1.client("b", "r,r2");
       resumption(j0, b);
@@ -110,7 +109,7 @@ class FaultToleranceTest {
       System.out.println("[faults] " + mode + ": cross-server delivery resumed " + resumed.toMillis()
           + " ms after Redis came back");
       assertThat(resumed).isLessThan(RESUME_LIMIT);
-      RedisTests.await("both servers counted again", () -> j1.serverCount() == 2);
+      Await.until("both servers counted again", WAIT, () -> j1.serverCount() == 2);
       j1.io.emit("end");
       List<ClusterClient.Event> after = b.until(l -> !l.isEmpty() && l.get(l.size() - 1).name().equals("end"), WAIT);
       assertThat(after).noneMatch(e -> e.name().equals("flood"));
@@ -126,7 +125,7 @@ class FaultToleranceTest {
         JavaNode j0 = JavaNode.start("java0", redis.uri(), opts);
         JavaNode j1 = JavaNode.start("java1", redis.uri(), opts)) {
       RedisTests.requireMode(mode, redis.uri());
-      RedisTests.await("two servers", () -> j0.serverCount() == 2);
+      Await.until("two servers", WAIT, () -> j0.serverCount() == 2);
       ClusterClient a = j0.client("a", "r");
       ClusterClient b = j1.client("b", "r");
       resumption(j0, b);
@@ -149,7 +148,7 @@ class FaultToleranceTest {
   void aBurstBeyondTheBoundIsRefusedNotQueued() {
     RedisAdapterOptions opts = options(RedisMode.CLASSIC).toBuilder().maxPendingCommands(20).build();
     try (JavaNode j0 = JavaNode.start("java0", opts); JavaNode j1 = JavaNode.start("java1", opts)) {
-      RedisTests.await("two servers", () -> j0.serverCount() == 2);
+      Await.until("two servers", WAIT, () -> j0.serverCount() == 2);
       ClusterClient b = j1.client("b", "r");
       assertThatCode(() -> {
         for (int i = 0; i < 50_000 && j0.redis.refusedCommands() == 0; i++) {

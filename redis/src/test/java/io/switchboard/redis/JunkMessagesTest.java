@@ -9,6 +9,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.switchboard.server.cluster.ClusterClient;
+import io.switchboard.testkit.Await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -58,7 +59,7 @@ class JunkMessagesTest {
     RedisClient raw = RedisClient.create(RedisTests.URI);
     try (JavaNode j0 = JavaNode.start("java0", opts); JavaNode j1 = JavaNode.start("java1", opts);
         StatefulRedisConnection<byte[], byte[]> conn = raw.connect(ByteArrayCodec.INSTANCE)) {
-      RedisTests.await("two servers", () -> j0.serverCount() == 2);
+      Await.until("two servers", WAIT, () -> j0.serverCount() == 2);
       ClusterClient a = j0.client("a", "r");
       ClusterClient b = j1.client("b", "r");
       List<String> channels = mode == RedisMode.CLASSIC
@@ -79,7 +80,7 @@ class JunkMessagesTest {
       assertThat(b.until(l -> l.stream().anyMatch(e -> e.name().equals("after")), WAIT)).isNotEmpty();
       int oversized = 1;
       long expected = (long) (sent - oversized * channels.size()) * 2; // both servers see every message
-      RedisTests.await("every junk message counted",
+      Await.until("every junk message counted", WAIT,
           () -> j0.redis.undecodableMessages() + j1.redis.undecodableMessages() >= expected);
       assertThat(j0.redis.undecodableMessages() + j1.redis.undecodableMessages()).isEqualTo(expected);
       assertThat(dropped(logs)).as("logged, at most once a second per server").isBetween(2L, 20L);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.server.Args;
 import io.switchboard.server.RemoteSocket;
 import io.switchboard.server.cluster.ClusterClient;
+import io.switchboard.testkit.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,7 +53,7 @@ abstract class MixedClusterSupport {
     java0 = JavaNode.start("java0", options(key));
     java1 = JavaNode.start("java1", options(key));
     node = NodeRedisServer.start(key, mode());
-    RedisTests.await("three servers", () -> java0.serverCount() == 3 && java1.serverCount() == 3
+    Await.until("three servers", WAIT, () -> java0.serverCount() == 3 && java1.serverCount() == 3
         && node.call(NodeRedisServer.op("serverCount")).asInt() == 3);
   }
 
@@ -164,13 +165,13 @@ abstract class MixedClusterSupport {
     ClusterClient m = nodeClient("m", "x");
     try (n; m) {
       java1.io.in("r").socketsJoin("j");
-      RedisTests.await("node sees three in j", () -> node.call(NodeRedisServer.op("fetchSockets")
+      Await.until("node sees three in j", WAIT, () -> node.call(NodeRedisServer.op("fetchSockets")
           .set("rooms", NodeRedisServer.op("x").arrayNode().add("j"))).size() == 3);
       ObjectNode join = NodeRedisServer.op("socketsJoin");
       join.putArray("rooms").add("x");
       join.putArray("target").add("k");
       node.call(join);
-      RedisTests.await("java sees b and m in k",
+      Await.until("java sees b and m in k", WAIT,
           () -> ClusterAdapterContractAccess.get(java0.io.in("k").fetchSockets()).size() == 2);
       Map<String, List<String>> got;
       java0.io.to("k").emit("kk", 1);
@@ -184,7 +185,7 @@ abstract class MixedClusterSupport {
       leave.putArray("except").add("x");
       leave.putArray("target").add("j");
       node.call(leave);
-      RedisTests.await("only b left in j",
+      Await.until("only b left in j", WAIT,
           () -> ClusterAdapterContractAccess.get(java1.io.in("j").fetchSockets()).size() == 1);
 
       java0.io.in("x").except("j").disconnectSockets(true);
@@ -193,7 +194,7 @@ abstract class MixedClusterSupport {
       dc.putArray("rooms").add(a.id());
       node.call(dc);
       assertThat(a.until(l -> !l.isEmpty() && l.get(l.size() - 1).name().equals("$disconnect"), WAIT)).isNotEmpty();
-      RedisTests.await("b, n left", () -> ClusterAdapterContractAccess.get(java1.io.fetchSockets()).size() == 2);
+      Await.until("b, n left", WAIT, () -> ClusterAdapterContractAccess.get(java1.io.fetchSockets()).size() == 2);
       assertThat(b.connected()).isTrue();
       assertThat(n.connected()).isTrue();
     }

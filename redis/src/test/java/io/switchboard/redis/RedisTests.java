@@ -20,22 +20,6 @@ final class RedisTests {
     return "sbt-" + what + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
-  /** Polls {@code condition} until it holds, for up to 20 s. */
-  static void await(String what, java.util.function.BooleanSupplier condition) {
-    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 20 s: " + what);
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-  }
-
   /** Fails (never skips) when Redis cannot be reached. */
   static void requireRedis() {
     RedisClient c = RedisClient.create(URI);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.server.Args;
 import io.switchboard.server.RemoteSocket;
 import io.switchboard.server.cluster.ClusterClient;
+import io.switchboard.testkit.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,7 @@ class SpecificResponseChannelTest {
     RedisAdapterOptions opts = RedisAdapterOptions.builder().key(key).publishOnSpecificResponseChannel(true).build();
     try (JavaNode j0 = JavaNode.start("java0", opts); JavaNode j1 = JavaNode.start("java1", opts);
         NodeRedisServer node = NodeRedisServer.start(key, "classic", "--specific")) {
-      RedisTests.await("three servers", () -> j0.serverCount() == 3);
+      Await.until("three servers", WAIT, () -> j0.serverCount() == 3);
       ClusterClient a = j0.client("a", "r");
       ClusterClient b = j1.client("b", "r");
       ClusterClient n = ClusterClient.connect(node.url(), "n", "r", WAIT);

@@ -108,12 +108,15 @@ public final class Server implements AutoCloseable {
 
   // ---- serving ----
 
-  /** Starts an HTTP server on {@code address} (port 0 picks a free one) serving Socket.IO at the path. */
+  /**
+   * Starts an HTTP server on {@code address} (port 0 picks a free one) serving Socket.IO at the path, with the limits
+   * of {@link ServerOptions#http()}.
+   */
   public Server listen(InetSocketAddress address) {
     if (http != null) {
       throw new IllegalStateException("already listening on " + http.localAddress());
     }
-    http = HttpServer.start(address, this::configure);
+    http = HttpServer.start(address, options.http(), this::configure);
     log.info("Socket.IO listening on {}{}", http.localAddress(), options.path());
     return this;
   }

@@ -2,6 +2,7 @@ package io.switchboard.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.engine.EngineOptions;
+import io.switchboard.engine.HttpServerOptions;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -28,6 +29,7 @@ public final class ServerOptions {
 
   private final String path;
   private final EngineOptions engine;
+  private final HttpServerOptions http;
   private final Duration connectTimeout;
   private final Duration attachmentTimeout;
   private final long preConnectInputLimit;
@@ -51,6 +53,7 @@ public final class ServerOptions {
         .untrustedInputLimit(preConnectInputLimit)
         .build();
     this.path = engine.path();
+    this.http = Objects.requireNonNull(b.http, "http");
     this.connectTimeout = positive(b.connectTimeout, "connectTimeout");
     this.attachmentTimeout = positive(b.attachmentTimeout, "attachmentTimeout");
     this.adapter = b.adapter;
@@ -95,6 +98,15 @@ public final class ServerOptions {
    */
   public EngineOptions engine() {
     return engine;
+  }
+
+  /**
+   * The HTTP server's limits when the server listens itself ({@link Server#listen}): connections per server and per
+   * client address, connect rate, idle and request timeouts, head sizes, trusted proxies; default
+   * {@link HttpServerOptions#DEFAULT}.
+   */
+  public HttpServerOptions http() {
+    return http;
   }
 
   /**
@@ -180,6 +192,7 @@ public final class ServerOptions {
   public static final class Builder {
     private String path = "/socket.io/";
     private EngineOptions engine = EngineOptions.DEFAULT;
+    private HttpServerOptions http = HttpServerOptions.DEFAULT;
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration attachmentTimeout = Duration.ofSeconds(10);
     private long preConnectInputLimit = 64 * 1024;
@@ -197,6 +210,7 @@ public final class ServerOptions {
     private Builder(ServerOptions o) {
       path = o.path;
       engine = o.engine;
+      http = o.http;
       connectTimeout = o.connectTimeout;
       attachmentTimeout = o.attachmentTimeout;
       preConnectInputLimit = o.preConnectInputLimit;
@@ -219,6 +233,12 @@ public final class ServerOptions {
      * The Engine.IO options (ping interval and timeout, max payload, CORS, transports…); their path and untrusted
      * input limit are replaced by {@link #path} and {@link #preConnectInputLimit}.
      */
+    /** The HTTP server's limits, used by {@link Server#listen}. */
+    public Builder http(HttpServerOptions http) {
+      this.http = http;
+      return this;
+    }
+
     public Builder engine(EngineOptions engine) {
       this.engine = engine;
       return this;

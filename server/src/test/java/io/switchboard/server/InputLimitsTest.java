@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.engine.EngineOptions;
 import io.switchboard.engine.InputBudget;
+import io.switchboard.testkit.Await;
 import io.switchboard.testkit.EngineHttpClient;
 import io.switchboard.testkit.WebSocketRecorder;
 import java.net.URI;
@@ -57,13 +58,8 @@ class InputLimitsTest {
 
     /** Polls the budget until {@code condition} holds for the bytes it has reserved. */
     void awaitBudget(LongPredicate condition, String what) {
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (!condition.test(budget().used())) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("input budget never " + what + ": " + budget());
-        }
-        sleepBriefly();
-      }
+      Await.until(() -> "input budget never " + what + ": " + budget(), WAIT,
+          () -> condition.test(budget().used()));
     }
 
     void awaitBudgetReleased() {
@@ -73,15 +69,6 @@ class InputLimitsTest {
     @Override
     public void close() {
       t.close();
-    }
-  }
-
-  private static void sleepBriefly() {
-    try {
-      Thread.sleep(10);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
     }
   }
 

@@ -3,6 +3,7 @@ package io.switchboard.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.testkit.Await;
 import io.switchboard.testkit.EngineHttpClient;
 import java.net.URI;
 import java.time.Duration;
@@ -157,7 +158,7 @@ class RoomsBroadcastTest {
       s.emit("kept", 3);
       assertThat(http.poll(h.sid()).body()).isEqualTo("42[\"kept\",3]");
       var pending = http.pollAsync(h.sid());
-      await(() -> s.client.conn.isWritable());
+      Await.until("the GET is held", Duration.ofSeconds(10), () -> s.client.conn.isWritable());
       s.asVolatile().emit("delivered", 4);
       assertThat(http.join(pending).body()).isEqualTo("42[\"delivered\",4]");
     }
@@ -186,16 +187,6 @@ class RoomsBroadcastTest {
         assertThat(n.awaitEvent("news").get(0).get("title").asText()).isEqualTo("once");
       }
       assertThat(encodings.get() - before).isEqualTo(1);
-    }
-  }
-
-  private static void await(java.util.function.BooleanSupplier condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met in time");
-      }
-      Thread.onSpinWait();
     }
   }
 

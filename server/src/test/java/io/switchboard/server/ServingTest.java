@@ -15,11 +15,13 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.CharsetUtil;
 import io.netty.util.ReferenceCountUtil;
 import io.switchboard.engine.HttpServer;
+import io.switchboard.engine.HttpServerOptions;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest.Builder;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** The client bundle, and Socket.IO next to an application's own routes on one port. */
@@ -48,6 +50,29 @@ class ServingTest {
       assertThat(get(t.url() + "/socket.io/socket.io.js.map").statusCode()).isEqualTo(200);
       assertThat(get(t.url() + "/socket.io/nothing.js").statusCode()).isNotEqualTo(200);
     }
+  }
+
+  @Test
+  void listenAppliesTheHttpLimitsOfTheOptions() throws Exception {
+    ServerOptions options = ServerOptions.builder()
+        .http(HttpServerOptions.builder().maxConnectionsPerIp(2).build())
+        .build();
+    try (TestServer t = new TestServer(options);
+        java.net.Socket first = new java.net.Socket("127.0.0.1", t.io.port());
+        java.net.Socket second = new java.net.Socket("127.0.0.1", t.io.port());
+        java.net.Socket third = new java.net.Socket("127.0.0.1", t.io.port())) {
+      assertThat(handshakeStatus(first)).isEqualTo("HTTP/1.1 200 OK");
+      assertThat(handshakeStatus(second)).isEqualTo("HTTP/1.1 200 OK");
+      assertThat(handshakeStatus(third)).isEqualTo("HTTP/1.1 503 Service Unavailable");
+    }
+  }
+
+  private static String handshakeStatus(java.net.Socket s) throws Exception {
+    s.setSoTimeout(5_000);
+    s.getOutputStream().write(
+        "GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    return new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII))
+        .readLine();
   }
 
   @Test

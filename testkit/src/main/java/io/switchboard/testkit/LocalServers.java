@@ -99,14 +99,4 @@ final class LocalServers {
       return "(no log at " + log + ")";
     }
   }
-
-  /** Sleeps a little while polling, turning an interrupt into an error. */
-  static void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
-  }
 }

@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.Locale;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.tukaani.xz.XZInputStream;
@@ -317,18 +319,25 @@ public final class TestPostgres {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot run " + postgres, e);
       }
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (true) {
-        try (Connection c = TestPostgres.connect(url(port, "postgres")); Statement st = c.createStatement()) {
-          st.execute("CREATE DATABASE " + DATABASE);
-          return;
-        } catch (SQLException e) {
-          if (!process.isAlive() || System.nanoTime() > deadline) {
-            throw new IllegalStateException("PostgreSQL did not start on port " + port + " (" + e.getMessage()
-                + "):\n" + LocalServers.tail(log, 30), e);
+      Process started = process;
+      AtomicReference<SQLException> refused = new AtomicReference<>();
+      try {
+        Await.until("PostgreSQL on port " + port + " creates database " + DATABASE, Duration.ofSeconds(60), () -> {
+          try (Connection c = TestPostgres.connect(url(port, "postgres")); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + DATABASE);
+            return true;
+          } catch (SQLException e) {
+            refused.set(e);
+            if (!started.isAlive()) {
+              throw new IllegalStateException("PostgreSQL exited with status " + started.exitValue(), e);
+            }
+            return false;
           }
-          LocalServers.pause(100);
-        }
+        });
+      } catch (AssertionError | IllegalStateException e) {
+        SQLException last = refused.get();
+        throw new IllegalStateException("PostgreSQL did not start on port " + port + " ("
+            + (last == null ? e.getMessage() : last.getMessage()) + "):\n" + LocalServers.tail(log, 30), e);
       }
     }
 

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -295,14 +296,21 @@ public final class TestRedis {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot run " + binary, e);
       }
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while (!"PONG".equals(ping(port))) {
-        if (!process.isAlive() || System.nanoTime() > deadline) {
-          stopQuietly();
-          throw new IllegalStateException("Redis (" + binary + ") did not start on port " + port + ":\n"
-              + LocalServers.tail(log, 20));
-        }
-        LocalServers.pause(20);
+      Process started = process;
+      try {
+        Await.until("Redis on port " + port + " answers PING", Duration.ofSeconds(20), () -> {
+          if ("PONG".equals(ping(port))) {
+            return true;
+          }
+          if (!started.isAlive()) {
+            throw new IllegalStateException("Redis exited with status " + started.exitValue());
+          }
+          return false;
+        });
+      } catch (AssertionError | IllegalStateException e) {
+        stopQuietly();
+        throw new IllegalStateException("Redis (" + binary + ") did not start on port " + port + ":\n"
+            + LocalServers.tail(log, 20), e);
       }
     }
 

@@ -281,7 +281,8 @@ class AttackEndToEndTest {
 
   @Test
   void memoryAttackHoldsAgainstAPatientServerThatStillServesSocketIo() throws Exception {
-    int port = switchboard(ServerOptions.DEFAULT, p -> { });
+    // patient: the pre-CONNECT allowance (64 KiB by default) raised above what each attacker sends
+    int port = switchboard(ServerOptions.builder().preConnectInputLimit(1_000_000).build(), p -> { });
     JsonNode r = attack("memory", port, "--count", "20", "--attachments", "3", "--size", "70000", "--hold-s", "1",
         "--probe-socketio");
     assertThat(r.path("fully_sent").asInt()).isEqualTo(20);
@@ -292,6 +293,16 @@ class AttackEndToEndTest {
     assertProbesServed(r);
     assertThat(r.path("sio_probes").asInt()).isPositive();
     assertThat(r.path("sio_probe_ok").asInt()).isEqualTo(r.path("sio_probes").asInt());
+  }
+
+  @Test
+  void memoryAttackPastThePreConnectAllowanceIsClosedWhileSending() throws Exception {
+    int port = switchboard(ServerOptions.DEFAULT, p -> { });
+    JsonNode r = attack("memory", port, "--count", "20", "--attachments", "3", "--size", "70000", "--hold-s", "1",
+        "--probe-socketio");
+    assertThat(r.path("closed_by_server").asInt()).isEqualTo(20);
+    assertThat(r.path("still_open").asInt()).isZero();
+    assertProbesServed(r);
   }
 
   @Test

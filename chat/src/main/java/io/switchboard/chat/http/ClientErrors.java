@@ -1,7 +1,8 @@
 package io.switchboard.chat.http;
 
 import io.netty.channel.Channel;
-import java.net.InetSocketAddress;
+import io.switchboard.engine.HttpServer;
+import java.net.InetAddress;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +62,7 @@ public final class ClientErrors {
   }
 
   private static String address(Channel channel) {
-    return channel != null && channel.remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
-        ? a.getAddress().getHostAddress() : "?";
+    InetAddress client = channel == null ? null : HttpServer.clientAddress(channel); // a trusted proxy's client
+    return client != null ? client.getHostAddress() : "?";
   }
 }

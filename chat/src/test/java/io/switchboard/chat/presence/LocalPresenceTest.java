@@ -3,14 +3,13 @@ package io.switchboard.chat.presence;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.chat.presence.Roster.Change;
+import io.switchboard.testkit.Await;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -67,10 +66,6 @@ class LocalPresenceTest {
   }
 
   private static void await(java.util.function.BooleanSupplier condition) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-    }
+    Await.until(Duration.ofSeconds(10), condition);
   }
 }

@@ -2,23 +2,20 @@ package io.switchboard.chat.typing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.ManualClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class TypingTrackerTest {
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
   private final List<String> sent = new CopyOnWriteArrayList<>();
-  private final MovableClock clock = new MovableClock();
+  private final ManualClock clock = new ManualClock();
 
   @AfterEach
   void stop() {
@@ -34,10 +31,10 @@ class TypingTrackerTest {
   void startsAreThrottledAndRepeatedAfterTheInterval() {
     TypingTracker typing = tracker(Duration.ofMinutes(1));
     typing.update("alice", "general", true);
-    clock.advance(1000);
+    clock.advance(Duration.ofMillis(1000));
     typing.update("alice", "general", true);
     assertThat(sent).containsExactly("general/alice/true");
-    clock.advance(1100); // 2.1 s after the first start: repeated, for those who joined since
+    clock.advance(Duration.ofMillis(1100)); // 2.1 s after the first start: repeated, for those who joined since
     typing.update("alice", "general", true);
     typing.update("alice", "random", true); // another room is another state
     assertThat(sent).containsExactly("general/alice/true", "general/alice/true", "random/alice/true");
@@ -53,35 +50,9 @@ class TypingTrackerTest {
   void typingThatIsNotRenewedExpires() {
     TypingTracker typing = tracker(Duration.ofMillis(300));
     typing.update("alice", "general", true);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (sent.size() < 2 && System.nanoTime() < deadline) {
-      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-    }
+    Await.until("the stop is sent", Duration.ofSeconds(10), () -> sent.size() >= 2);
     assertThat(sent).containsExactly("general/alice/true", "general/alice/false");
     typing.update("alice", "general", true); // a new start after the expiry is sent at once
     assertThat(sent).hasSize(3).last().isEqualTo("general/alice/true");
-  }
-
-  private static final class MovableClock extends Clock {
-    private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    void advance(long millis) {
-      now = now.plusMillis(millis);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

@@ -7,8 +7,10 @@ import io.switchboard.redis.RedisAdapterOptions;
 import io.switchboard.redis.RedisMode;
 import io.switchboard.server.Server;
 import io.switchboard.server.ServerOptions;
+import io.switchboard.testkit.Await;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -35,9 +37,8 @@ public final class BroadcastMeasurement {
       Server a = new Server(ServerOptions.builder().adapter(fa).build()).listen(new InetSocketAddress("127.0.0.1", 0));
       Server b = new Server(ServerOptions.builder().adapter(fb).build()).listen(new InetSocketAddress("127.0.0.1", 0));
       try {
-        while (a.sockets().adapter().serverCount().toCompletableFuture().get() < 2) {
-          Thread.sleep(20);
-        }
+        Await.until("A counts two servers", Duration.ofSeconds(20),
+            () -> a.sockets().adapter().serverCount().toCompletableFuture().join() >= 2);
         Socket local = connect(a.port());
         Socket remote = connect(b.port());
         System.out.println("mode " + mode);

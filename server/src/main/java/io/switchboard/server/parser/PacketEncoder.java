@@ -112,8 +112,21 @@ public final class PacketEncoder {
       case INT -> g.writeNumber(n.intValue());
       case LONG -> g.writeNumber(n.longValue());
       case BIG_INTEGER -> g.writeNumber(n.bigIntegerValue());
-      case FLOAT -> g.writeNumber(n.floatValue());
-      case DOUBLE -> g.writeNumber(n.doubleValue());
+      // Infinity and NaN are not JSON: null, as JSON.stringify writes them (Jackson would write a string)
+      case FLOAT -> {
+        if (Float.isFinite(n.floatValue())) {
+          g.writeNumber(n.floatValue());
+        } else {
+          g.writeNull();
+        }
+      }
+      case DOUBLE -> {
+        if (Double.isFinite(n.doubleValue())) {
+          g.writeNumber(n.doubleValue());
+        } else {
+          g.writeNull();
+        }
+      }
       case BIG_DECIMAL -> g.writeNumber(n.decimalValue());
     }
   }

@@ -11,6 +11,7 @@ import io.switchboard.server.RemoteSocket;
 import io.switchboard.server.Server;
 import io.switchboard.server.ServerOptions;
 import io.switchboard.server.SocketDetails;
+import io.switchboard.testkit.Await;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +23,6 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -119,23 +119,8 @@ public abstract class ClusterAdapterContract {
   protected void awaitServerCount(int n) {
     for (int i = 0; i < servers.size(); i++) {
       int index = i;
-      await("server " + i + " counts " + n + " servers",
+      Await.until("server " + i + " counts " + n + " servers", WAIT,
           () -> server(index).sockets().adapter().serverCount().toCompletableFuture().join() == n);
-    }
-  }
-
-  protected static void await(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + WAIT + ": " + what);
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
     }
   }
 
@@ -258,7 +243,7 @@ public abstract class ClusterAdapterContract {
     ClusterClient c = client(2, "c", "r");
     ClusterClient d = client(2, "d", "");
     server(0).in("r").socketsJoin("j");
-    await("three sockets in j", () -> get(server(1).in("j").fetchSockets()).size() == 3);
+    Await.until("three sockets in j", WAIT, () -> get(server(1).in("j").fetchSockets()).size() == 3);
     server(1).to("j").emit("jj", 1);
     Map<String, List<String>> got = drain(a, b, c, d);
     assertThat(got.get("a")).containsExactly("jj:1");
@@ -267,7 +252,7 @@ public abstract class ClusterAdapterContract {
     assertThat(got.get("d")).isEmpty();
 
     server(2).in("j").except("x").socketsLeave("j");
-    await("only b in j", () -> get(server(0).in("j").fetchSockets()).size() == 1);
+    Await.until("only b in j", WAIT, () -> get(server(0).in("j").fetchSockets()).size() == 1);
     server(0).to("j").emit("after", 2);
     got = drain(a, b, c, d);
     assertThat(got.get("b")).containsExactly("after:2");
@@ -284,7 +269,7 @@ public abstract class ClusterAdapterContract {
     server(1).in("r").except("x").disconnectSockets(true);
     assertThat(a.until(l -> !l.isEmpty() && l.get(l.size() - 1).name().equals("$disconnect"), WAIT)).isNotEmpty();
     assertThat(c.until(l -> !l.isEmpty() && l.get(l.size() - 1).name().equals("$disconnect"), WAIT)).isNotEmpty();
-    await("two sockets left", () -> get(server(0).fetchSockets()).size() == 2);
+    Await.until("two sockets left", WAIT, () -> get(server(0).fetchSockets()).size() == 2);
     assertThat(b.connected()).isTrue();
     assertThat(d.connected()).isTrue();
   }

@@ -88,6 +88,16 @@ class PacketCodecTest {
   }
 
   @Test
+  void nonFiniteNumbersEncodeAsNullLikeJsonStringify() throws Exception {
+    // found by PacketDecoderFuzzTest: 1e999 reads as Infinity, which Jackson wrote back as the string "Infinity"
+    ArrayNode args = MAPPER.createArrayNode().add("e").add(Double.POSITIVE_INFINITY).add(Double.NaN)
+        .add(Float.NEGATIVE_INFINITY).add(1.5);
+    assertThat(encoder.encode(Packet.event("/", args, null)).text()).isEqualTo("2[\"e\",null,null,null,1.5]");
+    Packet echoed = decoder.decode("2[\"e\",1e999,-1e999]");
+    assertThat(encoder.encode(echoed).text()).isEqualTo("2[\"e\",null,null]");
+  }
+
+  @Test
   void eventWithAckId() throws Exception {
     roundTrip(Packet.event("/", json("[\"foo\"]"), 12L), "212[\"foo\"]");
     roundTrip(Packet.event("/admin", json("[\"foo\"]"), 456L), "2/admin,456[\"foo\"]");
