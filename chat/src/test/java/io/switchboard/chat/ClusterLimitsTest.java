@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * With {@code --redis} the flood limit and typing are the cluster's, not each node's: alice in two tabs on two nodes
  * gets one limit, and the room sees her typing once. When Redis goes away each node falls back to its own state (and
- * says so once in its log), and takes up the shared state again when Redis is back.
+ * says so once in its log), and takes up the shared state again when Redis is back; presence, cut in two while Redis
+ * is away for longer than the node timeout, heals when it is back.
  */
 class ClusterLimitsTest {
   private static final int LIMIT = 5;
@@ -111,6 +112,22 @@ class ClusterLimitsTest {
         .containsExactly(true, false, true, false);
     assertThat(onA.seen("alice@A", "user:typing")).as("the typist's own tabs are not told").isEmpty();
     assertThat(onB.seen("alice@B", "user:typing")).isEmpty();
+  }
+
+  @Test
+  void presenceSplitsWhileRedisIsAwayAndHealsWhenItIsBack() {
+    await(() -> users(b).equals(List.of("alice", "bob")));
+    redis.stop();
+    // each node takes the other as dead after the node timeout: B keeps only its own users
+    await(() -> users(b).equals(List.of("alice")));
+    redis.start();
+    await(() -> users(b).equals(List.of("alice", "bob")));
+    await(() -> users(a).equals(List.of("alice", "bob")));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> users(ChatApp node) {
+    return (List<String>) node.presence().online().get("users");
   }
 
   /** Alice sends 4 messages from each node at once; how many were accepted. */

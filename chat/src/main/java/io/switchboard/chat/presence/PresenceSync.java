@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code presence:hello [node]} when a node starts, {@code presence:bye [node]} when it stops.
  * </ul>
  *
- * <p>A node not heard from for the node timeout is taken as dead: it is removed from the roster (its users leave)
- * and never taken back (a restarted server is a new node with a new id). Received events may be handled out of order
+ * <p>A node not heard from for the node timeout is taken as dead: it is removed from the roster (its users leave);
+ * if it speaks again (it was cut off, not dead) it joins again with its whole state. A node that said goodbye is
+ * never taken back (a restarted server is a new node with a new id). Received events may be handled out of order
  * (the library hands server-side events to its handler executor), so deltas are applied by number: early ones wait in
  * a small buffer for the missing ones, and a gap that a heartbeat does not close asks for the whole state.
  *
@@ -118,7 +119,7 @@ final class PresenceSync {
       }
       sendState();
     });
-    nsp.onServerSideEmit("presence:bye", (args, ack) -> nodeGone(args.string(0), "it shut down"));
+    nsp.onServerSideEmit("presence:bye", (args, ack) -> nodeGone(args.string(0), "it shut down", true));
     nsp.serverSideEmit("presence:hello", self);
     long ms = heartbeat.toMillis();
     timer.scheduleAtFixedRate(this::tick, ms, ms, TimeUnit.MILLISECONDS);
@@ -258,18 +259,25 @@ final class PresenceSync {
     }
   }
 
-  private void nodeGone(String node, String why) {
+  /**
+   * Removes a node and its users. One that said goodbye is never taken back (a late message of it, handled after the
+   * goodbye, must not bring it back); one that fell silent is, when it speaks again (Redis was away, say): it is then
+   * asked for its whole state like a new node.
+   */
+  private void nodeGone(String node, String why, boolean forever) {
     List<Roster.RoomChange> out = new ArrayList<>();
     synchronized (this) {
-      if (node == null || node.equals(self) || remotes.remove(node) == null) {
-        if (node != null && !node.equals(self)) {
-          gone.add(node);
-        }
+      if (node == null || node.equals(self)) {
         return;
       }
-      gone.add(node);
-      if (gone.size() > 1000) {
-        gone.remove(gone.iterator().next());
+      if (forever) {
+        gone.add(node);
+        if (gone.size() > 1000) {
+          gone.remove(gone.iterator().next());
+        }
+      }
+      if (remotes.remove(node) == null) {
+        return;
       }
       roster.remove(node, out);
       log.info("cluster node {} left ({}); its users are offline", node, why);
@@ -294,7 +302,7 @@ final class PresenceSync {
         });
       }
       for (String node : dead) {
-        nodeGone(node, "no heartbeat for " + timeout.toMillis() + " ms");
+        nodeGone(node, "no heartbeat for " + timeout.toMillis() + " ms", false);
       }
     } catch (RuntimeException e) {
       log.warn("presence heartbeat failed: {}", e.toString());
