@@ -8,8 +8,10 @@
 //   {"op":"auth","id":"alice-1","token":".."}      replaces the token used by the next (re)connection
 //   {"op":"ackPrivate","id":"alice-1","value":false} whether this client answers chat:private acknowledgements
 //   {"op":"disconnect","id":"alice-1"}  {"op":"reconnect","id":"alice-1"}  {"op":"exit"}
+//   {"op":"drop","id":"alice-1"}  closes the connection under the socket, as a network failure would (the server
+//                                 keeps the session for recovery; "reconnect" then recovers it)
 // Events written:
-//   {"event":"connect","id":..}  {"event":"connect_error","id":..,"message":..}  {"event":"disconnect","id":..,"reason":..}
+//   {"event":"connect","id":..,"sid":..,"recovered":bool}  {"event":"connect_error","id":..,"message":..}  {"event":"disconnect","id":..,"reason":..}
 //   {"event":"sio","id":..,"name":"chat:message","args":[..],"withAck":bool,"at":<ms since the epoch>}
 //   {"event":"ack","id":..,"seq":..,"args":[..]}  {"event":"ackError","id":..,"seq":..,"message":..}
 import { createRequire } from "node:module";
@@ -35,7 +37,7 @@ function connect(cmd) {
   });
   state.socket = socket;
   sockets.set(cmd.id, state);
-  socket.on("connect", () => out({ event: "connect", id: cmd.id, sid: socket.id }));
+  socket.on("connect", () => out({ event: "connect", id: cmd.id, sid: socket.id, recovered: socket.recovered }));
   socket.on("connect_error", (err) => out({ event: "connect_error", id: cmd.id, message: err.message }));
   socket.on("disconnect", (reason) => out({ event: "disconnect", id: cmd.id, reason }));
   socket.onAny((name, ...args) => {
@@ -81,6 +83,7 @@ rl.on("line", (line) => {
     case "ackPrivate": state.ackPrivate = cmd.value; break;
     case "disconnect": state.socket.disconnect(); break;
     case "reconnect": state.socket.connect(); break;
+    case "drop": state.socket.io.engine.close(); break;
     case "exit": for (const s of sockets.values()) s.socket.disconnect(); process.exit(0);
     default: out({ event: "error", message: "unknown op " + cmd.op });
   }

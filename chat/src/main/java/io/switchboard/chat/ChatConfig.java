@@ -21,7 +21,7 @@ import java.util.Optional;
  * {@code --data-dir} over {@code DATA_DIR}, {@code --host} over {@code HOST}, {@code --allowed-origins} over
  * {@code ALLOWED_ORIGINS}, {@code --sse-streams-per-user} over {@code SSE_STREAMS_PER_USER},
  * {@code --sse-streams-per-ip} over {@code SSE_STREAMS_PER_IP}, {@code --sse-max-buffer} over {@code SSE_MAX_BUFFER},
- * {@code --connect-timeout} over {@code CONNECT_TIMEOUT}).
+ * {@code --connect-timeout} over {@code CONNECT_TIMEOUT}, {@code --flood-limit} over {@code FLOOD_LIMIT}).
  *
  * @param host           the address to listen on
  * @param port           the port to listen on, 0 for a free one
@@ -44,6 +44,8 @@ import java.util.Optional;
  *                       client, for the per-address limits; empty: none
  * @param connectTimeout how long a Socket.IO connection may stay without joining the namespace; empty for the
  *                       library's default
+ * @param floodLimit     the most messages (room and private) one user may send per second, across their tabs (and,
+ *                       with Redis, across the nodes); default 10
  * @param timing         the time limits of real-time events (private acks, typing, token warnings)
  */
 public record ChatConfig(
@@ -63,6 +65,7 @@ public record ChatConfig(
     int sseMaxBuffer,
     List<String> trustedProxies,
     Optional<Duration> connectTimeout,
+    int floodLimit,
     ChatTiming timing) {
 
   /** The usage text printed for {@code --help} and for a bad flag. */
@@ -86,7 +89,8 @@ public record ChatConfig(
       "  --trusted-proxies L   comma-separated proxy addresses or CIDR blocks whose X-Forwarded-For is believed",
       "                        (env TRUSTED_PROXIES, default none)",
       "  --connect-timeout T   time to join the Socket.IO namespace, e.g. 10s or 500ms",
-      "                        (env CONNECT_TIMEOUT, default the library's)");
+      "                        (env CONNECT_TIMEOUT, default the library's)",
+      "  --flood-limit N       most messages one user sends per second (env FLOOD_LIMIT, default 10)");
 
   public ChatConfig {
     Objects.requireNonNull(host, "host");
@@ -119,6 +123,9 @@ public record ChatConfig(
     if (connectTimeout.isPresent() && (connectTimeout.get().isNegative() || connectTimeout.get().isZero())) {
       throw new IllegalArgumentException("connectTimeout must be positive");
     }
+    if (floodLimit < 1) {
+      throw new IllegalArgumentException("floodLimit must be at least 1, was " + floodLimit);
+    }
     if (jwtSecret.isPresent() && jwtSecret.get().length() < 32) {
       throw new IllegalArgumentException("the JWT secret must be at least 32 characters");
     }
@@ -137,7 +144,8 @@ public record ChatConfig(
         .jwtSecret(jwtSecret.orElse(null))
         .allowedOrigins(allowedOrigins).tokenLifetime(tokenLifetime).sseHeartbeat(sseHeartbeat)
         .sseStreamsPerUser(sseStreamsPerUser).sseStreamsPerIp(sseStreamsPerIp).sseMaxBuffer(sseMaxBuffer)
-        .trustedProxies(trustedProxies).connectTimeout(connectTimeout.orElse(null)).timing(timing);
+        .trustedProxies(trustedProxies).connectTimeout(connectTimeout.orElse(null)).floodLimit(floodLimit)
+        .timing(timing);
   }
 
   /** Whether the database is PostgreSQL rather than the embedded H2 file. */
@@ -166,6 +174,7 @@ public record ChatConfig(
     env(env, "SSE_STREAMS_PER_IP").ifPresent(v -> b.sseStreamsPerIp(parseCount("SSE_STREAMS_PER_IP", v)));
     env(env, "SSE_MAX_BUFFER").ifPresent(v -> b.sseMaxBuffer(parseCount("SSE_MAX_BUFFER", v)));
     env(env, "CONNECT_TIMEOUT").ifPresent(v -> b.connectTimeout(parseDuration("CONNECT_TIMEOUT", v)));
+    env(env, "FLOOD_LIMIT").ifPresent(v -> b.floodLimit(parseCount("FLOOD_LIMIT", v)));
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String name = arg;
@@ -199,6 +208,7 @@ public record ChatConfig(
         case "--sse-streams-per-ip" -> b.sseStreamsPerIp(parseCount(name, value));
         case "--sse-max-buffer" -> b.sseMaxBuffer(parseCount(name, value));
         case "--connect-timeout" -> b.connectTimeout(parseDuration(name, value));
+        case "--flood-limit" -> b.floodLimit(parseCount(name, value));
         default -> throw new IllegalArgumentException("unknown flag: " + name);
       }
     }
@@ -274,6 +284,7 @@ public record ChatConfig(
     private int sseMaxBuffer = 1 << 20;
     private List<String> trustedProxies = List.of();
     private Duration connectTimeout;
+    private int floodLimit = 10;
     private ChatTiming timing = ChatTiming.DEFAULT;
 
     private Builder() {}
@@ -368,6 +379,12 @@ public record ChatConfig(
       return this;
     }
 
+    /** The most messages one user may send per second. */
+    public Builder floodLimit(int floodLimit) {
+      this.floodLimit = floodLimit;
+      return this;
+    }
+
     public Builder timing(ChatTiming timing) {
       this.timing = timing;
       return this;
@@ -376,7 +393,7 @@ public record ChatConfig(
     public ChatConfig build() {
       return new ChatConfig(host, port, dataDir, Optional.ofNullable(databaseUrl), Optional.ofNullable(redisUrl), redisKey,
           redisPubSub, Optional.ofNullable(jwtSecret), allowedOrigins, tokenLifetime, sseHeartbeat, sseStreamsPerUser,
-          sseStreamsPerIp, sseMaxBuffer, trustedProxies, Optional.ofNullable(connectTimeout), timing);
+          sseStreamsPerIp, sseMaxBuffer, trustedProxies, Optional.ofNullable(connectTimeout), floodLimit, timing);
     }
   }
 }

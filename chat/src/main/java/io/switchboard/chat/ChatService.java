@@ -23,6 +23,8 @@ public final class ChatService {
   public static final int JOIN_HISTORY = 50;
   /** The most messages one history page returns. */
   public static final int MAX_PAGE = 100;
+  /** The SQL state of a unique-constraint violation (H2 and PostgreSQL). */
+  private static final String UNIQUE_VIOLATION = "23505";
 
   private final Database db;
   private final PasswordHasher hasher;
@@ -64,7 +66,7 @@ public final class ChatService {
     }
     String name = (String) username;
     String pass = (String) password;
-    return db.transaction(c -> users.find(c, name)).thenCompose(found -> {
+    return db.read(c -> users.find(c, name)).thenCompose(found -> {
       if (found.isPresent()) {
         return CompletableFuture.completedFuture(found.get());
       }
@@ -88,7 +90,7 @@ public final class ChatService {
 
   /** Every room with its message count. */
   public CompletableFuture<List<Room>> rooms() {
-    return db.transaction(rooms::list);
+    return db.read(rooms::list);
   }
 
   /** Creates {@code room} unless it exists. */
@@ -97,10 +99,12 @@ public final class ChatService {
     if (bad.isPresent()) {
       return CompletableFuture.failedFuture(new ChatException(bad.get()));
     }
-    return db.transaction(c -> {
-      rooms.ensure(c, room, clock.millis());
-      return null;
-    });
+    // most joins are to a room that exists: only a new room waits for a durable commit
+    return db.read(c -> rooms.exists(c, room)).thenCompose(exists -> exists ? CompletableFuture.<Void>completedFuture(null)
+        : db.transaction(c -> {
+          rooms.ensure(c, room, clock.millis());
+          return null;
+        }));
   }
 
   /** Up to {@code limit} (1..100) messages of {@code room} below id {@code before} (null: the latest), oldest first. */
@@ -110,7 +114,7 @@ public final class ChatService {
       return CompletableFuture.failedFuture(new ChatException(bad.get()));
     }
     int n = Math.max(1, Math.min(MAX_PAGE, limit));
-    return db.transaction(c -> messages.page(c, (String) room, before, n));
+    return db.read(c -> messages.page(c, (String) room, before, n));
   }
 
   /**
@@ -118,16 +122,43 @@ public final class ChatService {
    * mentions (except the author); publishes the notifications once committed.
    */
   public CompletableFuture<ChatMessage> postMessage(Object room, String from, Object text) {
-    Optional<String> bad = InputRules.checkRoom(room).or(() -> InputRules.checkText(text));
+    return postMessage(room, from, text, null).thenApply(Stored::message);
+  }
+
+  /**
+   * {@link #postMessage(Object, String, Object)} with the sender's own id for the message (or null): if {@code from}
+   * already sent one with this id, that one is the answer ({@link Stored#duplicate()}) and nothing is stored or
+   * notified again. Completes once the message is on disk.
+   */
+  public CompletableFuture<Stored<ChatMessage>> postMessage(Object room, String from, Object text, Object clientId) {
+    Optional<String> bad = InputRules.checkRoom(room).or(() -> InputRules.checkText(text))
+        .or(() -> InputRules.checkClientId(clientId));
     if (bad.isPresent()) {
       return CompletableFuture.failedFuture(new ChatException(bad.get()));
     }
     String r = (String) room;
     String t = (String) text;
-    record Posted(ChatMessage message, List<String> users, List<Notification> notes) {}
+    String id = (String) clientId;
+    record Posted(Stored<ChatMessage> stored, List<String> users, List<Notification> notes) {}
     return db.transaction(c -> {
+      if (id != null) {
+        Optional<ChatMessage> earlier = messages.findByClientId(c, from, id);
+        if (earlier.isPresent()) {
+          return new Posted(new Stored<>(earlier.get(), true), List.of(), List.of());
+        }
+      }
       long now = clock.millis();
-      ChatMessage m = messages.append(c, r, from, t, now);
+      ChatMessage m;
+      try {
+        m = messages.append(c, r, from, t, now, id);
+      } catch (SQLException e) {
+        if (id == null || !UNIQUE_VIOLATION.equals(e.getSQLState())) {
+          throw e;
+        }
+        c.rollback(); // the same id from another connection of the sender, just now
+        return new Posted(new Stored<>(messages.findByClientId(c, from, id).orElseThrow(() -> e), true), List.of(),
+            List.of());
+      }
       List<String> who = new ArrayList<>();
       List<Notification> notes = new ArrayList<>();
       for (String mentioned : InputRules.mentions(t)) {
@@ -137,18 +168,26 @@ public final class ChatService {
               excerpt(t), "/#room/" + r, now));
         }
       }
-      return new Posted(m, who, notes);
+      return new Posted(new Stored<>(m, false), who, notes);
     }).thenApply(p -> {
       for (int i = 0; i < p.users().size(); i++) {
         bus.publish(p.users().get(i), p.notes().get(i));
       }
-      return p.message();
+      return p.stored();
     });
   }
 
   /** Stores a private message (status {@code sent}); fails for bad text, a message to oneself or an unknown user. */
   public CompletableFuture<PrivateMessage> postPrivate(String from, Object to, Object text) {
-    Optional<String> bad = InputRules.checkText(text);
+    return postPrivate(from, to, text, null).thenApply(Stored::message);
+  }
+
+  /**
+   * {@link #postPrivate(String, Object, Object)} with the sender's own id for the message (or null): if {@code from}
+   * already sent one with this id, that one (with its current status) is the answer and nothing is stored again.
+   */
+  public CompletableFuture<Stored<PrivateMessage>> postPrivate(String from, Object to, Object text, Object clientId) {
+    Optional<String> bad = InputRules.checkText(text).or(() -> InputRules.checkClientId(clientId));
     if (bad.isEmpty() && !(to instanceof String)) {
       bad = Optional.of("Unknown recipient");
     }
@@ -159,11 +198,26 @@ public final class ChatService {
       return CompletableFuture.failedFuture(new ChatException(bad.get()));
     }
     String recipient = (String) to;
+    String id = (String) clientId;
     return db.transaction(c -> {
+      if (id != null) {
+        Optional<PrivateMessage> earlier = privates.findByClientId(c, from, id);
+        if (earlier.isPresent()) {
+          return new Stored<>(earlier.get(), true);
+        }
+      }
       if (!users.exists(c, recipient)) {
         throw new ChatException("Unknown recipient: " + recipient);
       }
-      return privates.append(c, from, recipient, (String) text, clock.millis());
+      try {
+        return new Stored<>(privates.append(c, from, recipient, (String) text, clock.millis(), id), false);
+      } catch (SQLException e) {
+        if (id == null || !UNIQUE_VIOLATION.equals(e.getSQLState())) {
+          throw e;
+        }
+        c.rollback();
+        return new Stored<>(privates.findByClientId(c, from, id).orElseThrow(() -> e), true);
+      }
     }).exceptionallyCompose(ChatService::unwrap);
   }
 
@@ -179,18 +233,18 @@ public final class ChatService {
 
   /** Private messages to {@code recipient} that none of their devices has acknowledged yet, oldest first. */
   public CompletableFuture<List<PrivateMessage>> undelivered(String recipient) {
-    return db.transaction(c -> privates.undelivered(c, recipient));
+    return db.read(c -> privates.undelivered(c, recipient));
   }
 
   /** The latest {@code limit} private messages between two users, oldest first. */
   public CompletableFuture<List<PrivateMessage>> conversation(String a, String b, int limit) {
     int n = Math.max(1, Math.min(MAX_PAGE, limit));
-    return db.transaction(c -> privates.conversation(c, a, b, n));
+    return db.read(c -> privates.conversation(c, a, b, n));
   }
 
   /** The users {@code user} has exchanged private messages with. */
   public CompletableFuture<List<String>> partners(String user) {
-    return db.transaction(c -> privates.partners(c, user));
+    return db.read(c -> privates.partners(c, user));
   }
 
   /** Stores and publishes a "private" notification: {@code pm} reached none of its recipient's devices. */
@@ -206,12 +260,12 @@ public final class ChatService {
   /** The latest {@code limit} notifications of {@code username}, newest first. */
   public CompletableFuture<List<Notification>> notifications(String username, int limit) {
     int n = Math.max(1, Math.min(MAX_PAGE, limit));
-    return db.transaction(c -> notifications.latest(c, username, n));
+    return db.read(c -> notifications.latest(c, username, n));
   }
 
   /** Notifications of {@code username} with an id above {@code afterId}, oldest first, at most {@code limit}. */
   public CompletableFuture<List<Notification>> notificationsAfter(String username, long afterId, int limit) {
-    return db.transaction(c -> notifications.after(c, username, afterId, limit));
+    return db.read(c -> notifications.after(c, username, afterId, limit));
   }
 
   /**
@@ -221,13 +275,13 @@ public final class ChatService {
    */
   public CompletableFuture<Optional<List<Notification>>> missedNotifications(String username, long lastSeenId,
       int limit) {
-    return db.transaction(c -> lastSeenId > notifications.newestId(c, username) ? Optional.empty()
+    return db.read(c -> lastSeenId > notifications.newestId(c, username) ? Optional.empty()
         : Optional.of(notifications.after(c, username, lastSeenId, limit)));
   }
 
   /** Whether the database answers. */
   public CompletableFuture<Boolean> healthy() {
-    return db.transaction(c -> c.isValid(2));
+    return db.read(c -> c.isValid(2));
   }
 
   private static String excerpt(String text) {

@@ -63,6 +63,20 @@ public final class InputRules {
     return Optional.empty();
   }
 
+  /** The most characters of a client's own message id. */
+  public static final int MAX_CLIENT_ID = 64;
+
+  /** Checks an optional client message id: absent (null) or a non-empty string of at most 64 characters. */
+  public static Optional<String> checkClientId(Object clientId) {
+    if (clientId == null) {
+      return Optional.empty();
+    }
+    if (!(clientId instanceof String s) || s.isEmpty() || s.length() > MAX_CLIENT_ID) {
+      return Optional.of("Invalid clientId: a string of 1 to " + MAX_CLIENT_ID + " characters");
+    }
+    return Optional.empty();
+  }
+
   /** The distinct user names mentioned as {@code @name} in {@code text}, in order of appearance. */
   public static Set<String> mentions(String text) {
     Set<String> out = new LinkedHashSet<>();

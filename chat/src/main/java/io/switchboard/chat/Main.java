@@ -42,9 +42,7 @@ public final class Main {
       app.close();
       stopped.countDown();
     }, "chat-shutdown"));
-    System.out.println("Switchboard chat is running at " + app.url()
-        + " (database: " + (app.database().isPostgres() ? "PostgreSQL" : "H2 file in " + config.dataDir())
-        + config.redisUrl().map(r -> "; cluster through Redis at " + r).orElse("; single node") + ")");
+    System.out.println("Switchboard chat is running at " + app.url() + " (" + app.summary() + ")");
     stopped.await();
   }
 }

@@ -20,20 +20,42 @@ import java.util.Optional;
  * }</pre>
  */
 public final class PrivateMessageStore {
-  private static final String COLUMNS = "id, sender, recipient, body, created_at, status";
+  private static final String COLUMNS = "id, sender, recipient, body, created_at, status, client_id";
 
   /** Stores a message with status {@code sent}. */
   public PrivateMessage append(Connection c, String from, String to, String text, long ts) throws SQLException {
+    return append(c, from, to, text, ts, null);
+  }
+
+  /**
+   * Stores a message with status {@code sent} and the sender's own id for it (or null); a client id the sender used
+   * before fails with the unique-violation {@link SQLException} (SQL state 23505).
+   */
+  public PrivateMessage append(Connection c, String from, String to, String text, long ts, String clientId)
+      throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO private_messages (sender, recipient, body, created_at, status) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO private_messages (sender, recipient, body, created_at, status, client_id) "
+            + "VALUES (?, ?, ?, ?, ?, ?)",
         Statement.RETURN_GENERATED_KEYS)) {
       ps.setString(1, from);
       ps.setString(2, to);
       ps.setString(3, text);
       ps.setLong(4, ts);
       ps.setString(5, PrivateMessage.SENT);
+      ps.setString(6, clientId);
       ps.executeUpdate();
-      return new PrivateMessage(UserStore.generatedId(ps), from, to, text, ts, PrivateMessage.SENT);
+      return new PrivateMessage(UserStore.generatedId(ps), from, to, text, ts, PrivateMessage.SENT, clientId);
+    }
+  }
+
+  /** The message {@code from} sent with this client id, if any. */
+  public Optional<PrivateMessage> findByClientId(Connection c, String from, String clientId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT " + COLUMNS + " FROM private_messages WHERE sender = ? AND client_id = ?")) {
+      ps.setString(1, from);
+      ps.setString(2, clientId);
+      List<PrivateMessage> list = read(ps);
+      return list.isEmpty() ? Optional.empty() : Optional.of(list.get(0));
     }
   }
 
@@ -79,8 +101,7 @@ public final class PrivateMessageStore {
         return Optional.empty();
       }
     }
-    PrivateMessage m = found.get();
-    return Optional.of(new PrivateMessage(m.id(), m.from(), m.to(), m.text(), m.ts(), PrivateMessage.READ));
+    return Optional.of(found.get().withStatus(PrivateMessage.READ));
   }
 
   /** Messages to {@code recipient} that no device of theirs acknowledged yet, oldest first. */
@@ -130,7 +151,7 @@ public final class PrivateMessageStore {
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         out.add(new PrivateMessage(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
-            rs.getString(6)));
+            rs.getString(6), rs.getString(7)));
       }
     }
     return out;

@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
+import io.switchboard.chat.http.ClientErrors;
 
 /**
  * The chat's first handler on each connection, after the library's strict HTTP handling (which already answers a
@@ -30,7 +31,7 @@ import io.netty.util.ReferenceCountUtil;
  * on it, and, once it refused a connection, drops whatever else is read and stops reading.
  *
  * <pre>{@code
- * RequestGuard guard = new RequestGuard();           // one per connection
+ * RequestGuard guard = new RequestGuard(errors);     // one per connection
  * pipeline.addLast("chat-guard", guard);
  * io.configure(pipeline);                             // Socket.IO
  * pipeline.addLast("chat-aggregator", guard.aggregator(64 * 1024));
@@ -40,8 +41,14 @@ import io.netty.util.ReferenceCountUtil;
  * <p>Bodies are the chat's {@code {"ok":false,"error":…}} with a fixed message, never the decoder's detail.
  */
 final class RequestGuard extends ChannelInboundHandlerAdapter {
+  private final ClientErrors errors;
   private boolean closing;
   private boolean streaming;
+
+  /** A guard that logs what it refuses to {@code errors}. */
+  RequestGuard(ClientErrors errors) {
+    this.errors = errors;
+  }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -74,10 +81,17 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
    * drops whatever else is read, and reading stops. Call on the event loop.
    */
   void refuse(ChannelHandlerContext ctx, HttpResponseStatus status) {
+    refuse(ctx, status, null);
+  }
+
+  /** {@link #refuse(ChannelHandlerContext, HttpResponseStatus)}, naming the request in the log when it is known. */
+  void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, HttpRequest request) {
     if (closing) {
       return;
     }
     closing = true;
+    errors.log(ctx.channel(), status.code(), request == null ? "-" : request.method().name(),
+        request == null ? "-" : rawPath(request.uri()), message(status) + "; connection closed");
     ctx.channel().config().setAutoRead(false);
     ctx.writeAndFlush(errorResponse(status)).addListener(ChannelFutureListener.CLOSE);
   }
@@ -103,15 +117,9 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
 
   /** {@code {"ok":false,"error":…}} with the status's fixed text, and {@code Connection: close}. */
   static FullHttpResponse errorResponse(HttpResponseStatus status) {
-    String message = switch (status.code()) {
-      case 413 -> "Request body too large";
-      case 414 -> "Request line too long";
-      case 431 -> "Request headers too large";
-      default -> "Bad request";
-    };
     byte[] bytes;
     try {
-      bytes = ChatJson.MAPPER.writeValueAsBytes(ChatJson.error(message));
+      bytes = ChatJson.MAPPER.writeValueAsBytes(ChatJson.error(message(status)));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
@@ -121,6 +129,21 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
     HttpUtil.setContentLength(res, bytes.length);
     HttpUtil.setKeepAlive(res, false);
     return res;
+  }
+
+  /** The path of a request line as sent (not decoded: it may be malformed), without the query. */
+  private static String rawPath(String uri) {
+    int q = uri.indexOf('?');
+    return q < 0 ? uri : uri.substring(0, q);
+  }
+
+  private static String message(HttpResponseStatus status) {
+    return switch (status.code()) {
+      case 413 -> "Request body too large";
+      case 414 -> "Request line too long";
+      case 431 -> "Request headers too large";
+      default -> "Bad request";
+    };
   }
 
   /** Netty's aggregator, with bodies over the limit refused (413 and close) through the guard. */
@@ -134,7 +157,7 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
 
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-      guard.refuse(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
+      guard.refuse(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, oversized instanceof HttpRequest r ? r : null);
     }
 
     @Override
@@ -143,6 +166,7 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
       if (res instanceof HttpResponse r && r.status().codeClass() == HttpStatusClass.CLIENT_ERROR) {
         // Netty answers 413 / 417 itself and closes (closeOnExpectationFailed): drop what follows
         guard.closing = true;
+        guard.errors.log(pipeline.channel(), r.status().code(), "-", "-", "Expect: 100-continue refused");
         pipeline.channel().config().setAutoRead(false);
       }
       return res;

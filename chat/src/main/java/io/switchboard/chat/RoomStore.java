@@ -28,6 +28,16 @@ public final class RoomStore {
     }
   }
 
+  /** Whether the room exists. */
+  public boolean exists(Connection c, String room) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM rooms WHERE name = ?")) {
+      ps.setString(1, room);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
   /** Every room, by name, with its message count and latest message id (0 if none). */
   public List<Room> list(Connection c) throws SQLException {
     List<Room> out = new ArrayList<>();

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -162,6 +163,95 @@ final class ChatClients implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Who client {@code id} believes is online: its last {@code user:online} list with the {@code user:joined} and
+   * {@code user:left} that came after it applied (empty before the first {@code user:online}).
+   */
+  java.util.SortedSet<String> onlineView(String id) {
+    java.util.SortedSet<String> view = new java.util.TreeSet<>();
+    for (JsonNode ev : seenAll(id)) {
+      JsonNode p = ev.path("args").path(0);
+      switch (ev.path("name").asText()) {
+        case "user:online" -> {
+          view.clear();
+          p.path("users").forEach(u -> view.add(u.asText()));
+        }
+        case "user:joined" -> view.add(p.path("username").asText());
+        case "user:left" -> view.remove(p.path("username").asText());
+        default -> { }
+      }
+    }
+    return view;
+  }
+
+  /** Waits until {@link #onlineView} of client {@code id} matches. */
+  java.util.SortedSet<String> awaitOnline(String id, Predicate<java.util.SortedSet<String>> p) {
+    return Await.value(() -> id + " sees " + onlineView(id) + " online; events: " + seenAll(id), WAIT, () -> {
+      java.util.SortedSet<String> view = onlineView(id);
+      return p.test(view) ? view : null;
+    });
+  }
+
+  /** What one client saw of presence: its view of who is online, and how many presence events made it. */
+  record PresenceSeen(java.util.SortedSet<String> online, int events) {}
+
+  /** {@link #onlineView} and {@link #presenceEvents} of every client, in one pass over the events. */
+  Map<String, PresenceSeen> presenceOfAll() {
+    Map<String, java.util.SortedSet<String>> views = new java.util.HashMap<>();
+    Map<String, Integer> counts = new java.util.HashMap<>();
+    for (JsonNode ev : node.events()) {
+      if (!ev.path("event").asText().equals("sio")) {
+        continue;
+      }
+      String id = ev.path("id").asText();
+      JsonNode p = ev.path("args").path(0);
+      java.util.SortedSet<String> view = views.computeIfAbsent(id, k -> new java.util.TreeSet<>());
+      switch (ev.path("name").asText()) {
+        case "user:online" -> {
+          view.clear();
+          p.path("users").forEach(u -> view.add(u.asText()));
+        }
+        case "user:joined" -> view.add(p.path("username").asText());
+        case "user:left" -> view.remove(p.path("username").asText());
+        default -> {
+          continue;
+        }
+      }
+      counts.merge(id, 1, Integer::sum);
+    }
+    Map<String, PresenceSeen> out = new java.util.HashMap<>();
+    views.forEach((id, view) -> out.put(id, new PresenceSeen(view, counts.getOrDefault(id, 0))));
+    return out;
+  }
+
+  /** Asks client {@code id} to disconnect, without waiting. */
+  void close(String id) {
+    node.send(NodeScript.command().put("op", "disconnect").put("id", id));
+  }
+
+  /** How many presence events ({@code user:online}, {@code user:joined}, {@code user:left}) client {@code id} got. */
+  int presenceEvents(String id) {
+    int n = 0;
+    for (JsonNode ev : node.events()) {
+      if (is(ev, id, "sio") && ev.path("name").asText().startsWith("user:")
+          && !ev.path("name").asText().equals("user:typing")) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** The first argument of every acknowledgement client {@code id} received so far, in arrival order. */
+  List<JsonNode> acks(String id) {
+    List<JsonNode> out = new ArrayList<>();
+    for (JsonNode ev : node.events()) {
+      if (is(ev, id, "ack")) {
+        out.add(ev.path("args").path(0));
+      }
+    }
+    return out;
+  }
+
   /** Every Socket.IO event seen so far at client {@code id}, in arrival order, whole. */
   List<JsonNode> seenAll(String id) {
     List<JsonNode> out = new ArrayList<>();
@@ -190,6 +280,11 @@ final class ChatClients implements AutoCloseable {
         () -> seenRaw(id, name).size() >= n);
   }
 
+  /** The script itself, for commands these methods do not cover. */
+  NodeScript node() {
+    return node;
+  }
+
   void setToken(String id, String token) {
     node.send(NodeScript.command().put("op", "auth").put("id", id).put("token", token));
   }
@@ -206,6 +301,22 @@ final class ChatClients implements AutoCloseable {
   void reconnect(String id) {
     node.send(NodeScript.command().put("op", "reconnect").put("id", id));
     awaitConnected(id);
+  }
+
+  /** Closes the connection under client {@code id} as a network failure would, and waits for its disconnect. */
+  void drop(String id) {
+    node.send(NodeScript.command().put("op", "drop").put("id", id));
+    awaitDisconnect(id);
+  }
+
+  /** Reconnects client {@code id} and returns whether the server recovered its session. */
+  boolean reconnectRecovering(String id) {
+    node.send(NodeScript.command().put("op", "reconnect").put("id", id));
+    JsonNode e = await(ev -> is(ev, id, "connect") || is(ev, id, "connect_error"), WAIT);
+    if (!e.path("event").asText().equals("connect")) {
+      throw new AssertionError(id + " could not connect: " + e);
+    }
+    return e.path("recovered").asBoolean();
   }
 
   private static boolean is(JsonNode ev, String id, String event) {

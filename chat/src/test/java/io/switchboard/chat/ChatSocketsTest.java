@@ -29,7 +29,8 @@ class ChatSocketsTest {
   private static final AtomicInteger RUN = new AtomicInteger();
   private static final ChatTiming TIMING = ChatTiming.DEFAULT
       .withPrivateAckTimeout(Duration.ofMillis(1500))
-      .withTyping(Duration.ofSeconds(2), Duration.ofMillis(1500));
+      .withTyping(Duration.ofSeconds(2), Duration.ofMillis(1500))
+      .withPresence(Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMillis(700), Duration.ZERO);
 
   @TempDir
   static Path dataDir;
@@ -412,19 +413,88 @@ class ChatSocketsTest {
     clients.connect("alice-1", token(alice));
     clients.connect("alice-2", token(alice));
     clients.connect("bob", token(bob));
-    JsonNode both = clients.awaitEvent("alice-1", "user:online",
-        p -> names(p.path("users")).containsAll(List.of(alice, bob)));
-    assertThat(names(both.path("users")).stream().filter(u -> u.equals(alice)).count()).isEqualTo(1);
-    assertThat(both.path("count").asInt()).isEqualTo(both.path("users").size());
+    clients.awaitOnline("alice-1", v -> v.containsAll(List.of(alice, bob)));
+    JsonNode first = clients.awaitEvent("alice-1", "user:online");
+    assertThat(first.path("count").asInt()).isEqualTo(first.path("users").size());
+    assertThat(names(first.path("users")).stream().filter(u -> u.equals(alice)).count()).isEqualTo(1);
+    assertThat(onlineViaApi()).contains(alice, bob);
 
-    clients.disconnect("alice-2");
+    clients.disconnect("alice-2"); // alice still has a tab: nobody hears of it
     clients.disconnect("bob");
-    JsonNode after = clients.awaitEvent("alice-1", "user:online",
-        p -> !names(p.path("users")).contains(bob));
-    assertThat(names(after.path("users"))).contains(alice);
+    clients.awaitOnline("alice-1", v -> !v.contains(bob));
+    assertThat(clients.onlineView("alice-1")).contains(alice);
+    assertThat(onlineViaApi()).contains(alice).doesNotContain(bob);
+    assertThat(clients.seen("alice-1", "user:left")).extracting(p -> p.path("username").asText())
+        .doesNotContain(alice);
 
     clients.reconnect("bob");
-    clients.awaitEvent("alice-1", "user:online", p -> names(p.path("users")).contains(bob));
+    clients.awaitOnline("alice-1", v -> v.contains(bob));
+    // one user:online when it connected, then changes only
+    assertThat(clients.seen("alice-1", "user:online")).hasSize(1);
+  }
+
+  @Test
+  void aReconnectionWithinTheGraceAnnouncesNothing() {
+    String room = room();
+    clients.connect("alice", token(alice));
+    clients.connect("bob", token(bob));
+    clients.request("alice", "room:join", room);
+    clients.request("bob", "room:join", room);
+    clients.awaitOnline("alice", v -> v.contains(bob));
+    clients.awaitEvent("alice", "system:message", p -> p.path("text").asText().equals(bob + " joined #" + room));
+    long bobJoined = clients.seen("alice", "user:joined").stream()
+        .filter(p -> p.path("username").asText().equals(bob)).count();
+
+    clients.disconnect("bob"); // a reload: gone, and back well within the grace
+    clients.reconnect("bob");
+    clients.request("bob", "room:join", room);
+    clients.request("bob", "room:message", Map.of("room", room, "text", "back"));
+    clients.awaitEvent("alice", "chat:message", p -> p.path("text").asText().equals("back"));
+    assertThat(onlineViaApi()).contains(bob);
+    // carol comes and goes after bob's reload: her user:left, a grace later, comes after any of bob's would have
+    clients.connect("carol", token(carol));
+    clients.awaitOnline("alice", v -> v.contains(carol));
+    clients.disconnect("carol");
+    clients.awaitOnline("alice", v -> !v.contains(carol));
+
+    assertThat(clients.seen("alice", "user:left")).extracting(p -> p.path("username").asText()).doesNotContain(bob);
+    assertThat(clients.seen("alice", "user:joined")).filteredOn(p -> p.path("username").asText().equals(bob))
+        .hasSize((int) bobJoined);
+    assertThat(clients.seen("alice", "system:message")).extracting(p -> p.path("text").asText())
+        .containsOnlyOnce(bob + " joined #" + room).doesNotContain(bob + " left #" + room);
+    assertThat(clients.onlineView("alice")).contains(bob);
+  }
+
+  @Test
+  void aSecondTabJoiningARoomIsNotAnnounced() {
+    String room = room();
+    clients.connect("alice", token(alice));
+    clients.connect("bob-1", token(bob));
+    clients.connect("bob-2", token(bob));
+    clients.request("alice", "room:join", room);
+    clients.request("bob-1", "room:join", room);
+    JsonNode second = clients.request("bob-2", "room:join", room);
+    assertThat(names(second.path("members"))).containsExactly(alice, bob);
+    clients.request("bob-2", "room:leave", room); // bob-1 is still there
+    clients.request("alice", "room:message", Map.of("room", room, "text", "marker"));
+    clients.awaitEvent("alice", "chat:message", p -> p.path("text").asText().equals("marker"));
+    assertThat(clients.seen("alice", "system:message")).extracting(p -> p.path("text").asText())
+        .containsExactly(alice + " joined #" + room, bob + " joined #" + room);
+  }
+
+  private List<String> onlineViaApi() {
+    try {
+      var res = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+              java.net.URI.create("http://127.0.0.1:" + app.port() + "/api/online"))
+              .header("Authorization", "Bearer " + token(alice)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(res.statusCode()).isEqualTo(200);
+      JsonNode body = ChatJson.MAPPER.readTree(res.body());
+      assertThat(body.path("count").asInt()).isEqualTo(body.path("users").size());
+      return names(body.path("users"));
+    } catch (java.io.IOException | InterruptedException e) {
+      throw new AssertionError(e);
+    }
   }
 
   @Test

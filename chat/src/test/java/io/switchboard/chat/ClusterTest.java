@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,9 @@ class ClusterTest {
     ChatConfig.Builder common = ChatConfig.builder().host("127.0.0.1").port(0)
         .databaseUrl(schema.jdbcUrl())
         .redisUrl(TestRedis.uri()).redisKey(key)
-        .jwtSecret("cluster-test-secret-cluster-test-secret");
+        .jwtSecret("cluster-test-secret-cluster-test-secret")
+        .timing(ChatTiming.DEFAULT.withPresence(Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMillis(300),
+            Duration.ZERO));
     a = ChatApp.start(common.dataDir(dirA).build());
     b = ChatApp.start(common.dataDir(dirB).build());
     clients = ChatClients.start("http://127.0.0.1:" + a.port());
@@ -84,9 +87,8 @@ class ClusterTest {
       onB.connect("bob@B", bobToken);
 
       // presence counts users on both nodes, each once
-      JsonNode online = clients.awaitEvent("alice@A", "user:online", p -> p.path("count").asInt() == 3);
-      assertThat(names(online.path("users"))).containsExactly("alice", "bob", "carol");
-      onB.awaitEvent("bob@B", "user:online", p -> p.path("count").asInt() == 3);
+      assertThat(clients.awaitOnline("alice@A", v -> v.size() == 3)).containsExactly("alice", "bob", "carol");
+      assertThat(onB.awaitOnline("bob@B", v -> v.size() == 3)).containsExactly("alice", "bob", "carol");
 
       // a room spans the nodes: members, system messages and messages
       onB.request("bob@B", "room:join", "general");
@@ -116,8 +118,8 @@ class ClusterTest {
 
       // bob leaves: node A sees him go
       onB.disconnect("bob@B");
-      JsonNode after = clients.awaitEvent("alice@A", "user:online", p -> p.path("count").asInt() == 2);
-      assertThat(names(after.path("users"))).containsExactly("alice", "carol");
+      assertThat(clients.awaitOnline("alice@A", v -> v.size() == 2)).containsExactly("alice", "carol");
+      assertThat(a.presence().online().get("users")).isEqualTo(List.of("alice", "carol"));
     }
   }
 

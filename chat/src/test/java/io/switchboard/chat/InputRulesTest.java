@@ -2,6 +2,7 @@ package io.switchboard.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.switchboard.chat.flood.FloodLimiter;
 import io.switchboard.testkit.ManualClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

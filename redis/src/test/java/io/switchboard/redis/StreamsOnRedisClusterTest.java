@@ -3,6 +3,7 @@ package io.switchboard.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.testkit.Await;
 import io.switchboard.server.AdapterFactory;
 import io.switchboard.server.ConnectionStateRecovery;
 import io.switchboard.server.ServerOptions;
@@ -42,7 +43,7 @@ class StreamsOnRedisClusterTest extends RedisClusterSupport {
       c.until("ten", () -> c.numbers("n").size() == 10, WAIT);
       c.retarget("http://127.0.0.1:1");
       c.drop();
-      await("the socket left server 0", () -> server(0).sockets().sockets().isEmpty());
+      Await.until("the socket left server 0", java.time.Duration.ofSeconds(20), () -> server(0).sockets().sockets().isEmpty());
       for (int i = 11; i <= 30; i++) {
         server(2).to("r").emit("n", i);
       }

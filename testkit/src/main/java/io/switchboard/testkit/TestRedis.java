@@ -488,14 +488,8 @@ public final class TestRedis {
       for (int i = 1; i < n; i++) {
         nodes.get(0).command("CLUSTER", "MEET", "127.0.0.1", Integer.toString(nodes.get(i).port()));
       }
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!formed()) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("the Redis Cluster on " + uris() + " did not form within 30 s: "
-              + nodes.get(0).command("CLUSTER", "INFO"));
-        }
-        LocalServers.pause(50);
-      }
+      Await.until(() -> "the Redis Cluster on " + uris() + " did not form: " + nodes.get(0).command("CLUSTER", "INFO"),
+          Duration.ofSeconds(30), this::formed);
     }
 
     private boolean formed() {

@@ -1,4 +1,4 @@
-package io.switchboard.server;
+package io.switchboard.server.cluster;
 
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;

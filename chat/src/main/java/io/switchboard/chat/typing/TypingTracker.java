@@ -1,4 +1,4 @@
-package io.switchboard.chat;
+package io.switchboard.chat.typing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * // 5 s without a renewal: broadcast "alice stopped"
  * }</pre>
  */
-public final class TypingTracker {
+public final class TypingTracker implements Typing {
   /** Where the tracker's decisions go. */
   @FunctionalInterface
   public interface Broadcast {
@@ -53,6 +53,7 @@ public final class TypingTracker {
   }
 
   /** A typing signal of {@code username} in {@code room}. */
+  @Override
   public void update(String username, String room, boolean isTyping) {
     boolean send;
     synchronized (this) {
@@ -86,6 +87,7 @@ public final class TypingTracker {
   }
 
   /** Stops every typing state of {@code username} (it disconnected). */
+  @Override
   public void stopAll(String username) {
     List<Key> keys;
     synchronized (this) {

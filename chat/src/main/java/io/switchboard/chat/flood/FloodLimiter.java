@@ -1,4 +1,4 @@
-package io.switchboard.chat;
+package io.switchboard.chat.flood;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * if (!limiter.tryAcquire("alice")) ack.send(error("Too many messages: at most 10 a second"));
  * }</pre>
  */
-public final class FloodLimiter {
+public final class FloodLimiter implements FloodGate {
   private final int limit;
   private final long windowMillis;
   private final Clock clock;
@@ -29,12 +29,19 @@ public final class FloodLimiter {
     this.clock = clock;
   }
 
+  /** The length of the sliding window in milliseconds. */
+  public long windowMillis() {
+    return windowMillis;
+  }
+
   /** The most messages allowed per window. */
+  @Override
   public int limit() {
     return limit;
   }
 
   /** Counts one message of {@code user} and returns true, or returns false (counting nothing) if over the limit. */
+  @Override
   public boolean tryAcquire(String user) {
     long now = clock.millis();
     boolean[] allowed = new boolean[1];

@@ -1,4 +1,4 @@
-package io.switchboard.chat;
+package io.switchboard.chat.typing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
