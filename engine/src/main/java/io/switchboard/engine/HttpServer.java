@@ -90,7 +90,7 @@ public final class HttpServer implements AutoCloseable {
     this.shared = shared;
   }
 
-  /** Starts a server with the default options (one event loop per core). */
+  /** {@return starts a server with the default options (one event loop per core)} */
   public static HttpServer start(InetSocketAddress address, Consumer<ChannelPipeline> handlers) {
     return start(address, HttpServerOptions.DEFAULT, handlers);
   }
@@ -182,9 +182,9 @@ public final class HttpServer implements AutoCloseable {
   }
 
   /**
-   * The client address of a connection of an {@link HttpServer}: the TCP peer, or, when the peer is a trusted proxy,
-   * the client named by its {@code X-Forwarded-For} (known from the connection's first request on); {@code null}
-   * when the channel has no IP peer.
+   * {@return the client address of a connection of an {@link HttpServer}: the TCP peer, or, when the peer is a trusted
+   * proxy, the client named by its {@code X-Forwarded-For} (known from the connection's first request on); {@code null}
+   * when the channel has no IP peer}
    */
   public static InetAddress clientAddress(Channel channel) {
     InetAddress client = channel.attr(CLIENT_ADDRESS).get();
@@ -194,22 +194,22 @@ public final class HttpServer implements AutoCloseable {
     return channel.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
   }
 
-  /** The address the server listens on. */
+  /** {@return the address the server listens on} */
   public InetSocketAddress localAddress() {
     return (InetSocketAddress) serverChannel.localAddress();
   }
 
-  /** The port the server listens on. */
+  /** {@return the port the server listens on} */
   public int port() {
     return localAddress().getPort();
   }
 
-  /** What the server refused so far, and how many connections are open. */
+  /** {@return what the server refused so far, and how many connections are open} */
   public HttpServerStats stats() {
     return shared.stats();
   }
 
-  /** The options the server runs with. */
+  /** {@return the options the server runs with} */
   public HttpServerOptions options() {
     return shared.options;
   }

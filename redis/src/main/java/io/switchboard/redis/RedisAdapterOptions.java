@@ -63,7 +63,7 @@ public final class RedisAdapterOptions {
     return new Builder();
   }
 
-  /** A builder holding these settings. */
+  /** {@return a builder holding these settings} */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.key = key;
@@ -79,52 +79,54 @@ public final class RedisAdapterOptions {
     return b;
   }
 
-  /** The channel prefix ({@code key} of the classic adapter, {@code channelPrefix} of the sharded one). */
+  /** {@return the channel prefix ({@code key} of the classic adapter, {@code channelPrefix} of the sharded one)} */
   public String key() {
     return key;
   }
 
-  /** Classic or sharded pub/sub. */
+  /** {@return classic or sharded pub/sub} */
   public RedisMode mode() {
     return mode;
   }
 
-  /** The sharded mode's channels per namespace. */
+  /** {@return the sharded mode's channels per namespace} */
   public SubscriptionMode subscriptionMode() {
     return subscriptionMode;
   }
 
-  /** The encoding of classic-mode publications (the sharded mode picks as the reference does). */
+  /** {@return the encoding of classic-mode publications (the sharded mode picks as the reference does)} */
   public RedisParser parser() {
     return parser;
   }
 
-  /** How long requests (fetchSockets, serverSideEmit with acks) wait for answers. */
+  /** {@return how long requests (fetchSockets, serverSideEmit with acks) wait for answers} */
   public Duration requestsTimeout() {
     return requestsTimeout;
   }
 
-  /** Whether answers go to the requester's own response channel rather than the shared one (classic mode). */
+  /** {@return whether answers go to the requester's own response channel rather than the shared one (classic mode)} */
   public boolean publishOnSpecificResponseChannel() {
     return publishOnSpecificResponseChannel;
   }
 
-  /** Payloads larger than this many bytes are dropped (and logged) instead of decoded. */
+  /** {@return payloads larger than this many bytes are dropped (and logged) instead of decoded} */
   public int maxMessageSize() {
     return maxMessageSize;
   }
 
-  /** How many commands may wait for Redis's replies before new ones are refused (none wait while it is away). */
+  /**
+   * {@return how many commands may wait for Redis's replies before new ones are refused (none wait while it is away)}
+   */
   public int maxPendingCommands() {
     return maxPendingCommands;
   }
 
-  /** The pause between reconnection attempts (for clients this module creates). */
+  /** {@return the pause between reconnection attempts (for clients this module creates)} */
   public Duration reconnectDelay() {
     return reconnectDelay;
   }
 
-  /** How long one Redis command may take before it fails. */
+  /** {@return how long one Redis command may take before it fails} */
   public Duration commandTimeout() {
     return commandTimeout;
   }

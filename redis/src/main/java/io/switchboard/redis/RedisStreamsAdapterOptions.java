@@ -101,7 +101,7 @@ public final class RedisStreamsAdapterOptions {
     return new Builder();
   }
 
-  /** A builder holding these settings. */
+  /** {@return a builder holding these settings} */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.streamName = streamName;
@@ -122,83 +122,85 @@ public final class RedisStreamsAdapterOptions {
     return b;
   }
 
-  /** The stream's key, or the prefix of the keys {@code <name>-<i>} when {@link #streamCount()} is above 1. */
+  /** {@return the stream's key, or the prefix of the keys {@code <name>-<i>} when {@link #streamCount()} is above 1} */
   public String streamName() {
     return streamName;
   }
 
-  /** How many streams the namespaces are spread over (by a hash of the namespace name). */
+  /** {@return how many streams the namespaces are spread over (by a hash of the namespace name)} */
   public int streamCount() {
     return streamCount;
   }
 
-  /** The prefix of the pub/sub channels of requests and answers. */
+  /** {@return the prefix of the pub/sub channels of requests and answers} */
   public String channelPrefix() {
     return channelPrefix;
   }
 
-  /** Whether requests and answers use sharded pub/sub (Redis 7 SPUBLISH/SSUBSCRIBE). */
+  /** {@return whether requests and answers use sharded pub/sub (Redis 7 SPUBLISH/SSUBSCRIBE)} */
   public boolean useShardedPubSub() {
     return useShardedPubSub;
   }
 
-  /** The stream's length, trimmed approximately ({@code MAXLEN ~}) at each XADD. */
+  /** {@return the stream's length, trimmed approximately ({@code MAXLEN ~}) at each XADD} */
   public long maxLen() {
     return maxLen;
   }
 
-  /** The most entries one XREAD returns. */
+  /** {@return the most entries one XREAD returns} */
   public int readCount() {
     return readCount;
   }
 
-  /** How long one XREAD waits for new entries, in milliseconds. */
+  /** {@return how long one XREAD waits for new entries, in milliseconds} */
   public int blockTimeInMs() {
     return blockTimeInMs;
   }
 
-  /** The prefix of the session keys ({@code <prefix><pid>}). */
+  /** {@return the prefix of the session keys ({@code <prefix><pid>})} */
   public String sessionKeyPrefix() {
     return sessionKeyPrefix;
   }
 
-  /** Whether payloads are known to hold no binary, so that no entry is checked for it (always JSON). */
+  /** {@return whether payloads are known to hold no binary, so that no entry is checked for it (always JSON)} */
   public boolean onlyPlaintext() {
     return onlyPlaintext;
   }
 
-  /** How long requests (fetchSockets, serverSideEmit with acks) wait for answers. */
+  /** {@return how long requests (fetchSockets, serverSideEmit with acks) wait for answers} */
   public Duration requestsTimeout() {
     return requestsTimeout;
   }
 
   /**
-   * The most stream entries read to restore one session: a client that missed more than this gets a fresh session
-   * (never a partial replay). Default 10,000, the default {@link #maxLen()}.
+   * {@return the most stream entries read to restore one session: a client that missed more than this gets a fresh
+   * session (never a partial replay)} Default 10,000, the default {@link #maxLen()}.
    */
   public int maxRestoredEntries() {
     return maxRestoredEntries;
   }
 
-  /** Entries and payloads larger than this many bytes are dropped (and logged) instead of decoded. */
+  /** {@return entries and payloads larger than this many bytes are dropped (and logged) instead of decoded} */
   public int maxMessageSize() {
     return maxMessageSize;
   }
 
   /**
-   * How many commands may wait for Redis at once, while it is slow or away; further broadcasts are delivered on this
-   * server only (and counted in {@link RedisStreamsAdapterFactory#refusedCommands()}).
+   * {@return how many commands may wait for Redis at once, while it is slow or away; further broadcasts are delivered
+   * on this server only (and counted in {@link RedisStreamsAdapterFactory#refusedCommands()})}
    */
   public int maxPendingCommands() {
     return maxPendingCommands;
   }
 
-  /** The pause between reconnection attempts, and before reading again after a failed read. */
+  /** {@return the pause between reconnection attempts, and before reading again after a failed read} */
   public Duration reconnectDelay() {
     return reconnectDelay;
   }
 
-  /** How long one Redis command other than XADD may take before it fails (XREAD gets its block time on top). */
+  /**
+   * {@return how long one Redis command other than XADD may take before it fails (XREAD gets its block time on top)}
+   */
   public Duration commandTimeout() {
     return commandTimeout;
   }

@@ -24,9 +24,9 @@ public interface Ack {
     }
   };
 
-  /** Whether the client asked for an acknowledgement. */
+  /** {@return whether the client asked for an acknowledgement} */
   boolean requested();
 
-  /** Sends the answer; returns {@code false} if none was asked for or one was already sent. */
+  /** {@return sends the answer; returns {@code false} if none was asked for or one was already sent} */
   boolean send(Object... args);
 }

@@ -39,76 +39,77 @@ public final class BroadcastOperator {
     this.flags = flags;
   }
 
-  /** Targets the sockets in these rooms too. */
+  /** {@return targets the sockets in these rooms too} */
   public BroadcastOperator to(String... more) {
     return to(Arrays.asList(more));
   }
 
-  /** Targets the sockets in these rooms too. */
+  /** {@return targets the sockets in these rooms too} */
   public BroadcastOperator to(Collection<String> more) {
     Set<String> r = new LinkedHashSet<>(rooms);
     r.addAll(more);
     return new BroadcastOperator(nsp, adapter, r, except, flags);
   }
 
-  /** Same as {@link #to}. */
+  /** {@return same as {@link #to}} */
   public BroadcastOperator in(String... more) {
     return to(more);
   }
 
-  /** Leaves out the sockets in these rooms. */
+  /** {@return leaves out the sockets in these rooms} */
   public BroadcastOperator except(String... more) {
     return except(Arrays.asList(more));
   }
 
-  /** Leaves out the sockets in these rooms. */
+  /** {@return leaves out the sockets in these rooms} */
   public BroadcastOperator except(Collection<String> more) {
     Set<String> e = new LinkedHashSet<>(except);
     e.addAll(more);
     return new BroadcastOperator(nsp, adapter, rooms, e, flags);
   }
 
-  /** Sets the compression hint. */
+  /** {@return sets the compression hint} */
   public BroadcastOperator compress(boolean compress) {
     return new BroadcastOperator(nsp, adapter, rooms, except, flags.withCompress(compress));
   }
 
-  /** Drops the packet for each client that cannot take it right now. */
+  /** {@return drops the packet for each client that cannot take it right now} */
   public BroadcastOperator asVolatile() {
     return new BroadcastOperator(nsp, adapter, rooms, except, flags.withVolatile(true));
   }
 
-  /** Keeps the broadcast on this server. */
+  /** {@return keeps the broadcast on this server} */
   public BroadcastOperator local() {
     return new BroadcastOperator(nsp, adapter, rooms, except, flags.withLocal(true));
   }
 
-  /** Sets how long {@link #emitWithAck} waits. */
+  /** {@return sets how long {@link #emitWithAck} waits} */
   public BroadcastOperator timeout(Duration timeout) {
     return new BroadcastOperator(nsp, adapter, rooms, except, flags.withTimeout(timeout));
   }
 
-  /** The target as adapter options. */
+  /** {@return the target as adapter options} */
   public BroadcastOptions options() {
     return new BroadcastOptions(rooms, except, flags);
   }
 
-  /** Emits to every target. */
+  /** {@return emits to every target} */
   public boolean emit(String event, Object... args) {
     Socket.checkEventName(event);
     adapter.broadcast(Packet.event(nsp.name(), nsp.codec().eventArray(event, args), null), options());
     return true;
   }
 
-  /** Emits a {@code message} event to every target. */
+  /** {@return emits a {@code message} event to every target} */
   public boolean send(Object... args) {
     return emit("message", args);
   }
 
   /**
-   * Emits and completes with every target client's answer; with a timeout, fails with {@link AckTimeoutException}
-   * (holding the answers that came) if some are missing. A client that disconnects counts as answered (with nothing);
-   * without a timeout, a connected client that never answers keeps the stage pending, so set one.
+   * {@return emits and completes with every target client's answer; with a timeout, fails with {@link
+   * AckTimeoutException} (holding the answers that came) if some are missing} A client that disconnects counts as
+   * answered (with nothing); without a timeout, a connected client that never answers keeps the stage pending, so set
+   * one.
    */
   public CompletionStage<List<Args>> emitWithAck(String event, Object... args) {
     Socket.checkEventName(event);
@@ -129,7 +130,7 @@ public final class BroadcastOperator {
     return result;
   }
 
-  /** The target sockets, here or on other servers. */
+  /** {@return the target sockets, here or on other servers} */
   public CompletionStage<List<RemoteSocket>> fetchSockets() {
     return adapter.fetchSockets(options()).thenApply(list -> {
       List<RemoteSocket> out = new ArrayList<>(list.size());

@@ -96,12 +96,12 @@ public final class Server implements AutoCloseable {
 
   private static final String MAIN_NAMESPACE = "/";
 
-  /** The options. */
+  /** {@return the options} */
   public ServerOptions options() {
     return options;
   }
 
-  /** The Engine.IO server underneath. */
+  /** {@return the Engine.IO server underneath} */
   public EngineServer engine() {
     return engine;
   }
@@ -109,8 +109,8 @@ public final class Server implements AutoCloseable {
   // ---- serving ----
 
   /**
-   * Starts an HTTP server on {@code address} (port 0 picks a free one) serving Socket.IO at the path, with the limits
-   * of {@link ServerOptions#http()}.
+   * {@return starts an HTTP server on {@code address} (port 0 picks a free one) serving Socket.IO at the path, with the
+   * limits of {@link ServerOptions#http()}}
    */
   public Server listen(InetSocketAddress address) {
     if (http != null) {
@@ -121,12 +121,12 @@ public final class Server implements AutoCloseable {
     return this;
   }
 
-  /** Starts an HTTP server on {@code port} on all interfaces. */
+  /** {@return starts an HTTP server on {@code port} on all interfaces} */
   public Server listen(int port) {
     return listen(new InetSocketAddress(port));
   }
 
-  /** The port of the server started by {@link #listen}. */
+  /** {@return the port of the server started by {@link #listen}} */
   public int port() {
     HttpServer h = http;
     if (h == null) {
@@ -148,12 +148,12 @@ public final class Server implements AutoCloseable {
 
   // ---- namespaces ----
 
-  /** The main namespace {@code "/"} (the reference's {@code io.sockets}). */
+  /** {@return the main namespace {@code "/"} (the reference's {@code io.sockets})} */
   public Namespace sockets() {
     return of(MAIN_NAMESPACE);
   }
 
-  /** The namespace with this name, created if needed. */
+  /** {@return the namespace with this name, created if needed} */
   public Namespace of(String name) {
     String n = name.startsWith("/") ? name : "/" + name;
     Namespace existing = nsps.get(n);
@@ -169,12 +169,12 @@ public final class Server implements AutoCloseable {
     }
   }
 
-  /** Dynamic namespaces whose names match the whole pattern. */
+  /** {@return dynamic namespaces whose names match the whole pattern} */
   public ParentNamespace of(Pattern pattern) {
     return of((name, auth) -> pattern.matcher(name).matches());
   }
 
-  /** Dynamic namespaces whose names (and {@code auth} payloads) the predicate accepts. */
+  /** {@return dynamic namespaces whose names (and {@code auth} payloads) the predicate accepts} */
   public ParentNamespace of(NamespacePredicate predicate) {
     ParentNamespace p = new ParentNamespace(this, "/_" + parentCount.getAndIncrement(), predicate);
     parents.add(p);
@@ -225,7 +225,7 @@ public final class Server implements AutoCloseable {
     return sockets().emit(event, args);
   }
 
-  /** Emits a {@code message} event to every socket of the main namespace. */
+  /** {@return emits a {@code message} event to every socket of the main namespace} */
   public boolean send(Object... args) {
     return sockets().send(args);
   }

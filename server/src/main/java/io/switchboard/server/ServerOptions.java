@@ -77,104 +77,105 @@ public final class ServerOptions {
     return d;
   }
 
-  /** A builder with the defaults. */
+  /** {@return a builder with the defaults} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder holding this configuration. */
+  /** {@return a builder holding this configuration} */
   public Builder toBuilder() {
     return new Builder(this);
   }
 
-  /** The path the server answers on; default {@code /socket.io/}. */
+  /** {@return the path the server answers on; default {@code /socket.io/}} */
   public String path() {
     return path;
   }
 
   /**
-   * The Engine.IO options, with {@link #path()} as their path and {@link #preConnectInputLimit()} as their
-   * {@link EngineOptions#untrustedInputLimit() untrustedInputLimit}.
+   * {@return the Engine.IO options, with {@link #path()} as their path and {@link #preConnectInputLimit()} as their
+   * {@link EngineOptions#untrustedInputLimit() untrustedInputLimit}}
    */
   public EngineOptions engine() {
     return engine;
   }
 
   /**
-   * The HTTP server's limits when the server listens itself ({@link Server#listen}): connections per server and per
-   * client address, connect rate, idle and request timeouts, head sizes, trusted proxies; default
-   * {@link HttpServerOptions#DEFAULT}.
+   * {@return the HTTP server's limits when the server listens itself ({@link Server#listen}): connections per server
+   * and per client address, connect rate, idle and request timeouts, head sizes, trusted proxies; default {@link
+   * HttpServerOptions#DEFAULT}}
    */
   public HttpServerOptions http() {
     return http;
   }
 
   /**
-   * How long a connection may stay without joining any namespace before it is closed; default 10 s (the reference
-   * server waits 45 s, which lets an idle connection hold its resources four times as long).
+   * {@return how long a connection may stay without joining any namespace before it is closed; default 10 s (the
+   * reference server waits 45 s, which lets an idle connection hold its resources four times as long)}
    */
   public Duration connectTimeout() {
     return connectTimeout;
   }
 
   /**
-   * How long a binary packet may wait for its last attachment, counted from its text frame; then the connection is
-   * closed ("parse error"). Default 10 s; the reference server waits forever. While they wait, a packet's bytes are
-   * reserved from the server-wide {@link io.switchboard.engine.InputBudget}.
+   * {@return how long a binary packet may wait for its last attachment, counted from its text frame; then the
+   * connection is closed ("parse error")} Default 10 s; the reference server waits forever. While they wait, a packet's
+   * bytes are reserved from the server-wide {@link io.switchboard.engine.InputBudget}.
    */
   public Duration attachmentTimeout() {
     return attachmentTimeout;
   }
 
   /**
-   * The most a client may send (text characters and binary bytes of its messages) before its first namespace CONNECT
-   * succeeds; beyond it the connection is closed. Default 64 KiB: a CONNECT with its auth payload fits many times
-   * over, while a crowd of connections that never CONNECT cannot fill the heap. Also given to the Engine.IO layer as
-   * its {@link EngineOptions#untrustedInputLimit() untrustedInputLimit}.
+   * {@return the most a client may send (text characters and binary bytes of its messages) before its first namespace
+   * CONNECT succeeds; beyond it the connection is closed} Default 64 KiB: a CONNECT with its auth payload fits many
+   * times over, while a crowd of connections that never CONNECT cannot fill the heap. Also given to the Engine.IO layer
+   * as its {@link EngineOptions#untrustedInputLimit() untrustedInputLimit}.
    */
   public long preConnectInputLimit() {
     return preConnectInputLimit;
   }
 
-  /** Makes the adapter of each namespace, or {@code null} for the in-memory one. */
+  /** {@return makes the adapter of each namespace, or {@code null} for the in-memory one} */
   public AdapterFactory adapter() {
     return adapter;
   }
 
-  /** The connection state recovery settings, or {@code null} when it is off (the default). */
+  /** {@return the connection state recovery settings, or {@code null} when it is off (the default)} */
   public ConnectionStateRecovery connectionStateRecovery() {
     return connectionStateRecovery;
   }
 
-  /** Whether a dynamic namespace is removed when its last socket leaves; default false. */
+  /** {@return whether a dynamic namespace is removed when its last socket leaves; default false} */
   public boolean cleanupEmptyChildNamespaces() {
     return cleanupEmptyChildNamespaces;
   }
 
   /**
-   * Where middlewares and event handlers run, or {@code null} for the default: virtual threads on a JVM that has them,
-   * else a cached pool of daemon threads. Events of one client run one at a time, in order, whatever the executor.
+   * {@return where middlewares and event handlers run, or {@code null} for the default: virtual threads on a JVM that
+   * has them, else a cached pool of daemon threads} Events of one client run one at a time, in order, whatever the
+   * executor.
    */
   public Executor handlerExecutor() {
     return handlerExecutor;
   }
 
-  /** The most binary attachments a client packet may announce; default 10. */
+  /** {@return the most binary attachments a client packet may announce; default 10} */
   public int maxAttachments() {
     return maxAttachments;
   }
 
-  /** The deepest JSON nesting accepted from a client; default 32. */
+  /** {@return the deepest JSON nesting accepted from a client; default 32} */
   public int maxJsonDepth() {
     return maxJsonDepth;
   }
 
-  /** The Jackson mapper for payload binding, or {@code null} for a plain one. */
+  /** {@return the Jackson mapper for payload binding, or {@code null} for a plain one} */
   public ObjectMapper objectMapper() {
     return objectMapper;
   }
 
-  /** Whether {@code <path>socket.io.js} and its variants are served; default true. */
+  /** {@return whether {@code <path>socket.io.js} and its variants are served; default true} */
   public boolean serveClient() {
     return serveClient;
   }
@@ -233,7 +234,7 @@ public final class ServerOptions {
      * The Engine.IO options (ping interval and timeout, max payload, CORS, transports…); their path and untrusted
      * input limit are replaced by {@link #path} and {@link #preConnectInputLimit}.
      */
-    /** The HTTP server's limits, used by {@link Server#listen}. */
+    /** {@return the HTTP server's limits, used by {@link Server#listen}} */
     public Builder http(HttpServerOptions http) {
       this.http = http;
       return this;
@@ -244,19 +245,19 @@ public final class ServerOptions {
       return this;
     }
 
-    /** See {@link ServerOptions#connectTimeout()}; default 10 s. */
+    /** {@return see {@link ServerOptions#connectTimeout()}; default 10 s} */
     public Builder connectTimeout(Duration connectTimeout) {
       this.connectTimeout = connectTimeout;
       return this;
     }
 
-    /** See {@link ServerOptions#attachmentTimeout()}; default 10 s. */
+    /** {@return see {@link ServerOptions#attachmentTimeout()}; default 10 s} */
     public Builder attachmentTimeout(Duration attachmentTimeout) {
       this.attachmentTimeout = attachmentTimeout;
       return this;
     }
 
-    /** See {@link ServerOptions#preConnectInputLimit()}; default 64 KiB. */
+    /** {@return see {@link ServerOptions#preConnectInputLimit()}; default 64 KiB} */
     public Builder preConnectInputLimit(long preConnectInputLimit) {
       this.preConnectInputLimit = preConnectInputLimit;
       return this;

@@ -33,7 +33,7 @@ public final class PacketEncoder {
     this.mapper = Objects.requireNonNull(mapper, "mapper");
   }
 
-  /** Encodes one packet. */
+  /** {@return encodes one packet} */
   public EncodedPacket encode(Packet packet) {
     List<byte[]> attachments = new ArrayList<>(0);
     String json = packet.data() == null ? null : writeJson(packet.data(), attachments);
