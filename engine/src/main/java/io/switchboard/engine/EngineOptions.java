@@ -278,85 +278,178 @@ public final class EngineOptions {
       allowMissingOrigin = o.allowMissingOrigin;
     }
 
+    /**
+     * Sets {@link EngineOptions#path()}.
+     *
+     * @param path the new value (see {@link EngineOptions#path()})
+     * @return this builder
+     */
     public Builder path(String path) {
       this.path = path;
       return this;
     }
 
+    /**
+     * Sets {@link EngineOptions#pingInterval()}.
+     *
+     * @param pingInterval the new value (see {@link EngineOptions#pingInterval()})
+     * @return this builder
+     */
     public Builder pingInterval(Duration pingInterval) {
       this.pingInterval = pingInterval;
       return this;
     }
 
+    /**
+     * Sets {@link EngineOptions#pingTimeout()}.
+     *
+     * @param pingTimeout the new value (see {@link EngineOptions#pingTimeout()})
+     * @return this builder
+     */
     public Builder pingTimeout(Duration pingTimeout) {
       this.pingTimeout = pingTimeout;
       return this;
     }
 
+    /**
+     * Sets {@link EngineOptions#upgradeTimeout()}.
+     *
+     * @param upgradeTimeout the new value (see {@link EngineOptions#upgradeTimeout()})
+     * @return this builder
+     */
     public Builder upgradeTimeout(Duration upgradeTimeout) {
       this.upgradeTimeout = upgradeTimeout;
       return this;
     }
 
+    /**
+     * Sets {@link EngineOptions#maxHttpBufferSize()}.
+     *
+     * @param maxHttpBufferSize the new value (see {@link EngineOptions#maxHttpBufferSize()})
+     * @return this builder
+     */
     public Builder maxHttpBufferSize(int maxHttpBufferSize) {
       this.maxHttpBufferSize = maxHttpBufferSize;
       return this;
     }
 
+    /**
+     * Sets {@link EngineOptions#transports()}.
+     *
+     * @param transports the new value (see {@link EngineOptions#transports()})
+     * @return this builder
+     */
     public Builder transports(Set<Transport> transports) {
       this.transports = EnumSet.noneOf(Transport.class);
       this.transports.addAll(transports);
       return this;
     }
 
+    /**
+     * Sets {@link EngineOptions#allowUpgrades()}.
+     *
+     * @param allowUpgrades the new value (see {@link EngineOptions#allowUpgrades()})
+     * @return this builder
+     */
     public Builder allowUpgrades(boolean allowUpgrades) {
       this.allowUpgrades = allowUpgrades;
       return this;
     }
 
-    /** {@return netty's CORS policy object; build it with {@code CorsConfigBuilder}} */
+    /**
+     * Netty's CORS policy object; build it with {@code CorsConfigBuilder}.
+     *
+     * @param cors the new value (see {@link EngineOptions#cors()})
+     * @return this builder
+     */
     public Builder cors(CorsConfig cors) {
       this.cors = cors;
       return this;
     }
 
+    /**
+     * Sets {@link EngineOptions#allowRequest()}.
+     *
+     * @param allowRequest the new value (see {@link EngineOptions#allowRequest()})
+     * @return this builder
+     */
     public Builder allowRequest(RequestVerifier allowRequest) {
       this.allowRequest = allowRequest;
       return this;
     }
 
+    /**
+     * Sets {@link EngineOptions#maxBufferedBytes()}.
+     *
+     * @param maxBufferedBytes the new value (see {@link EngineOptions#maxBufferedBytes()})
+     * @return this builder
+     */
     public Builder maxBufferedBytes(long maxBufferedBytes) {
       this.maxBufferedBytes = maxBufferedBytes;
       return this;
     }
 
+    /**
+     * Sets {@link EngineOptions#maxBufferedInput()}.
+     *
+     * @param maxBufferedInput the new value (see {@link EngineOptions#maxBufferedInput()})
+     * @return this builder
+     */
     public Builder maxBufferedInput(long maxBufferedInput) {
       this.maxBufferedInput = maxBufferedInput;
       return this;
     }
 
+    /**
+     * Sets {@link EngineOptions#untrustedInputLimit()}.
+     *
+     * @param untrustedInputLimit the new value (see {@link EngineOptions#untrustedInputLimit()})
+     * @return this builder
+     */
     public Builder untrustedInputLimit(long untrustedInputLimit) {
       this.untrustedInputLimit = untrustedInputLimit;
       return this;
     }
 
+    /**
+     * Sets {@link EngineOptions#maxFragmentsPerMessage()}.
+     *
+     * @param maxFragmentsPerMessage the new value (see {@link EngineOptions#maxFragmentsPerMessage()})
+     * @return this builder
+     */
     public Builder maxFragmentsPerMessage(int maxFragmentsPerMessage) {
       this.maxFragmentsPerMessage = maxFragmentsPerMessage;
       return this;
     }
 
-    /** {@return frames per second and connection; 0 for no limit} */
+    /**
+     * Frames per second and connection; 0 for no limit.
+     *
+     * @param maxFramesPerSecond the new value (see {@link EngineOptions#maxFramesPerSecond()})
+     * @return this builder
+     */
     public Builder maxFramesPerSecond(int maxFramesPerSecond) {
       this.maxFramesPerSecond = maxFramesPerSecond;
       return this;
     }
 
-    /** {@return exact origins such as {@code https://chat.example}; empty for every origin} */
+    /**
+     * Exact origins such as {@code https://chat.example}; empty for every origin.
+     *
+     * @param allowedOrigins the new value (see {@link EngineOptions#allowedOrigins()})
+     * @return this builder
+     */
     public Builder allowedOrigins(Set<String> allowedOrigins) {
       this.allowedOrigins = new LinkedHashSet<>(Objects.requireNonNull(allowedOrigins, "allowedOrigins"));
       return this;
     }
 
+    /**
+     * Sets {@link EngineOptions#allowMissingOrigin()}.
+     *
+     * @param allowMissingOrigin the new value (see {@link EngineOptions#allowMissingOrigin()})
+     * @return this builder
+     */
     public Builder allowMissingOrigin(boolean allowMissingOrigin) {
       this.allowMissingOrigin = allowMissingOrigin;
       return this;

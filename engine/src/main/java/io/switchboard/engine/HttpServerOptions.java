@@ -299,29 +299,46 @@ public final class HttpServerOptions {
       fatalErrorHandler = o.fatalErrorHandler;
     }
 
-    /** {@return worker event loops, 0 for Netty's default (twice the cores)} */
+    /**
+     * Worker event loops, 0 for Netty's default (twice the cores).
+     *
+     * @param threads the new value (see {@link HttpServerOptions#threads()})
+     * @return this builder
+     */
     public Builder threads(int threads) {
       this.threads = threads;
       return this;
     }
 
     /**
-     * {@return open connections of the whole server; 0 = no limit} Keep it below the process's file descriptor limit.
+     * Open connections of the whole server; 0 = no limit. Keep it below the process's file descriptor limit.
+     *
+     * @param maxConnections the new value (see {@link HttpServerOptions#maxConnections()})
+     * @return this builder
      */
     public Builder maxConnections(int maxConnections) {
       this.maxConnections = maxConnections;
       return this;
     }
 
-    /** {@return open connections of one client address; 0 = no limit} */
+    /**
+     * Open connections of one client address; 0 = no limit.
+     *
+     * @param maxConnectionsPerIp the new value (see {@link HttpServerOptions#maxConnectionsPerIp()})
+     * @return this builder
+     */
     public Builder maxConnectionsPerIp(int maxConnectionsPerIp) {
       this.maxConnectionsPerIp = maxConnectionsPerIp;
       return this;
     }
 
     /**
-     * {@return the connect-rate token bucket of one client address: {@code burst} connections at once, refilled at
-     * {@code perSecond}; {@code (0, 0)} turns it off}
+     * The connect-rate token bucket of one client address: {@code burst} connections at once, refilled at
+     * {@code perSecond}; {@code (0, 0)} turns it off.
+     *
+     * @param perSecond the new value
+     * @param burst the new value
+     * @return this builder
      */
     public Builder connectRatePerIp(double perSecond, int burst) {
       this.connectRatePerIp = perSecond;
@@ -330,63 +347,109 @@ public final class HttpServerOptions {
     }
 
     /**
-     * {@return the size of the per-address table beyond which entries of addresses with no open connection are dropped}
+     * The size of the per-address table beyond which entries of addresses with no open connection are dropped.
+     *
+     * @param maxTrackedAddresses the new value (see {@link HttpServerOptions#maxTrackedAddresses()})
+     * @return this builder
      */
     public Builder maxTrackedAddresses(int maxTrackedAddresses) {
       this.maxTrackedAddresses = maxTrackedAddresses;
       return this;
     }
 
-    /** {@return how many leading bits of an IPv6 address make one client (1..128; 128 = each address on its own)} */
+    /**
+     * How many leading bits of an IPv6 address make one client (1..128; 128 = each address on its own).
+     *
+     * @param ipv6PrefixLength the new value (see {@link HttpServerOptions#ipv6PrefixLength()})
+     * @return this builder
+     */
     public Builder ipv6PrefixLength(int ipv6PrefixLength) {
       this.ipv6PrefixLength = ipv6PrefixLength;
       return this;
     }
 
-    /** {@return the proxies whose {@code X-Forwarded-For} is believed: IP addresses or CIDR blocks, IPv4 or IPv6} */
+    /**
+     * The proxies whose {@code X-Forwarded-For} is believed: IP addresses or CIDR blocks, IPv4 or IPv6.
+     *
+     * @param proxies the new value (see {@link HttpServerOptions#trustedProxies()})
+     * @return this builder
+     */
     public Builder trustedProxies(String... proxies) {
       return trustedProxies(List.of(proxies));
     }
 
-    /** {@return the proxies whose {@code X-Forwarded-For} is believed: IP addresses or CIDR blocks, IPv4 or IPv6} */
+    /**
+     * The proxies whose {@code X-Forwarded-For} is believed: IP addresses or CIDR blocks, IPv4 or IPv6.
+     *
+     * @param proxies the new value (see {@link HttpServerOptions#trustedProxies()})
+     * @return this builder
+     */
     public Builder trustedProxies(List<String> proxies) {
       this.trustedProxies = List.copyOf(proxies);
       return this;
     }
 
-    /** {@return how long a connection may stay open with no request under way; zero = no limit} */
+    /**
+     * How long a connection may stay open with no request under way; zero = no limit.
+     *
+     * @param idleTimeout the new value (see {@link HttpServerOptions#idleTimeout()})
+     * @return this builder
+     */
     public Builder idleTimeout(Duration idleTimeout) {
       this.idleTimeout = idleTimeout;
       return this;
     }
 
-    /** {@return how long a request may take to arrive completely, from its first byte; zero = no limit} */
+    /**
+     * How long a request may take to arrive completely, from its first byte; zero = no limit.
+     *
+     * @param requestTimeout the new value (see {@link HttpServerOptions#requestTimeout()})
+     * @return this builder
+     */
     public Builder requestTimeout(Duration requestTimeout) {
       this.requestTimeout = requestTimeout;
       return this;
     }
 
-    /** {@return the longest request line in bytes (answered 414 beyond it); 0 = no limit} */
+    /**
+     * The longest request line in bytes (answered 414 beyond it); 0 = no limit.
+     *
+     * @param maxInitialLineLength the new value (see {@link HttpServerOptions#maxInitialLineLength()})
+     * @return this builder
+     */
     public Builder maxInitialLineLength(int maxInitialLineLength) {
       this.maxInitialLineLength = maxInitialLineLength;
       return this;
     }
 
-    /** {@return the most bytes of all header lines together (answered 431 beyond it); 0 = no limit} */
+    /**
+     * The most bytes of all header lines together (answered 431 beyond it); 0 = no limit.
+     *
+     * @param maxHeaderSize the new value (see {@link HttpServerOptions#maxHeaderSize()})
+     * @return this builder
+     */
     public Builder maxHeaderSize(int maxHeaderSize) {
       this.maxHeaderSize = maxHeaderSize;
       return this;
     }
 
-    /** {@return the most header fields in a request (answered 431 beyond it); 0 = no limit} */
+    /**
+     * The most header fields in a request (answered 431 beyond it); 0 = no limit.
+     *
+     * @param maxHeaderCount the new value (see {@link HttpServerOptions#maxHeaderCount()})
+     * @return this builder
+     */
     public Builder maxHeaderCount(int maxHeaderCount) {
       this.maxHeaderCount = maxHeaderCount;
       return this;
     }
 
     /**
-     * {@return called once, on whatever thread saw it, when the server can no longer serve; it receives the error (or
-     * an {@link IllegalStateException} when the listening socket closed)} Tests record the call instead of exiting.
+     * Called once, on whatever thread saw it, when the server can no longer serve; it receives the error (or
+     * an {@link IllegalStateException} when the listening socket closed). Tests record the call instead of exiting.
+     *
+     * @param fatalErrorHandler the new value (see {@link HttpServerOptions#fatalErrorHandler()})
+     * @return this builder
      */
     public Builder fatalErrorHandler(Consumer<Throwable> fatalErrorHandler) {
       this.fatalErrorHandler = fatalErrorHandler;

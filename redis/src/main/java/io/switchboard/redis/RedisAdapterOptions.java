@@ -63,7 +63,11 @@ public final class RedisAdapterOptions {
     return new Builder();
   }
 
-  /** {@return a builder holding these settings} */
+  /**
+   * A builder holding these settings.
+   *
+   * @return this builder
+   */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.key = key;
@@ -159,51 +163,112 @@ public final class RedisAdapterOptions {
 
     private Builder() {}
 
+    /**
+     * Sets {@link RedisAdapterOptions#key()}.
+     *
+     * @param key the new value (see {@link RedisAdapterOptions#key()})
+     * @return this builder
+     */
     public Builder key(String key) {
       this.key = key;
       return this;
     }
 
+    /**
+     * Sets {@link RedisAdapterOptions#mode()}.
+     *
+     * @param mode the new value (see {@link RedisAdapterOptions#mode()})
+     * @return this builder
+     */
     public Builder mode(RedisMode mode) {
       this.mode = mode;
       return this;
     }
 
+    /**
+     * Sets {@link RedisAdapterOptions#subscriptionMode()}.
+     *
+     * @param subscriptionMode the new value (see {@link RedisAdapterOptions#subscriptionMode()})
+     * @return this builder
+     */
     public Builder subscriptionMode(SubscriptionMode subscriptionMode) {
       this.subscriptionMode = subscriptionMode;
       return this;
     }
 
+    /**
+     * Sets {@link RedisAdapterOptions#parser()}.
+     *
+     * @param parser the new value (see {@link RedisAdapterOptions#parser()})
+     * @return this builder
+     */
     public Builder parser(RedisParser parser) {
       this.parser = parser;
       return this;
     }
 
+    /**
+     * Sets {@link RedisAdapterOptions#requestsTimeout()}.
+     *
+     * @param requestsTimeout the new value (see {@link RedisAdapterOptions#requestsTimeout()})
+     * @return this builder
+     */
     public Builder requestsTimeout(Duration requestsTimeout) {
       this.requestsTimeout = requestsTimeout;
       return this;
     }
 
+    /**
+     * Sets {@link RedisAdapterOptions#publishOnSpecificResponseChannel()}.
+     *
+     * @param publishOnSpecificResponseChannel the new value
+     *     (see {@link RedisAdapterOptions#publishOnSpecificResponseChannel()})
+     * @return this builder
+     */
     public Builder publishOnSpecificResponseChannel(boolean publishOnSpecificResponseChannel) {
       this.publishOnSpecificResponseChannel = publishOnSpecificResponseChannel;
       return this;
     }
 
+    /**
+     * Sets {@link RedisAdapterOptions#maxMessageSize()}.
+     *
+     * @param maxMessageSize the new value (see {@link RedisAdapterOptions#maxMessageSize()})
+     * @return this builder
+     */
     public Builder maxMessageSize(int maxMessageSize) {
       this.maxMessageSize = maxMessageSize;
       return this;
     }
 
+    /**
+     * Sets {@link RedisAdapterOptions#maxPendingCommands()}.
+     *
+     * @param maxPendingCommands the new value (see {@link RedisAdapterOptions#maxPendingCommands()})
+     * @return this builder
+     */
     public Builder maxPendingCommands(int maxPendingCommands) {
       this.maxPendingCommands = maxPendingCommands;
       return this;
     }
 
+    /**
+     * Sets {@link RedisAdapterOptions#reconnectDelay()}.
+     *
+     * @param reconnectDelay the new value (see {@link RedisAdapterOptions#reconnectDelay()})
+     * @return this builder
+     */
     public Builder reconnectDelay(Duration reconnectDelay) {
       this.reconnectDelay = reconnectDelay;
       return this;
     }
 
+    /**
+     * Sets {@link RedisAdapterOptions#commandTimeout()}.
+     *
+     * @param commandTimeout the new value (see {@link RedisAdapterOptions#commandTimeout()})
+     * @return this builder
+     */
     public Builder commandTimeout(Duration commandTimeout) {
       this.commandTimeout = commandTimeout;
       return this;

@@ -101,7 +101,11 @@ public final class RedisStreamsAdapterOptions {
     return new Builder();
   }
 
-  /** {@return a builder holding these settings} */
+  /**
+   * A builder holding these settings.
+   *
+   * @return this builder
+   */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.streamName = streamName;
@@ -240,76 +244,166 @@ public final class RedisStreamsAdapterOptions {
 
     private Builder() {}
 
+    /**
+     * Sets {@link RedisStreamsAdapterOptions#streamName()}.
+     *
+     * @param streamName the new value (see {@link RedisStreamsAdapterOptions#streamName()})
+     * @return this builder
+     */
     public Builder streamName(String streamName) {
       this.streamName = streamName;
       return this;
     }
 
+    /**
+     * Sets {@link RedisStreamsAdapterOptions#streamCount()}.
+     *
+     * @param streamCount the new value (see {@link RedisStreamsAdapterOptions#streamCount()})
+     * @return this builder
+     */
     public Builder streamCount(int streamCount) {
       this.streamCount = streamCount;
       return this;
     }
 
+    /**
+     * Sets {@link RedisStreamsAdapterOptions#channelPrefix()}.
+     *
+     * @param channelPrefix the new value (see {@link RedisStreamsAdapterOptions#channelPrefix()})
+     * @return this builder
+     */
     public Builder channelPrefix(String channelPrefix) {
       this.channelPrefix = channelPrefix;
       return this;
     }
 
+    /**
+     * Sets {@link RedisStreamsAdapterOptions#useShardedPubSub()}.
+     *
+     * @param useShardedPubSub the new value (see {@link RedisStreamsAdapterOptions#useShardedPubSub()})
+     * @return this builder
+     */
     public Builder useShardedPubSub(boolean useShardedPubSub) {
       this.useShardedPubSub = useShardedPubSub;
       return this;
     }
 
+    /**
+     * Sets {@link RedisStreamsAdapterOptions#maxLen()}.
+     *
+     * @param maxLen the new value (see {@link RedisStreamsAdapterOptions#maxLen()})
+     * @return this builder
+     */
     public Builder maxLen(long maxLen) {
       this.maxLen = maxLen;
       return this;
     }
 
+    /**
+     * Sets {@link RedisStreamsAdapterOptions#readCount()}.
+     *
+     * @param readCount the new value (see {@link RedisStreamsAdapterOptions#readCount()})
+     * @return this builder
+     */
     public Builder readCount(int readCount) {
       this.readCount = readCount;
       return this;
     }
 
+    /**
+     * Sets {@link RedisStreamsAdapterOptions#blockTimeInMs()}.
+     *
+     * @param blockTimeInMs the new value (see {@link RedisStreamsAdapterOptions#blockTimeInMs()})
+     * @return this builder
+     */
     public Builder blockTimeInMs(int blockTimeInMs) {
       this.blockTimeInMs = blockTimeInMs;
       return this;
     }
 
+    /**
+     * Sets {@link RedisStreamsAdapterOptions#sessionKeyPrefix()}.
+     *
+     * @param sessionKeyPrefix the new value (see {@link RedisStreamsAdapterOptions#sessionKeyPrefix()})
+     * @return this builder
+     */
     public Builder sessionKeyPrefix(String sessionKeyPrefix) {
       this.sessionKeyPrefix = sessionKeyPrefix;
       return this;
     }
 
+    /**
+     * Sets {@link RedisStreamsAdapterOptions#onlyPlaintext()}.
+     *
+     * @param onlyPlaintext the new value (see {@link RedisStreamsAdapterOptions#onlyPlaintext()})
+     * @return this builder
+     */
     public Builder onlyPlaintext(boolean onlyPlaintext) {
       this.onlyPlaintext = onlyPlaintext;
       return this;
     }
 
+    /**
+     * Sets {@link RedisStreamsAdapterOptions#requestsTimeout()}.
+     *
+     * @param requestsTimeout the new value (see {@link RedisStreamsAdapterOptions#requestsTimeout()})
+     * @return this builder
+     */
     public Builder requestsTimeout(Duration requestsTimeout) {
       this.requestsTimeout = requestsTimeout;
       return this;
     }
 
+    /**
+     * Sets {@link RedisStreamsAdapterOptions#maxRestoredEntries()}.
+     *
+     * @param maxRestoredEntries the new value (see {@link RedisStreamsAdapterOptions#maxRestoredEntries()})
+     * @return this builder
+     */
     public Builder maxRestoredEntries(int maxRestoredEntries) {
       this.maxRestoredEntries = maxRestoredEntries;
       return this;
     }
 
+    /**
+     * Sets {@link RedisStreamsAdapterOptions#maxMessageSize()}.
+     *
+     * @param maxMessageSize the new value (see {@link RedisStreamsAdapterOptions#maxMessageSize()})
+     * @return this builder
+     */
     public Builder maxMessageSize(int maxMessageSize) {
       this.maxMessageSize = maxMessageSize;
       return this;
     }
 
+    /**
+     * Sets {@link RedisStreamsAdapterOptions#maxPendingCommands()}.
+     *
+     * @param maxPendingCommands the new value (see {@link RedisStreamsAdapterOptions#maxPendingCommands()})
+     * @return this builder
+     */
     public Builder maxPendingCommands(int maxPendingCommands) {
       this.maxPendingCommands = maxPendingCommands;
       return this;
     }
 
+    /**
+     * Sets {@link RedisStreamsAdapterOptions#reconnectDelay()}.
+     *
+     * @param reconnectDelay the new value (see {@link RedisStreamsAdapterOptions#reconnectDelay()})
+     * @return this builder
+     */
     public Builder reconnectDelay(Duration reconnectDelay) {
       this.reconnectDelay = reconnectDelay;
       return this;
     }
 
+    /**
+     * Sets {@link RedisStreamsAdapterOptions#commandTimeout()}.
+     *
+     * @param commandTimeout the new value (see {@link RedisStreamsAdapterOptions#commandTimeout()})
+     * @return this builder
+     */
     public Builder commandTimeout(Duration commandTimeout) {
       this.commandTimeout = commandTimeout;
       return this;

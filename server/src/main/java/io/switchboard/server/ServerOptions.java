@@ -82,7 +82,11 @@ public final class ServerOptions {
     return new Builder();
   }
 
-  /** {@return a builder holding this configuration} */
+  /**
+   * A builder holding this configuration.
+   *
+   * @return this builder
+   */
   public Builder toBuilder() {
     return new Builder(this);
   }
@@ -225,6 +229,12 @@ public final class ServerOptions {
       serveClient = o.serveClient;
     }
 
+    /**
+     * Sets {@link ServerOptions#path()}.
+     *
+     * @param path the new value (see {@link ServerOptions#path()})
+     * @return this builder
+     */
     public Builder path(String path) {
       this.path = path;
       return this;
@@ -234,70 +244,144 @@ public final class ServerOptions {
      * The Engine.IO options (ping interval and timeout, max payload, CORS, transports…); their path and untrusted
      * input limit are replaced by {@link #path} and {@link #preConnectInputLimit}.
      */
-    /** {@return the HTTP server's limits, used by {@link Server#listen}} */
+    /**
+     * The HTTP server's limits, used by {@link Server#listen}.
+     *
+     * @param http the new value (see {@link ServerOptions#http()})
+     * @return this builder
+     */
     public Builder http(HttpServerOptions http) {
       this.http = http;
       return this;
     }
 
+    /**
+     * Sets {@link ServerOptions#engine()}.
+     *
+     * @param engine the new value (see {@link ServerOptions#engine()})
+     * @return this builder
+     */
     public Builder engine(EngineOptions engine) {
       this.engine = engine;
       return this;
     }
 
-    /** {@return see {@link ServerOptions#connectTimeout()}; default 10 s} */
+    /**
+     * See {@link ServerOptions#connectTimeout()}; default 10 s.
+     *
+     * @param connectTimeout the new value (see {@link ServerOptions#connectTimeout()})
+     * @return this builder
+     */
     public Builder connectTimeout(Duration connectTimeout) {
       this.connectTimeout = connectTimeout;
       return this;
     }
 
-    /** {@return see {@link ServerOptions#attachmentTimeout()}; default 10 s} */
+    /**
+     * See {@link ServerOptions#attachmentTimeout()}; default 10 s.
+     *
+     * @param attachmentTimeout the new value (see {@link ServerOptions#attachmentTimeout()})
+     * @return this builder
+     */
     public Builder attachmentTimeout(Duration attachmentTimeout) {
       this.attachmentTimeout = attachmentTimeout;
       return this;
     }
 
-    /** {@return see {@link ServerOptions#preConnectInputLimit()}; default 64 KiB} */
+    /**
+     * See {@link ServerOptions#preConnectInputLimit()}; default 64 KiB.
+     *
+     * @param preConnectInputLimit the new value (see {@link ServerOptions#preConnectInputLimit()})
+     * @return this builder
+     */
     public Builder preConnectInputLimit(long preConnectInputLimit) {
       this.preConnectInputLimit = preConnectInputLimit;
       return this;
     }
 
+    /**
+     * Sets {@link ServerOptions#adapter()}.
+     *
+     * @param adapter the new value (see {@link ServerOptions#adapter()})
+     * @return this builder
+     */
     public Builder adapter(AdapterFactory adapter) {
       this.adapter = adapter;
       return this;
     }
 
+    /**
+     * Sets {@link ServerOptions#connectionStateRecovery()}.
+     *
+     * @param connectionStateRecovery the new value (see {@link ServerOptions#connectionStateRecovery()})
+     * @return this builder
+     */
     public Builder connectionStateRecovery(ConnectionStateRecovery connectionStateRecovery) {
       this.connectionStateRecovery = connectionStateRecovery;
       return this;
     }
 
+    /**
+     * Sets {@link ServerOptions#cleanupEmptyChildNamespaces()}.
+     *
+     * @param cleanupEmptyChildNamespaces the new value (see {@link ServerOptions#cleanupEmptyChildNamespaces()})
+     * @return this builder
+     */
     public Builder cleanupEmptyChildNamespaces(boolean cleanupEmptyChildNamespaces) {
       this.cleanupEmptyChildNamespaces = cleanupEmptyChildNamespaces;
       return this;
     }
 
+    /**
+     * Sets {@link ServerOptions#handlerExecutor()}.
+     *
+     * @param handlerExecutor the new value (see {@link ServerOptions#handlerExecutor()})
+     * @return this builder
+     */
     public Builder handlerExecutor(Executor handlerExecutor) {
       this.handlerExecutor = handlerExecutor;
       return this;
     }
 
+    /**
+     * Sets {@link ServerOptions#maxAttachments()}.
+     *
+     * @param maxAttachments the new value (see {@link ServerOptions#maxAttachments()})
+     * @return this builder
+     */
     public Builder maxAttachments(int maxAttachments) {
       this.maxAttachments = maxAttachments;
       return this;
     }
 
+    /**
+     * Sets {@link ServerOptions#maxJsonDepth()}.
+     *
+     * @param maxJsonDepth the new value (see {@link ServerOptions#maxJsonDepth()})
+     * @return this builder
+     */
     public Builder maxJsonDepth(int maxJsonDepth) {
       this.maxJsonDepth = maxJsonDepth;
       return this;
     }
 
+    /**
+     * Sets {@link ServerOptions#objectMapper()}.
+     *
+     * @param objectMapper the new value (see {@link ServerOptions#objectMapper()})
+     * @return this builder
+     */
     public Builder objectMapper(ObjectMapper objectMapper) {
       this.objectMapper = objectMapper;
       return this;
     }
 
+    /**
+     * Sets {@link ServerOptions#serveClient()}.
+     *
+     * @param serveClient the new value (see {@link ServerOptions#serveClient()})
+     * @return this builder
+     */
     public Builder serveClient(boolean serveClient) {
       this.serveClient = serveClient;
       return this;
