@@ -90,7 +90,11 @@ public final class HttpServer implements AutoCloseable {
     this.shared = shared;
   }
 
-  /** {@return starts a server with the default options (one event loop per core)} */
+  /**
+   * Starts a server with the default options (one event loop per core).
+   *
+   * @return the running server
+   */
   public static HttpServer start(InetSocketAddress address, Consumer<ChannelPipeline> handlers) {
     return start(address, HttpServerOptions.DEFAULT, handlers);
   }

@@ -213,7 +213,10 @@ public final class HttpServerOptions {
     return maxHeaderCount;
   }
 
-  /** {@return called once when the server can no longer serve (see the class description); default {@link #HALT}} */
+  /**
+   * {@return the handler called once when the server can no longer serve (see the class description); default
+   * {@link #HALT}}
+   */
   public Consumer<Throwable> fatalErrorHandler() {
     return fatalErrorHandler;
   }

@@ -34,7 +34,11 @@ public final class InputBudget {
     this.limit = limit;
   }
 
-  /** {@return reserves {@code bytes} if the total stays within the limit; counts a refusal otherwise} */
+  /**
+   * Reserves {@code bytes} if the total stays within the limit; counts a refusal otherwise.
+   *
+   * @return whether the bytes were reserved
+   */
   public boolean tryReserve(long bytes) {
     if (bytes < 0) {
       throw new IllegalArgumentException("bytes must not be negative: " + bytes);

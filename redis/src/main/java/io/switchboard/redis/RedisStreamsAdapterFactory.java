@@ -67,20 +67,30 @@ public final class RedisStreamsAdapterFactory implements AdapterFactory, AutoClo
     });
   }
 
-  /** {@return connects to {@code redisUri} (e.g. {@code redis://host:6379}) with the default options} */
+  /**
+   * Connects to {@code redisUri} (e.g. {@code redis://host:6379}) with the default options.
+   *
+   * @return the factory, for {@code ServerOptions.builder().adapter(...)}
+   */
   public static RedisStreamsAdapterFactory create(String redisUri) {
     return create(redisUri, RedisStreamsAdapterOptions.DEFAULT);
   }
 
-  /** {@return connects to {@code redisUri} with a Lettuce client of its own, set up from {@code options}} */
+  /**
+   * Connects to {@code redisUri} with a Lettuce client of its own, set up from {@code options}.
+   *
+   * @return the factory, for {@code ServerOptions.builder().adapter(...)}
+   */
   public static RedisStreamsAdapterFactory create(String redisUri, RedisStreamsAdapterOptions options) {
     Objects.requireNonNull(options, "options");
     return new RedisStreamsAdapterFactory(RedisLink.open(redisUri, options.linkSettings(), true), options);
   }
 
   /**
-   * {@return connects through the caller's Lettuce client (which the caller shuts down); its own options govern
-   * reconnection, queueing and timeouts (the XREAD timeout must exceed {@code blockTimeInMs})}
+   * Connects through the caller's Lettuce client (which the caller shuts down); its own options govern
+   * reconnection, queueing and timeouts (the XREAD timeout must exceed {@code blockTimeInMs}).
+   *
+   * @return the factory, for {@code ServerOptions.builder().adapter(...)}
    */
   public static RedisStreamsAdapterFactory create(RedisClient client, RedisStreamsAdapterOptions options) {
     Objects.requireNonNull(options, "options");
@@ -88,9 +98,11 @@ public final class RedisStreamsAdapterFactory implements AdapterFactory, AutoClo
   }
 
   /**
-   * {@return connects to a Redis Cluster through any of its nodes ({@code redis://host:port} each), with a Lettuce
+   * Connects to a Redis Cluster through any of its nodes ({@code redis://host:port} each), with a Lettuce
    * cluster client of its own: the stream, the session keys and (with {@code useShardedPubSub}) the channels each live
-   * on the node of their slot; the server count adds up the subscribers of every node}
+   * on the node of their slot; the server count adds up the subscribers of every node.
+   *
+   * @return the factory, for {@code ServerOptions.builder().adapter(...)}
    */
   public static RedisStreamsAdapterFactory createCluster(List<String> nodes, RedisStreamsAdapterOptions options) {
     Objects.requireNonNull(options, "options");

@@ -27,6 +27,10 @@ public interface Ack {
   /** {@return whether the client asked for an acknowledgement} */
   boolean requested();
 
-  /** {@return sends the answer; returns {@code false} if none was asked for or one was already sent} */
+  /**
+   * Sends the answer; returns {@code false} if none was asked for or one was already sent.
+   *
+   * @return {@code true} (as in the reference server)
+   */
   boolean send(Object... args);
 }

@@ -81,7 +81,11 @@ public interface Adapter {
   /** Sends an event to the other servers of the cluster (never to this one); nothing to do for one server. */
   default void serverSideEmit(String event, Args args) {}
 
-  /** {@return sends an event to the other servers and collects their acknowledgements; none for one server} */
+  /**
+   * Sends an event to the other servers and collects their acknowledgements; none for one server.
+   *
+   * @return a stage that completes as described above
+   */
   default CompletionStage<List<Args>> serverSideEmitWithAck(String event, Args args, Duration timeout) {
     return CompletableFuture.completedFuture(List.of());
   }
@@ -100,10 +104,12 @@ public interface Adapter {
   }
 
   /**
-   * {@return restores a session and makes the socket a recipient of broadcasts in one step, so that no broadcast falls
+   * Restores a session and makes the socket a recipient of broadcasts in one step, so that no broadcast falls
    * between the missed packets and the live ones: {@code register} (which the namespace supplies) is given the restored
-   * session, or {@code null}, and its result is returned} Runs on a handler thread and may block. The default waits for
+   * session, or {@code null}, and its result is returned. Runs on a handler thread and may block. The default waits for
    * {@link #restoreSession} and registers after it; adapters whose broadcasts can arrive meanwhile override it.
+   *
+   * @return what {@code register} returned
    */
   default <T> T restoreAndRegister(String pid, String offset, Function<RestoredSession, T> register) {
     return register.apply(restoreSession(pid, offset).toCompletableFuture().join());

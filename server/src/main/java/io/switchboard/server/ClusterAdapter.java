@@ -105,7 +105,11 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     return Set.copyOf(nodes.keySet());
   }
 
-  /** {@return converts messages to and from their wire trees} */
+  /**
+   * Converts messages to and from their wire trees.
+   *
+   * @return the mapper
+   */
   protected ClusterMessageMapper mapper() {
     return mapper;
   }
@@ -117,10 +121,18 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     return HexFormat.of().formatHex(b);
   }
 
-  /** {@return sends a message to every other server (it may reach this one too: it is ignored then)} */
+  /**
+   * Sends a message to every other server (it may reach this one too: it is ignored then).
+   *
+   * @return a stage that completes as described above
+   */
   protected abstract CompletionStage<Void> doPublish(ClusterMessage message);
 
-  /** {@return sends a response to the server {@code requesterUid}} */
+  /**
+   * Sends a response to the server {@code requesterUid}.
+   *
+   * @return a stage that completes as described above
+   */
   protected abstract CompletionStage<Void> doPublishResponse(String requesterUid, ClusterResponse response);
 
   // ---- lifecycle ----
@@ -254,8 +266,10 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
   }
 
   /**
-   * {@return sends a server-side event and collects one acknowledgement per other server (the first argument each
-   * handler passed to {@link Ack#send}), with what is known of the servers that did not answer within {@code timeout}}
+   * Sends a server-side event and collects one acknowledgement per other server (the first argument each
+   * handler passed to {@link Ack#send}), with what is known of the servers that did not answer within {@code timeout}.
+   *
+   * @return a stage that completes as described above
    */
   public CompletionStage<ClusterReplies<Args>> serverSideEmitToCluster(String event, Args args, Duration timeout) {
     Duration t = timeout != null ? timeout : requestsTimeout;
@@ -304,7 +318,11 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
 
   // ---- publishing ----
 
-  /** {@return publishes a message; failures are logged, never thrown} */
+  /**
+   * Publishes a message; failures are logged, never thrown.
+   *
+   * @return a stage that completes as described above
+   */
   protected final CompletionStage<Void> publish(ClusterMessage message) {
     CompletionStage<Void> s;
     try {

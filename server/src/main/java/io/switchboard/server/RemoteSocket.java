@@ -57,7 +57,11 @@ public final class RemoteSocket {
     return self().emit(event, args);
   }
 
-  /** {@return emits and completes with the socket's answer (a list of one, or none if it is gone)} */
+  /**
+   * Emits and completes with the socket's answer (a list of one, or none if it is gone).
+   *
+   * @return a stage that completes as described above
+   */
   public CompletionStage<List<Args>> emitWithAck(Duration timeout, String event, Object... args) {
     return self().timeout(timeout).emitWithAck(event, args);
   }

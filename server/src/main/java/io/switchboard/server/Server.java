@@ -109,8 +109,10 @@ public final class Server implements AutoCloseable {
   // ---- serving ----
 
   /**
-   * {@return starts an HTTP server on {@code address} (port 0 picks a free one) serving Socket.IO at the path, with the
-   * limits of {@link ServerOptions#http()}}
+   * Starts an HTTP server on {@code address} (port 0 picks a free one) serving Socket.IO at the path, with the
+   * limits of {@link ServerOptions#http()}.
+   *
+   * @return this server
    */
   public Server listen(InetSocketAddress address) {
     if (http != null) {
@@ -121,7 +123,11 @@ public final class Server implements AutoCloseable {
     return this;
   }
 
-  /** {@return starts an HTTP server on {@code port} on all interfaces} */
+  /**
+   * Starts an HTTP server on {@code port} on all interfaces.
+   *
+   * @return this server
+   */
   public Server listen(int port) {
     return listen(new InetSocketAddress(port));
   }
@@ -225,7 +231,11 @@ public final class Server implements AutoCloseable {
     return sockets().emit(event, args);
   }
 
-  /** {@return emits a {@code message} event to every socket of the main namespace} */
+  /**
+   * Emits a {@code message} event to every socket of the main namespace.
+   *
+   * @return {@code true} (as in the reference server)
+   */
   public boolean send(Object... args) {
     return sockets().send(args);
   }

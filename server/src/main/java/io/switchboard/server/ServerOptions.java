@@ -140,7 +140,7 @@ public final class ServerOptions {
     return preConnectInputLimit;
   }
 
-  /** {@return makes the adapter of each namespace, or {@code null} for the in-memory one} */
+  /** {@return what makes the adapter of each namespace, or {@code null} for the in-memory one} */
   public AdapterFactory adapter() {
     return adapter;
   }

@@ -38,7 +38,11 @@ public final class SocketEmitter {
     return socket.emit(event, args, flags);
   }
 
-  /** {@return emits and completes with the acknowledgement, or with {@link AckTimeoutException} after the timeout} */
+  /**
+   * Emits and completes with the acknowledgement, or with {@link AckTimeoutException} after the timeout.
+   *
+   * @return a stage that completes as described above
+   */
   public CompletionStage<Args> emitWithAck(String event, Object... args) {
     return socket.emitWithAck(event, args, flags);
   }

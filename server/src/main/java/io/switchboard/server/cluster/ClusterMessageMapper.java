@@ -112,7 +112,11 @@ public final class ClusterMessageMapper {
     return t != null && t.canConvertToInt() && t.isIntegralNumber() ? ClusterMessageType.of(t.intValue()) : null;
   }
 
-  /** {@return reads a message tree; throws {@link IllegalArgumentException} if it is not a well-formed request} */
+  /**
+   * Reads a message tree; throws {@link IllegalArgumentException} if it is not a well-formed request.
+   *
+   * @return the message
+   */
   public ClusterMessage readMessage(JsonNode tree) {
     ClusterMessageType type = typeOf(tree);
     if (type == null || type.isResponse()) {
@@ -139,7 +143,11 @@ public final class ClusterMessageMapper {
     };
   }
 
-  /** {@return reads a response tree; throws {@link IllegalArgumentException} if it is not a well-formed response} */
+  /**
+   * Reads a response tree; throws {@link IllegalArgumentException} if it is not a well-formed response.
+   *
+   * @return the response
+   */
   public ClusterResponse readResponse(JsonNode tree) {
     ClusterMessageType type = typeOf(tree);
     if (type == null || !type.isResponse()) {
