@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.switchboard.testkit.TestCertificates;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,7 +71,7 @@ class BrowserTest {
     }
   }
 
-  private WebDriver browser(String name) throws Exception {
+  private WebDriver browser(String name, String... extraArguments) throws Exception {
     String chromium = System.getProperty("chat.chromium", "/usr/bin/chromium");
     String chromedriver = System.getProperty("chat.chromedriver", "/usr/bin/chromedriver");
     assertThat(Path.of(chromium)).as("Chromium is needed: apt-get install chromium chromium-driver").exists();
@@ -81,6 +82,7 @@ class BrowserTest {
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--disable-dev-shm-usage", "--window-size=1200,760", "--hide-scrollbars",
         "--user-data-dir=" + Files.createDirectories(profiles.resolve(name)));
+    options.addArguments(extraArguments);
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(new File(chromedriver))
         .usingAnyFreePort()
@@ -434,8 +436,32 @@ class BrowserTest {
     screenshot(desk, "chat-desktop.png");
   }
 
+  @Test
+  void thePageWorksOverHttpsAndPlainHttpRedirectsThere() throws Exception {
+    app.close();
+    TestCertificates certs = TestCertificates.create(dataDir.resolve("certs"));
+    app = ChatApp.start(ChatConfig.builder().host("127.0.0.1").port(0).dataDir(dataDir)
+        .tlsCert(certs.chainFile()).tlsKey(certs.keyFile()).httpRedirectPort(0).build());
+    String https = "https://127.0.0.1:" + app.port() + "/";
+    assertThat(app.url()).isEqualTo("https://127.0.0.1:" + app.port() + "/");
+    // trusts the server's key only, without a system certificate store
+    WebDriver d = browser("tls", "--ignore-certificate-errors-spki-list=" + TestCertificates.spkiSha256(certs.server()));
+    d.get("http://127.0.0.1:" + app.http().redirectPort() + "/");
+    waitFor(d, x -> x.getCurrentUrl().equals(https));
+    signIn(d, "alice", https);
+    send(d, "over TLS");
+    waitFor(d, x -> textsOf(x).contains("over TLS"));
+    waitFor(d, x -> x.findElements(By.cssSelector("#message-list .pending")).isEmpty());
+    assertThat(js(d, "return location.protocol + ' ' + window.isSecureContext")).isEqualTo("https: true");
+    assertThat(app.service().history("general", null, 10).join()).extracting(ChatMessage::text).contains("over TLS");
+  }
+
   private void signIn(WebDriver d, String user) {
-    d.get(url());
+    signIn(d, user, url());
+  }
+
+  private void signIn(WebDriver d, String user, String url) {
+    d.get(url);
     waitFor(d, ExpectedConditions.visibilityOfElementLocated(By.id("login-username")));
     d.findElement(By.id("login-username")).sendKeys(user);
     d.findElement(By.id("login-password")).sendKeys("secret-" + user);
