@@ -3,6 +3,7 @@ package io.switchboard.engine;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -187,6 +188,10 @@ final class TlsContext {
       }
       leaf = firstKeyCertificate(ks);
       KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      if (provider == TlsProvider.OPENSSL) {
+        // converts the key and chain for OpenSSL once, not at every handshake (as Netty does for a PEM pair)
+        kmf = new OpenSslCachingX509KeyManagerFactory(kmf);
+      }
       kmf.init(ks, password);
       b = SslContextBuilder.forServer(kmf);
     }
