@@ -117,7 +117,7 @@ class HttpServerTlsTest {
   @ParameterizedTest
   @EnumSource(value = TlsProvider.class, names = {"OPENSSL", "JDK"})
   void tls11IsRefusedAndTls12Accepted(TlsProvider provider) throws Exception {
-    TestCertificates certs = TestCertificates.create(dir, "RSA");
+    TestCertificates certs = TestCertificates.create(dir);
     start(TlsOptions.builder().pem(certs.chainFile(), certs.keyFile()).provider(provider).build());
     // BoringSSL as the client: unlike the JDK's, it still offers TLS 1.1 when asked to
     assertThat(handshake("TLSv1.2", certs)).isNull();
