@@ -258,7 +258,7 @@ public final class HttpServer implements AutoCloseable {
       int open = shared.openConnections.incrementAndGet();
       if (max > 0 && open > max && !shared.evictSilent(System.nanoTime())) {
         shared.openConnections.decrementAndGet();
-        shared.refusedMaxConnections.increment();
+        shared.refused(shared.refusedMaxConnections, child.remoteAddress());
         child.unsafe().closeForcibly(); // not registered yet: nothing else was spent on it
         return;
       }
