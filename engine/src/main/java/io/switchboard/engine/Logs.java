@@ -56,6 +56,11 @@ public final class Logs {
     return new Context(sid, nsp, remote == null ? null : address(remote));
   }
 
+  /** Connection-scoped MDC with the client's address already printable. */
+  public static Context context(String sid, String nsp, String remote) {
+    return new Context(sid, nsp, remote == null || remote.isEmpty() ? null : remote);
+  }
+
   /** The printable address of a client: {@code 203.0.113.7:51234}. */
   public static String address(InetSocketAddress a) {
     return a.getAddress() != null ? a.getAddress().getHostAddress() + ":" + a.getPort() : a.toString();
