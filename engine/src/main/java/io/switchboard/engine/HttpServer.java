@@ -204,6 +204,11 @@ public final class HttpServer implements AutoCloseable {
     return localAddress().getPort();
   }
 
+  /** The event loops serving the connections (and the Engine.IO sessions on them). */
+  public EventLoopGroup eventLoops() {
+    return workerGroup;
+  }
+
   /** What the server refused so far, and how many connections are open. */
   public HttpServerStats stats() {
     return shared.stats();
