@@ -51,7 +51,8 @@ class SwitchboardMetricsTest {
 
   @Test
   void connectionsByTransportConnectsAndDisconnectsByReason() {
-    try (TestServer t = new TestServer(); SimpleMeterRegistry r = new SimpleMeterRegistry()) {
+    SimpleMeterRegistry r = new SimpleMeterRegistry();
+    try (TestServer t = new TestServer()) {
       bind(t, r, MetricsOptions.DEFAULT);
       Socket ws = connected(t, "/");
       Socket polling = connected(t, "/", "polling");
@@ -70,7 +71,8 @@ class SwitchboardMetricsTest {
 
   @Test
   void anUpgradeMovesTheSocketToWebSocket() {
-    try (TestServer t = new TestServer(); SimpleMeterRegistry r = new SimpleMeterRegistry()) {
+    SimpleMeterRegistry r = new SimpleMeterRegistry();
+    try (TestServer t = new TestServer()) {
       bind(t, r, MetricsOptions.DEFAULT);
       connected(t, "/", "polling", "websocket");
       Await.until("upgraded", WAIT, () -> counter(r, "switchboard.upgrades") == 1
@@ -81,7 +83,8 @@ class SwitchboardMetricsTest {
 
   @Test
   void eventsInAndOutBroadcastsAndListedNamesOnly() {
-    try (TestServer t = new TestServer(); SimpleMeterRegistry r = new SimpleMeterRegistry()) {
+    SimpleMeterRegistry r = new SimpleMeterRegistry();
+    try (TestServer t = new TestServer()) {
       bind(t, r, MetricsOptions.builder().eventNames(Set.of("ping")).build());
       CountDownLatch got = new CountDownLatch(4);
       t.io.onConnection(s -> {
@@ -112,7 +115,8 @@ class SwitchboardMetricsTest {
 
   @Test
   void acksPendingTimeoutsAndRoundTrips() throws Exception {
-    try (TestServer t = new TestServer(); SimpleMeterRegistry r = new SimpleMeterRegistry()) {
+    SimpleMeterRegistry r = new SimpleMeterRegistry();
+    try (TestServer t = new TestServer()) {
       bind(t, r, MetricsOptions.DEFAULT);
       java.util.concurrent.BlockingQueue<io.switchboard.server.Socket> sockets =
           new java.util.concurrent.LinkedBlockingQueue<>();
@@ -134,7 +138,8 @@ class SwitchboardMetricsTest {
 
   @Test
   void aBlockingHandlerShowsInQueueDepthAndHandlerTime() {
-    try (TestServer t = new TestServer(); SimpleMeterRegistry r = new SimpleMeterRegistry()) {
+    SimpleMeterRegistry r = new SimpleMeterRegistry();
+    try (TestServer t = new TestServer()) {
       bind(t, r, MetricsOptions.DEFAULT);
       CountDownLatch release = new CountDownLatch(1);
       t.io.onConnection(s -> s.on("slow", (args, ack) -> {
@@ -162,7 +167,8 @@ class SwitchboardMetricsTest {
 
   @Test
   void handshakeFailuresByCause() {
-    try (TestServer t = new TestServer(); SimpleMeterRegistry r = new SimpleMeterRegistry()) {
+    SimpleMeterRegistry r = new SimpleMeterRegistry();
+    try (TestServer t = new TestServer()) {
       bind(t, r, MetricsOptions.DEFAULT);
       t.io.of("/private").use((socket, next) -> next.fail(new ConnectError("no")));
       Recorder rec = new Recorder();
@@ -182,9 +188,9 @@ class SwitchboardMetricsTest {
 
   @Test
   void limitsRefusedByCauseAndTheHttpServer() {
+    SimpleMeterRegistry r = new SimpleMeterRegistry();
     try (TestServer t = new TestServer(ServerOptions.builder()
-        .engine(ServerOptions.DEFAULT.engine().toBuilder().maxHttpBufferSize(1000).build()).build());
-        SimpleMeterRegistry r = new SimpleMeterRegistry()) {
+        .engine(ServerOptions.DEFAULT.engine().toBuilder().maxHttpBufferSize(1000).build()).build())) {
       bind(t, r, MetricsOptions.DEFAULT);
       Socket c = connected(t, "/");
       c.emit("big", "x".repeat(5000));
@@ -197,7 +203,8 @@ class SwitchboardMetricsTest {
 
   @Test
   void theEventLoopProbeMeasuresLatency() {
-    try (TestServer t = new TestServer(); SimpleMeterRegistry r = new SimpleMeterRegistry();
+    SimpleMeterRegistry r = new SimpleMeterRegistry();
+    try (TestServer t = new TestServer();
         SwitchboardMetrics m = bind(t, r, MetricsOptions.builder().eventLoopProbe(Duration.ofMillis(50)).build())) {
       Await.until("probed", WAIT, () -> r.get("switchboard.eventloop.latency").functionTimer().count() >= 2);
     }
@@ -207,8 +214,8 @@ class SwitchboardMetricsTest {
   void clusterAdapterStatsAndNamespacesCreatedAfterBinding() {
     InProcessClusterAdapter.Bus bus = new InProcessClusterAdapter.Bus();
     ServerOptions o = ServerOptions.builder().adapter(nsp -> new InProcessClusterAdapter(nsp, bus)).build();
-    try (bus; TestServer a = new TestServer(o); TestServer b = new TestServer(o);
-        SimpleMeterRegistry r = new SimpleMeterRegistry()) {
+    SimpleMeterRegistry r = new SimpleMeterRegistry();
+    try (bus; TestServer a = new TestServer(o); TestServer b = new TestServer(o)) {
       bind(a, r, MetricsOptions.DEFAULT);
       Await.until("two servers", WAIT, () -> gauge(r, "switchboard.cluster.servers", "namespace", "/") == 2);
       assertThat(gauge(r, "switchboard.cluster.link.up", "namespace", "/")).isEqualTo(1);
