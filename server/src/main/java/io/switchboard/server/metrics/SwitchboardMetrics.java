@@ -110,8 +110,8 @@ public final class SwitchboardMetrics implements MeterBinder, AutoCloseable {
     }
   }
 
-  /** Stops the event-loop probe. Meters stay registered (they read zeros' worth of nothing new once the server is
-   * closed); remove them from the registry if needed. */
+  /** Stops the event-loop probe. The meters stay registered (they stop moving once the server is closed); remove
+   * them from the registry if needed. */
   @Override
   public synchronized void close() {
     if (probe != null) {
