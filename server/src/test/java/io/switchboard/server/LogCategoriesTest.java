@@ -21,6 +21,7 @@ class LogCategoriesTest {
   private Logger limits;
   private Logger connections;
   private Level connectionsLevel;
+  private Level limitsLevel;
 
   @BeforeEach
   void attach() {
@@ -28,7 +29,9 @@ class LogCategoriesTest {
     limits = (Logger) LoggerFactory.getLogger(Logs.LIMITS);
     connections = (Logger) LoggerFactory.getLogger(Logs.CONNECTIONS);
     connectionsLevel = connections.getLevel();
+    limitsLevel = limits.getLevel();
     connections.setLevel(Level.DEBUG);
+    limits.setLevel(Level.INFO);      // the tests' logback configuration keeps io.switchboard at WARN
     limits.addAppender(lines);
     connections.addAppender(lines);
   }
@@ -38,6 +41,7 @@ class LogCategoriesTest {
     limits.detachAppender(lines);
     connections.detachAppender(lines);
     connections.setLevel(connectionsLevel);
+    limits.setLevel(limitsLevel);
   }
 
   private List<ILoggingEvent> from(String logger) {
