@@ -40,6 +40,7 @@ public final class EngineOptions {
   private final int maxFramesPerSecond;
   private final Set<String> allowedOrigins;
   private final boolean allowMissingOrigin;
+  private final PerMessageDeflate perMessageDeflate;
 
   private EngineOptions(Builder b) {
     this.path = normalizePath(b.path);
@@ -77,6 +78,7 @@ public final class EngineOptions {
       throw new IllegalArgumentException("maxFramesPerSecond must not be negative: " + b.maxFramesPerSecond);
     }
     this.maxFramesPerSecond = b.maxFramesPerSecond;
+    this.perMessageDeflate = Objects.requireNonNull(b.perMessageDeflate, "perMessageDeflate");
     for (String origin : b.allowedOrigins) {
       if (origin == null || origin.isEmpty()) {
         throw new IllegalArgumentException("allowedOrigins must not hold empty origins");
@@ -201,6 +203,14 @@ public final class EngineOptions {
     return allowMissingOrigin;
   }
 
+  /**
+   * The WebSocket {@code permessage-deflate} extension: whether it is negotiated and how. Default
+   * {@link PerMessageDeflate#DEFAULT} (off).
+   */
+  public PerMessageDeflate perMessageDeflate() {
+    return perMessageDeflate;
+  }
+
   /** Whether a request with this {@code Origin} header value ({@code null} when absent) may proceed. */
   boolean originAllowed(String origin) {
     if (origin == null) {
@@ -217,7 +227,8 @@ public final class EngineOptions {
         + ", allowRequest=" + (allowRequest != null) + ", maxBufferedBytes=" + maxBufferedBytes
         + ", maxBufferedInput=" + maxBufferedInput + ", untrustedInputLimit=" + untrustedInputLimit
         + ", maxFragmentsPerMessage=" + maxFragmentsPerMessage + ", maxFramesPerSecond=" + maxFramesPerSecond
-        + ", allowedOrigins=" + allowedOrigins + ", allowMissingOrigin=" + allowMissingOrigin + "}";
+        + ", allowedOrigins=" + allowedOrigins + ", allowMissingOrigin=" + allowMissingOrigin
+        + ", perMessageDeflate=" + perMessageDeflate + "}";
   }
 
   private static Duration positive(Duration d, String name) {
@@ -252,6 +263,7 @@ public final class EngineOptions {
     private int maxFramesPerSecond = 10_000;
     private Set<String> allowedOrigins = Set.of();
     private boolean allowMissingOrigin = true;
+    private PerMessageDeflate perMessageDeflate = PerMessageDeflate.DEFAULT;
 
     private Builder() {}
 
@@ -272,6 +284,7 @@ public final class EngineOptions {
       maxFramesPerSecond = o.maxFramesPerSecond;
       allowedOrigins = o.allowedOrigins;
       allowMissingOrigin = o.allowMissingOrigin;
+      perMessageDeflate = o.perMessageDeflate;
     }
 
     public Builder path(String path) {
@@ -355,6 +368,11 @@ public final class EngineOptions {
 
     public Builder allowMissingOrigin(boolean allowMissingOrigin) {
       this.allowMissingOrigin = allowMissingOrigin;
+      return this;
+    }
+
+    public Builder perMessageDeflate(PerMessageDeflate perMessageDeflate) {
+      this.perMessageDeflate = perMessageDeflate;
       return this;
     }
 

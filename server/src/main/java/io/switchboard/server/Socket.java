@@ -279,7 +279,10 @@ public final class Socket {
     return new SocketEmitter(this, BroadcastFlags.DEFAULT.withVolatile(true));
   }
 
-  /** Emits with the compression hint set or cleared. */
+  /**
+   * Emits with compression allowed or not: with {@code false}, the packet goes uncompressed over a WebSocket that
+   * negotiated {@code permessage-deflate} ({@link io.switchboard.engine.PerMessageDeflate}), whatever its size.
+   */
   public SocketEmitter compress(boolean compress) {
     return new SocketEmitter(this, BroadcastFlags.DEFAULT.withCompress(compress));
   }
@@ -339,7 +342,7 @@ public final class Socket {
       return true;
     }
     notifyOutgoing(event, nsp.codec().args(payload, 1));
-    writeDirect(nsp.codec().encode(packet), flags.volatileEmit());
+    writeDirect(nsp.codec().encode(packet, flags.compress()), flags.volatileEmit());
     return true;
   }
 
@@ -371,7 +374,8 @@ public final class Socket {
     }
     ArrayNode payload = nsp.codec().eventArray(event, args);
     notifyOutgoing(event, nsp.codec().args(payload, 1));
-    writeDirect(nsp.codec().encode(Packet.event(nsp.name(), payload, ackId)), flags.volatileEmit());
+    writeDirect(nsp.codec().encode(Packet.event(nsp.name(), payload, ackId), flags.compress()),
+        flags.volatileEmit());
     return result;
   }
 
