@@ -6,7 +6,8 @@
 //
 // Events written (one JSON object per line):
 //   {"event":"open","extensions":"<Sec-WebSocket-Extensions of the 101, or null>"}
-//   {"event":"frame","rsv1":true,"opcode":1,"length":123}     (each server frame, from the raw TCP bytes)
+//   {"event":"frame","rsv1":true,"opcode":1,"length":123}     (each server frame after the first message, from the
+//                                                              raw TCP bytes)
 //   {"event":"message","binary":false,"data":"4hello"}           (binary data as base64)
 //   {"event":"close","code":1009,"reason":"..."}   {"event":"error","message":..}
 //
@@ -63,12 +64,15 @@ function sniff(chunk) {
   }
 }
 
-ws.on("open", () => {
-  ws._socket.on("data", sniff);
-  emit({ event: "open", extensions });
-});
+ws.on("open", () => emit({ event: "open", extensions }));
 
+let sniffing = false;
 ws.on("message", (data, isBinary) => {
+  if (!sniffing) {
+    // from the frame after the open packet on: the bytes read with the 101 response never reach this listener
+    sniffing = true;
+    ws._socket.on("data", sniff);
+  }
   emit({ event: "message", binary: isBinary, data: isBinary ? data.toString("base64") : data.toString("utf8") });
 });
 
