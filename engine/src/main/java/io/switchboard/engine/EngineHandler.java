@@ -138,7 +138,9 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
   private void onRequest(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder qs) {
     boolean keepAlive = HttpUtil.isKeepAlive(req);
     HttpHeaders cors = Cors.headers(options, req);
-    Responses.Exchange ex = new Responses.Exchange(ctx, keepAlive, cors);
+    boolean gzip = options.httpCompression()
+        && HttpCompression.acceptsGzip(req.headers().get(HttpHeaderNames.ACCEPT_ENCODING));
+    Responses.Exchange ex = new Responses.Exchange(ctx, keepAlive, cors, gzip);
     if (req.decoderResult().isFailure()) {
       Responses.error(new Responses.Exchange(ctx, false, cors), ErrorCode.BAD_REQUEST);
       return;

@@ -41,6 +41,7 @@ public final class EngineOptions {
   private final Set<String> allowedOrigins;
   private final boolean allowMissingOrigin;
   private final PerMessageDeflate perMessageDeflate;
+  private final boolean httpCompression;
 
   private EngineOptions(Builder b) {
     this.path = normalizePath(b.path);
@@ -79,6 +80,7 @@ public final class EngineOptions {
     }
     this.maxFramesPerSecond = b.maxFramesPerSecond;
     this.perMessageDeflate = Objects.requireNonNull(b.perMessageDeflate, "perMessageDeflate");
+    this.httpCompression = b.httpCompression;
     for (String origin : b.allowedOrigins) {
       if (origin == null || origin.isEmpty()) {
         throw new IllegalArgumentException("allowedOrigins must not hold empty origins");
@@ -211,6 +213,14 @@ public final class EngineOptions {
     return perMessageDeflate;
   }
 
+  /**
+   * Whether polling responses of at least {@link HttpCompression#THRESHOLD} bytes are gzipped for clients that send
+   * {@code Accept-Encoding: gzip}. Default true, as in the reference server ({@code httpCompression}).
+   */
+  public boolean httpCompression() {
+    return httpCompression;
+  }
+
   /** Whether a request with this {@code Origin} header value ({@code null} when absent) may proceed. */
   boolean originAllowed(String origin) {
     if (origin == null) {
@@ -228,7 +238,7 @@ public final class EngineOptions {
         + ", maxBufferedInput=" + maxBufferedInput + ", untrustedInputLimit=" + untrustedInputLimit
         + ", maxFragmentsPerMessage=" + maxFragmentsPerMessage + ", maxFramesPerSecond=" + maxFramesPerSecond
         + ", allowedOrigins=" + allowedOrigins + ", allowMissingOrigin=" + allowMissingOrigin
-        + ", perMessageDeflate=" + perMessageDeflate + "}";
+        + ", perMessageDeflate=" + perMessageDeflate + ", httpCompression=" + httpCompression + "}";
   }
 
   private static Duration positive(Duration d, String name) {
@@ -264,6 +274,7 @@ public final class EngineOptions {
     private Set<String> allowedOrigins = Set.of();
     private boolean allowMissingOrigin = true;
     private PerMessageDeflate perMessageDeflate = PerMessageDeflate.DEFAULT;
+    private boolean httpCompression = true;
 
     private Builder() {}
 
@@ -285,6 +296,7 @@ public final class EngineOptions {
       allowedOrigins = o.allowedOrigins;
       allowMissingOrigin = o.allowMissingOrigin;
       perMessageDeflate = o.perMessageDeflate;
+      httpCompression = o.httpCompression;
     }
 
     public Builder path(String path) {
@@ -373,6 +385,11 @@ public final class EngineOptions {
 
     public Builder perMessageDeflate(PerMessageDeflate perMessageDeflate) {
       this.perMessageDeflate = perMessageDeflate;
+      return this;
+    }
+
+    public Builder httpCompression(boolean httpCompression) {
+      this.httpCompression = httpCompression;
       return this;
     }
 

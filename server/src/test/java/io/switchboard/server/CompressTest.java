@@ -68,6 +68,33 @@ class CompressTest {
   }
 
   @Test
+  void theClientBundleIsServedGzipped() throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    try (TestServer t = new TestServer()) {
+      for (String name : new String[] {"socket.io.js", "socket.io.min.js"}) {
+        java.net.URI uri = java.net.URI.create(t.url() + "/socket.io/" + name);
+        var zipped = http.send(java.net.http.HttpRequest.newBuilder(uri).header("Accept-Encoding", "gzip").build(),
+            java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        var plain = http.send(java.net.http.HttpRequest.newBuilder(uri).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(zipped.headers().firstValue("content-encoding")).as(name).hasValue("gzip");
+        assertThat(zipped.headers().allValues("vary")).as(name).contains("accept-encoding");
+        assertThat(zipped.headers().firstValueAsLong("content-length")).as(name).hasValue(zipped.body().length);
+        assertThat(plain.headers().firstValue("content-encoding")).as(name).isEmpty();
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(zipped.body()))) {
+          assertThat(in.readAllBytes()).as(name).isEqualTo(plain.body());
+        }
+        assertThat(zipped.body().length).as(name).isLessThan(plain.body().length / 3);
+        System.out.printf("%s: %d bytes, gzip %d%n", name, plain.body().length, zipped.body().length);
+        String etag = zipped.headers().firstValue("etag").orElseThrow();
+        var again = http.send(java.net.http.HttpRequest.newBuilder(uri).header("Accept-Encoding", "gzip")
+            .header("If-None-Match", etag).build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(again.statusCode()).as(name).isEqualTo(304);
+      }
+    }
+  }
+
+  @Test
   void socketIoClientExchangesLargeMessagesOverDeflate() throws Exception {
     try (TestServer t = new TestServer(deflate())) {
       CompletableFuture<String> offered = new CompletableFuture<>();
