@@ -151,6 +151,24 @@ class PerMessageDeflateTest {
   }
 
   @Test
+  void aMessageIsCompressedOnceForAllRecipients() {
+    PerMessageDeflate options = PerMessageDeflate.builder().enabled(true).build();
+    EngineMessage m = EngineMessage.text(LARGE);
+    byte[] first = m.webSocketFrame(options);
+    assertThat(first[0] & 0x40).as("RSV1").isEqualTo(0x40);
+    assertThat(m.webSocketFrame(options)).isSameAs(first); // every recipient gets the same bytes
+    EngineMessage plain = m.uncompressed();
+    assertThat(plain.webSocketFrame(options)).isSameAs(plain.webSocketFrame()).isNotSameAs(first);
+    assertThat(plain.webSocketFrame(options)[0] & 0x40).isZero();
+    EngineMessage small = EngineMessage.text("x".repeat(1000)); // 1,001 bytes: under the 1,024 threshold
+    assertThat(small.webSocketFrame(options)).isSameAs(small.webSocketFrame());
+    byte[] random = new byte[4096];
+    new java.util.Random(1).nextBytes(random);
+    EngineMessage incompressible = EngineMessage.binary(random);
+    assertThat(incompressible.webSocketFrame(options)).isSameAs(incompressible.webSocketFrame());
+  }
+
+  @Test
   void offIsNotNegotiated() throws Exception {
     start(PerMessageDeflate.DEFAULT);
     try (NodeScript client = ws()) {
