@@ -139,7 +139,9 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
   private void onRequest(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder qs) {
     boolean keepAlive = HttpUtil.isKeepAlive(req);
     HttpHeaders cors = Cors.headers(options, req);
-    Responses.Exchange ex = new Responses.Exchange(ctx, keepAlive, cors);
+    boolean gzip = options.httpCompression()
+        && HttpCompression.acceptsGzip(req.headers().get(HttpHeaderNames.ACCEPT_ENCODING));
+    Responses.Exchange ex = new Responses.Exchange(ctx, keepAlive, cors, gzip);
     if (req.decoderResult().isFailure()) {
       Responses.error(new Responses.Exchange(ctx, false, cors), ErrorCode.BAD_REQUEST);
       return;
@@ -396,12 +398,23 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
    * handshake puts its frame decoder: it sees every byte that follows the upgrade request before the decoder does.
    */
   private void startWebSocket(ChannelHandlerContext ctx, HttpRequest req, EngineRequest request, String sid) {
-    WebSocketServerProtocolConfig config = server.webSocketConfig();
+    PerMessageDeflateHandler.Negotiated deflate = PerMessageDeflateHandler.negotiate(options.perMessageDeflate(),
+        request.header("sec-websocket-extensions"));
+    WebSocketServerProtocolConfig config = deflate == null ? server.webSocketConfig() : server.deflateWebSocketConfig();
     String name = ctx.name();
     ChannelPipeline pipeline = ctx.pipeline();
-    WebSocketTransport transport = new WebSocketTransport(server, request, sid);
+    WebSocketTransport transport = new WebSocketTransport(server, request, sid, deflate);
+    String first = name;
+    if (deflate != null) {
+      // before Netty's UTF-8 validator (added before "engine.ws"), which must see inflated text
+      pipeline
+          .addAfter(name, "engine.wsDeflate", new PerMessageDeflateHandler(server, transport, deflate))
+          .addAfter("engine.wsDeflate", "engine.wsExtensions",
+              new PerMessageDeflateHandler.ResponseHeader(deflate.responseHeader()));
+      first = "engine.wsExtensions";
+    }
     pipeline
-        .addAfter(name, "engine.ws", new WebSocketServerProtocolHandler(config))
+        .addAfter(first, "engine.ws", new WebSocketServerProtocolHandler(config))
         .addAfter("engine.ws", "engine.wsAggregator", new WebSocketFrameAggregator(options.maxHttpBufferSize()))
         .addAfter("engine.wsAggregator", "engine.wsTransport", transport);
     ChannelHandlerContext decoder = pipeline.context(HttpRequestDecoder.class);
@@ -409,7 +422,7 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
       decoder = pipeline.context(HttpServerCodec.class);
     }
     if (decoder != null) { // without one, Netty's handshake fails and the connection closes
-      pipeline.addBefore(decoder.name(), "engine.wsInput", new InputGuard(server, transport));
+      pipeline.addBefore(decoder.name(), "engine.wsInput", new InputGuard(server, transport, deflate != null));
     }
     mode = Mode.UPGRADING;
     FullHttpRequest full = new DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri(),

@@ -38,6 +38,8 @@ public final class EngineServer implements AutoCloseable {
   private final ConcurrentMap<String, EngineSession> lingering = new ConcurrentHashMap<>();
   private volatile ConnectionListener connectionListener = socket -> {};
   private final WebSocketServerProtocolConfig webSocketConfig;
+  /** The same with RSV bits allowed: for connections that negotiated {@code permessage-deflate}. */
+  private final WebSocketServerProtocolConfig deflateWebSocketConfig;
   private final InputBudget inputBudget;
   private static final Logger connectionsLog = LoggerFactory.getLogger(Logs.CONNECTIONS);
   private static final Logger limitsLog = LoggerFactory.getLogger(Logs.LIMITS);
@@ -52,7 +54,8 @@ public final class EngineServer implements AutoCloseable {
 
   public EngineServer(EngineOptions options) {
     this.options = Objects.requireNonNull(options, "options");
-    this.webSocketConfig = webSocketConfig(options);
+    this.webSocketConfig = webSocketConfig(options, false);
+    this.deflateWebSocketConfig = webSocketConfig(options, true);
     this.inputBudget = new InputBudget(options.maxBufferedInput());
     for (int i = 0; i < refusals.length; i++) {
       refusals[i] = new LongAdder();
@@ -67,9 +70,11 @@ public final class EngineServer implements AutoCloseable {
    * The WebSocket settings of every upgrade, built once: the close frame is ours to send (so protocol errors keep
    * their codes), frames and messages are limited to {@code maxHttpBufferSize}, text must be valid UTF-8. The
    * {@link InputGuard} in front of Netty's decoder checks close frames itself: Netty 4.2 answers an invalid close code
-   * by dropping the connection without a close frame, and takes codes of 5000 and more for valid ones.
+   * by dropping the connection without a close frame, and takes codes of 5000 and more for valid ones. With
+   * {@code extensions}, Netty's decoder lets reserved bits through: the {@link InputGuard} then allows RSV1 on the
+   * first frame of a data message only.
    */
-  private static WebSocketServerProtocolConfig webSocketConfig(EngineOptions options) {
+  private static WebSocketServerProtocolConfig webSocketConfig(EngineOptions options, boolean extensions) {
     return WebSocketServerProtocolConfig.newBuilder()
         .websocketPath(options.path().substring(0, options.path().length() - 1))
         .checkStartsWith(true)
@@ -78,7 +83,7 @@ public final class EngineServer implements AutoCloseable {
         .dropPongFrames(true)
         .decoderConfig(WebSocketDecoderConfig.newBuilder()
             .maxFramePayloadLength(options.maxHttpBufferSize())
-            .allowExtensions(false)
+            .allowExtensions(extensions)
             .closeOnProtocolViolation(true)
             .withUTF8Validator(true)
             .build())
@@ -89,7 +94,12 @@ public final class EngineServer implements AutoCloseable {
     return webSocketConfig;
   }
 
-  /** {@return the configuration} */
+  /** The WebSocket settings of an upgrade that negotiated {@code permessage-deflate}. */
+  WebSocketServerProtocolConfig deflateWebSocketConfig() {
+    return deflateWebSocketConfig;
+  }
+
+  /** The configuration. */
   public EngineOptions options() {
     return options;
   }

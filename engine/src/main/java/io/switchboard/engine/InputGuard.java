@@ -33,7 +33,10 @@ import org.slf4j.LoggerFactory;
  * aggregator) is reserved from the budget as it arrives and released once the message is complete or the connection
  * ends. Bytes that arrive with a complete message in one read are not reserved: they are in memory already, once.
  *
- * <p>Assumes that no WebSocket extension is negotiated (Engine.IO offers none).
+ * <p>When {@code permessage-deflate} is negotiated, Netty's decoder lets every reserved bit through, so the guard
+ * refuses (1002) RSV2, RSV3, and RSV1 anywhere but on the first frame of a data message. The limits here apply to
+ * the compressed bytes; {@link PerMessageDeflateHandler} applies the message limit and the budget to the inflated
+ * ones.
  */
 final class InputGuard extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(InputGuard.class);
@@ -70,7 +73,9 @@ final class InputGuard extends ChannelInboundHandlerAdapter {
     CLOSE_CODE(WebSocketCloseStatus.PROTOCOL_ERROR, "invalid close code", Refusal.INVALID_CLOSE_FRAME,
         "invalid close code"),
     CLOSE_REASON(WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "invalid close reason", Refusal.INVALID_CLOSE_FRAME,
-        "invalid UTF-8 in close reason");
+        "invalid UTF-8 in close reason"),
+    RESERVED_BITS(WebSocketCloseStatus.PROTOCOL_ERROR, "invalid reserved bits", Refusal.PROTOCOL_ERROR,
+        "reserved bits not allowed by the negotiated extension");
 
     final WebSocketCloseStatus status;
     final String reason;
@@ -92,6 +97,8 @@ final class InputGuard extends ChannelInboundHandlerAdapter {
   private final int maxFragments;
   private final int maxFramesPerSecond;
   private final long untrustedLimit;
+  /** Whether {@code permessage-deflate} was negotiated: RSV1 is then allowed on the first frame of a message. */
+  private final boolean deflate;
 
   private Phase phase = Phase.HEADER;
   // the frame being read
@@ -118,6 +125,11 @@ final class InputGuard extends ChannelInboundHandlerAdapter {
   private long pendingUntrusted;
 
   InputGuard(EngineServer server, WebSocketTransport transport) {
+    this(server, transport, false);
+  }
+
+  InputGuard(EngineServer server, WebSocketTransport transport, boolean deflate) {
+    this.deflate = deflate;
     EngineOptions options = server.options();
     this.server = server;
     this.budget = server.inputBudget();
@@ -193,6 +205,9 @@ final class InputGuard extends ChannelInboundHandlerAdapter {
           frameStart = i;
         }
         header[headerLength++] = buf.getByte(i++);
+        if (headerLength == 2 && deflate && !reservedBitsAllowed()) {
+          return Verdict.RESERVED_BITS;
+        }
         if (headerLength == 2 && !startHeader()) {
           phase = Phase.PASS;
           return null;
@@ -241,7 +256,7 @@ final class InputGuard extends ChannelInboundHandlerAdapter {
     fin = (b0 & 0x80) != 0;
     opcode = b0 & 0x0F;
     int len7 = b1 & 0x7F;
-    if ((b0 & 0x70) != 0 || (b1 & 0x80) == 0) {
+    if (((b0 & 0x70) != 0 && !deflate) || (b1 & 0x80) == 0) {
       return false; // reserved bits without an extension, or a client frame without a mask
     }
     if (opcode >= OP_CLOSE) {
@@ -254,6 +269,13 @@ final class InputGuard extends ChannelInboundHandlerAdapter {
     }
     headerNeeded = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + 4;
     return true;
+  }
+
+  /** With {@code permessage-deflate}: RSV1 alone, on a text or binary frame (the first of its message), or none. */
+  private boolean reservedBitsAllowed() {
+    int rsv = header[0] & 0x70;
+    int op = header[0] & 0x0F;
+    return rsv == 0 || (rsv == 0x40 && (op == 0x1 || op == OP_BINARY));
   }
 
   /** The header is complete: checks the limits against the declared length. */

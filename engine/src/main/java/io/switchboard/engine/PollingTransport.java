@@ -77,7 +77,7 @@ final class PollingTransport implements EngineTransport {
   public void send(List<EngineMessage> packets) {
     Responses.Exchange ex = pendingGet;
     pendingGet = null;
-    Responses.text(ex, HttpResponseStatus.OK, Responses.TEXT_PLAIN, EngineParser.encodePayload(packets));
+    Responses.payload(ex, EngineParser.encodePayload(packets));
   }
 
   /** Answers a pending GET with a noop, so that the client polls again (used while upgrading). */

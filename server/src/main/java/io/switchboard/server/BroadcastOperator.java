@@ -89,9 +89,9 @@ public final class BroadcastOperator {
   }
 
   /**
-   * Sets the compression hint.
-   *
-   * @return a new operator with this setting (operators are immutable)
+   * Allows or forbids compression: with {@code false}, the packet goes uncompressed to recipients over a WebSocket
+   * that negotiated {@code permessage-deflate}; otherwise it is compressed once for all recipients that use no server
+   * context takeover (the default), once per recipient for the others.
    */
   public BroadcastOperator compress(boolean compress) {
     return new BroadcastOperator(nsp, adapter, rooms, except, flags.withCompress(compress));

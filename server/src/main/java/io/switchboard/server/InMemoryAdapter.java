@@ -89,7 +89,7 @@ public class InMemoryAdapter implements Adapter {
 
   @Override
   public void broadcast(Packet packet, BroadcastOptions opts) {
-    List<EngineMessage> encoded = nsp.codec().encode(packet);
+    List<EngineMessage> encoded = nsp.codec().encode(packet, opts.flags().compress());
     Args outgoing = packet.type().isEvent() ? nsp.codec().args(packet.data(), 1) : null;
     String event = outgoing == null ? null : eventName(packet);
     boolean vol = opts.flags().volatileEmit();
@@ -118,7 +118,7 @@ public class InMemoryAdapter implements Adapter {
   public void broadcastWithAck(Packet packet, BroadcastOptions opts, IntConsumer clientCount, AckListener ack) {
     long id = nsp.nextAckId();
     Packet withId = packet.withId(id);
-    List<EngineMessage> encoded = nsp.codec().encode(withId);
+    List<EngineMessage> encoded = nsp.codec().encode(withId, opts.flags().compress());
     Args outgoing = nsp.codec().args(packet.data(), 1);
     String event = eventName(packet);
     int[] count = {0};

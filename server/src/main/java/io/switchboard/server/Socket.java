@@ -360,9 +360,8 @@ public final class Socket {
   }
 
   /**
-   * Emits with the compression hint set or cleared.
-   *
-   * @return a new emitter with this setting
+   * Emits with compression allowed or not: with {@code false}, the packet goes uncompressed over a WebSocket that
+   * negotiated {@code permessage-deflate} ({@link io.switchboard.engine.PerMessageDeflate}), whatever its size.
    */
   public SocketEmitter compress(boolean compress) {
     return new SocketEmitter(this, BroadcastFlags.DEFAULT.withCompress(compress));
@@ -444,7 +443,7 @@ public final class Socket {
     }
     notifyOutgoing(event, nsp.codec().args(payload, 1));
     nsp.stats.sent(event, 1);
-    writeDirect(nsp.codec().encode(packet), flags.volatileEmit());
+    writeDirect(nsp.codec().encode(packet, flags.compress()), flags.volatileEmit());
     return true;
   }
 
@@ -480,7 +479,8 @@ public final class Socket {
     ArrayNode payload = nsp.codec().eventArray(event, args);
     notifyOutgoing(event, nsp.codec().args(payload, 1));
     nsp.stats.sent(event, 1);
-    writeDirect(nsp.codec().encode(Packet.event(nsp.name(), payload, ackId)), flags.volatileEmit());
+    writeDirect(nsp.codec().encode(Packet.event(nsp.name(), payload, ackId), flags.compress()),
+        flags.volatileEmit());
     return result;
   }
 
