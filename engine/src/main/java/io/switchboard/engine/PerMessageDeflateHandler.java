@@ -247,7 +247,7 @@ final class PerMessageDeflateHandler extends ChannelInboundHandlerAdapter {
       log.debug("session {}: invalid compressed data: {}", session == null ? null : session.id(), e.getMessage());
       refused = true;
       inflater.reset();
-      server.count(Refusal.PROTOCOL_ERROR);
+      server.count(Refusal.PROTOCOL_ERROR, session == null ? ctx.channel().remoteAddress() : session.id());
       transport.refuse(WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "invalid compressed data",
           "invalid compressed data", false);
     } finally {
@@ -259,7 +259,7 @@ final class PerMessageDeflateHandler extends ChannelInboundHandlerAdapter {
       if (verdict != null) {
         refused = true;
         inflater.reset();
-        server.count(verdict.refusal);
+        server.count(verdict.refusal, session == null ? ctx.channel().remoteAddress() : session.id());
         log.debug("session {}: inflated message refused: {}", session == null ? null : session.id(),
             verdict.description);
         transport.refuse(verdict.status, verdict.reason, verdict.description,
