@@ -352,9 +352,7 @@ public final class WebSocketConnection {
 
   private void handlerFailed(String where, RuntimeException e) {
     log.warn("{}: {} failed; closing with 1011", this, where, e);
-    if (!closing || !closeSent) {
-      startClose(CloseCodes.INTERNAL_ERROR, "internal error", false);
-    }
+    startClose(CloseCodes.INTERNAL_ERROR, "internal error", false);
   }
 
   private void onInactive() {

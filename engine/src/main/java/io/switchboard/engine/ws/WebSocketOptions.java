@@ -181,7 +181,11 @@ public final class WebSocketOptions {
     return origins;
   }
 
-  /** The subprotocols the endpoint speaks, in order of preference. Default none. */
+  /**
+   * The subprotocols the endpoint speaks. The first of the client's {@code Sec-WebSocket-Protocol} values (in the
+   * client's order) that is listed here is selected; with none in common the upgrade proceeds without one (a client
+   * that insists then fails the connection itself). Default none.
+   */
   public List<String> subprotocols() {
     return subprotocols;
   }

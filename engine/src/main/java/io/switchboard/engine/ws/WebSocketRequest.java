@@ -40,7 +40,9 @@ public record WebSocketRequest(
 
   public WebSocketRequest {
     headers = Map.copyOf(headers);
-    query = Map.copyOf(query);
+    Map<String, List<String>> q = new java.util.HashMap<>();
+    query.forEach((k, v) -> q.put(k, List.copyOf(v)));
+    query = Map.copyOf(q);
     cookies = Map.copyOf(cookies);
   }
 
