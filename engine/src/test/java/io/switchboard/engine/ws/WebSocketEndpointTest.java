@@ -327,19 +327,21 @@ class WebSocketEndpointTest {
 
   @Test
   void aSilentClientIsPingedThenDroppedAndAnAnsweringOneStays() {
-    WebSocketOptions o = options().pingInterval(Duration.ofMillis(200)).pingTimeout(Duration.ofMillis(300)).build();
+    // generous timeout: the answering client must never miss it, even on a loaded machine
+    WebSocketOptions o = options().pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(1500)).build();
     try (WebSocketFixture f = WebSocketFixture.start(o); RawWebSocket silent = f.connect();
         RawWebSocket alive = f.connect()) {
       WebSocketConnection first = f.awaitOpen();
       f.awaitOpen();
-      assertThat(silent.readFrame().opcode()).isEqualTo(RawWebSocket.PING);
-      // the live client answers three pings: each comes after a silence of the ping interval, so the third
-      // proves it outlived more than one interval plus timeout
-      for (int i = 0; i < 3; i++) {
+      int pongs = 0;
+      while (f.closed.isEmpty()) { // answer every ping of the live client until the silent one is dropped
         RawWebSocket.Frame ping = alive.readFrame();
         assertThat(ping.opcode()).isEqualTo(RawWebSocket.PING);
         alive.sendFrame(true, RawWebSocket.PONG, ping.payload(), true);
+        pongs++;
       }
+      assertThat(pongs).isGreaterThanOrEqualTo(2);
+      assertThat(silent.readFrame().opcode()).isEqualTo(RawWebSocket.PING);
       assertTcpClosed(silent); // no close frame: the peer is gone as far as the server knows
       WebSocketFixture.Closed closed = f.awaitClose();
       assertThat(closed.connection()).isSameAs(first);
@@ -347,7 +349,11 @@ class WebSocketEndpointTest {
       assertThat(closed.reason()).isEqualTo("ping timeout");
       assertThat(f.endpoint.stats().pingTimeouts()).isEqualTo(1);
       alive.sendText("still here");
-      assertThat(alive.readFrame().text()).isEqualTo("still here");
+      RawWebSocket.Frame echo = alive.readFrame();
+      while (echo.opcode() == RawWebSocket.PING) {
+        echo = alive.readFrame();
+      }
+      assertThat(echo.text()).isEqualTo("still here");
     }
   }
 
