@@ -16,7 +16,8 @@ import java.time.Duration;
  * }</pre>
  *
  * <p>The limits are raised past the endpoint's defaults only as far as Autobahn's cases need: its 9.* cases send
- * messages of up to 16 MiB, in up to 65,536 fragments of 64 bytes, as fast as the connection allows.
+ * messages of up to 16 MiB, in up to 65,536 fragments of 64 bytes, as fast as the connection allows; and there is
+ * no heartbeat, as the fuzzer (on Jython) can take minutes to read a large echo without sending anything.
  */
 public final class WebSocketEcho {
   /** The path the conformance server serves the echo at. */
@@ -36,6 +37,8 @@ public final class WebSocketEcho {
         .maxBufferedInput(256L * 1024 * 1024)
         .maxOutboundBytes(64L * 1024 * 1024)
         .closeTimeout(Duration.ofSeconds(2))
+        // no heartbeat: the fuzzer (Python on Jython) can spend minutes reading a 16 MiB echo without sending a byte
+        .pingInterval(Duration.ZERO)
         .build();
   }
 

@@ -250,6 +250,9 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
     pipeline.addAfter("ws.aggregator", "ws.connection", connection.frames);
     pipeline.addBefore(d, "ws.input", new InputGuard(options.maxPayload(), options.maxFragments(),
         options.maxFramesPerSecond(), endpoint.inputBudget(), connection::refuse));
+    if (!options.pingInterval().isZero()) {
+      pipeline.addBefore("ws.input", "ws.activity", connection.activity);
+    }
     upgraded = true;
     if (mode == Mode.IDLE) {
       pipeline.remove(this);

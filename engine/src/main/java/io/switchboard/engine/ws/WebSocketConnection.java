@@ -68,6 +68,8 @@ public final class WebSocketConnection {
   private final WebSocketHandler handler;
   private final WebSocketOptions options;
   final FrameHandler frames = new FrameHandler();
+  /** Before the frame decoder: any byte from the client proves it alive, even in the middle of a long frame. */
+  final Activity activity = new Activity();
   private volatile String subprotocol;
   /** Set when a close frame is queued (or the connection dropped): sends are dropped from then on. */
   private volatile boolean closing;
@@ -298,8 +300,6 @@ public final class WebSocketConnection {
   }
 
   private void onFrame(ChannelHandlerContext ctx, WebSocketFrame frame) {
-    lastRead = System.nanoTime();
-    pinged = false;
     try {
       if (frame instanceof TextWebSocketFrame text) {
         if (!closing) {
@@ -403,6 +403,16 @@ public final class WebSocketConnection {
       end--; // not in the middle of a character
     }
     return new String(bytes, 0, end, StandardCharsets.UTF_8);
+  }
+
+  /** Notes when the client last sent anything, for the heartbeat; at the head of the WebSocket pipeline. */
+  final class Activity extends io.netty.channel.ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      lastRead = System.nanoTime();
+      pinged = false;
+      ctx.fireChannelRead(msg);
+    }
   }
 
   /**

@@ -156,7 +156,10 @@ public final class WebSocketOptions {
     return maxBufferedInput;
   }
 
-  /** How long a client may be silent before the server pings it; {@code Duration.ZERO}: no heartbeat. 25 s. */
+  /**
+   * How long a client may be silent (send no byte at all: a client in the middle of a long frame is not silent)
+   * before the server pings it; {@code Duration.ZERO}: no heartbeat. Default 25 s.
+   */
   public Duration pingInterval() {
     return pingInterval;
   }
