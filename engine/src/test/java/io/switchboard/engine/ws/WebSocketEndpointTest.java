@@ -358,6 +358,26 @@ class WebSocketEndpointTest {
   }
 
   @Test
+  void aClientInTheMiddleOfALongFrameIsNotSilent() throws Exception {
+    WebSocketOptions o = options().pingInterval(Duration.ofMillis(200)).pingTimeout(Duration.ofMillis(300)).build();
+    try (WebSocketFixture f = WebSocketFixture.start(o); RawWebSocket ws = f.connect()) {
+      f.awaitOpen();
+      // one 30-byte frame trickled over about 1.5 s, three times the interval plus the timeout
+      ws.sendRaw(RawWebSocket.maskedHeader(true, RawWebSocket.TEXT, 30));
+      for (int i = 0; i < 15; i++) {
+        Thread.sleep(100); // pacing the sender, not a wait for a result
+        ws.sendRaw(utf8("ab"));
+      }
+      RawWebSocket.Frame echo = ws.readFrame();
+      while (echo.opcode() == RawWebSocket.PING) {
+        echo = ws.readFrame();
+      }
+      assertThat(echo.text()).isEqualTo("ab".repeat(15));
+      assertThat(f.endpoint.stats().pingTimeouts()).isZero();
+    }
+  }
+
+  @Test
   void aSlowConsumerIsClosedWith1008AndOthersAreServed() throws Exception {
     WebSocketOptions o = options().maxOutboundBytes(64 * 1024).closeTimeout(Duration.ofMillis(500)).build();
     try (WebSocketFixture f = WebSocketFixture.start(o); RawWebSocket slow = f.connect();
