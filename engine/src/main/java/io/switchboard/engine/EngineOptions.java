@@ -42,6 +42,7 @@ public final class EngineOptions {
   private final boolean allowMissingOrigin;
   private final PerMessageDeflate perMessageDeflate;
   private final boolean httpCompression;
+  private final OriginPolicy originPolicy;
 
   private EngineOptions(Builder b) {
     this.path = normalizePath(b.path);
@@ -88,6 +89,7 @@ public final class EngineOptions {
     }
     this.allowedOrigins = Set.copyOf(b.allowedOrigins);
     this.allowMissingOrigin = b.allowMissingOrigin;
+    this.originPolicy = new OriginPolicy(allowedOrigins, allowMissingOrigin);
   }
 
   /** {@return a builder with the defaults} */
@@ -227,10 +229,7 @@ public final class EngineOptions {
 
   /** Whether a request with this {@code Origin} header value ({@code null} when absent) may proceed. */
   boolean originAllowed(String origin) {
-    if (origin == null) {
-      return allowMissingOrigin;
-    }
-    return allowedOrigins.isEmpty() || allowedOrigins.contains(origin);
+    return originPolicy.allows(origin);
   }
 
   @Override
