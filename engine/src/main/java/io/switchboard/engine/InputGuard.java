@@ -178,6 +178,7 @@ public final class InputGuard extends ChannelInboundHandlerAdapter {
     }
     this.server = null;
     this.transport = null;
+    this.deflate = false; // the plain endpoint negotiates no extension
     this.budget = java.util.Objects.requireNonNull(budget, "budget");
     this.listener = java.util.Objects.requireNonNull(listener, "listener");
     this.maxMessage = maxMessage;
