@@ -266,9 +266,15 @@ final class RedisStreamsAdapter extends ClusterAdapter {
           log.warn("[{}] cannot add a broadcast to {} ({} delivered on this server only so far): {}", uid(),
               reader.key(), n, e.toString());
         }
-        deliverLocally(packet, opts);
+        deliverLocally(packet, opts, false); // no offset: no entry
       }
     });
+  }
+
+  /** A stored broadcast carries its entry id as last argument, as the reference appends it. */
+  @Override
+  protected boolean carriesOffset(Packet packet, BroadcastOptions opts) {
+    return storedHere(packet, opts);
   }
 
   /** Whether a broadcast is stored (recovery on, event without ack, not volatile, not local-only). */

@@ -55,6 +55,7 @@ public final class Server implements AutoCloseable {
   private final Set<Client> clients = ConcurrentHashMap.newKeySet();
   private final AtomicInteger parentCount = new AtomicInteger();
   private final ClientBundle bundle;
+  private final Map<String, PlainRouter.Endpoint> plainEndpoints = new ConcurrentHashMap<>();
   private volatile HttpServer http;
   private volatile boolean closed;
 
@@ -143,7 +144,43 @@ public final class Server implements AutoCloseable {
     if (bundle != null) {
       pipeline.addLast(bundle.newHandler());
     }
+    pipeline.addLast(new PlainRouter(plainEndpoints));
     pipeline.addLast(engine.newHandler());
+  }
+
+  // ---- plain transports ----
+
+  /**
+   * Serves Server-Sent Events at {@code path} on this server's port: each admitted GET becomes an {@link EventStream}
+   * in the rooms of {@link EventStreamOptions#namespace()}, which {@code onOpen} joins to rooms (it runs on the handler
+   * executor, before the stream resumes from its {@code Last-Event-ID}, and may block). Broadcasts to its rooms reach
+   * it from this server and the others of the cluster.
+   *
+   * <pre>{@code
+   * io.sse("/events", EventStreamOptions.DEFAULT, stream -> stream.join("prices"));
+   * io.to("prices").emit("price", Map.of("sym", "ACME", "px", 12.5));  // Socket.IO, plain WebSocket and SSE alike
+   * }</pre>
+   */
+  public Server sse(String path, EventStreamOptions options, Consumer<EventStream> onOpen) {
+    addEndpoint(new SseEndpoint(this, checkPath(path), Objects.requireNonNull(options, "options"),
+        Objects.requireNonNull(onOpen, "onOpen")));
+    return this;
+  }
+
+  private void addEndpoint(PlainRouter.Endpoint e) {
+    if (plainEndpoints.putIfAbsent(e.path(), e) != null) {
+      throw new IllegalStateException("an endpoint is already at " + e.path());
+    }
+  }
+
+  private String checkPath(String path) {
+    if (path == null || !path.startsWith("/") || path.indexOf('?') >= 0) {
+      throw new IllegalArgumentException("a path starts with / and has no query: " + path);
+    }
+    if (path.startsWith(options.path()) || (path + "/").equals(options.path())) {
+      throw new IllegalArgumentException(path + " is under the Socket.IO path " + options.path());
+    }
+    return path;
   }
 
   // ---- namespaces ----

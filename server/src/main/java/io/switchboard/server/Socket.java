@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * on the server's handler executor, never on a Netty I/O thread; they may block. Emitting, joining and leaving may be
  * called from any thread.
  */
-public final class Socket {
+public final class Socket extends Recipient {
   private static final Logger log = LoggerFactory.getLogger(Socket.class);
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -384,11 +384,12 @@ public final class Socket {
   // ---- package-private: namespace, adapter and client ----
 
   /** Writes a broadcast packet encoded once for all recipients. */
-  void writeBroadcast(List<EngineMessage> encoded, String event, Args args, boolean volatileEmit) {
-    if (event != null) {
-      notifyOutgoing(event, args);
+  @Override
+  void deliver(Outgoing outgoing, boolean volatileEmit) {
+    if (!anyOutgoing.isEmpty() && outgoing.event() != null) {
+      notifyOutgoing(outgoing.event(), outgoing.args());
     }
-    writeDirect(encoded, volatileEmit);
+    writeDirect(outgoing.socketIo(), volatileEmit);
   }
 
   private void writeDirect(List<EngineMessage> encoded, boolean volatileEmit) {
@@ -406,6 +407,7 @@ public final class Socket {
   }
 
 
+  @Override
   boolean registerBroadcastAck(long ackId, AckListener listener) {
     if (!connected) {
       return false;
@@ -424,6 +426,7 @@ public final class Socket {
     return true;
   }
 
+  @Override
   SocketDetails details() {
     return new SocketDetails(id, handshake, rooms(), data);
   }
