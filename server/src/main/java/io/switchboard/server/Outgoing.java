@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.engine.EngineMessage;
+import io.switchboard.engine.ws.PreparedMessage;
 import io.switchboard.server.parser.Packet;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -34,6 +35,7 @@ final class Outgoing {
   private String event;
   private byte[] plainText;
   private byte[] sse;
+  private PreparedMessage plainWebSocket;
 
   /**
    * @param carriesOffset whether the packet's last argument is the recovery offset the adapter appended
@@ -91,6 +93,14 @@ final class Outgoing {
       plainText = bytes(o);
     }
     return plainText;
+  }
+
+  /** The plain WebSocket text frame, encoded once for every plain client, or {@code null} if not an event. */
+  PreparedMessage plainWebSocket() {
+    if (plainWebSocket == null && packet.type().isEvent()) {
+      plainWebSocket = PreparedMessage.text(new String(plainText(), StandardCharsets.UTF_8));
+    }
+    return plainWebSocket;
   }
 
   /** The Server-Sent Events block in UTF-8 (ending with its blank line), or {@code null} if not an event. */

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * stream.onClose(() -> log.info("{} left", stream.id()));
  * }</pre>
  */
-abstract sealed class PlainMember extends Recipient permits EventStream {
+abstract sealed class PlainMember extends Recipient permits PlainWebSocket, EventStream {
   private static final Logger log = LoggerFactory.getLogger(PlainMember.class);
 
   final Namespace nsp;
@@ -126,7 +126,7 @@ abstract sealed class PlainMember extends Recipient permits EventStream {
 
   /** Becomes a recipient of broadcasts (it is in its own room from the start). */
   void enter() {
-    nsp.adapter().addAll(id, Set.of(id));
+    join(Set.of(id));
   }
 
   /** Leaves every room and the namespace, then tells the listeners; once. */

@@ -56,6 +56,7 @@ public final class Server implements AutoCloseable {
   private final AtomicInteger parentCount = new AtomicInteger();
   private final ClientBundle bundle;
   private final Map<String, PlainRouter.Endpoint> plainEndpoints = new ConcurrentHashMap<>();
+  private final List<PlainWebSocketEndpoint> webSocketEndpoints = new CopyOnWriteArrayList<>();
   private volatile HttpServer http;
   private volatile boolean closed;
 
@@ -144,6 +145,9 @@ public final class Server implements AutoCloseable {
     if (bundle != null) {
       pipeline.addLast(bundle.newHandler());
     }
+    for (PlainWebSocketEndpoint ws : webSocketEndpoints) {
+      pipeline.addLast(ws.engineEndpoint().newHandler());
+    }
     pipeline.addLast(new PlainRouter(plainEndpoints));
     pipeline.addLast(engine.newHandler());
   }
@@ -167,9 +171,35 @@ public final class Server implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Serves plain WebSocket clients (RFC 6455, no Socket.IO framing) at {@code path} on this server's port: each
+   * admitted upgrade becomes a {@link PlainWebSocket} in the rooms of {@link PlainWebSocketOptions#namespace()};
+   * {@code onConnection} (on the handler executor, before the client's first message is handled) sets its handlers
+   * and joins it to rooms. A broadcast reaches it as one text frame {@code {"event":…,"data":[…]}}.
+   *
+   * <pre>{@code
+   * io.webSocket("/ws", PlainWebSocketOptions.DEFAULT, ws -> ws.onText(room -> ws.join(room)));
+   * }</pre>
+   */
+  public Server webSocket(String path, PlainWebSocketOptions options, Consumer<PlainWebSocket> onConnection) {
+    PlainWebSocketEndpoint e = new PlainWebSocketEndpoint(this, checkPath(path),
+        Objects.requireNonNull(options, "options"), Objects.requireNonNull(onConnection, "onConnection"));
+    synchronized (plainEndpoints) {
+      if (plainEndpoints.containsKey(path) || webSocketEndpoints.stream().anyMatch(w -> w.path().equals(path))) {
+        throw new IllegalStateException("an endpoint is already at " + path);
+      }
+      webSocketEndpoints.add(e);
+    }
+    return this;
+  }
+
   private void addEndpoint(PlainRouter.Endpoint e) {
-    if (plainEndpoints.putIfAbsent(e.path(), e) != null) {
-      throw new IllegalStateException("an endpoint is already at " + e.path());
+    synchronized (plainEndpoints) {
+      if (plainEndpoints.containsKey(e.path())
+          || webSocketEndpoints.stream().anyMatch(w -> w.path().equals(e.path()))) {
+        throw new IllegalStateException("an endpoint is already at " + e.path());
+      }
+      plainEndpoints.put(e.path(), e);
     }
   }
 
@@ -316,6 +346,9 @@ public final class Server implements AutoCloseable {
       } catch (RuntimeException e) {
         log.debug("client {} could not be closed (its event loop is gone?): {}", c.id(), e.toString());
       }
+    }
+    for (PlainWebSocketEndpoint ws : webSocketEndpoints) {
+      ws.close(); // 1001 to every plain WebSocket client
     }
     try {
       engine.close();
