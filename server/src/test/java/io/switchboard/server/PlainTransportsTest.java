@@ -25,57 +25,13 @@ class PlainTransportsTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** The application of these tests: "join" on each transport. */
-  static void serveJoin(Server io) {
-    io.onConnection(s -> s.on("join", String.class, (room, ack) -> {
-      s.join(room);
-      ack.send("ok");
-    }));
-    io.webSocket("/ws", PlainWebSocketOptions.DEFAULT, ws -> ws.onText(text -> {
-      try {
-        JsonNode m = JSON.readTree(text);
-        if ("join".equals(m.path("event").asText())) {
-          ws.join(m.get("data").asText());
-          ws.send("{\"event\":\"joined\",\"data\":" + JSON.writeValueAsString(m.get("data").asText()) + "}");
-        }
-      } catch (java.io.IOException e) {
-        ws.close(1007, "not JSON");
-      }
-    }));
-    io.sse("/events", EventStreamOptions.DEFAULT, st -> st.join(st.handshake().query().get("room")));
-  }
-
-  static NodeScript clients(int sioPort, int plainPort, String room, String... more) {
-    List<String> args = new java.util.ArrayList<>(List.of("--sio", "http://127.0.0.1:" + sioPort,
-        "--ws", "ws://127.0.0.1:" + plainPort + "/ws", "--sse", "http://127.0.0.1:" + plainPort + "/events",
-        "--room", room));
-    args.addAll(List.of(more));
-    NodeScript c = NodeScript.start("plain-clients.mjs", args);
-    Set<String> ready = c.await(3, NodeScript.event("ready"), WAIT).stream()
-        .map(e -> e.get("transport").asText()).collect(Collectors.toSet());
-    assertThat(ready).containsExactlyInAnyOrder("sio", "ws", "sse");
-    return c;
-  }
-
-  static void assertAllGot(NodeScript c, String event, JsonNode expectedArgs) {
-    List<JsonNode> got = c.await(3, e -> e.path("event").asText().equals("got")
-        && e.path("name").asText().equals(event), WAIT);
-    Map<String, JsonNode> byTransport = got.stream().collect(Collectors.toMap(e -> e.get("transport").asText(),
-        e -> e.get("data")));
-    assertThat(byTransport.keySet()).containsExactlyInAnyOrder("sio", "ws", "sse");
-    assertThat(byTransport.get("sio")).isEqualTo(expectedArgs);
-    assertThat(byTransport.get("ws")).isEqualTo(expectedArgs);
-    // SSE data is the single argument itself
-    assertThat(byTransport.get("sse")).isEqualTo(expectedArgs.size() == 1 ? expectedArgs.get(0) : expectedArgs);
-  }
-
   @Test
   void oneBroadcastReachesTheThreeTransportsAndTheAdapterSeesThemAll() throws Exception {
     try (TestServer t = new TestServer()) {
-      serveJoin(t.io);
-      try (NodeScript c = clients(t.io.port(), t.io.port(), "prices")) {
+      PlainClients.serveJoin(t.io);
+      try (NodeScript c = PlainClients.start(t.io.port(), t.io.port(), "prices")) {
         t.io.to("prices").emit("price", Map.of("sym", "ACME", "px", 12.5));
-        assertAllGot(c, "price", JSON.readTree("[{\"sym\":\"ACME\",\"px\":12.5}]"));
+        PlainClients.assertAllGot(c, "price", JSON.readTree("[{\"sym\":\"ACME\",\"px\":12.5}]"));
 
         // binary arguments: base64 in the plain forms
         t.io.to("prices").emit("blob", "x", new byte[] {1, 2, 3});
@@ -89,7 +45,7 @@ class PlainTransportsTest {
         t.io.in("prices").socketsJoin("vip");
         Await.until(WAIT, () -> t.io.sockets().adapter().sockets(Set.of("vip")).size() == 3);
         t.io.to("vip").emit("vip", 1);
-        assertAllGot(c, "vip", JSON.readTree("[1]"));
+        PlainClients.assertAllGot(c, "vip", JSON.readTree("[1]"));
         t.io.in("prices").socketsLeave("vip");
         Await.until(WAIT, () -> t.io.sockets().adapter().sockets(Set.of("vip")).isEmpty());
 
@@ -105,9 +61,9 @@ class PlainTransportsTest {
   @Test
   void badInputOnThePlainEndpointGetsItsCloseCodeAndHarmsNoOneElse() throws Exception {
     try (TestServer t = new TestServer()) {
-      serveJoin(t.io);
-      try (NodeScript bad = clients(t.io.port(), t.io.port(), "r");
-          NodeScript good = clients(t.io.port(), t.io.port(), "r")) {
+      PlainClients.serveJoin(t.io);
+      try (NodeScript bad = PlainClients.start(t.io.port(), t.io.port(), "r");
+          NodeScript good = PlainClients.start(t.io.port(), t.io.port(), "r")) {
         var cmd = NodeScript.command().put("op", "ws-raw")
             .put("base64", Base64.getEncoder().encodeToString(new byte[] {(byte) 0xc3, (byte) 0x28}));
         bad.send(cmd);
@@ -115,7 +71,7 @@ class PlainTransportsTest {
             && e.path("transport").asText().equals("ws"), WAIT);
         assertThat(closed.get("code").asInt()).isEqualTo(1007);
         t.io.to("r").emit("after", "still here");
-        assertAllGot(good, "after", JSON.readTree("[\"still here\"]"));
+        PlainClients.assertAllGot(good, "after", JSON.readTree("[\"still here\"]"));
       }
     }
   }
@@ -124,7 +80,7 @@ class PlainTransportsTest {
   void aJunkLastEventIdGetsAFreshStreamAndAKnownOneResumes() throws Exception {
     ServerOptions recovery = ServerOptions.builder().connectionStateRecovery(ConnectionStateRecovery.DEFAULT).build();
     try (TestServer t = new TestServer(recovery)) {
-      serveJoin(t.io);
+      PlainClients.serveJoin(t.io);
       String first;
       try (NodeScript c = NodeScript.start("plain-clients.mjs", "--sse",
           "http://127.0.0.1:" + t.io.port() + "/events", "--room", "news", "--last-event-id", "junk\u00e9-1")) {
