@@ -40,6 +40,7 @@ public final class EngineOptions {
   private final int maxFramesPerSecond;
   private final Set<String> allowedOrigins;
   private final boolean allowMissingOrigin;
+  private final OriginPolicy originPolicy;
 
   private EngineOptions(Builder b) {
     this.path = normalizePath(b.path);
@@ -84,6 +85,7 @@ public final class EngineOptions {
     }
     this.allowedOrigins = Set.copyOf(b.allowedOrigins);
     this.allowMissingOrigin = b.allowMissingOrigin;
+    this.originPolicy = new OriginPolicy(allowedOrigins, allowMissingOrigin);
   }
 
   /** A builder with the defaults. */
@@ -203,10 +205,7 @@ public final class EngineOptions {
 
   /** Whether a request with this {@code Origin} header value ({@code null} when absent) may proceed. */
   boolean originAllowed(String origin) {
-    if (origin == null) {
-      return allowMissingOrigin;
-    }
-    return allowedOrigins.isEmpty() || allowedOrigins.contains(origin);
+    return originPolicy.allows(origin);
   }
 
   @Override

@@ -34,8 +34,30 @@ import org.slf4j.LoggerFactory;
  * ends. Bytes that arrive with a complete message in one read are not reserved: they are in memory already, once.
  *
  * <p>Assumes that no WebSocket extension is negotiated (Engine.IO offers none).
+ *
+ * <p>Outside the Engine.IO endpoint (the plain WebSocket endpoint of {@code io.switchboard.engine.ws}), a guard is
+ * built with the public constructor and goes right before Netty's frame decoder; it has no untrusted limit there (the
+ * request was authenticated before the upgrade) and tells its {@link Listener} of a broken limit:
+ *
+ * <pre>{@code
+ * InputGuard guard = new InputGuard(maxMessage, maxFragments, maxFramesPerSecond, budget,
+ *     (status, reason) -> sendCloseAndLinger(status, reason));     // 1009, 1013, 1008, 1002 or 1007
+ * pipeline.addBefore("wsdecoder", "wsInput", guard);
+ * }</pre>
  */
-final class InputGuard extends ChannelInboundHandlerAdapter {
+public final class InputGuard extends ChannelInboundHandlerAdapter {
+  /** Told once, on the channel's event loop, that the input broke a limit; the rest of the input is dropped. */
+  @FunctionalInterface
+  public interface Listener {
+    /**
+     * The connection must send a close frame with this status and reason, and close.
+     *
+     * @param status 1009 (message too big), 1013 (server input budget exhausted), 1008 (too many fragments or
+     *               frames a second), 1002 (invalid close code) or 1007 (close reason not UTF-8)
+     */
+    void refused(WebSocketCloseStatus status, String reason);
+  }
+
   private static final Logger log = LoggerFactory.getLogger(InputGuard.class);
   private static final int OP_CONTINUATION = 0x0;
   private static final int OP_BINARY = 0x2;
@@ -85,9 +107,11 @@ final class InputGuard extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** The Engine.IO server and transport, or {@code null} for a guard built with the public constructor. */
   private final EngineServer server;
   private final InputBudget budget;
   private final WebSocketTransport transport;
+  private final Listener listener;
   private final long maxMessage;
   private final int maxFragments;
   private final int maxFramesPerSecond;
@@ -126,6 +150,31 @@ final class InputGuard extends ChannelInboundHandlerAdapter {
     this.maxFragments = options.maxFragmentsPerMessage();
     this.maxFramesPerSecond = options.maxFramesPerSecond();
     this.untrustedLimit = options.untrustedInputLimit();
+    this.listener = null;
+  }
+
+  /**
+   * A guard for a WebSocket connection outside Engine.IO.
+   *
+   * @param maxMessage         the largest message (all its fragments together), in payload bytes
+   * @param maxFragments       the most continuation frames in one message
+   * @param maxFramesPerSecond the most frames a second, 0 for no limit
+   * @param budget             the server-wide budget of unfinished input the messages being assembled reserve from
+   * @param listener           told of a broken limit
+   */
+  public InputGuard(long maxMessage, int maxFragments, int maxFramesPerSecond, InputBudget budget,
+      Listener listener) {
+    if (maxMessage <= 0 || maxFragments < 0 || maxFramesPerSecond < 0) {
+      throw new IllegalArgumentException("limits must be positive");
+    }
+    this.server = null;
+    this.transport = null;
+    this.budget = java.util.Objects.requireNonNull(budget, "budget");
+    this.listener = java.util.Objects.requireNonNull(listener, "listener");
+    this.maxMessage = maxMessage;
+    this.maxFragments = maxFragments;
+    this.maxFramesPerSecond = maxFramesPerSecond;
+    this.untrustedLimit = Long.MAX_VALUE;
   }
 
   @Override
@@ -367,7 +416,7 @@ final class InputGuard extends ChannelInboundHandlerAdapter {
 
   /** Counts raw bytes against the untrusted limit; returns how many more may come (negative once over). */
   private long chargeUntrusted(int bytes) {
-    if (untrustedLimit == Long.MAX_VALUE) {
+    if (untrustedLimit == Long.MAX_VALUE || transport == null) {
       return Long.MAX_VALUE;
     }
     EngineSession session = transport.session();
@@ -385,9 +434,13 @@ final class InputGuard extends ChannelInboundHandlerAdapter {
     int start = buf.readerIndex();
     phase = Phase.REFUSED;
     releaseReservation();
-    server.count(verdict.refusal);
-    EngineSession session = transport.session();
-    log.debug("session {}: {} on {}", session == null ? null : session.id(), verdict.description, ctx.channel());
+    if (server != null) {
+      server.count(verdict.refusal);
+      EngineSession session = transport.session();
+      log.debug("session {}: {} on {}", session == null ? null : session.id(), verdict.description, ctx.channel());
+    } else {
+      log.debug("{} on {}", verdict.description, ctx.channel());
+    }
     try {
       if (cut > start) {
         ctx.fireChannelRead(buf.retainedSlice(start, cut - start));
@@ -395,7 +448,11 @@ final class InputGuard extends ChannelInboundHandlerAdapter {
     } finally {
       buf.release();
     }
-    transport.refuse(verdict.status, verdict.reason, verdict.description, verdict == Verdict.UNTRUSTED);
+    if (transport != null) {
+      transport.refuse(verdict.status, verdict.reason, verdict.description, verdict == Verdict.UNTRUSTED);
+    } else {
+      listener.refused(verdict.status, verdict.reason);
+    }
   }
 
   private void releaseReservation() {
