@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The count of open plain connections of one endpoint per user and per client address, and the caps on them.
  *
  * <pre>{@code
- * ClientCaps caps = new ClientCaps(5, 20);
+ * ClientCaps caps = new ClientCaps(5, 20, "event streams");
  * ClientCaps.Slot slot = caps.tryOpen("bob", "203.0.113.7");  // null: over a cap
  * slot.close();                                               // when the connection ends
  * }</pre>
@@ -15,12 +15,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class ClientCaps {
   private final int perUser;
   private final int perAddress;
+  private final String noun;
   private final ConcurrentHashMap<String, Integer> byUser = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Integer> byAddress = new ConcurrentHashMap<>();
 
-  ClientCaps(int perUser, int perAddress) {
+  /** @param noun what is counted, in the refusal's message ("event streams", "connections") */
+  ClientCaps(int perUser, int perAddress, String noun) {
     this.perUser = perUser;
     this.perAddress = perAddress;
+    this.noun = noun;
   }
 
   /** A place taken by one connection; closing it (once or more) gives it back. */
@@ -47,8 +50,8 @@ final class ClientCaps {
 
   /** Why {@link #tryOpen} refused, or {@code null} if it would not. */
   String refusal(String user) {
-    return user != null && byUser.getOrDefault(user, 0) >= perUser ? "Too many connections for this user"
-        : "Too many connections from this address";
+    return user != null && byUser.getOrDefault(user, 0) >= perUser ? "Too many " + noun + " for this user"
+        : "Too many " + noun + " from this address";
   }
 
   /** Takes a place for a connection of {@code user} (or anonymous: {@code null}) from {@code address}, or null. */

@@ -138,7 +138,7 @@ public final class EventStream extends PlainMember {
     int max = options.maxQueuedBytes();
     channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(max / 2, max));
     channel.write(res);
-    StringBuilder head = new StringBuilder("retry: ").append(options.retry().toMillis()).append('\n');
+    StringBuilder head = new StringBuilder("retry: ").append(options.retry().toMillis()).append("\n: connected\n");
     boolean resumed = lastEventId != null && found.missed() != null;
     if (lastEventId != null && !resumed) {
       // the browser will present the position from now on, so a later reconnection resumes
@@ -146,12 +146,11 @@ public final class EventStream extends PlainMember {
       if (found.position() != null) {
         head.append("id: ").append(Outgoing.sseField(found.position())).append('\n');
       }
-      head.append("data: {\"resumed\":false}\n\n");
+      head.append("data: {\"resumed\":false}\n");
     } else if (!resumed && found.position() != null) {
-      head.append("id: ").append(Outgoing.sseField(found.position())).append("\n\n"); // sets the id, fires nothing
-    } else {
-      head.append(": connected\n\n");
+      head.append("id: ").append(Outgoing.sseField(found.position())).append('\n'); // sets the id, fires nothing
     }
+    head.append('\n');
     writeNow(head.toString().getBytes(StandardCharsets.UTF_8), false);
     if (resumed) {
       for (JsonNode data : found.missed()) {

@@ -42,7 +42,7 @@ final class PlainWebSocketEndpoint implements WebSocketHandler {
     this.server = server;
     this.options = options;
     this.handler = handler;
-    this.caps = new ClientCaps(options.maxConnectionsPerUser(), options.maxConnectionsPerAddress());
+    this.caps = new ClientCaps(options.maxConnectionsPerUser(), options.maxConnectionsPerAddress(), "connections");
     WebSocketAuthenticator auth = req -> CompletableFuture.supplyAsync(() -> admit(req), server.handlerExecutor());
     this.endpoint = new WebSocketEndpoint(options.webSocket().toBuilder().path(path).authenticator(auth).build(), this);
   }

@@ -33,7 +33,7 @@ final class SseEndpoint implements PlainRouter.Endpoint {
     this.path = path;
     this.options = options;
     this.handler = handler;
-    this.caps = new ClientCaps(options.maxStreamsPerUser(), options.maxStreamsPerAddress());
+    this.caps = new ClientCaps(options.maxStreamsPerUser(), options.maxStreamsPerAddress(), "event streams");
   }
 
   @Override
