@@ -54,6 +54,11 @@ final class ClientCaps {
         : "Too many " + noun + " from this address";
   }
 
+  /** Whether a connection of {@code user} (or {@code null}) from {@code address} would be refused now. */
+  boolean full(String user, String address) {
+    return user != null && byUser.getOrDefault(user, 0) >= perUser || byAddress.getOrDefault(address, 0) >= perAddress;
+  }
+
   /** Takes a place for a connection of {@code user} (or anonymous: {@code null}) from {@code address}, or null. */
   Slot tryOpen(String user, String address) {
     if (user != null && !take(byUser, user, perUser)) {

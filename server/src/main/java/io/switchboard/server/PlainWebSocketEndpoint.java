@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>The upgrade request is admitted by the {@link HttpAuthenticator} on the handler executor (a refusal is its HTTP
- * status, before any upgrade; one over the per-user or per-address cap gets 429). The application's handler runs
+ * status, before any upgrade; one over the per-user or per-address cap gets 429, or, if others took the last places
+ * during its handshake, is closed with 1008). The application's handler runs
  * on the handler executor before the client's first message is handled.
  */
 final class PlainWebSocketEndpoint implements WebSocketHandler {
@@ -36,7 +37,7 @@ final class PlainWebSocketEndpoint implements WebSocketHandler {
   private final ClientCaps caps;
   private final WebSocketEndpoint endpoint;
 
-  private record Admitted(String user, ClientCaps.Slot slot) {}
+  private record Admitted(String user) {}
 
   PlainWebSocketEndpoint(Server server, String path, PlainWebSocketOptions options, Consumer<PlainWebSocket> handler) {
     this.server = server;
@@ -67,12 +68,12 @@ final class PlainWebSocketEndpoint implements WebSocketHandler {
     if (!a.admitted()) {
       return io.switchboard.engine.ws.Admission.refuse(a.status(), a.message());
     }
-    ClientCaps.Slot slot = caps.tryOpen(a.user(), address(req.remoteAddress()));
-    if (slot == null) {
+    // checked here (429 before the upgrade), taken when the connection opens: an upgrade that never completes holds
+    // no place
+    if (caps.full(a.user(), address(req.remoteAddress()))) {
       return io.switchboard.engine.ws.Admission.refuse(429, caps.refusal(a.user()));
     }
-    // the slot goes back when the connection closes
-    return io.switchboard.engine.ws.Admission.accept(new Admitted(a.user(), slot));
+    return io.switchboard.engine.ws.Admission.accept(new Admitted(a.user()));
   }
 
   static EngineRequest toEngineRequest(WebSocketRequest req) {
@@ -94,11 +95,14 @@ final class PlainWebSocketEndpoint implements WebSocketHandler {
     Admitted admitted = c.attachment();
     String user = admitted == null ? null : admitted.user();
     Handshake hs = Handshake.of(toEngineRequest(c.request()), user == null ? Map.of() : Map.of("user", user));
+    ClientCaps.Slot slot = caps.tryOpen(user, address(c.remoteAddress()));
+    if (slot == null) { // others took the last places since the check
+      c.close(1008, caps.refusal(user));
+      return;
+    }
     Namespace nsp = server.of(options.namespace());
     PlainWebSocket ws = new PlainWebSocket(nsp, hs, user, c);
-    if (admitted != null) {
-      ws.onClose(admitted.slot()::close);
-    }
+    ws.onClose(slot::close);
     c.attributes().put(MEMBER, ws);
     ws.serial.execute(() -> {
       ws.enter();
@@ -136,8 +140,6 @@ final class PlainWebSocketEndpoint implements WebSocketHandler {
   public void onClose(WebSocketConnection c, int code, String reason) {
     if (c.attributes().get(MEMBER) instanceof PlainWebSocket ws) {
       ws.onClosed(code, reason);
-    } else if (c.attachment() instanceof Admitted a) {
-      a.slot().close();
     }
   }
 
