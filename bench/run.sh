@@ -150,6 +150,9 @@ for s in "${LIST[@]}"; do
     load "$s" fanout-50k yes 30 fanout --clients 100 --rate 50 --warmup-ms 200 --duration-ms 600 --drain-ms 1000
     load "$s" echo-100x1 yes 30 echo --clients 20 --warmup-ms 200 --duration-ms 600 --drain-ms 1000
     load "$s" slow yes 30 slow --clients 20 --rate 200 --duration-ms 600 --drain-ms 500
+    if [ "$s" = switchboard ]; then # Socket.IO, plain WebSocket and SSE receivers, a third each
+      load "$s" mixed-fanout yes 30 mixed --clients 99 --rate 50 --warmup-ms 200 --duration-ms 600 --drain-ms 1000
+    fi
     stop_server
     if [ "$s" = switchboard ]; then
       start_cluster "$s" && load "$s" cluster yes 30 cluster --clients 100 --rate 50 --warmup-ms 200 \
@@ -165,6 +168,9 @@ for s in "${LIST[@]}"; do
       --warmup-ms 5000 --duration-ms 10000
     run_case "$s" echo-100x1 yes 1 90 echo --clients 100 --in-flight 1 --warmup-ms 5000 --duration-ms 10000
     run_case "$s" slow yes 1 90 slow --clients 100 --rate 500 --payload 2048 --duration-ms 10000
+    if [ "$s" = switchboard ]; then # Socket.IO, plain WebSocket and SSE receivers, a third each
+      run_case "$s" mixed-fanout yes 1 90 mixed --clients 999 --rate 50 --warmup-ms 5000 --duration-ms 15000
+    fi
     if [ "$s" = switchboard ] || [ "$s" = node ]; then
       start_cluster "$s" && load "$s" cluster yes 90 cluster --clients 1000 --rate 50 --warmup-ms 5000 \
         --duration-ms 15000

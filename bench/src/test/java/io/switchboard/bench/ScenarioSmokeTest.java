@@ -88,6 +88,19 @@ class ScenarioSmokeTest {
   }
 
   @Test
+  void mixedFanoutReachesSocketIoPlainWebSocketAndSseReceivers() throws Exception {
+    JsonNode r = run(switchboard, "mixed", "--clients", "12", "--rate", "100");
+    assertThat(r.path("connected").asInt()).isEqualTo(12);
+    assertThat(r.path("sent").asLong()).isPositive();
+    assertThat(r.path("lost").asLong()).isZero();
+    for (String kind : List.of("socketio", "plain_ws", "sse")) {
+      JsonNode k = r.path("by_transport").path(kind);
+      assertThat(k.path("receivers").asInt()).as(kind).isEqualTo(4);
+      assertThat(k.path("delivered").asLong()).as(kind).isEqualTo(k.path("expected").asLong()).isPositive();
+    }
+  }
+
+  @Test
   void saturatedFanoutKeepsItsWindow() throws Exception {
     JsonNode r = run(switchboard, "fanout", "--clients", "10", "--rate", "0", "--window", "4");
     assertThat(r.path("sent").asLong()).isPositive();

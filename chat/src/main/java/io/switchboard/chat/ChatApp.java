@@ -1,5 +1,6 @@
 package io.switchboard.chat;
 
+import io.switchboard.chat.notify.NotificationStreams;
 import io.switchboard.chat.cluster.ChatRedis;
 import io.switchboard.chat.metrics.MetricsEndpoint;
 import io.switchboard.chat.flood.FloodGate;
@@ -109,7 +110,8 @@ public final class ChatApp implements AutoCloseable {
       shared = config.redisUrl().map(r -> ChatRedis.connect(r, config.redisKey())).orElse(null);
       FloodGate flood = floodGate(config, shared, clock, presence.nodeId());
       Typing typing = typing(config, shared, nsp, timer, clock);
-      HttpApi api = new HttpApi(chat, presence, origins, new StaticFiles("web"), EventStreams.of(config));
+      HttpApi api = new HttpApi(chat, presence, origins, new StaticFiles("web"));
+      new NotificationStreams(chat, origins, config).install(io); // GET /api/events
       new ChatSockets(chat, nsp, timer, clock, config.timing(), flood, typing, presence).install();
       // the library's HTTP limits (connections per address, idle and request timeouts, strict parsing), with the
       // deployment's reverse proxies believed about the client's address

@@ -25,8 +25,6 @@ import io.switchboard.chat.notify.NotificationRoutes;
 import io.switchboard.chat.presence.Presence;
 import io.switchboard.chat.presence.PresenceRoutes;
 import io.switchboard.chat.rooms.RoomRoutes;
-import io.switchboard.engine.HttpServer;
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -38,8 +36,7 @@ import java.util.regex.Matcher;
  *
  * <pre>{@code
  * pipeline.addLast(new HttpObjectAggregator(65536));
- * pipeline.addLast(new HttpApi(chat, presence, new OriginPolicy(List.of()), new StaticFiles("web"),
- *     new EventStreams(Duration.ofSeconds(15), 5, 20, 1 << 20)));
+ * pipeline.addLast(new HttpApi(chat, presence, new OriginPolicy(List.of()), new StaticFiles("web")));
  * }</pre>
  *
  * <table>
@@ -48,7 +45,8 @@ import java.util.regex.Matcher;
  *   <tr><td>{@code GET /api/rooms}, {@code GET /api/rooms/{room}/messages}</td><td>{@link RoomRoutes}</td></tr>
  *   <tr><td>{@code GET /api/private}, {@code GET /api/private/{user}}</td><td>{@link PrivateRoutes}</td></tr>
  *   <tr><td>{@code GET /api/notifications}</td><td>{@link NotificationRoutes}</td></tr>
- *   <tr><td>{@code GET /api/events} (Server-Sent Events)</td><td>{@link EventStream}</td></tr>
+ *   <tr><td>{@code GET /api/events} (Server-Sent Events, served by the library before this handler)</td>
+ *       <td>{@link io.switchboard.chat.notify.NotificationStreams}</td></tr>
  *   <tr><td>{@code GET /api/online}</td><td>{@link PresenceRoutes}</td></tr>
  *   <tr><td>{@code GET /healthz}, static files at {@code /}</td><td>here</td></tr>
  * </table>
@@ -59,27 +57,20 @@ import java.util.regex.Matcher;
  * the event loop. Requests it does not serve go on to the next handler.
  *
  * <p>A request the HTTP decoder marked as failed is never served: it gets 400 (414, 431, 413 for the limits) and the
- * connection is closed (see {@link RequestGuard}, which normally refuses it before it gets here). Event streams are
- * capped per user and per client address ({@link EventStreams}); one over a cap gets 429. A {@code Last-Event-ID} that
- * is not a plain non-negative number, or is above the user's newest notification, starts a fresh stream.
+ * connection is closed (see {@link RequestGuard}, which normally refuses it before it gets here).
  */
 @ChannelHandler.Sharable
 public final class HttpApi extends ChannelInboundHandlerAdapter {
-  /** The most digits of a Last-Event-ID (a positive long has at most 19). */
-  private static final int MAX_EVENT_ID_DIGITS = 19;
-
   private final ChatService chat;
   private final OriginPolicy origins;
   private final StaticFiles files;
-  private final EventStreams streams;
   private final List<Route> routes = new ArrayList<>();
   private final ClientErrors errors = new ClientErrors();
 
-  public HttpApi(ChatService chat, Presence presence, OriginPolicy origins, StaticFiles files, EventStreams streams) {
+  public HttpApi(ChatService chat, Presence presence, OriginPolicy origins, StaticFiles files) {
     this.chat = chat;
     this.origins = origins;
     this.files = files;
-    this.streams = streams;
     // the route table: each feature's routes live with the feature
     routes.add(Route.get("/healthz", Route.PUBLIC, ex -> ex.reply(chat.healthy()
         .thenApply(ok -> ChatJson.MAPPER.createObjectNode().put("status", ok ? "ok" : "degraded")))));
@@ -87,7 +78,6 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
     routes.addAll(new RoomRoutes(chat).routes());
     routes.addAll(new PrivateRoutes(chat).routes());
     routes.addAll(new NotificationRoutes(chat).routes());
-    routes.add(Route.get("/api/events", Route.SIGNED_IN, this::events));
     routes.addAll(new PresenceRoutes(presence).routes());
   }
 
@@ -214,27 +204,6 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
     ex.write(res);
   }
 
-  /** {@code GET /api/events}: the user's notifications as Server-Sent Events ({@link EventStream}). */
-  private void events(Exchange ex) {
-    FullHttpRequest req = ex.request();
-    ChannelHandlerContext ctx = ex.ctx();
-    String last = req.headers().get("Last-Event-ID");
-    if (last == null) {
-      last = ex.uri().parameters().getOrDefault("lastEventId", List.of()).stream().findFirst().orElse(null);
-    }
-    EventStreams.Opening opening = streams.tryOpen(ex.user(), clientAddress(ctx));
-    if (opening instanceof EventStreams.Refusal refusal) {
-      ex.respond(HttpResponseStatus.TOO_MANY_REQUESTS, ChatJson.error(refusal.message));
-      return;
-    }
-    RequestGuard guard = ctx.pipeline().get(RequestGuard.class);
-    if (guard != null) {
-      guard.streaming();
-    }
-    new EventStream(ctx, chat, ex.user(), eventId(last), streams, (EventStreams.Slot) opening, corsOrigin(req))
-        .start();
-  }
-
   /** The token of a request: the Authorization bearer, the {@code token} query parameter, or the {@code token} cookie. */
   static String token(FullHttpRequest req, QueryStringDecoder uri) {
     String auth = req.headers().get(HttpHeaderNames.AUTHORIZATION);
@@ -254,35 +223,6 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
       }
     }
     return null;
-  }
-
-  /**
-   * The notification id of a {@code Last-Event-ID}, or -1 (a fresh stream) for none, junk, a sign, or more digits than
-   * a long has; never an error, and nothing of the value is echoed.
-   */
-  static long eventId(String value) {
-    if (value == null) {
-      return -1;
-    }
-    String v = value.trim();
-    if (v.isEmpty() || v.length() > MAX_EVENT_ID_DIGITS) {
-      return -1;
-    }
-    for (int i = 0; i < v.length(); i++) {
-      if (v.charAt(i) < '0' || v.charAt(i) > '9') {
-        return -1;
-      }
-    }
-    try {
-      return Long.parseLong(v);
-    } catch (NumberFormatException overflow) {
-      return -1;
-    }
-  }
-
-  private static String clientAddress(ChannelHandlerContext ctx) {
-    InetAddress client = HttpServer.clientAddress(ctx.channel()); // behind a trusted proxy: its X-Forwarded-For
-    return client != null ? client.getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
   }
 
   /** Refuses a request through the connection's {@link RequestGuard}, or (without one) answers and closes. */

@@ -27,8 +27,8 @@ import io.switchboard.chat.http.ClientErrors;
 /**
  * The chat's first handler on each connection, after the library's strict HTTP handling (which already answers a
  * request the codec could not decode with 400/414/431 and closes): it refuses bodies over the chat's limit with 413
- * and closes, also for {@code Expect: 100-continue}, closes an event stream's connection when another request comes
- * on it, and, once it refused a connection, drops whatever else is read and stops reading.
+ * and closes, also for {@code Expect: 100-continue}, and, once it refused a connection, drops whatever else is read
+ * and stops reading (an event stream's connection taking another request is closed by the library's endpoint).
  *
  * <pre>{@code
  * RequestGuard guard = new RequestGuard(errors);     // one per connection
@@ -43,7 +43,6 @@ import io.switchboard.chat.http.ClientErrors;
 final class RequestGuard extends ChannelInboundHandlerAdapter {
   private final ClientErrors errors;
   private boolean closing;
-  private boolean streaming;
 
   /** A guard that logs what it refuses to {@code errors}. */
   RequestGuard(ClientErrors errors) {
@@ -56,19 +55,7 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(msg);
       return;
     }
-    if (streaming && msg instanceof HttpRequest) {
-      // an event stream owns its connection: a client that sends another request on it is not an EventSource
-      ReferenceCountUtil.release(msg);
-      closing = true;
-      ctx.close();
-      return;
-    }
     ctx.fireChannelRead(msg);
-  }
-
-  /** Marks the connection as carrying an endless response (Server-Sent Events): a further request closes it. */
-  void streaming() {
-    streaming = true;
   }
 
   /** Whether this connection was refused and is closing. */

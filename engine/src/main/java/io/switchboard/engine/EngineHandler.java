@@ -26,16 +26,8 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -156,7 +148,7 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
       Responses.noContent(ex, Cors.preflightHeaders(options.cors(), req));
       return;
     }
-    EngineRequest request = toEngineRequest(ctx, req, qs);
+    EngineRequest request = EngineRequest.of(ctx.channel(), req, qs);
     boolean upgrade = request.isWebSocketUpgrade();
     String sid = request.queryParam("sid");
     ErrorCode error = verify(req.method(), request, upgrade, sid);
@@ -430,24 +422,4 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
     ctx.fireChannelRead(full);
   }
 
-  private static EngineRequest toEngineRequest(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder qs) {
-    Map<String, String> headers = new HashMap<>();
-    for (String name : req.headers().names()) {
-      List<String> values = req.headers().getAll(name);
-      headers.put(name.toLowerCase(Locale.ROOT), EngineRequest.joinValues(values));
-    }
-    Map<String, String> query = new HashMap<>();
-    for (Map.Entry<String, List<String>> e : qs.parameters().entrySet()) {
-      if (!e.getValue().isEmpty()) {
-        query.put(e.getKey(), e.getValue().get(0));
-      }
-    }
-    // the client behind a trusted proxy (X-Forwarded-For), else the TCP peer
-    InetSocketAddress peer = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
-    InetAddress client = HttpServer.clientAddress(ctx.channel());
-    InetSocketAddress remote = peer == null || client == null || client.equals(peer.getAddress())
-        ? peer : new InetSocketAddress(client, 0);
-    boolean secure = ctx.pipeline().get(SslHandler.class) != null;
-    return new EngineRequest(req.method().name(), req.uri(), headers, query, remote, secure, Instant.now());
-  }
 }

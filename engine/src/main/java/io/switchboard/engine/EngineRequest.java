@@ -1,8 +1,17 @@
 package io.switchboard.engine;
 
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.cookie.Cookie;
+import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
+import io.netty.handler.ssl.SslHandler;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -50,6 +59,49 @@ public record EngineRequest(
   public boolean isWebSocketUpgrade() {
     String upgrade = header("upgrade");
     return upgrade != null && upgrade.equalsIgnoreCase("websocket");
+  }
+
+  /**
+   * The request as plain values: the client address is the one behind a trusted proxy ({@code X-Forwarded-For}) when
+   * the {@link HttpServer} knows it, else the TCP peer.
+   */
+  public static EngineRequest of(Channel channel, HttpRequest req, QueryStringDecoder qs) {
+    Map<String, String> headers = new HashMap<>();
+    for (String name : req.headers().names()) {
+      List<String> values = req.headers().getAll(name);
+      headers.put(name.toLowerCase(Locale.ROOT), joinValues(values));
+    }
+    Map<String, String> query = new HashMap<>();
+    for (Map.Entry<String, List<String>> e : qs.parameters().entrySet()) {
+      if (!e.getValue().isEmpty()) {
+        query.put(e.getKey(), e.getValue().get(0));
+      }
+    }
+    InetSocketAddress peer = channel.remoteAddress() instanceof InetSocketAddress a ? a : null;
+    InetAddress client = HttpServer.clientAddress(channel);
+    InetSocketAddress remote = peer == null || client == null || client.equals(peer.getAddress())
+        ? peer : new InetSocketAddress(client, 0);
+    boolean secure = channel.pipeline().get(SslHandler.class) != null;
+    return new EngineRequest(req.method().name(), req.uri(), headers, query, remote, secure, Instant.now());
+  }
+
+  /** The request as plain values ({@link #of(Channel, HttpRequest, QueryStringDecoder)}). */
+  public static EngineRequest of(Channel channel, HttpRequest req) {
+    return of(channel, req, new QueryStringDecoder(req.uri()));
+  }
+
+  /** The value of a cookie, or {@code null}. */
+  public String cookie(String name) {
+    String header = header("cookie");
+    if (header == null) {
+      return null;
+    }
+    for (Cookie c : ServerCookieDecoder.LAX.decode(header)) {
+      if (c.name().equals(name)) {
+        return c.value();
+      }
+    }
+    return null;
   }
 
   static String joinValues(List<String> values) {

@@ -15,6 +15,7 @@ import io.switchboard.server.ConnectionStateRecovery;
 import io.switchboard.server.Namespace;
 import io.switchboard.server.PersistedSession;
 import io.switchboard.server.RestoredSession;
+import io.switchboard.server.Resumption;
 import io.switchboard.server.cluster.ClusterMessage;
 import io.switchboard.server.cluster.ClusterMessageMapper;
 import io.switchboard.server.cluster.ClusterMessageType;
@@ -276,9 +277,15 @@ final class RedisStreamsAdapter extends ClusterAdapter {
           log.warn("[{}] cannot add a broadcast to {} ({} delivered on this server only so far): {}", uid(),
               reader.key(), n, e.toString());
         }
-        deliverLocally(packet, opts);
+        deliverLocally(packet, opts, false); // no offset: no entry
       }
     });
+  }
+
+  /** A stored broadcast carries its entry id as last argument, as the reference appends it. */
+  @Override
+  protected boolean carriesOffset(Packet packet, BroadcastOptions opts) {
+    return storedHere(packet, opts);
   }
 
   /** Whether a broadcast is stored (recovery on, event without ack, not volatile, not local-only). */
@@ -580,30 +587,38 @@ final class RedisStreamsAdapter extends ClusterAdapter {
     if (found == null) {
       return register.apply(null);
     }
-    int scanned = found.ids().size();
-    String last = found.last();
-    List<String> ids = new ArrayList<>(found.ids());
-    List<JsonNode> packets = new ArrayList<>(found.packets());
     StreamsWire.SessionRecord s = found.session();
+    return catchUp(found.ids(), found.packets(), found.last(), s.rooms(), s.sid(), missed -> register.apply(
+        missed == null ? null : new RestoredSession(s.sid(), s.pid(), s.rooms(), s.data(), missed)));
+  }
+
+  /**
+   * Given the matching entries fetched after an offset (up to {@code last}), fetches on until the reader's position,
+   * and hands {@code register} the entries up to that position (the missed ones; those after it are still to come,
+   * live), under the reader's lock so that none falls between; {@code null} if the budget ran out or Redis failed.
+   */
+  private <T> T catchUp(List<String> fetchedIds, List<JsonNode> fetched, String fetchedUpTo, Set<String> rooms,
+      String sid, Function<List<JsonNode>, T> register) {
+    int scanned = fetchedIds.size();
+    String last = fetchedUpTo;
+    List<String> ids = new ArrayList<>(fetchedIds);
+    List<JsonNode> packets = new ArrayList<>(fetched);
     for (int round = 0; ; round++) {
       synchronized (reader.lock()) {
         String position = reader.position();
         if (StreamReader.compareIds(position, last) <= 0) {
-          // entries up to the reader's position were handed over before this socket could get them: they are the
-          // missed ones; those after it are still to come, live
           List<JsonNode> missed = new ArrayList<>();
           for (int i = 0; i < ids.size(); i++) {
             if (StreamReader.compareIds(ids.get(i), position) <= 0) {
               missed.add(packets.get(i));
             }
           }
-          return register.apply(new RestoredSession(s.sid(), s.pid(), s.rooms(),
-              s.data(), missed));
+          return register.apply(missed);
         }
       }
       // the reader is ahead of what was fetched: fetch up to it
       try {
-        Batch more = fetch(last, s.rooms(), s.sid(), opts.maxRestoredEntries() - scanned);
+        Batch more = fetch(last, rooms, sid, opts.maxRestoredEntries() - scanned);
         if (more == null || round > 100) {
           return register.apply(null);
         }
@@ -612,10 +627,46 @@ final class RedisStreamsAdapter extends ClusterAdapter {
         scanned += more.scanned();
         last = more.last();
       } catch (Exception e) {
-        log.warn("[{}] cannot restore a session in {}: {}", uid(), nsp.name(), e.toString());
+        log.warn("[{}] cannot catch up in {}: {}", uid(), nsp.name(), e.toString());
         return register.apply(null);
       }
     }
+  }
+
+  /**
+   * An event stream resuming from {@code offset} (its {@code Last-Event-ID}, an entry id): the stored broadcasts after
+   * it for its rooms, from the stream, handed over with no gap before the live ones; none (a fresh stream) if the
+   * entry is no longer in the stream or the offset is not an entry id. The position is the reader's.
+   */
+  @Override
+  public <T> T resume(String sid, Set<String> rooms, String offset, Function<Resumption, T> register) {
+    if (recovery == null) {
+      return register.apply(Resumption.NONE);
+    }
+    if (offset == null || !OFFSET.matcher(offset).matches() || StreamReader.parseId(offset) == null) {
+      synchronized (reader.lock()) {
+        return register.apply(new Resumption(null, reader.position()));
+      }
+    }
+    Batch b = null;
+    try {
+      List<StreamMessage<byte[], byte[]>> at = await(redis.xrange(streamKey, Range.create(offset, offset)));
+      if (!at.isEmpty()) {
+        b = fetch(offset, rooms, sid, opts.maxRestoredEntries());
+      }
+    } catch (Exception e) {
+      log.warn("[{}] cannot resume a stream in {}: {}", uid(), nsp.name(), e.toString());
+    }
+    if (b == null) {
+      synchronized (reader.lock()) {
+        return register.apply(new Resumption(null, reader.position()));
+      }
+    }
+    return catchUp(b.ids(), b.packets(), b.last(), rooms, sid, missed -> {
+      synchronized (reader.lock()) {
+        return register.apply(new Resumption(missed, reader.position()));
+      }
+    });
   }
 
   private Found find(String pid, String offset) throws Exception {

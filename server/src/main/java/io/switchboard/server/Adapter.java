@@ -130,4 +130,16 @@ public interface Adapter {
    * restored any more. Recoverable disconnections call {@link #persistSession} instead.
    */
   default void discardSession(String sid, String pid) {}
+
+  /**
+   * Finds the stored broadcasts after {@code offset} that a client in {@code rooms} (and its own room {@code sid})
+   * would have received, and makes it a recipient in the same step (as {@link #restoreAndRegister} does for a
+   * session): how an event stream resumes from its {@code Last-Event-ID}. {@code register} is given what was found;
+   * its result is returned. Runs on a handler thread and may block. The default (no packet store) finds nothing.
+   *
+   * @param offset the offset of the last event the client received, or {@code null} for a new client
+   */
+  default <T> T resume(String sid, Set<String> rooms, String offset, Function<Resumption, T> register) {
+    return register.apply(Resumption.NONE);
+  }
 }

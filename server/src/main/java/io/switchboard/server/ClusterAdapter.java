@@ -188,6 +188,12 @@ public abstract class ClusterAdapter extends InMemoryAdapter implements ClusterS
     super.broadcast(packet, opts);
   }
 
+  /** {@link #deliverLocally(Packet, BroadcastOptions)}, saying whether the packet's last argument is its recovery
+   * offset (which {@link #carriesOffset} otherwise decides). */
+  protected final void deliverLocally(Packet packet, BroadcastOptions opts, boolean carriesOffset) {
+    deliver(packet, opts, carriesOffset);
+  }
+
   @Override
   public void broadcastWithAck(Packet packet, BroadcastOptions opts, IntConsumer clientCount, AckListener ack) {
     if (!opts.flags().local()) {

@@ -1,6 +1,5 @@
 package io.switchboard.server;
 
-import io.switchboard.engine.EngineMessage;
 import io.switchboard.server.parser.Packet;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -89,16 +88,32 @@ public class InMemoryAdapter implements Adapter {
 
   @Override
   public void broadcast(Packet packet, BroadcastOptions opts) {
-    List<EngineMessage> encoded = nsp.codec().encode(packet, opts.flags().compress());
-    Args outgoing = packet.type().isEvent() ? nsp.codec().args(packet.data(), 1) : null;
-    String event = outgoing == null ? null : eventName(packet);
+    deliver(packet, opts, carriesOffset(packet, opts));
+  }
+
+  /**
+   * Writes a packet to the matching local recipients, each transport's form encoded once.
+   *
+   * @param carriesOffset whether the packet's last argument is the recovery offset this adapter appended (the plain
+   *                      transports take it out of the arguments, and SSE makes it the event id)
+   */
+  final void deliver(Packet packet, BroadcastOptions opts, boolean carriesOffset) {
+    Outgoing out = new Outgoing(nsp.codec(), packet, carriesOffset, opts.flags().compress());
     boolean vol = opts.flags().volatileEmit();
     int[] count = {0};
-    apply(opts, socket -> {
+    apply(opts, r -> {
       count[0]++;
-      socket.writeBroadcast(encoded, event, outgoing, vol);
+      r.deliver(out, vol);
     });
-    counted(event, count[0]);
+    counted(out.event(), count[0]);
+  }
+
+  /**
+   * Whether a packet that {@link #broadcast} delivers ends with a recovery offset that this adapter appended; none
+   * here. Adapters that store broadcasts for recovery say which packets carry one.
+   */
+  protected boolean carriesOffset(Packet packet, BroadcastOptions opts) {
+    return false;
   }
 
   /** Counts one broadcast delivered here to {@code recipients} sockets (once per broadcast: no cost per recipient). */
@@ -117,15 +132,15 @@ public class InMemoryAdapter implements Adapter {
   @Override
   public void broadcastWithAck(Packet packet, BroadcastOptions opts, IntConsumer clientCount, AckListener ack) {
     long id = nsp.nextAckId();
-    Packet withId = packet.withId(id);
-    List<EngineMessage> encoded = nsp.codec().encode(withId, opts.flags().compress());
-    Args outgoing = nsp.codec().args(packet.data(), 1);
-    String event = eventName(packet);
+    Outgoing out = new Outgoing(nsp.codec(), packet.withId(id), false, opts.flags().compress());
+    String event = out.event();
     int[] count = {0};
-    apply(opts, socket -> {
-      if (socket.registerBroadcastAck(id, ack)) {
+    apply(opts, r -> {
+      if (r.registerBroadcastAck(id, ack)) {
         count[0]++;
-        socket.writeBroadcast(encoded, event, outgoing, opts.flags().volatileEmit());
+        r.deliver(out, opts.flags().volatileEmit());
+      } else if (!(r instanceof Socket)) {
+        r.deliver(out, opts.flags().volatileEmit()); // a plain client gets the event but cannot answer: not counted
       }
     });
     counted(event, count[0]);
@@ -178,8 +193,8 @@ public class InMemoryAdapter implements Adapter {
   /** Called, under this adapter's lock, when a room loses its last local member. */
   protected void onRoomDeleted(String room) {}
 
-  /** Calls {@code fn} for each connected local socket matching {@code opts}, each once. */
-  protected void apply(BroadcastOptions opts, Consumer<Socket> fn) {
+  /** Calls {@code fn} for each connected local recipient matching {@code opts}, each once, whatever its transport. */
+  void apply(BroadcastOptions opts, Consumer<Recipient> fn) {
     Set<String> except = exceptSids(opts.except());
     if (!opts.rooms().isEmpty()) {
       Set<String> seen = new LinkedHashSet<>();
@@ -192,7 +207,7 @@ public class InMemoryAdapter implements Adapter {
           if (except.contains(id) || !seen.add(id)) {
             continue;
           }
-          Socket s = nsp.routableSocket(id);
+          Recipient s = nsp.routableSocket(id);
           if (s != null) {
             fn.accept(s);
           }
@@ -200,6 +215,11 @@ public class InMemoryAdapter implements Adapter {
       }
     } else {
       for (Socket s : nsp.routableSockets()) {
+        if (!except.contains(s.id())) {
+          fn.accept(s);
+        }
+      }
+      for (Recipient s : nsp.plainMembers()) {
         if (!except.contains(s.id())) {
           fn.accept(s);
         }

@@ -41,6 +41,7 @@ public sealed class Namespace permits ParentNamespace {
   private final ParentNamespace parent;
   private final Adapter adapter;
   private final Map<String, Socket> sockets = new ConcurrentHashMap<>();
+  private final Map<String, Recipient> plainMembers = new ConcurrentHashMap<>(); // plain WebSocket and SSE clients
   private final List<Middleware> middlewares = new CopyOnWriteArrayList<>();
   private final List<Consumer<Socket>> connectionHandlers = new CopyOnWriteArrayList<>();
   private final Map<String, List<EventHandler>> serverSideHandlers = new ConcurrentHashMap<>();
@@ -259,12 +260,28 @@ public sealed class Namespace permits ParentNamespace {
     return server.options().connectionStateRecovery() != null;
   }
 
-  Socket routableSocket(String id) {
-    return sockets.get(id);
+  Recipient routableSocket(String id) {
+    Socket s = sockets.get(id);
+    return s != null ? s : plainMembers.get(id);
   }
 
   Collection<Socket> routableSockets() {
     return sockets.values();
+  }
+
+  /** The plain WebSocket clients and event streams in this namespace on this server. */
+  Collection<Recipient> plainMembers() {
+    return plainMembers.values();
+  }
+
+  /** A plain client enters: from now on broadcasts to its rooms reach it. */
+  void addPlain(Recipient member) {
+    plainMembers.put(member.id(), member);
+  }
+
+  /** A plain client left. */
+  void removePlain(Recipient member) {
+    plainMembers.remove(member.id(), member);
   }
 
   ParentNamespace parent() {

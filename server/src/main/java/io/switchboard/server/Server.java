@@ -56,6 +56,8 @@ public final class Server implements AutoCloseable {
   private final ServerStats stats = new ServerStats(this);
   private final AtomicInteger parentCount = new AtomicInteger();
   private final ClientBundle bundle;
+  private final Map<String, PlainRouter.Endpoint> plainEndpoints = new ConcurrentHashMap<>();
+  private final List<PlainWebSocketEndpoint> webSocketEndpoints = new CopyOnWriteArrayList<>();
   private volatile HttpServer http;
   private volatile boolean closed;
 
@@ -171,7 +173,72 @@ public final class Server implements AutoCloseable {
     if (bundle != null) {
       pipeline.addLast(bundle.newHandler());
     }
+    for (PlainWebSocketEndpoint ws : webSocketEndpoints) {
+      pipeline.addLast(ws.engineEndpoint().newHandler());
+    }
+    pipeline.addLast(new PlainRouter(plainEndpoints));
     pipeline.addLast(engine.newHandler());
+  }
+
+  // ---- plain transports ----
+
+  /**
+   * Serves Server-Sent Events at {@code path} on this server's port: each admitted GET becomes an {@link EventStream}
+   * in the rooms of {@link EventStreamOptions#namespace()}, which {@code onOpen} joins to rooms (it runs on the handler
+   * executor, before the stream resumes from its {@code Last-Event-ID}, and may block). Broadcasts to its rooms reach
+   * it from this server and the others of the cluster.
+   *
+   * <pre>{@code
+   * io.sse("/events", EventStreamOptions.DEFAULT, stream -> stream.join("prices"));
+   * io.to("prices").emit("price", Map.of("sym", "ACME", "px", 12.5));  // Socket.IO, plain WebSocket and SSE alike
+   * }</pre>
+   */
+  public Server sse(String path, EventStreamOptions options, Consumer<EventStream> onOpen) {
+    addEndpoint(new SseEndpoint(this, checkPath(path), Objects.requireNonNull(options, "options"),
+        Objects.requireNonNull(onOpen, "onOpen")));
+    return this;
+  }
+
+  /**
+   * Serves plain WebSocket clients (RFC 6455, no Socket.IO framing) at {@code path} on this server's port: each
+   * admitted upgrade becomes a {@link PlainWebSocket} in the rooms of {@link PlainWebSocketOptions#namespace()};
+   * {@code onConnection} (on the handler executor, before the client's first message is handled) sets its handlers
+   * and joins it to rooms. A broadcast reaches it as one text frame {@code {"event":…,"data":[…]}}.
+   *
+   * <pre>{@code
+   * io.webSocket("/ws", PlainWebSocketOptions.DEFAULT, ws -> ws.onText(room -> ws.join(room)));
+   * }</pre>
+   */
+  public Server webSocket(String path, PlainWebSocketOptions options, Consumer<PlainWebSocket> onConnection) {
+    PlainWebSocketEndpoint e = new PlainWebSocketEndpoint(this, checkPath(path),
+        Objects.requireNonNull(options, "options"), Objects.requireNonNull(onConnection, "onConnection"));
+    synchronized (plainEndpoints) {
+      if (plainEndpoints.containsKey(path) || webSocketEndpoints.stream().anyMatch(w -> w.path().equals(path))) {
+        throw new IllegalStateException("an endpoint is already at " + path);
+      }
+      webSocketEndpoints.add(e);
+    }
+    return this;
+  }
+
+  private void addEndpoint(PlainRouter.Endpoint e) {
+    synchronized (plainEndpoints) {
+      if (plainEndpoints.containsKey(e.path())
+          || webSocketEndpoints.stream().anyMatch(w -> w.path().equals(e.path()))) {
+        throw new IllegalStateException("an endpoint is already at " + e.path());
+      }
+      plainEndpoints.put(e.path(), e);
+    }
+  }
+
+  private String checkPath(String path) {
+    if (path == null || !path.startsWith("/") || path.indexOf('?') >= 0) {
+      throw new IllegalArgumentException("a path starts with / and has no query: " + path);
+    }
+    if (path.startsWith(options.path()) || (path + "/").equals(options.path())) {
+      throw new IllegalArgumentException(path + " is under the Socket.IO path " + options.path());
+    }
+    return path;
   }
 
   // ---- namespaces ----
@@ -311,6 +378,9 @@ public final class Server implements AutoCloseable {
       } catch (RuntimeException e) {
         log.debug("client {} could not be closed (its event loop is gone?): {}", c.id(), e.toString());
       }
+    }
+    for (PlainWebSocketEndpoint ws : webSocketEndpoints) {
+      ws.close(); // 1001 to every plain WebSocket client
     }
     try {
       engine.close();

@@ -64,8 +64,7 @@ public class SessionAwareAdapter extends InMemoryAdapter {
 
   @Override
   public void broadcast(Packet packet, BroadcastOptions opts) {
-    boolean store = packet.type() == PacketType.EVENT && packet.id() == null && !opts.flags().volatileEmit();
-    if (!store) {
+    if (!stored(packet, opts)) {
       super.broadcast(packet, opts);
       return;
     }
@@ -81,6 +80,15 @@ public class SessionAwareAdapter extends InMemoryAdapter {
       }
       super.broadcast(packet.withData(data), opts);
     }
+  }
+
+  private static boolean stored(Packet packet, BroadcastOptions opts) {
+    return packet.type() == PacketType.EVENT && packet.id() == null && !opts.flags().volatileEmit();
+  }
+
+  @Override
+  protected boolean carriesOffset(Packet packet, BroadcastOptions opts) {
+    return stored(packet, opts);
   }
 
   /** The offset of the newest stored packet: where a socket connecting now starts. */
@@ -114,6 +122,24 @@ public class SessionAwareAdapter extends InMemoryAdapter {
   public <T> T restoreAndRegister(String pid, String offset, Function<RestoredSession, T> register) {
     synchronized (lock) {
       return register.apply(restore(pid, offset));
+    }
+  }
+
+  @Override
+  public <T> T resume(String sid, Set<String> rooms, String offset, Function<Resumption, T> register) {
+    synchronized (lock) {
+      evict(clock.getAsLong());
+      List<JsonNode> missed = null;
+      long start = offset == null ? -1 : parse(offset);
+      if (start >= 0 && start >= evictedUpTo && start <= sequence) {
+        missed = new ArrayList<>();
+        for (Stored p : packets) {
+          if (p.seq() > start && matches(sid, rooms, p.opts())) {
+            missed.add(p.data());
+          }
+        }
+      }
+      return register.apply(new Resumption(missed, offset(sequence)));
     }
   }
 

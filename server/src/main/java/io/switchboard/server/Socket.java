@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * on the server's handler executor, never on a Netty I/O thread; they may block. Emitting, joining and leaving may be
  * called from any thread.
  */
-public final class Socket {
+public final class Socket extends Recipient {
   private static final Logger log = LoggerFactory.getLogger(Socket.class);
   private static final Logger handlersLog = LoggerFactory.getLogger(Logs.HANDLERS);
   private static final Logger connectionsLog = LoggerFactory.getLogger(Logs.CONNECTIONS);
@@ -493,11 +493,12 @@ public final class Socket {
   // ---- package-private: namespace, adapter and client ----
 
   /** Writes a broadcast packet encoded once for all recipients. */
-  void writeBroadcast(List<EngineMessage> encoded, String event, Args args, boolean volatileEmit) {
-    if (event != null) {
-      notifyOutgoing(event, args);
+  @Override
+  void deliver(Outgoing outgoing, boolean volatileEmit) {
+    if (!anyOutgoing.isEmpty() && outgoing.event() != null) {
+      notifyOutgoing(outgoing.event(), outgoing.args());
     }
-    writeDirect(encoded, volatileEmit);
+    writeDirect(outgoing.socketIo(), volatileEmit);
   }
 
   private void writeDirect(List<EngineMessage> encoded, boolean volatileEmit) {
@@ -515,6 +516,7 @@ public final class Socket {
   }
 
 
+  @Override
   boolean registerBroadcastAck(long ackId, AckListener listener) {
     if (!connected) {
       return false;
@@ -534,6 +536,7 @@ public final class Socket {
     return true;
   }
 
+  @Override
   SocketDetails details() {
     return new SocketDetails(id, handshake, rooms(), data);
   }

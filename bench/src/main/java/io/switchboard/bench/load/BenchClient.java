@@ -1,6 +1,13 @@
 package io.switchboard.bench.load;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -31,8 +38,31 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
 
   private enum State { OPENING, CONNECTING, CONNECTED, CLOSED }
 
+  /** How the client talks to the server. */
+  enum Kind {
+    /** Socket.IO over Engine.IO's WebSocket. */
+    SOCKETIO,
+    /** A plain WebSocket ({@code /ws}): text frames {@code {"event":…,"data":…}}. */
+    PLAIN_WS,
+    /** A Server-Sent Events stream ({@code /sse?room=…}); each {@code data:} line is an event. */
+    SSE;
+
+    /** The kind of client {@code index} of a scenario: a third each in {@code mixed} (client 0, the emitter, is
+     * Socket.IO), Socket.IO otherwise. */
+    static Kind of(String scenario, int index) {
+      return !scenario.equals("mixed") ? SOCKETIO : values()[index % 3];
+    }
+  }
+
+  private static final ByteBuf SSE_DATA_LINE = Unpooled.unreleasableBuffer(
+      Unpooled.wrappedBuffer("data: ".getBytes(StandardCharsets.US_ASCII)));
+  private static final ByteBuf BLANK_LINE = Unpooled.unreleasableBuffer(
+      Unpooled.wrappedBuffer(new byte[] {'\n', '\n'}));
+
   private final int index;
+  private final Kind kind;
   private final ClientListener listener;
+  private ByteBuf sseBuffer; // SSE: the bytes of an event not complete yet
   private final long startNanos = System.nanoTime();
   private volatile long connectedNanos;
   private State state = State.OPENING;
@@ -40,8 +70,84 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
   private long nextAckId;
 
   BenchClient(int index, ClientListener listener) {
+    this(index, Kind.SOCKETIO, listener);
+  }
+
+  BenchClient(int index, Kind kind, ClientListener listener) {
     this.index = index;
+    this.kind = kind;
     this.listener = listener;
+  }
+
+  /** How it talks to the server. */
+  Kind kind() {
+    return kind;
+  }
+
+  /** The path and query it connects to. */
+  String target(String socketIoPath, String room) {
+    return switch (kind) {
+      case SOCKETIO -> socketIoPath + "?EIO=4&transport=websocket";
+      case PLAIN_WS -> "/ws";
+      case SSE -> "/sse?room=" + room;
+    };
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    if (kind == Kind.SSE) {
+      ctx.pipeline().addBefore(ctx.name(), "http", new HttpClientCodec());
+      sseBuffer = ctx.alloc().buffer(1024);
+      ctx.writeAndFlush(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, sseTarget));
+    }
+    ctx.fireChannelActive();
+  }
+
+  private String sseTarget;
+
+  /** The SSE request target (set before connecting). */
+  void sseTarget(String target) {
+    this.sseTarget = target;
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt == WebSocketUpgrade.UPGRADED && kind == Kind.PLAIN_WS && state == State.OPENING) {
+      state = State.CONNECTED;
+      connectedNanos = System.nanoTime();
+      listener.onConnected(this);
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  private void onSse(ChannelHandlerContext ctx, Object msg) {
+    try {
+      if (msg instanceof HttpResponse res) {
+        if (res.status().code() != 200) {
+          ctx.fireExceptionCaught(new IllegalStateException("stream refused: " + res.status()));
+          ctx.close();
+          return;
+        }
+        state = State.CONNECTED;
+        connectedNanos = System.nanoTime();
+        listener.onConnected(this);
+      }
+      if (msg instanceof HttpContent content && state == State.CONNECTED) {
+        sseBuffer.writeBytes(content.content());
+        int end;
+        while ((end = ByteBufUtil.indexOf(BLANK_LINE, sseBuffer)) >= 0) {
+          ByteBuf event = sseBuffer.slice(sseBuffer.readerIndex(), end - sseBuffer.readerIndex());
+          if (event.readableBytes() > 0 && ByteBufUtil.indexOf(SSE_DATA_LINE, event) >= 0) {
+            listener.onEvent(this, event);
+          }
+          sseBuffer.readerIndex(end + 2);
+        }
+        sseBuffer.discardSomeReadBytes();
+      }
+    } finally {
+      ReferenceCountUtil.release(msg);
+    }
   }
 
   /** The client's number in its scenario. */
@@ -82,6 +188,10 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (kind == Kind.SSE) {
+      onSse(ctx, msg);
+      return;
+    }
     if (!(msg instanceof WebSocketFrame frame)) {
       ReferenceCountUtil.release(msg);
       return;
@@ -101,6 +211,14 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
 
   private void onText(ChannelHandlerContext ctx, ByteBuf f) {
     if (!f.isReadable()) {
+      return;
+    }
+    if (kind == Kind.PLAIN_WS) {
+      if (ByteBufUtil.indexOf(JOINED, f) >= 0) {
+        listener.onAck(this, 0, f);
+      } else {
+        listener.onEvent(this, f);
+      }
       return;
     }
     byte engineType = f.getByte(f.readerIndex());
@@ -142,8 +260,15 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
     }
   }
 
+  private static final ByteBuf JOINED = Unpooled.unreleasableBuffer(
+      Unpooled.wrappedBuffer("{\"event\":\"joined\"".getBytes(StandardCharsets.US_ASCII)));
+
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    if (sseBuffer != null) {
+      sseBuffer.release();
+      sseBuffer = null;
+    }
     if (state != State.CLOSED) {
       State was = state;
       state = State.CLOSED;

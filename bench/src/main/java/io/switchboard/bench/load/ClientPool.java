@@ -77,7 +77,6 @@ final class ClientPool implements AutoCloseable {
     AtomicInteger next = new AtomicInteger();
     InetSocketAddress first = new InetSocketAddress(options.host(), options.port());
     InetSocketAddress second = options.port2() > 0 ? new InetSocketAddress(options.host(), options.port2()) : first;
-    String path = options.path() + "?EIO=4&transport=websocket";
     Runnable[] startNext = new Runnable[1];
     startNext[0] = () -> {
       int i = next.getAndIncrement();
@@ -85,7 +84,8 @@ final class ClientPool implements AutoCloseable {
         return;
       }
       ClientListener user = listeners.apply(i);
-      BenchClient client = new BenchClient(i, new ClientListener() {
+      BenchClient.Kind kind = BenchClient.Kind.of(options.scenario(), i);
+      BenchClient client = new BenchClient(i, kind, new ClientListener() {
         private boolean counted;
 
         @Override
@@ -124,6 +124,8 @@ final class ClientPool implements AutoCloseable {
       all.add(client);
       InetSocketAddress server = i % 2 == 1 ? second : first; // with two servers, odd clients use the second
       String hostPort = options.host() + ":" + server.getPort();
+      String target = client.target(options.path(), Room.NAME);
+      client.sseTarget(target);
       Bootstrap b = new Bootstrap()
           .group(group)
           .channel(transport.socketChannel())
@@ -133,7 +135,9 @@ final class ClientPool implements AutoCloseable {
           .handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-              ch.pipeline().addLast("upgrade", new WebSocketUpgrade(hostPort, path));
+              if (kind != BenchClient.Kind.SSE) {
+                ch.pipeline().addLast("upgrade", new WebSocketUpgrade(hostPort, target));
+              }
               ch.pipeline().addLast("client", client);
             }
           });

@@ -9,6 +9,26 @@ package io.switchboard.bench.load;
  * }</pre>
  */
 final class FanoutScenario implements Scenario {
+  /** With {@code mixed}: per transport, the receivers, deliveries and latencies; otherwise {@code null}. */
+  private static JsonLine byTransport(LoadOptions o, Room room) {
+    if (!o.scenario().equals("mixed")) {
+      return null;
+    }
+    JsonLine out = new JsonLine();
+    for (BenchClient.Kind k : BenchClient.Kind.values()) {
+      long receivers = room.clients().stream().filter(c -> c.kind() == k).count();
+      Latency l = room.latency(k);
+      out.put(k.name().toLowerCase(java.util.Locale.ROOT), new JsonLine()
+          .put("receivers", receivers)
+          .put("expected", room.sentMeasured() * receivers)
+          .put("delivered", room.delivered(k))
+          .put("p50_ms", l.percentileMillis(50))
+          .put("p99_ms", l.percentileMillis(99))
+          .put("max_ms", l.maxMillis()));
+    }
+    return out;
+  }
+
   @Override
   public JsonLine run(LoadOptions o) throws Exception {
     ProcessProbe server = new ProcessProbe(o.serverPid(), o.serverPid2());
@@ -52,7 +72,8 @@ final class FanoutScenario implements Scenario {
           .put("server_cpu_us_per_delivery", server.enabled() && delivered > 0 ? cpu * 1e6 / delivered : null)
           .put("server_rss_mb", server.enabled() ? server.rssBytes() / 1048576.0 : null)
           .put("generator_cpu_util", gen / wall)
-          .put("errors", pool.sampleErrors());
+          .put("errors", pool.sampleErrors())
+          .put("by_transport", byTransport(o, room));
     }
   }
 }

@@ -15,7 +15,7 @@ import java.util.Map;
 final class JsonLine {
   private final Map<String, Object> fields = new LinkedHashMap<>();
 
-  /** Adds or replaces a field: a String, a Number, a Boolean, a List of strings, or null. */
+  /** Adds or replaces a field: a String, a Number, a Boolean, a List of strings, a nested JsonLine, or null. */
   JsonLine put(String name, Object value) {
     fields.put(name, value);
     return this;
@@ -54,6 +54,8 @@ final class JsonLine {
       } else {
         sb.append(String.format(Locale.ROOT, Math.abs(d) >= 100 ? "%.1f" : "%.4g", d));
       }
+    } else if (v instanceof JsonLine nested) {
+      sb.append(nested);
     } else if (v instanceof Number || v instanceof Boolean) {
       sb.append(v);
     } else if (v instanceof List<?> list) {

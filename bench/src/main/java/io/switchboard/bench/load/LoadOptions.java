@@ -14,7 +14,8 @@ import java.util.Map;
  * <p>Every run is bounded: {@link #warmup()} + {@link #duration()} of load, at most {@link #drain()} to collect what is
  * still in flight, and {@link #connectTimeout()} for the clients to connect.
  *
- * @param scenario       {@code connect}, {@code fanout}, {@code echo}, {@code slow} or {@code cluster}
+ * @param scenario       {@code connect}, {@code fanout}, {@code echo}, {@code slow}, {@code cluster} or {@code mixed}
+ *                       (fanout with a third of the receivers on each transport: Socket.IO, plain WebSocket, SSE)
  * @param label          the server's name in the results ({@code switchboard}, {@code node}…)
  * @param host           the server's address (loopback only)
  * @param port           the server's port
@@ -78,6 +79,7 @@ public record LoadOptions(String scenario, String label, String host, int port, 
       case "echo" -> 100;
       case "slow" -> 100;
       case "cluster" -> 1000;
+      case "mixed" -> 999;
       default -> throw new IllegalArgumentException("unknown scenario " + scenario);
     };
     return new LoadOptions(scenario,

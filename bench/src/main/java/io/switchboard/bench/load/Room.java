@@ -1,5 +1,7 @@
 package io.switchboard.bench.load;
 
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.List;
@@ -29,6 +31,8 @@ final class Room {
   private final String padding;
   private final Latency latency = new Latency();
   private final LongAdder delivered = new LongAdder();
+  private final Latency[] latencyByKind = {new Latency(), new Latency(), new Latency()};
+  private final LongAdder[] deliveredByKind = {new LongAdder(), new LongAdder(), new LongAdder()};
   private final AtomicLong sentMeasured = new AtomicLong();
   private final LongAdder closedAfterJoin = new LongAdder();
   private final AtomicLong backAtEmitter = new AtomicLong();
@@ -69,7 +73,12 @@ final class Room {
     return new ClientListener() {
       @Override
       public void onConnected(BenchClient c) {
-        c.send(Frames.join(c.channel().alloc(), c.nextAckId(), NAME));
+        switch (c.kind()) {
+          case SOCKETIO -> c.send(Frames.join(c.channel().alloc(), c.nextAckId(), NAME));
+          case PLAIN_WS -> c.send(Unpooled.copiedBuffer("{\"event\":\"join\",\"data\":\"" + NAME + "\"}",
+              StandardCharsets.US_ASCII));
+          case SSE -> joined.countDown(); // the stream is in the room once its head came
+        }
       }
 
       @Override
@@ -89,8 +98,11 @@ final class Room {
         long ms = measureStart;
         long me = measureEnd;
         if (ms != 0 && t >= ms && (me == 0 || t < me)) {
+          long nanos = System.nanoTime() - t;
           delivered.increment();
-          latency.recordNanos(System.nanoTime() - t);
+          latency.recordNanos(nanos);
+          deliveredByKind[c.kind().ordinal()].increment();
+          latencyByKind[c.kind().ordinal()].recordNanos(nanos);
         }
       }
 
@@ -204,6 +216,16 @@ final class Room {
 
   Latency latency() {
     return latency;
+  }
+
+  /** The latencies of the deliveries to one kind of client. */
+  Latency latency(BenchClient.Kind kind) {
+    return latencyByKind[kind.ordinal()];
+  }
+
+  /** The measured deliveries to one kind of client. */
+  long delivered(BenchClient.Kind kind) {
+    return deliveredByKind[kind.ordinal()].sum();
   }
 
   long delivered() {

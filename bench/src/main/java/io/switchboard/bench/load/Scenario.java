@@ -19,7 +19,7 @@ interface Scenario {
   static Scenario named(String name) {
     return switch (name) {
       case "connect" -> new ConnectScenario();
-      case "fanout", "cluster" -> new FanoutScenario();
+      case "fanout", "cluster", "mixed" -> new FanoutScenario();
       case "echo" -> new EchoScenario();
       case "slow" -> new SlowScenario();
       default -> throw new IllegalArgumentException("unknown scenario " + name);

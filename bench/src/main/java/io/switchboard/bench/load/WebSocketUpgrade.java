@@ -71,7 +71,11 @@ final class WebSocketUpgrade extends ChannelInboundHandlerAdapter {
       ctx.fireChannelRead(rest); // the frames that came with the response go to the new decoder
     }
     ctx.pipeline().remove(this);
+    ctx.fireUserEventTriggered(UPGRADED);
   }
+
+  /** Fired down the pipeline once the frame codec is in place. */
+  static final Object UPGRADED = new Object();
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {

@@ -1,8 +1,11 @@
 package io.switchboard.bench.servers;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchboard.server.EventStreamOptions;
+import io.switchboard.server.PlainWebSocketOptions;
 import io.switchboard.redis.RedisAdapterFactory;
 import io.switchboard.redis.RedisStreamsAdapterFactory;
 import io.switchboard.server.AdapterFactory;
@@ -17,7 +20,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * The Switchboard server under load: namespace {@code /} with the bench contract shared by every reference server:
  * {@code join(room, ack)} joins and acks {@code "ok"}, {@code bcast({r, …})} emits {@code bcast} with the same object
- * to room {@code r}, {@code echo(payload, ack)} acks the payload unchanged.
+ * to room {@code r}, {@code echo(payload, ack)} acks the payload unchanged. Plain WebSocket clients at {@code /ws}
+ * join with the text frame {@code {"event":"join","data":"<room>"}} (answered {@code {"event":"joined","data":"<room>"}})
+ * and receive each {@code bcast} as {@code {"event":"bcast","data":[<the object>]}}; SSE streams at
+ * {@code /sse?room=<room>} receive it as {@code event: bcast}, {@code data: <the object>}.
  *
  * <pre>{@code
  * java -jar bench/target/switchboard-bench.jar server --port 3000
@@ -26,6 +32,7 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  */
 public final class SwitchboardBenchServer {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private SwitchboardBenchServer() {}
 
   /** Builds the Socket.IO server with the bench contract (not yet listening), on the in-memory adapter. */
@@ -56,6 +63,30 @@ public final class SwitchboardBenchServer {
         io.to(message.path("r").asText()).emit("bcast", message);
       });
       socket.on("echo", (a, ack) -> ack.send(a.node(0)));
+    });
+    // the same rooms for plain WebSocket clients and SSE streams; no per-user or per-address cap for the load generator
+    PlainWebSocketOptions ws = PlainWebSocketOptions.builder()
+        .maxConnectionsPerUser(Integer.MAX_VALUE).maxConnectionsPerAddress(Integer.MAX_VALUE).build();
+    io.webSocket("/ws", ws, client -> client.onText(text -> {
+      JsonNode m;
+      try {
+        m = JSON.readTree(text);
+      } catch (java.io.IOException e) {
+        client.close(1007, "not JSON");
+        return;
+      }
+      if ("join".equals(m.path("event").asText()) && m.path("data").isTextual()) {
+        client.join(m.get("data").textValue());
+        client.send("{\"event\":\"joined\",\"data\":" + m.get("data") + "}");
+      }
+    }));
+    EventStreamOptions sse = EventStreamOptions.builder()
+        .maxStreamsPerUser(Integer.MAX_VALUE).maxStreamsPerAddress(Integer.MAX_VALUE).build();
+    io.sse("/sse", sse, stream -> {
+      String room = stream.handshake().query().get("room");
+      if (room != null) {
+        stream.join(room);
+      }
     });
     return io;
   }

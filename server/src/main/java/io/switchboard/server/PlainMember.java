@@ -1,0 +1,151 @@
+package io.switchboard.server;
+
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What plain WebSocket clients and event streams share: an id, a place in the namespace's rooms, the handshake and
+ * user their request was admitted with, application data, and the close listeners.
+ *
+ * <pre>{@code
+ * stream.join("prices");               // io.to("prices").emit(...) now reaches it too
+ * stream.onClose(() -> log.info("{} left", stream.id()));
+ * }</pre>
+ */
+abstract sealed class PlainMember extends Recipient permits PlainWebSocket, EventStream {
+  private static final Logger log = LoggerFactory.getLogger(PlainMember.class);
+
+  final Namespace nsp;
+  private final String id;
+  private final Handshake handshake;
+  private final String user;
+  private final CopyOnWriteArrayList<Runnable> closeListeners = new CopyOnWriteArrayList<>();
+  private volatile Object data;
+  private volatile boolean gone;
+
+  PlainMember(Namespace nsp, Handshake handshake, String user) {
+    this.nsp = nsp;
+    this.id = Socket.newId();
+    this.handshake = handshake;
+    this.user = user;
+  }
+
+  /** The id: random, and the name of its own room (like a Socket.IO socket's). */
+  @Override
+  public String id() {
+    return id;
+  }
+
+  /** The namespace whose rooms it is in. */
+  public Namespace namespace() {
+    return nsp;
+  }
+
+  /** The HTTP request it connected with ({@code auth} holds {@code user} when the authenticator named one). */
+  public Handshake handshake() {
+    return handshake;
+  }
+
+  /** The user its {@link HttpAuthenticator} admitted it as, or {@code null}. */
+  public String user() {
+    return user;
+  }
+
+  /** Application data (visible through {@code fetchSockets()}), or {@code null}. */
+  public Object data() {
+    return data;
+  }
+
+  /** Attaches application data. */
+  public void data(Object value) {
+    this.data = value;
+  }
+
+  /** Joins rooms: broadcasts to them reach it, here and from the other servers of the cluster. */
+  public void join(String... rooms) {
+    join(Arrays.asList(rooms));
+  }
+
+  /** Joins rooms. */
+  @Override
+  public void join(Collection<String> rooms) {
+    if (!gone) {
+      nsp.adapter().addAll(id, new LinkedHashSet<>(rooms));
+      if (gone) {
+        nsp.adapter().delAll(id); // it went meanwhile: leave no room behind
+      }
+    }
+  }
+
+  /** Leaves a room. */
+  @Override
+  public void leave(String room) {
+    nsp.adapter().del(id, room);
+  }
+
+  /** The rooms it is in, its own id included. */
+  public Set<String> rooms() {
+    return nsp.adapter().socketRooms(id);
+  }
+
+  /** Whether it is still connected. */
+  public boolean connected() {
+    return !gone;
+  }
+
+  /** Told once when the connection is gone (after it left its rooms). */
+  public void onClose(Runnable listener) {
+    closeListeners.add(listener);
+    if (gone && closeListeners.remove(listener)) {
+      listener.run();
+    }
+  }
+
+  /** Closes the connection. */
+  public abstract void close();
+
+  @Override
+  void disconnect(boolean close) {
+    close();
+  }
+
+  @Override
+  boolean registerBroadcastAck(long ackId, AckListener listener) {
+    return false;
+  }
+
+  @Override
+  SocketDetails details() {
+    return new SocketDetails(id, handshake, rooms(), data);
+  }
+
+  /** Becomes a recipient of broadcasts (it is in its own room from the start). */
+  void enter() {
+    join(Set.of(id));
+  }
+
+  /** Leaves every room and the namespace, then tells the listeners; once. */
+  void gone() {
+    synchronized (this) {
+      if (gone) {
+        return;
+      }
+      gone = true;
+    }
+    nsp.removePlain(this);
+    nsp.adapter().delAll(id);
+    for (Runnable r : closeListeners) {
+      try {
+        r.run();
+      } catch (RuntimeException e) {
+        log.warn("{}: close listener failed", this, e);
+      }
+    }
+    closeListeners.clear();
+  }
+}
