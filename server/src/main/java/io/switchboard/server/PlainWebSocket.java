@@ -44,7 +44,7 @@ public final class PlainWebSocket extends PlainMember {
   PlainWebSocket(Namespace nsp, Handshake handshake, String user, WebSocketConnection conn) {
     super(nsp, handshake, user);
     this.conn = conn;
-    this.serial = new SerialExecutor(nsp.server().handlerExecutor());
+    this.serial = new SerialExecutor(nsp.server().handlerExecutor(), nsp.server().stats());
   }
 
   /** Handles each text message of the client. */
