@@ -448,16 +448,16 @@ public final class AdminUi implements AutoCloseable {
       }
     }
     lastSessions = current;
-    List<Map<String, Object>> aggregated = new ArrayList<>();
+    List<AggregatedEvent> aggregated = new ArrayList<>();
     if (opened > 0) {
-      aggregated.add(Map.of("timestamp", second, "type", "rawConnection", "count", opened));
+      aggregated.add(new AggregatedEvent(second, "rawConnection", opened));
     }
     if (closed > 0) {
-      aggregated.add(Map.of("timestamp", second, "type", "rawDisconnection", "count", closed));
+      aggregated.add(new AggregatedEvent(second, "rawDisconnection", closed));
     }
-    List<Map<String, Object>> namespaces = new ArrayList<>();
+    List<NamespaceDetails> namespaces = new ArrayList<>();
     for (Namespace nsp : io.namespaces()) {
-      namespaces.add(Map.of("name", nsp.name(), "socketsCount", nsp.sockets().size()));
+      namespaces.add(new NamespaceDetails(nsp.name(), nsp.sockets().size()));
     }
     Map<String, Object> stats = new LinkedHashMap<>(baseStats);
     stats.put("uptime", ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0);
@@ -467,6 +467,12 @@ public final class AdminUi implements AutoCloseable {
     stats.put("namespaces", namespaces);
     return stats;
   }
+
+  /** One namespace in {@code server_stats}. */
+  record NamespaceDetails(String name, int socketsCount) {}
+
+  /** A count of one kind of event in one second, in {@code server_stats}. */
+  record AggregatedEvent(long timestamp, String type, int count) {}
 
   private static String hostname() {
     try {
