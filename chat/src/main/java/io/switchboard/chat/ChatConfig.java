@@ -1,5 +1,6 @@
 package io.switchboard.chat;
 
+import io.switchboard.admin.AdminUiOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +22,9 @@ import java.util.Optional;
  * {@code --data-dir} over {@code DATA_DIR}, {@code --host} over {@code HOST}, {@code --allowed-origins} over
  * {@code ALLOWED_ORIGINS}, {@code --sse-streams-per-user} over {@code SSE_STREAMS_PER_USER},
  * {@code --sse-streams-per-ip} over {@code SSE_STREAMS_PER_IP}, {@code --sse-max-buffer} over {@code SSE_MAX_BUFFER},
- * {@code --connect-timeout} over {@code CONNECT_TIMEOUT}, {@code --flood-limit} over {@code FLOOD_LIMIT}).
+ * {@code --connect-timeout} over {@code CONNECT_TIMEOUT}, {@code --flood-limit} over {@code FLOOD_LIMIT},
+ * {@code --admin-user} over {@code ADMIN_USER}, {@code --admin-password-hash} over {@code ADMIN_PASSWORD_HASH},
+ * {@code --admin-mode} over {@code ADMIN_MODE}).
  *
  * @param host           the address to listen on
  * @param port           the port to listen on, 0 for a free one
@@ -47,6 +50,9 @@ import java.util.Optional;
  * @param floodLimit     the most messages (room and private) one user may send per second, across their tabs (and,
  *                       with Redis, across the nodes); default 10
  * @param timing         the time limits of real-time events (private acks, typing, token warnings)
+ * @param adminAuth      the Socket.IO Admin UI's user and bcrypt password hash; empty: no Admin UI (the default)
+ * @param adminMode      what the Admin UI is sent: every socket and event (development, the default) or only the
+ *                       servers' stats (production)
  */
 public record ChatConfig(
     String host,
@@ -66,7 +72,9 @@ public record ChatConfig(
     List<String> trustedProxies,
     Optional<Duration> connectTimeout,
     int floodLimit,
-    ChatTiming timing) {
+    ChatTiming timing,
+    Optional<AdminUiOptions.BasicAuth> adminAuth,
+    AdminUiOptions.Mode adminMode) {
 
   /** The usage text printed for {@code --help} and for a bad flag. */
   public static final String USAGE = String.join("\n",
@@ -90,7 +98,12 @@ public record ChatConfig(
       "                        (env TRUSTED_PROXIES, default none)",
       "  --connect-timeout T   time to join the Socket.IO namespace, e.g. 10s or 500ms",
       "                        (env CONNECT_TIMEOUT, default the library's)",
-      "  --flood-limit N       most messages one user sends per second (env FLOOD_LIMIT, default 10)");
+      "  --flood-limit N       most messages one user sends per second (env FLOOD_LIMIT, default 10)",
+      "  --admin-user NAME     turns on the Socket.IO Admin UI at /admin/ with this user (env ADMIN_USER)",
+      "  --admin-password-hash H   its password as a bcrypt hash, e.g. from",
+      "                        htpasswd -nbBC 10 '' PASSWORD | cut -c2- (env ADMIN_PASSWORD_HASH)",
+      "  --admin-mode M        development (sockets and events) or production (stats only)",
+      "                        (env ADMIN_MODE, default development)");
 
   public ChatConfig {
     Objects.requireNonNull(host, "host");
@@ -105,6 +118,8 @@ public record ChatConfig(
     Objects.requireNonNull(sseHeartbeat, "sseHeartbeat");
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(timing, "timing");
+    Objects.requireNonNull(adminAuth, "adminAuth");
+    Objects.requireNonNull(adminMode, "adminMode");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, was " + port);
     }
@@ -145,7 +160,10 @@ public record ChatConfig(
         .allowedOrigins(allowedOrigins).tokenLifetime(tokenLifetime).sseHeartbeat(sseHeartbeat)
         .sseStreamsPerUser(sseStreamsPerUser).sseStreamsPerIp(sseStreamsPerIp).sseMaxBuffer(sseMaxBuffer)
         .trustedProxies(trustedProxies).connectTimeout(connectTimeout.orElse(null)).floodLimit(floodLimit)
-        .timing(timing);
+        .timing(timing)
+        .adminUser(adminAuth.map(AdminUiOptions.BasicAuth::username).orElse(null))
+        .adminPasswordHash(adminAuth.map(AdminUiOptions.BasicAuth::passwordHash).orElse(null))
+        .adminMode(adminMode);
   }
 
   /** Whether the database is PostgreSQL rather than the embedded H2 file. */
@@ -175,6 +193,9 @@ public record ChatConfig(
     env(env, "SSE_MAX_BUFFER").ifPresent(v -> b.sseMaxBuffer(parseCount("SSE_MAX_BUFFER", v)));
     env(env, "CONNECT_TIMEOUT").ifPresent(v -> b.connectTimeout(parseDuration("CONNECT_TIMEOUT", v)));
     env(env, "FLOOD_LIMIT").ifPresent(v -> b.floodLimit(parseCount("FLOOD_LIMIT", v)));
+    env(env, "ADMIN_USER").ifPresent(b::adminUser);
+    env(env, "ADMIN_PASSWORD_HASH").ifPresent(b::adminPasswordHash);
+    env(env, "ADMIN_MODE").ifPresent(v -> b.adminMode(parseAdminMode(v)));
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String name = arg;
@@ -209,6 +230,9 @@ public record ChatConfig(
         case "--sse-max-buffer" -> b.sseMaxBuffer(parseCount(name, value));
         case "--connect-timeout" -> b.connectTimeout(parseDuration(name, value));
         case "--flood-limit" -> b.floodLimit(parseCount(name, value));
+        case "--admin-user" -> b.adminUser(value);
+        case "--admin-password-hash" -> b.adminPasswordHash(value);
+        case "--admin-mode" -> b.adminMode(parseAdminMode(value));
         default -> throw new IllegalArgumentException("unknown flag: " + name);
       }
     }
@@ -224,6 +248,14 @@ public record ChatConfig(
       case "streams" -> false;
       case "pubsub" -> true;
       default -> throw new IllegalArgumentException("--redis-adapter is streams or pubsub, not " + value);
+    };
+  }
+
+  private static AdminUiOptions.Mode parseAdminMode(String value) {
+    return switch (value.trim()) {
+      case "development" -> AdminUiOptions.Mode.DEVELOPMENT;
+      case "production" -> AdminUiOptions.Mode.PRODUCTION;
+      default -> throw new IllegalArgumentException("--admin-mode is development or production, not " + value);
     };
   }
 
@@ -286,6 +318,9 @@ public record ChatConfig(
     private Duration connectTimeout;
     private int floodLimit = 10;
     private ChatTiming timing = ChatTiming.DEFAULT;
+    private String adminUser;
+    private String adminPasswordHash;
+    private AdminUiOptions.Mode adminMode = AdminUiOptions.Mode.DEVELOPMENT;
 
     private Builder() {}
 
@@ -390,10 +425,35 @@ public record ChatConfig(
       return this;
     }
 
+    /** The Admin UI's user name; with {@link #adminPasswordHash} it turns the Admin UI on. */
+    public Builder adminUser(String adminUser) {
+      this.adminUser = adminUser;
+      return this;
+    }
+
+    /** The bcrypt hash of the Admin UI's password. */
+    public Builder adminPasswordHash(String adminPasswordHash) {
+      this.adminPasswordHash = adminPasswordHash;
+      return this;
+    }
+
+    public Builder adminMode(AdminUiOptions.Mode adminMode) {
+      this.adminMode = adminMode;
+      return this;
+    }
+
     public ChatConfig build() {
+      boolean user = adminUser != null && !adminUser.isBlank();
+      boolean hash = adminPasswordHash != null && !adminPasswordHash.isBlank();
+      if (user != hash) {
+        throw new IllegalArgumentException("--admin-user and --admin-password-hash go together");
+      }
+      Optional<AdminUiOptions.BasicAuth> admin = user
+          ? Optional.of(new AdminUiOptions.BasicAuth(adminUser, adminPasswordHash.trim())) : Optional.empty();
       return new ChatConfig(host, port, dataDir, Optional.ofNullable(databaseUrl), Optional.ofNullable(redisUrl), redisKey,
           redisPubSub, Optional.ofNullable(jwtSecret), allowedOrigins, tokenLifetime, sseHeartbeat, sseStreamsPerUser,
-          sseStreamsPerIp, sseMaxBuffer, trustedProxies, Optional.ofNullable(connectTimeout), floodLimit, timing);
+          sseStreamsPerIp, sseMaxBuffer, trustedProxies, Optional.ofNullable(connectTimeout), floodLimit, timing,
+          admin, adminMode);
     }
   }
 }
