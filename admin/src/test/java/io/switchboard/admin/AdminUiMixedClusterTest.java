@@ -90,7 +90,12 @@ class AdminUiMixedClusterTest {
     NodeScript uiNode = script("admin-client.mjs", "--url", nodeUrl + "/admin", "--username", "admin",
         "--password", "s3cret-admin");
     uiNode.await(NodeScript.event("connect"), WAIT);
-    JsonNode allFromNode = uiNode.await(message("all_sockets"), WAIT).get("args").get(0);
+    JsonNode allFromNode;
+    try {
+      allFromNode = uiNode.await(message("all_sockets"), WAIT).get("args").get(0);
+    } catch (AssertionError e) {
+      throw new AssertionError("node server: " + node.stderr(), e);
+    }
     assertThat(allFromNode.findValuesAsText("id")).contains(javaSocket, nodeSocket);
     JsonNode javaStats = uiNode.await(statsOf("java-1"), WAIT).get("args").get(0);
     assertThat(javaStats.get("namespaces").toString()).contains("\"name\":\"/\"");
