@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.testkit.TestPostgres;
 import io.switchboard.testkit.TestRedis;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -22,9 +21,6 @@ import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -35,8 +31,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * {@code -Dadmin.keepScreenshots=true} they are also copied to {@code docs/images/}.
  */
 class AdminUiBrowserTest {
-  private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final Path SHOTS = Path.of("target", "screenshots");
+  private static final Duration WAIT = Browsers.WAIT;
+  private static final Path SHOTS = Browsers.SHOTS;
   private static final String PASSWORD = "admin-password-1";
 
   @TempDir
@@ -53,12 +49,13 @@ class AdminUiBrowserTest {
   private ChatApp b;
   private ChatClients onA;
   private ChatClients onB;
+  private Browsers browsers;
   private WebDriver browser;
 
   @AfterEach
   void stop() throws Exception {
-    if (browser != null) {
-      browser.quit();
+    if (browsers != null) {
+      browsers.close();
     }
     for (AutoCloseable c : new AutoCloseable[] {onA, onB, a, b, schema}) {
       if (c != null) {
@@ -87,7 +84,8 @@ class AdminUiBrowserTest {
     String alice = single(a.adminUi().namespace().server().sockets().sockets().keySet());
     String bob = single(b.adminUi().namespace().server().sockets().sockets().keySet());
 
-    browser = browser();
+    browsers = new Browsers(profile);
+    browser = browsers.open("admin");
     browser.get("http://127.0.0.1:" + a.port() + "/admin/");
     // the connection modal: server URL, user name, password (then the advanced options, left as they are)
     List<WebElement> fields = waitFor(d -> {
@@ -152,24 +150,6 @@ class AdminUiBrowserTest {
     Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), file,
         StandardCopyOption.REPLACE_EXISTING);
     return file;
-  }
-
-  private WebDriver browser() throws Exception {
-    String chromium = System.getProperty("chat.chromium", "/usr/bin/chromium");
-    String chromedriver = System.getProperty("chat.chromedriver", "/usr/bin/chromedriver");
-    assertThat(Path.of(chromium)).as("Chromium is needed: apt-get install chromium chromium-driver").exists();
-    assertThat(Path.of(chromedriver)).as("ChromeDriver is needed: apt-get install chromium-driver").exists();
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(chromium);
-    options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage", "--window-size=1400,900", "--hide-scrollbars",
-        "--user-data-dir=" + Files.createDirectories(profile.resolve("admin")));
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File(chromedriver))
-        .usingAnyFreePort()
-        .build();
-    return new ChromeDriver(service, options);
   }
 
   private <T> T waitFor(java.util.function.Function<? super WebDriver, T> condition) throws Exception {
