@@ -24,7 +24,9 @@ import java.util.Optional;
  * {@code --sse-streams-per-ip} over {@code SSE_STREAMS_PER_IP}, {@code --sse-max-buffer} over {@code SSE_MAX_BUFFER},
  * {@code --connect-timeout} over {@code CONNECT_TIMEOUT}, {@code --flood-limit} over {@code FLOOD_LIMIT},
  * {@code --admin-user} over {@code ADMIN_USER}, {@code --admin-password-hash} over {@code ADMIN_PASSWORD_HASH},
- * {@code --admin-mode} over {@code ADMIN_MODE}).
+ * {@code --admin-mode} over {@code ADMIN_MODE},
+ * {@code --tls-cert} over {@code TLS_CERT}, {@code --tls-key} over {@code TLS_KEY}, {@code --tls-self-signed} over
+ * {@code TLS_SELF_SIGNED=true}, {@code --http-redirect-port} over {@code HTTP_REDIRECT_PORT}).
  *
  * @param host           the address to listen on
  * @param port           the port to listen on, 0 for a free one
@@ -53,6 +55,8 @@ import java.util.Optional;
  * @param adminAuth      the Socket.IO Admin UI's user and bcrypt password hash; empty: no Admin UI (the default)
  * @param adminMode      what the Admin UI is sent: every socket and event (development, the default) or only the
  *                       servers' stats (production)
+ * @param tls            HTTPS: certificate files or a self-signed development certificate, and the redirect port;
+ *                       default {@link ChatTls#OFF}
  */
 public record ChatConfig(
     String host,
@@ -74,7 +78,8 @@ public record ChatConfig(
     int floodLimit,
     ChatTiming timing,
     Optional<AdminUiOptions.BasicAuth> adminAuth,
-    AdminUiOptions.Mode adminMode) {
+    AdminUiOptions.Mode adminMode,
+    ChatTls tls) {
 
   /** The usage text printed for {@code --help} and for a bad flag. */
   public static final String USAGE = String.join("\n",
@@ -103,7 +108,12 @@ public record ChatConfig(
       "  --admin-password-hash H   its password as a bcrypt hash, e.g. from",
       "                        htpasswd -nbBC 10 '' PASSWORD | cut -c2- (env ADMIN_PASSWORD_HASH)",
       "  --admin-mode M        development (sockets and events) or production (stats only)",
-      "                        (env ADMIN_MODE, default development)");
+      "                        (env ADMIN_MODE, default development)",
+      "  --tls-cert FILE       serve HTTPS with this PEM certificate chain (env TLS_CERT), reloaded when it changes",
+      "  --tls-key FILE        and this PEM PKCS#8 private key (env TLS_KEY)",
+      "  --tls-self-signed     serve HTTPS with a self-signed development certificate kept in the data directory",
+      "                        (env TLS_SELF_SIGNED=true); prints its SHA-256 fingerprint",
+      "  --http-redirect-port N  also listen for plain HTTP on N, redirecting to HTTPS (env HTTP_REDIRECT_PORT)");
 
   public ChatConfig {
     Objects.requireNonNull(host, "host");
@@ -120,6 +130,7 @@ public record ChatConfig(
     Objects.requireNonNull(timing, "timing");
     Objects.requireNonNull(adminAuth, "adminAuth");
     Objects.requireNonNull(adminMode, "adminMode");
+    Objects.requireNonNull(tls, "tls");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, was " + port);
     }
@@ -163,7 +174,8 @@ public record ChatConfig(
         .timing(timing)
         .adminUser(adminAuth.map(AdminUiOptions.BasicAuth::username).orElse(null))
         .adminPasswordHash(adminAuth.map(AdminUiOptions.BasicAuth::passwordHash).orElse(null))
-        .adminMode(adminMode);
+        .adminMode(adminMode)
+        .tls(tls);
   }
 
   /** Whether the database is PostgreSQL rather than the embedded H2 file. */
@@ -196,6 +208,10 @@ public record ChatConfig(
     env(env, "ADMIN_USER").ifPresent(b::adminUser);
     env(env, "ADMIN_PASSWORD_HASH").ifPresent(b::adminPasswordHash);
     env(env, "ADMIN_MODE").ifPresent(v -> b.adminMode(parseAdminMode(v)));
+    env(env, "TLS_CERT").ifPresent(v -> b.tlsCert(Path.of(v)));
+    env(env, "TLS_KEY").ifPresent(v -> b.tlsKey(Path.of(v)));
+    env(env, "TLS_SELF_SIGNED").ifPresent(v -> b.tlsSelfSigned(parseBoolean("TLS_SELF_SIGNED", v)));
+    env(env, "HTTP_REDIRECT_PORT").ifPresent(v -> b.httpRedirectPort(parsePort(v)));
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String name = arg;
@@ -207,6 +223,9 @@ public record ChatConfig(
       }
       if (!name.startsWith("--")) {
         throw new IllegalArgumentException("unexpected argument: " + arg);
+      }
+      if (value == null && name.equals("--tls-self-signed")) {
+        value = "true"; // a switch: no value follows
       }
       if (value == null) {
         if (i + 1 >= args.length) {
@@ -233,6 +252,10 @@ public record ChatConfig(
         case "--admin-user" -> b.adminUser(value);
         case "--admin-password-hash" -> b.adminPasswordHash(value);
         case "--admin-mode" -> b.adminMode(parseAdminMode(value));
+        case "--tls-cert" -> b.tlsCert(Path.of(value));
+        case "--tls-key" -> b.tlsKey(Path.of(value));
+        case "--tls-self-signed" -> b.tlsSelfSigned(parseBoolean(name, value));
+        case "--http-redirect-port" -> b.httpRedirectPort(parsePort(value));
         default -> throw new IllegalArgumentException("unknown flag: " + name);
       }
     }
@@ -256,6 +279,14 @@ public record ChatConfig(
       case "development" -> AdminUiOptions.Mode.DEVELOPMENT;
       case "production" -> AdminUiOptions.Mode.PRODUCTION;
       default -> throw new IllegalArgumentException("--admin-mode is development or production, not " + value);
+    };
+  }
+
+  private static boolean parseBoolean(String name, String value) {
+    return switch (value.trim()) {
+      case "true", "1", "yes" -> true;
+      case "false", "0", "no" -> false;
+      default -> throw new IllegalArgumentException(name + " is true or false, not " + value);
     };
   }
 
@@ -321,6 +352,10 @@ public record ChatConfig(
     private String adminUser;
     private String adminPasswordHash;
     private AdminUiOptions.Mode adminMode = AdminUiOptions.Mode.DEVELOPMENT;
+    private Path tlsCert;
+    private Path tlsKey;
+    private boolean tlsSelfSigned;
+    private int httpRedirectPort = -1;
 
     private Builder() {}
 
@@ -442,6 +477,39 @@ public record ChatConfig(
       return this;
     }
 
+    /** HTTPS as a whole (replaces the TLS settings made so far). */
+    public Builder tls(ChatTls tls) {
+      this.tlsCert = tls.certificate().orElse(null);
+      this.tlsKey = tls.key().orElse(null);
+      this.tlsSelfSigned = tls.selfSigned();
+      this.httpRedirectPort = tls.httpRedirectPort();
+      return this;
+    }
+
+    /** The PEM certificate chain to serve HTTPS with (with {@link #tlsKey}). */
+    public Builder tlsCert(Path tlsCert) {
+      this.tlsCert = tlsCert;
+      return this;
+    }
+
+    /** The PEM PKCS#8 private key of {@link #tlsCert}. */
+    public Builder tlsKey(Path tlsKey) {
+      this.tlsKey = tlsKey;
+      return this;
+    }
+
+    /** Whether to serve HTTPS with a self-signed development certificate. */
+    public Builder tlsSelfSigned(boolean tlsSelfSigned) {
+      this.tlsSelfSigned = tlsSelfSigned;
+      return this;
+    }
+
+    /** A plain-HTTP port that redirects to HTTPS, -1 for none. */
+    public Builder httpRedirectPort(int httpRedirectPort) {
+      this.httpRedirectPort = httpRedirectPort;
+      return this;
+    }
+
     public ChatConfig build() {
       boolean user = adminUser != null && !adminUser.isBlank();
       boolean hash = adminPasswordHash != null && !adminPasswordHash.isBlank();
@@ -453,7 +521,8 @@ public record ChatConfig(
       return new ChatConfig(host, port, dataDir, Optional.ofNullable(databaseUrl), Optional.ofNullable(redisUrl), redisKey,
           redisPubSub, Optional.ofNullable(jwtSecret), allowedOrigins, tokenLifetime, sseHeartbeat, sseStreamsPerUser,
           sseStreamsPerIp, sseMaxBuffer, trustedProxies, Optional.ofNullable(connectTimeout), floodLimit, timing,
-          admin, adminMode);
+          admin, adminMode,
+          new ChatTls(Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey), tlsSelfSigned, httpRedirectPort));
     }
   }
 }

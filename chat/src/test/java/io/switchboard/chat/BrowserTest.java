@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.switchboard.testkit.TestCertificates;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -406,6 +407,27 @@ class BrowserTest {
     assertThat(rect(desk, "sidebar").get("left")).isEqualTo(0);
     assertThat(rect(desk, "messages").get("left")).isGreaterThanOrEqualTo(rect(desk, "sidebar").get("right"));
     screenshot(desk, "chat-desktop.png");
+  }
+
+  @Test
+  void thePageWorksOverHttpsAndPlainHttpRedirectsThere() throws Exception {
+    app.close();
+    TestCertificates certs = TestCertificates.create(dataDir.resolve("certs"));
+    app = ChatApp.start(ChatConfig.builder().host("127.0.0.1").port(0).dataDir(dataDir)
+        .tlsCert(certs.chainFile()).tlsKey(certs.keyFile()).httpRedirectPort(0).build());
+    String https = "https://127.0.0.1:" + app.port() + "/";
+    assertThat(app.url()).isEqualTo(https);
+    // trusts the server's key only, without a system certificate store
+    WebDriver d = browsers.open("tls", "--ignore-certificate-errors-spki-list="
+        + TestCertificates.spkiSha256(certs.server()));
+    d.get("http://127.0.0.1:" + app.http().redirectPort() + "/");
+    waitFor(d, x -> x.getCurrentUrl().equals(https));
+    Browsers.signIn(d, https, "alice");
+    send(d, "over TLS");
+    waitFor(d, x -> textsOf(x).contains("over TLS"));
+    waitFor(d, x -> x.findElements(By.cssSelector("#message-list .pending")).isEmpty());
+    assertThat(js(d, "return location.protocol + ' ' + window.isSecureContext")).isEqualTo("https: true");
+    assertThat(app.service().history("general", null, 10).join()).extracting(ChatMessage::text).contains("over TLS");
   }
 
   private void signIn(WebDriver d, String user) {

@@ -46,8 +46,8 @@ final class Browsers implements AutoCloseable {
     this.profiles = profiles;
   }
 
-  /** A new headless Chromium with its own profile. */
-  WebDriver open(String name) throws Exception {
+  /** A new headless Chromium with its own profile, and these command-line arguments besides the usual ones. */
+  WebDriver open(String name, String... extraArguments) throws Exception {
     String chromium = System.getProperty("chat.chromium", "/usr/bin/chromium");
     String chromedriver = System.getProperty("chat.chromedriver", "/usr/bin/chromedriver");
     assertThat(Path.of(chromium)).as("Chromium is needed: apt-get install chromium chromium-driver").exists();
@@ -58,6 +58,7 @@ final class Browsers implements AutoCloseable {
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--disable-dev-shm-usage", "--window-size=1200,760", "--hide-scrollbars",
         "--user-data-dir=" + Files.createDirectories(profiles.resolve(name)));
+    options.addArguments(extraArguments);
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(new File(chromedriver))
         .usingAnyFreePort()
