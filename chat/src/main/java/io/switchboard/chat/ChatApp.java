@@ -22,6 +22,10 @@ import io.switchboard.server.ConnectionStateRecovery;
 import io.switchboard.server.Namespace;
 import io.switchboard.server.Server;
 import io.switchboard.server.ServerOptions;
+import io.switchboard.admin.AdminUi;
+import io.switchboard.admin.AdminUiOptions;
+import io.netty.handler.codec.http.cors.CorsConfigBuilder;
+import io.switchboard.server.ConnectError;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,6 +55,8 @@ public final class ChatApp implements AutoCloseable {
   static final ConnectionStateRecovery RECOVERY = new ConnectionStateRecovery(Duration.ofMinutes(2), false);
   /** The largest request body the chat's HTTP routes read (sign-in JSON); bigger ones get 413. */
   static final int MAX_BODY = 64 * 1024;
+  /** The hosted Admin UI's origin, allowed to open Socket.IO connections (to the admin namespace only) when on. */
+  static final String ADMIN_SITE = "https://admin.socket.io";
   private final ChatConfig config;
   private final Database db;
   private final ChatService chat;
@@ -61,9 +67,10 @@ public final class ChatApp implements AutoCloseable {
   private final ChatRedis shared;
   private final HttpServer http;
   private volatile MetricsEndpoint metrics;
+  private final AdminUi admin;
 
   private ChatApp(ChatConfig config, Database db, ChatService chat, Presence presence, Server io,
-      ScheduledExecutorService timer, AdapterFactory redis, ChatRedis shared, HttpServer http) {
+      ScheduledExecutorService timer, AdapterFactory redis, ChatRedis shared, HttpServer http, AdminUi admin) {
     this.config = config;
     this.db = db;
     this.chat = chat;
@@ -73,6 +80,7 @@ public final class ChatApp implements AutoCloseable {
     this.redis = redis;
     this.shared = shared;
     this.http = http;
+    this.admin = admin;
   }
 
   /**
@@ -101,6 +109,7 @@ public final class ChatApp implements AutoCloseable {
     Server io = new Server(socketOptions(config, redis, origins));
     Presence presence = null;
     ChatRedis shared = null;
+    AdminUi admin = null;
     try {
       Clock clock = Clock.systemUTC();
       TokenService tokens = new TokenService(secret, config.tokenLifetime(), clock);
@@ -112,22 +121,27 @@ public final class ChatApp implements AutoCloseable {
       Typing typing = typing(config, shared, nsp, timer, clock);
       HttpApi api = new HttpApi(chat, presence, origins, new StaticFiles("web"));
       new NotificationStreams(chat, origins, config).install(io); // GET /api/events
+      admin = adminUi(config, io, presence.nodeId(), origins);
       new ChatSockets(chat, nsp, timer, clock, config.timing(), flood, typing, presence).install();
       // the library's HTTP limits (connections per address, idle and request timeouts, strict parsing), with the
       // deployment's reverse proxies believed about the client's address
       HttpServerOptions limits = HttpServerOptions.builder().trustedProxies(config.trustedProxies())
           .tls(config.tls().options(config.dataDir())).build();
+      AdminUi uiHandler = admin;
       HttpServer http = HttpServer.start(new InetSocketAddress(config.host(), config.port()), limits, pipeline -> {
         // bodies over the chat's limit get 413; an event stream's connection takes no further request
         RequestGuard guard = new RequestGuard(api.clientErrors());
         pipeline.addLast("chat-guard", guard);
         // gzip for the page, its scripts (the Socket.IO client bundle included) and JSON; not for polling or SSE
         pipeline.addLast("chat-gzip", new PageCompressor());
+        if (uiHandler != null) {
+          pipeline.addLast("chat-admin-ui", uiHandler.newUiHandler());
+        }
         io.configure(pipeline);
         pipeline.addLast("chat-aggregator", guard.aggregator(MAX_BODY));
         pipeline.addLast("chat-api", api);
       });
-      ChatApp app = new ChatApp(config, db, chat, presence, io, timer, redis, shared, http);
+      ChatApp app = new ChatApp(config, db, chat, presence, io, timer, redis, shared, http, admin);
       if (config.metricsPort().isPresent()) {
         try {
           app.metrics = MetricsEndpoint.start(io, http,
@@ -142,6 +156,9 @@ public final class ChatApp implements AutoCloseable {
       log.info("Switchboard chat started at {} ({})", app.url(), app.summary());
       return app;
     } catch (RuntimeException e) {
+      if (admin != null) {
+        admin.close();
+      }
       if (presence != null) {
         presence.stop();
       }
@@ -153,6 +170,42 @@ public final class ChatApp implements AutoCloseable {
       timer.shutdownNow();
       db.close();
       throw e;
+    }
+  }
+
+  /**
+   * The Socket.IO Admin UI when {@code --admin-user} and {@code --admin-password-hash} are given, else null: the
+   * namespace {@code /admin} with that sign-in, the UI served at {@code /admin/}, this node's id in the dashboard
+   * {@code <host>#<node id>} (unique in the cluster, so each node shows as its own server). The chat's own namespace
+   * refuses connections from the hosted UI's origin, which the engine lets in only for the admin namespace's sake.
+   */
+  static AdminUi adminUi(ChatConfig config, Server io, String nodeId, OriginPolicy origins) {
+    if (config.adminAuth().isEmpty()) {
+      return null;
+    }
+    AdminUiOptions.BasicAuth auth = config.adminAuth().get();
+    AdminUi admin = AdminUi.instrument(io, AdminUiOptions.builder()
+        .auth(auth.username(), auth.passwordHash())
+        .mode(config.adminMode())
+        .serverId(hostname() + "#" + nodeId)
+        .build());
+    io.sockets().use((socket, next) -> {
+      String origin = socket.handshake().headers().get("origin");
+      if (origin != null && ADMIN_SITE.equalsIgnoreCase(origin)
+          && !origins.isCrossOriginAllowed(origin)) {
+        next.fail(new ConnectError("origin not allowed"));
+      } else {
+        next.proceed();
+      }
+    });
+    return admin;
+  }
+
+  private static String hostname() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "localhost";
     }
   }
 
@@ -203,9 +256,15 @@ public final class ChatApp implements AutoCloseable {
     }
     config.connectTimeout().ifPresent(b::connectTimeout);
     b.connectionStateRecovery(RECOVERY);
-    b.engine(ServerOptions.DEFAULT.engine().toBuilder()
-        .allowRequest(request -> origins.allows(request.header("origin"), request.header("host")))
-        .build());
+    boolean admin = config.adminAuth().isPresent();
+    var engine = ServerOptions.DEFAULT.engine().toBuilder()
+        .allowRequest(request -> origins.allows(request.header("origin"), request.header("host"))
+            || (admin && ADMIN_SITE.equalsIgnoreCase(request.header("origin"))));
+    if (admin && !origins.isCrossOriginAllowed(ADMIN_SITE)) {
+      // the hosted Admin UI polls with credentials (cookie-based sticky sessions), so CORS names its origin
+      engine.cors(CorsConfigBuilder.forOrigin(ADMIN_SITE).allowCredentials().build());
+    }
+    b.engine(engine.build());
     return b.build();
   }
 
@@ -225,12 +284,18 @@ public final class ChatApp implements AutoCloseable {
         + config.redisUrl().map(r -> "; cluster through Redis at " + redactedUri(r) + ", node " + presence.nodeId())
             .orElse("; single node")
         + (http.tlsProvider() == null ? "" : "; TLS by " + http.tlsProvider()
-            + (http.redirectPort() < 0 ? "" : ", HTTP port " + http.redirectPort() + " redirects"));
+            + (http.redirectPort() < 0 ? "" : ", HTTP port " + http.redirectPort() + " redirects"))
+        + (admin != null ? "; Admin UI at /admin/ as " + admin.serverId() + " (" + config.adminMode() + ")" : "");
   }
 
   /** A Redis URI without its password. */
   static String redactedUri(String uri) {
     return uri.replaceAll("//[^@/]*@", "//***@");
+  }
+
+  /** The Admin UI, or null when it is off. */
+  AdminUi adminUi() {
+    return admin;
   }
 
   /** The port the server listens on. */
@@ -277,6 +342,9 @@ public final class ChatApp implements AutoCloseable {
       MetricsEndpoint m = metrics;
       if (m != null) {
         m.close();
+      }
+      if (admin != null) {
+        admin.close();
       }
       presence.stop();
       http.close();

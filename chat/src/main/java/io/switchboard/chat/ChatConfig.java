@@ -1,5 +1,6 @@
 package io.switchboard.chat;
 
+import io.switchboard.admin.AdminUiOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +23,8 @@ import java.util.Optional;
  * {@code ALLOWED_ORIGINS}, {@code --sse-streams-per-user} over {@code SSE_STREAMS_PER_USER},
  * {@code --sse-streams-per-ip} over {@code SSE_STREAMS_PER_IP}, {@code --sse-max-buffer} over {@code SSE_MAX_BUFFER},
  * {@code --connect-timeout} over {@code CONNECT_TIMEOUT}, {@code --flood-limit} over {@code FLOOD_LIMIT},
+ * {@code --admin-user} over {@code ADMIN_USER}, {@code --admin-password-hash} over {@code ADMIN_PASSWORD_HASH},
+ * {@code --admin-mode} over {@code ADMIN_MODE},
  * {@code --tls-cert} over {@code TLS_CERT}, {@code --tls-key} over {@code TLS_KEY}, {@code --tls-self-signed} over
  * {@code TLS_SELF_SIGNED=true}, {@code --http-redirect-port} over {@code HTTP_REDIRECT_PORT}).
  *
@@ -49,6 +52,9 @@ import java.util.Optional;
  * @param floodLimit     the most messages (room and private) one user may send per second, across their tabs (and,
  *                       with Redis, across the nodes); default 10
  * @param timing         the time limits of real-time events (private acks, typing, token warnings)
+ * @param adminAuth      the Socket.IO Admin UI's user and bcrypt password hash; empty: no Admin UI (the default)
+ * @param adminMode      what the Admin UI is sent: every socket and event (development, the default) or only the
+ *                       servers' stats (production)
  * @param tls            HTTPS: certificate files or a self-signed development certificate, and the redirect port;
  *                       default {@link ChatTls#OFF}
  * @param metricsPort    the management port serving {@code GET /metrics} (Prometheus text), 0 for a free one;
@@ -74,6 +80,8 @@ public record ChatConfig(
     Optional<Duration> connectTimeout,
     int floodLimit,
     ChatTiming timing,
+    Optional<AdminUiOptions.BasicAuth> adminAuth,
+    AdminUiOptions.Mode adminMode,
     ChatTls tls,
     Optional<Integer> metricsPort,
     String metricsHost) {
@@ -101,6 +109,11 @@ public record ChatConfig(
       "  --connect-timeout T   time to join the Socket.IO namespace, e.g. 10s or 500ms",
       "                        (env CONNECT_TIMEOUT, default the library's)",
       "  --flood-limit N       most messages one user sends per second (env FLOOD_LIMIT, default 10)",
+      "  --admin-user NAME     turns on the Socket.IO Admin UI at /admin/ with this user (env ADMIN_USER)",
+      "  --admin-password-hash H   its password as a bcrypt hash, e.g. from",
+      "                        htpasswd -nbBC 10 '' PASSWORD | cut -c2- (env ADMIN_PASSWORD_HASH)",
+      "  --admin-mode M        development (sockets and events) or production (stats only)",
+      "                        (env ADMIN_MODE, default development)",
       "  --tls-cert FILE       serve HTTPS with this PEM certificate chain (env TLS_CERT), reloaded when it changes",
       "  --tls-key FILE        and this PEM PKCS#8 private key (env TLS_KEY)",
       "  --tls-self-signed     serve HTTPS with a self-signed development certificate kept in the data directory",
@@ -123,6 +136,8 @@ public record ChatConfig(
     Objects.requireNonNull(sseHeartbeat, "sseHeartbeat");
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(timing, "timing");
+    Objects.requireNonNull(adminAuth, "adminAuth");
+    Objects.requireNonNull(adminMode, "adminMode");
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(metricsPort, "metricsPort");
     Objects.requireNonNull(metricsHost, "metricsHost");
@@ -172,7 +187,11 @@ public record ChatConfig(
         .allowedOrigins(allowedOrigins).tokenLifetime(tokenLifetime).sseHeartbeat(sseHeartbeat)
         .sseStreamsPerUser(sseStreamsPerUser).sseStreamsPerIp(sseStreamsPerIp).sseMaxBuffer(sseMaxBuffer)
         .trustedProxies(trustedProxies).connectTimeout(connectTimeout.orElse(null)).floodLimit(floodLimit)
-        .timing(timing).tls(tls).metricsPort(metricsPort.orElse(null)).metricsHost(metricsHost);
+        .timing(timing)
+        .adminUser(adminAuth.map(AdminUiOptions.BasicAuth::username).orElse(null))
+        .adminPasswordHash(adminAuth.map(AdminUiOptions.BasicAuth::passwordHash).orElse(null))
+        .adminMode(adminMode)
+        .tls(tls).metricsPort(metricsPort.orElse(null)).metricsHost(metricsHost);
   }
 
   /** Whether the database is PostgreSQL rather than the embedded H2 file. */
@@ -204,6 +223,9 @@ public record ChatConfig(
     env(env, "SSE_MAX_BUFFER").ifPresent(v -> b.sseMaxBuffer(parseCount("SSE_MAX_BUFFER", v)));
     env(env, "CONNECT_TIMEOUT").ifPresent(v -> b.connectTimeout(parseDuration("CONNECT_TIMEOUT", v)));
     env(env, "FLOOD_LIMIT").ifPresent(v -> b.floodLimit(parseCount("FLOOD_LIMIT", v)));
+    env(env, "ADMIN_USER").ifPresent(b::adminUser);
+    env(env, "ADMIN_PASSWORD_HASH").ifPresent(b::adminPasswordHash);
+    env(env, "ADMIN_MODE").ifPresent(v -> b.adminMode(parseAdminMode(v)));
     env(env, "TLS_CERT").ifPresent(v -> b.tlsCert(Path.of(v)));
     env(env, "TLS_KEY").ifPresent(v -> b.tlsKey(Path.of(v)));
     env(env, "TLS_SELF_SIGNED").ifPresent(v -> b.tlsSelfSigned(parseBoolean("TLS_SELF_SIGNED", v)));
@@ -247,6 +269,9 @@ public record ChatConfig(
         case "--sse-max-buffer" -> b.sseMaxBuffer(parseCount(name, value));
         case "--connect-timeout" -> b.connectTimeout(parseDuration(name, value));
         case "--flood-limit" -> b.floodLimit(parseCount(name, value));
+        case "--admin-user" -> b.adminUser(value);
+        case "--admin-password-hash" -> b.adminPasswordHash(value);
+        case "--admin-mode" -> b.adminMode(parseAdminMode(value));
         case "--tls-cert" -> b.tlsCert(Path.of(value));
         case "--tls-key" -> b.tlsKey(Path.of(value));
         case "--tls-self-signed" -> b.tlsSelfSigned(parseBoolean(name, value));
@@ -266,6 +291,14 @@ public record ChatConfig(
       case "streams" -> false;
       case "pubsub" -> true;
       default -> throw new IllegalArgumentException("--redis-adapter is streams or pubsub, not " + value);
+    };
+  }
+
+  private static AdminUiOptions.Mode parseAdminMode(String value) {
+    return switch (value.trim()) {
+      case "development" -> AdminUiOptions.Mode.DEVELOPMENT;
+      case "production" -> AdminUiOptions.Mode.PRODUCTION;
+      default -> throw new IllegalArgumentException("--admin-mode is development or production, not " + value);
     };
   }
 
@@ -338,6 +371,9 @@ public record ChatConfig(
     private Integer metricsPort;
     private String metricsHost = "127.0.0.1";
     private ChatTiming timing = ChatTiming.DEFAULT;
+    private String adminUser;
+    private String adminPasswordHash;
+    private AdminUiOptions.Mode adminMode = AdminUiOptions.Mode.DEVELOPMENT;
     private Path tlsCert;
     private Path tlsKey;
     private boolean tlsSelfSigned;
@@ -458,6 +494,23 @@ public record ChatConfig(
       return this;
     }
 
+    /** The Admin UI's user name; with {@link #adminPasswordHash} it turns the Admin UI on. */
+    public Builder adminUser(String adminUser) {
+      this.adminUser = adminUser;
+      return this;
+    }
+
+    /** The bcrypt hash of the Admin UI's password. */
+    public Builder adminPasswordHash(String adminPasswordHash) {
+      this.adminPasswordHash = adminPasswordHash;
+      return this;
+    }
+
+    public Builder adminMode(AdminUiOptions.Mode adminMode) {
+      this.adminMode = adminMode;
+      return this;
+    }
+
     /** HTTPS as a whole (replaces the TLS settings made so far). */
     public Builder tls(ChatTls tls) {
       this.tlsCert = tls.certificate().orElse(null);
@@ -492,9 +545,17 @@ public record ChatConfig(
     }
 
     public ChatConfig build() {
+      boolean user = adminUser != null && !adminUser.isBlank();
+      boolean hash = adminPasswordHash != null && !adminPasswordHash.isBlank();
+      if (user != hash) {
+        throw new IllegalArgumentException("--admin-user and --admin-password-hash go together");
+      }
+      Optional<AdminUiOptions.BasicAuth> admin = user
+          ? Optional.of(new AdminUiOptions.BasicAuth(adminUser, adminPasswordHash.trim())) : Optional.empty();
       return new ChatConfig(host, port, dataDir, Optional.ofNullable(databaseUrl), Optional.ofNullable(redisUrl), redisKey,
           redisPubSub, Optional.ofNullable(jwtSecret), allowedOrigins, tokenLifetime, sseHeartbeat, sseStreamsPerUser,
           sseStreamsPerIp, sseMaxBuffer, trustedProxies, Optional.ofNullable(connectTimeout), floodLimit, timing,
+          admin, adminMode,
           new ChatTls(Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey), tlsSelfSigned, httpRedirectPort),
           Optional.ofNullable(metricsPort), metricsHost);
     }

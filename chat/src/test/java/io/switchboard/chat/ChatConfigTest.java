@@ -34,6 +34,30 @@ class ChatConfigTest {
   }
 
   @Test
+  void theAdminUiIsOffUnlessAUserAndABcryptHashAreGivenTogether() {
+    String hash = "$2a$04$vKw2/MpV6X5ftJ7Wo2XEjOVLR4M2QnrLHBE7LLT9r7X.8li95Met6";
+    assertThat(ChatConfig.parse(new String[0], Map.of()).adminAuth()).isEmpty();
+    ChatConfig on = ChatConfig.parse(new String[] {"--admin-user", "ops", "--admin-password-hash", hash,
+        "--admin-mode", "production"}, Map.of());
+    assertThat(on.adminAuth().get().username()).isEqualTo("ops");
+    assertThat(on.adminAuth().get().passwordHash()).isEqualTo(hash);
+    assertThat(on.adminMode()).isEqualTo(io.switchboard.admin.AdminUiOptions.Mode.PRODUCTION);
+    assertThat(on.toBuilder().build()).isEqualTo(on);
+    ChatConfig fromEnv = ChatConfig.parse(new String[0], Map.of("ADMIN_USER", "ops", "ADMIN_PASSWORD_HASH", hash));
+    assertThat(fromEnv.adminAuth()).isPresent();
+    assertThat(fromEnv.adminMode()).isEqualTo(io.switchboard.admin.AdminUiOptions.Mode.DEVELOPMENT);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> ChatConfig.parse(new String[] {"--admin-user", "ops"}, Map.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("go together");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> ChatConfig.parse(new String[] {"--admin-user", "ops", "--admin-password-hash", "hunter2"}, Map.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bcrypt");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> ChatConfig.parse(new String[] {"--admin-mode", "debug"}, Map.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("development or production");
+  }
+
+  @Test
   void trustedProxiesComeFromTheFlagOrTheEnvironment() {
     assertThat(ChatConfig.parse(new String[0], Map.of()).trustedProxies()).isEmpty();
     assertThat(ChatConfig.parse(new String[0], Map.of("TRUSTED_PROXIES", "10.0.0.0/8, ::1")).trustedProxies())

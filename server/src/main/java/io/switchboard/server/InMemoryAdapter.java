@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
@@ -30,6 +31,7 @@ public class InMemoryAdapter implements Adapter {
   protected final Namespace nsp;
   private final Map<String, Set<String>> rooms = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> sids = new ConcurrentHashMap<>();
+  private final List<RoomListener> roomListeners = new CopyOnWriteArrayList<>();
 
   public InMemoryAdapter(Namespace nsp) {
     this.nsp = nsp;
@@ -47,9 +49,23 @@ public class InMemoryAdapter implements Adapter {
           rooms.put(room, members);
           onRoomCreated(room);
         }
-        members.add(id);
+        if (members.add(id) && !roomListeners.isEmpty()) {
+          for (RoomListener l : roomListeners) {
+            l.joined(room, id);
+          }
+        }
       }
     }
+  }
+
+  /** Adds a listener told of every local join and leave (the reference adapter's join-room and leave-room). */
+  public void addRoomListener(RoomListener listener) {
+    roomListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** Removes a listener added with {@link #addRoomListener}. */
+  public void removeRoomListener(RoomListener listener) {
+    roomListeners.remove(listener);
   }
 
   @Override
@@ -78,7 +94,11 @@ public class InMemoryAdapter implements Adapter {
   private void removeFromRoom(String id, String room) {
     Set<String> members = rooms.get(room);
     if (members != null) {
-      members.remove(id);
+      if (members.remove(id) && !roomListeners.isEmpty()) {
+        for (RoomListener l : roomListeners) {
+          l.left(room, id);
+        }
+      }
       if (members.isEmpty()) {
         rooms.remove(room);
         onRoomDeleted(room);

@@ -55,6 +55,7 @@ public final class Server implements AutoCloseable {
   private final Set<Client> clients = ConcurrentHashMap.newKeySet();
   private final ServerStats stats = new ServerStats(this);
   private final AtomicInteger parentCount = new AtomicInteger();
+  private final List<Consumer<Namespace>> namespaceListeners = new CopyOnWriteArrayList<>();
   private final ClientBundle bundle;
   private final Map<String, PlainRouter.Endpoint> plainEndpoints = new ConcurrentHashMap<>();
   private final List<PlainWebSocketEndpoint> webSocketEndpoints = new CopyOnWriteArrayList<>();
@@ -255,12 +256,41 @@ public final class Server implements AutoCloseable {
     if (existing != null) {
       return existing;
     }
+    Namespace created;
     synchronized (this) {
-      return nsps.computeIfAbsent(n, k -> {
-        Namespace nsp = new Namespace(this, k, null, this::createAdapter);
-        nsp.adapter().init();
-        return nsp;
-      });
+      existing = nsps.get(n);
+      if (existing != null) {
+        return existing;
+      }
+      created = new Namespace(this, n, null, this::createAdapter);
+      created.adapter().init();
+      nsps.put(n, created);
+    }
+    namespaceCreated(created);
+    return created;
+  }
+
+  /**
+   * Calls {@code listener} for each namespace created from now on, dynamic children included (the reference's
+   * {@code new_namespace} event); {@link #namespaces()} gives those that exist already.
+   */
+  public Server onNewNamespace(Consumer<Namespace> listener) {
+    namespaceListeners.add(Objects.requireNonNull(listener, "listener"));
+    return this;
+  }
+
+  /** The namespaces that exist now, dynamic children included (the reference's {@code io._nsps}). */
+  public List<Namespace> namespaces() {
+    return List.copyOf(nsps.values());
+  }
+
+  private void namespaceCreated(Namespace nsp) {
+    for (Consumer<Namespace> l : namespaceListeners) {
+      try {
+        l.accept(nsp);
+      } catch (RuntimeException e) {
+        log.warn("new-namespace listener failed for {}", nsp.name(), e);
+      }
     }
   }
 
@@ -438,9 +468,17 @@ public final class Server implements AutoCloseable {
     for (ParentNamespace p : parents) {
       try {
         if (p.accepts(name, auth)) {
+          Namespace child;
           synchronized (this) {
-            return nsps.computeIfAbsent(name, p::createChild);
+            child = nsps.get(name);
+            if (child != null) {
+              return child;
+            }
+            child = p.createChild(name);
+            nsps.put(name, child);
           }
+          namespaceCreated(child);
+          return child;
         }
       } catch (Exception e) {
         log.warn("namespace predicate of {} failed for {}", p.name(), name, e);

@@ -281,7 +281,9 @@ public final class ClusterMessageMapper {
     h.query().forEach(query::put);
     hs.set("auth", mapper.valueToTree(h.auth()));
     o.set("rooms", strings(s.rooms()));
-    o.set("data", valueToTree(s.data()));
+    // the reference's socket.data is {} by default and Node code reads it unguarded (@socket.io/admin-ui 0.5.1
+    // destructures it): no data goes as {}, and {} comes back as no data
+    o.set("data", s.data() == null ? mapper.createObjectNode() : valueToTree(s.data()));
     return o;
   }
 
@@ -304,7 +306,7 @@ public final class ClusterMessageMapper {
         textMap(h.path("query")), auth);
     JsonNode data = t.get("data");
     return new SocketDetails(id, hs, roomSet(t.path("rooms")),
-        data == null || data.isNull() || data.isMissingNode() ? null : data);
+        data == null || data.isNull() || data.isMissingNode() || (data.isObject() && data.isEmpty()) ? null : data);
   }
 
   /** {@return a list of socket trees} */
