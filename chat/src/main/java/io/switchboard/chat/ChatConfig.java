@@ -21,7 +21,8 @@ import java.util.Optional;
  * {@code --data-dir} over {@code DATA_DIR}, {@code --host} over {@code HOST}, {@code --allowed-origins} over
  * {@code ALLOWED_ORIGINS}, {@code --sse-streams-per-user} over {@code SSE_STREAMS_PER_USER},
  * {@code --sse-streams-per-ip} over {@code SSE_STREAMS_PER_IP}, {@code --sse-max-buffer} over {@code SSE_MAX_BUFFER},
- * {@code --connect-timeout} over {@code CONNECT_TIMEOUT}, {@code --flood-limit} over {@code FLOOD_LIMIT}).
+ * {@code --connect-timeout} over {@code CONNECT_TIMEOUT}, {@code --flood-limit} over {@code FLOOD_LIMIT},
+ * {@code --shutdown-grace} over {@code SHUTDOWN_GRACE}).
  *
  * @param host           the address to listen on
  * @param port           the port to listen on, 0 for a free one
@@ -47,6 +48,8 @@ import java.util.Optional;
  * @param floodLimit     the most messages (room and private) one user may send per second, across their tabs (and,
  *                       with Redis, across the nodes); default 10
  * @param timing         the time limits of real-time events (private acks, typing, token warnings)
+ * @param shutdownGrace  how long a stop (SIGTERM) may take: clients are told to go over its first half, in-flight
+ *                       requests get the rest; default 10 s, zero for at once
  */
 public record ChatConfig(
     String host,
@@ -66,7 +69,8 @@ public record ChatConfig(
     List<String> trustedProxies,
     Optional<Duration> connectTimeout,
     int floodLimit,
-    ChatTiming timing) {
+    ChatTiming timing,
+    Duration shutdownGrace) {
 
   /** The usage text printed for {@code --help} and for a bad flag. */
   public static final String USAGE = String.join("\n",
@@ -90,7 +94,9 @@ public record ChatConfig(
       "                        (env TRUSTED_PROXIES, default none)",
       "  --connect-timeout T   time to join the Socket.IO namespace, e.g. 10s or 500ms",
       "                        (env CONNECT_TIMEOUT, default the library's)",
-      "  --flood-limit N       most messages one user sends per second (env FLOOD_LIMIT, default 10)");
+      "  --flood-limit N       most messages one user sends per second (env FLOOD_LIMIT, default 10)",
+      "  --shutdown-grace T    how long a stop (SIGTERM) may take to move the clients away, e.g. 10s or 0",
+      "                        (env SHUTDOWN_GRACE, default 10s)");
 
   public ChatConfig {
     Objects.requireNonNull(host, "host");
@@ -123,6 +129,10 @@ public record ChatConfig(
     if (connectTimeout.isPresent() && (connectTimeout.get().isNegative() || connectTimeout.get().isZero())) {
       throw new IllegalArgumentException("connectTimeout must be positive");
     }
+    Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+    if (shutdownGrace.isNegative()) {
+      throw new IllegalArgumentException("shutdownGrace must not be negative");
+    }
     if (floodLimit < 1) {
       throw new IllegalArgumentException("floodLimit must be at least 1, was " + floodLimit);
     }
@@ -145,7 +155,7 @@ public record ChatConfig(
         .allowedOrigins(allowedOrigins).tokenLifetime(tokenLifetime).sseHeartbeat(sseHeartbeat)
         .sseStreamsPerUser(sseStreamsPerUser).sseStreamsPerIp(sseStreamsPerIp).sseMaxBuffer(sseMaxBuffer)
         .trustedProxies(trustedProxies).connectTimeout(connectTimeout.orElse(null)).floodLimit(floodLimit)
-        .timing(timing);
+        .timing(timing).shutdownGrace(shutdownGrace);
   }
 
   /** Whether the database is PostgreSQL rather than the embedded H2 file. */
@@ -175,6 +185,7 @@ public record ChatConfig(
     env(env, "SSE_MAX_BUFFER").ifPresent(v -> b.sseMaxBuffer(parseCount("SSE_MAX_BUFFER", v)));
     env(env, "CONNECT_TIMEOUT").ifPresent(v -> b.connectTimeout(parseDuration("CONNECT_TIMEOUT", v)));
     env(env, "FLOOD_LIMIT").ifPresent(v -> b.floodLimit(parseCount("FLOOD_LIMIT", v)));
+    env(env, "SHUTDOWN_GRACE").ifPresent(v -> b.shutdownGrace(parseDuration("SHUTDOWN_GRACE", v)));
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String name = arg;
@@ -209,6 +220,7 @@ public record ChatConfig(
         case "--sse-max-buffer" -> b.sseMaxBuffer(parseCount(name, value));
         case "--connect-timeout" -> b.connectTimeout(parseDuration(name, value));
         case "--flood-limit" -> b.floodLimit(parseCount(name, value));
+        case "--shutdown-grace" -> b.shutdownGrace(parseDuration(name, value));
         default -> throw new IllegalArgumentException("unknown flag: " + name);
       }
     }
@@ -286,6 +298,7 @@ public record ChatConfig(
     private Duration connectTimeout;
     private int floodLimit = 10;
     private ChatTiming timing = ChatTiming.DEFAULT;
+    private Duration shutdownGrace = Duration.ofSeconds(10);
 
     private Builder() {}
 
@@ -390,10 +403,17 @@ public record ChatConfig(
       return this;
     }
 
+    /** How long a stop may take to move the clients away (zero: at once). */
+    public Builder shutdownGrace(Duration shutdownGrace) {
+      this.shutdownGrace = shutdownGrace;
+      return this;
+    }
+
     public ChatConfig build() {
       return new ChatConfig(host, port, dataDir, Optional.ofNullable(databaseUrl), Optional.ofNullable(redisUrl), redisKey,
           redisPubSub, Optional.ofNullable(jwtSecret), allowedOrigins, tokenLifetime, sseHeartbeat, sseStreamsPerUser,
-          sseStreamsPerIp, sseMaxBuffer, trustedProxies, Optional.ofNullable(connectTimeout), floodLimit, timing);
+          sseStreamsPerIp, sseMaxBuffer, trustedProxies, Optional.ofNullable(connectTimeout), floodLimit, timing,
+          shutdownGrace);
     }
   }
 }

@@ -63,6 +63,7 @@ final class EventStream {
   private long lastSent;
   private AutoCloseable subscription;
   private ScheduledFuture<?> heartbeatTask;
+  private final EventStreams streams;
 
   /**
    * @param lastEventId the id the client saw last, or -1 for none
@@ -79,6 +80,7 @@ final class EventStream {
     this.maxBuffered = limits.maxBuffered();
     this.slot = slot;
     this.corsOrigin = corsOrigin;
+    this.streams = limits;
   }
 
   /** Writes the response head, subscribes, loads the backlog, and starts the heartbeat. Call on the event loop. */
@@ -101,6 +103,7 @@ final class EventStream {
     long interval = heartbeat.toMillis();
     heartbeatTask = loop.scheduleAtFixedRate(() -> writeText(": heartbeat\n\n"), interval, interval,
         TimeUnit.MILLISECONDS);
+    streams.opened(this);
     // added last: if a write above already closed the connection, this runs at once and undoes all of the above
     ctx.channel().closeFuture().addListener(f -> stop());
     if (lastEventId < 0) {
@@ -166,7 +169,23 @@ final class EventStream {
     }
   }
 
+  /**
+   * Ends the stream after {@code delay} (a server shutdown): a {@code retry:} line tells the EventSource to come back
+   * after {@code retryMillis}, then the response ends and the connection closes. Completes once it is closed.
+   */
+  java.util.concurrent.CompletableFuture<Void> goAway(Duration delay, long retryMillis) {
+    java.util.concurrent.CompletableFuture<Void> closed = new java.util.concurrent.CompletableFuture<>();
+    ctx.channel().closeFuture().addListener(f -> closed.complete(null));
+    loop.schedule(() -> {
+      writeText("retry: " + retryMillis + "\n: server shutting down\n\n");
+      ctx.writeAndFlush(io.netty.handler.codec.http.LastHttpContent.EMPTY_LAST_CONTENT)
+          .addListener(ChannelFutureListener.CLOSE);
+    }, delay.toNanos(), TimeUnit.NANOSECONDS);
+    return closed;
+  }
+
   private void stop() {
+    streams.closed(this);
     slot.close();
     held.clear();
     if (heartbeatTask != null) {

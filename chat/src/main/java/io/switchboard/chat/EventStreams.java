@@ -25,6 +25,7 @@ public final class EventStreams {
   private final int maxBuffered;
   private final ConcurrentHashMap<String, Integer> byUser = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Integer> byAddress = new ConcurrentHashMap<>();
+  private final java.util.Set<EventStream> open = ConcurrentHashMap.newKeySet();
 
   /**
    * @param heartbeat   how often an idle stream gets a comment line
@@ -93,6 +94,31 @@ public final class EventStreams {
       return Refusal.ADDRESS;
     }
     return new Slot(user, address);
+  }
+
+  /** A stream started; it is told to go at a shutdown. */
+  void opened(EventStream stream) {
+    open.add(stream);
+  }
+
+  /** A stream ended. */
+  void closed(EventStream stream) {
+    open.remove(stream);
+  }
+
+  /**
+   * A graceful shutdown ({@link io.switchboard.server.Server#onShutdown}): each open stream is ended at a random point
+   * of the spread window with a {@code retry:} line (so the browser's EventSource comes back, through the balancer,
+   * after a second or two, with its {@code Last-Event-ID}), and the shutdown waits for all of them to end.
+   */
+  void goAway(io.switchboard.server.Shutdown shutdown) {
+    java.util.List<java.util.concurrent.CompletableFuture<Void>> ended = new java.util.ArrayList<>();
+    for (EventStream stream : open) {
+      long retry = 1000 + java.util.concurrent.ThreadLocalRandom.current().nextLong(2000);
+      ended.add(stream.goAway(shutdown.nextDelay(), retry));
+    }
+    shutdown.hold(java.util.concurrent.CompletableFuture.allOf(
+        ended.toArray(java.util.concurrent.CompletableFuture[]::new)));
   }
 
   /** How many streams {@code user} holds open on this node. */
