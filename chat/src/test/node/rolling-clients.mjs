@@ -63,9 +63,15 @@ const clients = users.map(({ name, token }) => {
     if (socket.recovered) {
       c.flush();
     } else {
-      socket.timeout(10000).emit("room:join", values.room, (err, res) => {
+      join();
+    }
+  });
+  const join = () => {
+    socket.timeout(10000).emit("room:join", values.room, (err, res) => {
         if (err || !res || !res.ok) {
+          // e.g. the first joins of a new room at once on PostgreSQL: asked again, as a user would
           out({ event: "joinFailed", user: name, error: err ? err.message : res });
+          if (socket.connected) setTimeout(join, 200);
           return;
         }
         for (const m of res.messages || []) c.received.add(m.id);
@@ -73,8 +79,7 @@ const clients = users.map(({ name, token }) => {
         c.joined = true;
         c.flush();
       });
-    }
-  });
+  };
   socket.on("disconnect", (reason) => {
     c.inFlight.clear();
     out({ event: "disconnect", user: name, t: Date.now(), reason });
