@@ -32,7 +32,12 @@ const every = Number(values.every);
 const users = JSON.parse(values.users);
 let sending = false;
 
-const clients = users.map(({ name, token }) => {
+// one user after another: the next connects once the previous has joined (the first joins create the room)
+const clients = [];
+const startNext = () => {
+  if (clients.length < users.length) clients.push(startClient(users[clients.length], startNext));
+};
+function startClient({ name, token }, joinedFirst) {
   const c = { name, outbox: new Map(), acked: [], received: new Set(), n: 0, inFlight: new Set() };
   const socket = io(values.url, {
     transports: ["websocket"],
@@ -75,7 +80,10 @@ const clients = users.map(({ name, token }) => {
           return;
         }
         for (const m of res.messages || []) c.received.add(m.id);
-        if (!c.joined) out({ event: "joined", user: name });
+        if (!c.joined) {
+          out({ event: "joined", user: name });
+          joinedFirst();
+        }
         c.joined = true;
         c.flush();
       });
@@ -95,7 +103,8 @@ const clients = users.map(({ name, token }) => {
   }, every);
   c.retry = setInterval(() => { if (socket.connected) c.flush(); }, 1000);
   return c;
-});
+}
+startNext();
 
 async function stop() {
   sending = false;

@@ -41,7 +41,7 @@ class RollingRestartIT {
   private static final Pattern BANNER = Pattern.compile("running at http://[^:]+:(\\d+)/");
   private static final String SECRET = "rolling-restart-secret-0123456789abcdef";
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final String GRACE = "4s";
+  private static final String GRACE = "6s";
   private static final int USERS = 6;
   private static final String ROOM = "rolling";
 
@@ -55,9 +55,12 @@ class RollingRestartIT {
     try (TestPostgres.Schema schema = TestPostgres.freshSchema()) {
       List<ServerProcess> nodes = new ArrayList<>();
       try {
+        // the two first nodes start side by side (a JVM start takes a while on a busy machine)
+        java.util.concurrent.CompletableFuture<ServerProcess> startingB =
+            java.util.concurrent.CompletableFuture.supplyAsync(() -> start(jar, schema, key, "b"));
         ServerProcess a = start(jar, schema, key, "a");
         nodes.add(a);
-        ServerProcess b = start(jar, schema, key, "b");
+        ServerProcess b = startingB.join();
         nodes.add(b);
         try (TcpBalancer lb = TcpBalancer.start(List.of(a.port(), b.port()))) {
           String direct = "http://127.0.0.1:" + a.port() + "/";
@@ -102,19 +105,22 @@ class RollingRestartIT {
   private ServerProcess restart(Path jar, TestPostgres.Schema schema, String key, String name, ServerProcess old,
       TcpBalancer lb, List<ServerProcess> nodes) {
     long t = System.nanoTime();
+    // the replacement starts while the old node drains (it joins the balancer once ready)
+    java.util.concurrent.CompletableFuture<ServerProcess> starting =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> start(jar, schema, key, name));
     int code = old.stop(Duration.ofSeconds(20));
     long stopMillis = (System.nanoTime() - t) / 1_000_000;
     // the last lines of the stopped process may still be on their way to the reader
     Await.until(() -> "the node to drain and stop: " + old.output(), Duration.ofSeconds(10),
         () -> old.printed("Switchboard chat stopped"));
     assertThat(old.printed("shut down gracefully: every client left")).as("%s", old.output()).isTrue();
-    ServerProcess fresh = start(jar, schema, key, name);
+    ServerProcess fresh = starting.join();
     nodes.add(fresh);
     String url = "http://127.0.0.1:" + fresh.port() + "/readyz";
     Await.until(() -> url + " to answer 200", WAIT, () -> status(url) == 200);
     lb.replace(old.port(), fresh.port());
-    System.out.printf("RollingRestartIT: node on port %d stopped in %d ms (exit %d), replaced by port %d%n",
-        old.port(), stopMillis, code, fresh.port());
+    System.out.printf("RollingRestartIT: node on port %d stopped in %d ms (exit %d), replaced by port %d after %d ms%n",
+        old.port(), stopMillis, code, fresh.port(), (System.nanoTime() - t) / 1_000_000);
     return fresh;
   }
 
@@ -179,7 +185,9 @@ class RollingRestartIT {
           missed.add(id);
         }
       });
-      assertThat(missed).as("acknowledged messages of others that %s never received", r.getKey()).isEmpty();
+      assertThat(missed).as("acknowledged messages of others that %s never received (senders %s); its events: %s; "
+              + "received: %s", r.getKey(), missed.stream().map(ackedBy::get).toList(), timeline.get(r.getKey()),
+          new java.util.TreeSet<>(r.getValue())).isEmpty();
     }
 
     Collections.sort(gaps);

@@ -401,8 +401,14 @@ public final class Server implements AutoCloseable {
           .get(Math.max(0, shutdown.deadlineNanos() - System.nanoTime()), TimeUnit.NANOSECONDS);
       log.info("shut down gracefully: every client left");
     } catch (TimeoutException e) {
-      log.info("shutting down: the grace period of {} ms is over, {} clients left to close",
-          shutdown.grace().toMillis(), clients.size());
+      List<String> left = new ArrayList<>();
+      for (Client c : clients) {
+        if (left.size() < 10) {
+          left.add(c.drainState());
+        }
+      }
+      log.info("shutting down: the grace period of {} ms is over, {} clients left to close: {}",
+          shutdown.grace().toMillis(), clients.size(), left);
     } catch (ExecutionException e) {
       log.warn("shutting down: held work failed", e.getCause());
     } catch (InterruptedException e) {
