@@ -336,6 +336,7 @@ final class Client implements EngineSocket.Listener {
   /** For the log of a shutdown that ran out of time: what this client is waiting for. */
   String drainState() {
     return conn.id() + (draining ? " told to go" : " not yet told to go") + ", " + unanswered.get()
+        + " acks unanswered";
   }
 
   /** An acknowledgement was asked for (on the serial executor, before the handler runs). */
