@@ -192,6 +192,7 @@
     socket.on("connect", () => {
       const epoch = ++state.epoch;
       setStatus("connected", "connected");
+      $("status").dataset.recovered = String(socket.recovered); // for tests and curious users
       if (socket.recovered) {
         // the server kept our rooms and replays what we missed; only unacknowledged sends are left to do
         state.ready = true;

@@ -18,6 +18,7 @@ import java.util.Arrays;
  * java -jar bench/target/switchboard-bench.jar report results/ docs/benchmarks.md
  * java -jar bench/target/switchboard-bench.jar footprint 10000        # heap per Socket.IO decoder (one per client)
  * java -jar bench/target/switchboard-bench.jar attack idle-tcp --port 3000 --count 5000   # a bounded loopback attack
+ * java -jar bench/target/switchboard-bench.jar tls-handshake --handshakes 500 --rounds 5   # server CPU per handshake
  * }</pre>
  */
 public final class Main {
@@ -26,7 +27,7 @@ public final class Main {
   public static void main(String... args) throws Exception {
     if (args.length == 0) {
       System.err.println("usage: server | raw-server | load <scenario> | jmh [args] | report <dir> <doc> | footprint [n]"
-          + " | attack <kind>");
+          + " | attack <kind> | tls-handshake [--handshakes n --rounds n --warmup n --clients n]");
       System.exit(2);
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -38,6 +39,7 @@ public final class Main {
       case "report" -> Report.main(rest);
       case "footprint" -> DecoderFootprint.main(rest);
       case "attack" -> AttackMain.main(rest);
+      case "tls-handshake" -> TlsHandshakeCost.main(rest);
       case "transport" -> System.out.println(NettyTransport.pick("auto").label()
           + (NettyTransport.epollUnavailabilityCause() == null ? "" : " (" + NettyTransport.epollUnavailabilityCause() + ")")
           + "; io_uring " + (NettyTransport.pick("io_uring") == NettyTransport.IO_URING ? "available" : "unavailable"));

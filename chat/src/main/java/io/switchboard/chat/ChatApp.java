@@ -130,7 +130,8 @@ public final class ChatApp implements AutoCloseable {
       new ChatSockets(chat, nsp, timer, clock, config.timing(), flood, typing, presence).install();
       // the library's HTTP limits (connections per address, idle and request timeouts, strict parsing), with the
       // deployment's reverse proxies believed about the client's address
-      HttpServerOptions limits = HttpServerOptions.builder().trustedProxies(config.trustedProxies()).build();
+      HttpServerOptions limits = HttpServerOptions.builder().trustedProxies(config.trustedProxies())
+          .tls(config.tls().options(config.dataDir())).build();
       HttpServer http = HttpServer.start(new InetSocketAddress(config.host(), config.port()), limits, pipeline -> {
         // bodies over the chat's limit get 413; an event stream's connection takes no further request
         RequestGuard guard = new RequestGuard(api.clientErrors());
@@ -226,7 +227,9 @@ public final class ChatApp implements AutoCloseable {
   public String summary() {
     return "database: " + (db.isPostgres() ? "PostgreSQL" : "H2 file in " + config.dataDir())
         + config.redisUrl().map(r -> "; cluster through Redis at " + redactedUri(r) + ", node " + presence.nodeId())
-            .orElse("; single node");
+            .orElse("; single node")
+        + (http.tlsProvider() == null ? "" : "; TLS by " + http.tlsProvider()
+            + (http.redirectPort() < 0 ? "" : ", HTTP port " + http.redirectPort() + " redirects"));
   }
 
   /** A Redis URI without its password. */
@@ -239,10 +242,15 @@ public final class ChatApp implements AutoCloseable {
     return http.port();
   }
 
+  /** The HTTP server (its TLS provider, certificate reload, redirect port). */
+  public HttpServer http() {
+    return http;
+  }
+
   /** The URL to open in a browser. */
   public String url() {
     String host = config.host().equals("0.0.0.0") || config.host().equals("::") ? "localhost" : config.host();
-    return "http://" + host + ":" + port() + "/";
+    return (http.tlsProvider() != null ? "https://" : "http://") + host + ":" + port() + "/";
   }
 
   /** The chat's services. */

@@ -22,6 +22,8 @@ import java.util.Optional;
  * {@code ALLOWED_ORIGINS}, {@code --sse-streams-per-user} over {@code SSE_STREAMS_PER_USER},
  * {@code --sse-streams-per-ip} over {@code SSE_STREAMS_PER_IP}, {@code --sse-max-buffer} over {@code SSE_MAX_BUFFER},
  * {@code --connect-timeout} over {@code CONNECT_TIMEOUT}, {@code --flood-limit} over {@code FLOOD_LIMIT},
+ * {@code --tls-cert} over {@code TLS_CERT}, {@code --tls-key} over {@code TLS_KEY}, {@code --tls-self-signed} over
+ * {@code TLS_SELF_SIGNED=true}, {@code --http-redirect-port} over {@code HTTP_REDIRECT_PORT},
  * {@code --shutdown-grace} over {@code SHUTDOWN_GRACE}).
  *
  * @param host           the address to listen on
@@ -48,6 +50,8 @@ import java.util.Optional;
  * @param floodLimit     the most messages (room and private) one user may send per second, across their tabs (and,
  *                       with Redis, across the nodes); default 10
  * @param timing         the time limits of real-time events (private acks, typing, token warnings)
+ * @param tls            HTTPS: certificate files or a self-signed development certificate, and the redirect port;
+ *                       default {@link ChatTls#OFF}
  * @param shutdownGrace  how long a stop (SIGTERM) may take: clients are told to go over its first half, in-flight
  *                       requests get the rest; default 10 s, zero for at once
  */
@@ -70,6 +74,7 @@ public record ChatConfig(
     Optional<Duration> connectTimeout,
     int floodLimit,
     ChatTiming timing,
+    ChatTls tls,
     Duration shutdownGrace) {
 
   /** The usage text printed for {@code --help} and for a bad flag. */
@@ -95,6 +100,11 @@ public record ChatConfig(
       "  --connect-timeout T   time to join the Socket.IO namespace, e.g. 10s or 500ms",
       "                        (env CONNECT_TIMEOUT, default the library's)",
       "  --flood-limit N       most messages one user sends per second (env FLOOD_LIMIT, default 10)",
+      "  --tls-cert FILE       serve HTTPS with this PEM certificate chain (env TLS_CERT), reloaded when it changes",
+      "  --tls-key FILE        and this PEM PKCS#8 private key (env TLS_KEY)",
+      "  --tls-self-signed     serve HTTPS with a self-signed development certificate kept in the data directory",
+      "                        (env TLS_SELF_SIGNED=true); prints its SHA-256 fingerprint",
+      "  --http-redirect-port N  also listen for plain HTTP on N, redirecting to HTTPS (env HTTP_REDIRECT_PORT)",
       "  --shutdown-grace T    how long a stop (SIGTERM) may take to move the clients away, e.g. 10s or 0",
       "                        (env SHUTDOWN_GRACE, default 10s)");
 
@@ -111,6 +121,7 @@ public record ChatConfig(
     Objects.requireNonNull(sseHeartbeat, "sseHeartbeat");
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(timing, "timing");
+    Objects.requireNonNull(tls, "tls");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, was " + port);
     }
@@ -155,7 +166,7 @@ public record ChatConfig(
         .allowedOrigins(allowedOrigins).tokenLifetime(tokenLifetime).sseHeartbeat(sseHeartbeat)
         .sseStreamsPerUser(sseStreamsPerUser).sseStreamsPerIp(sseStreamsPerIp).sseMaxBuffer(sseMaxBuffer)
         .trustedProxies(trustedProxies).connectTimeout(connectTimeout.orElse(null)).floodLimit(floodLimit)
-        .timing(timing).shutdownGrace(shutdownGrace);
+        .timing(timing).tls(tls).shutdownGrace(shutdownGrace);
   }
 
   /** Whether the database is PostgreSQL rather than the embedded H2 file. */
@@ -185,6 +196,10 @@ public record ChatConfig(
     env(env, "SSE_MAX_BUFFER").ifPresent(v -> b.sseMaxBuffer(parseCount("SSE_MAX_BUFFER", v)));
     env(env, "CONNECT_TIMEOUT").ifPresent(v -> b.connectTimeout(parseDuration("CONNECT_TIMEOUT", v)));
     env(env, "FLOOD_LIMIT").ifPresent(v -> b.floodLimit(parseCount("FLOOD_LIMIT", v)));
+    env(env, "TLS_CERT").ifPresent(v -> b.tlsCert(Path.of(v)));
+    env(env, "TLS_KEY").ifPresent(v -> b.tlsKey(Path.of(v)));
+    env(env, "TLS_SELF_SIGNED").ifPresent(v -> b.tlsSelfSigned(parseBoolean("TLS_SELF_SIGNED", v)));
+    env(env, "HTTP_REDIRECT_PORT").ifPresent(v -> b.httpRedirectPort(parsePort(v)));
     env(env, "SHUTDOWN_GRACE").ifPresent(v -> b.shutdownGrace(parseDuration("SHUTDOWN_GRACE", v)));
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
@@ -197,6 +212,9 @@ public record ChatConfig(
       }
       if (!name.startsWith("--")) {
         throw new IllegalArgumentException("unexpected argument: " + arg);
+      }
+      if (value == null && name.equals("--tls-self-signed")) {
+        value = "true"; // a switch: no value follows
       }
       if (value == null) {
         if (i + 1 >= args.length) {
@@ -220,6 +238,10 @@ public record ChatConfig(
         case "--sse-max-buffer" -> b.sseMaxBuffer(parseCount(name, value));
         case "--connect-timeout" -> b.connectTimeout(parseDuration(name, value));
         case "--flood-limit" -> b.floodLimit(parseCount(name, value));
+        case "--tls-cert" -> b.tlsCert(Path.of(value));
+        case "--tls-key" -> b.tlsKey(Path.of(value));
+        case "--tls-self-signed" -> b.tlsSelfSigned(parseBoolean(name, value));
+        case "--http-redirect-port" -> b.httpRedirectPort(parsePort(value));
         case "--shutdown-grace" -> b.shutdownGrace(parseDuration(name, value));
         default -> throw new IllegalArgumentException("unknown flag: " + name);
       }
@@ -236,6 +258,14 @@ public record ChatConfig(
       case "streams" -> false;
       case "pubsub" -> true;
       default -> throw new IllegalArgumentException("--redis-adapter is streams or pubsub, not " + value);
+    };
+  }
+
+  private static boolean parseBoolean(String name, String value) {
+    return switch (value.trim()) {
+      case "true", "1", "yes" -> true;
+      case "false", "0", "no" -> false;
+      default -> throw new IllegalArgumentException(name + " is true or false, not " + value);
     };
   }
 
@@ -298,6 +328,10 @@ public record ChatConfig(
     private Duration connectTimeout;
     private int floodLimit = 10;
     private ChatTiming timing = ChatTiming.DEFAULT;
+    private Path tlsCert;
+    private Path tlsKey;
+    private boolean tlsSelfSigned;
+    private int httpRedirectPort = -1;
     private Duration shutdownGrace = Duration.ofSeconds(10);
 
     private Builder() {}
@@ -409,10 +443,44 @@ public record ChatConfig(
       return this;
     }
 
+    /** HTTPS as a whole (replaces the TLS settings made so far). */
+    public Builder tls(ChatTls tls) {
+      this.tlsCert = tls.certificate().orElse(null);
+      this.tlsKey = tls.key().orElse(null);
+      this.tlsSelfSigned = tls.selfSigned();
+      this.httpRedirectPort = tls.httpRedirectPort();
+      return this;
+    }
+
+    /** The PEM certificate chain to serve HTTPS with (with {@link #tlsKey}). */
+    public Builder tlsCert(Path tlsCert) {
+      this.tlsCert = tlsCert;
+      return this;
+    }
+
+    /** The PEM PKCS#8 private key of {@link #tlsCert}. */
+    public Builder tlsKey(Path tlsKey) {
+      this.tlsKey = tlsKey;
+      return this;
+    }
+
+    /** Whether to serve HTTPS with a self-signed development certificate. */
+    public Builder tlsSelfSigned(boolean tlsSelfSigned) {
+      this.tlsSelfSigned = tlsSelfSigned;
+      return this;
+    }
+
+    /** A plain-HTTP port that redirects to HTTPS, -1 for none. */
+    public Builder httpRedirectPort(int httpRedirectPort) {
+      this.httpRedirectPort = httpRedirectPort;
+      return this;
+    }
+
     public ChatConfig build() {
       return new ChatConfig(host, port, dataDir, Optional.ofNullable(databaseUrl), Optional.ofNullable(redisUrl), redisKey,
           redisPubSub, Optional.ofNullable(jwtSecret), allowedOrigins, tokenLifetime, sseHeartbeat, sseStreamsPerUser,
           sseStreamsPerIp, sseMaxBuffer, trustedProxies, Optional.ofNullable(connectTimeout), floodLimit, timing,
+          new ChatTls(Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey), tlsSelfSigned, httpRedirectPort),
           shutdownGrace);
     }
   }

@@ -45,6 +45,11 @@ public final class Main {
       stopped.countDown();
     }, "chat-shutdown"));
     System.out.println("Switchboard chat is running at " + app.url() + " (" + app.summary() + ")");
+    if (config.tls().selfSigned()) {
+      DevCertificate dev = DevCertificate.loadOrCreate(config.dataDir().resolve("tls"));
+      System.out.println("Self-signed development certificate " + dev.chainFile() + ", SHA-256 fingerprint "
+          + dev.sha256Fingerprint());
+    }
     stopped.await();
   }
 }

@@ -2,10 +2,8 @@ package io.switchboard.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -14,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.switchboard.testkit.TestCertificates;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,14 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -40,8 +34,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * 390 px and on a desktop. Screenshots go to {@code chat/target/screenshots/}.
  */
 class BrowserTest {
-  private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final Path SHOTS = Path.of("target", "screenshots");
 
   @TempDir
   Path dataDir;
@@ -50,12 +42,12 @@ class BrowserTest {
   Path profiles;
 
   private ChatApp app;
-  private final List<WebDriver> browsers = new ArrayList<>();
+  private Browsers browsers;
 
   @BeforeEach
   void start() throws Exception {
     app = startApp(0);
-    Files.createDirectories(SHOTS);
+    browsers = new Browsers(profiles);
   }
 
   private ChatApp startApp(int port) {
@@ -64,30 +56,14 @@ class BrowserTest {
 
   @AfterEach
   void stop() {
-    browsers.forEach(WebDriver::quit);
+    browsers.close();
     if (app != null) {
       app.close();
     }
   }
 
   private WebDriver browser(String name) throws Exception {
-    String chromium = System.getProperty("chat.chromium", "/usr/bin/chromium");
-    String chromedriver = System.getProperty("chat.chromedriver", "/usr/bin/chromedriver");
-    assertThat(Path.of(chromium)).as("Chromium is needed: apt-get install chromium chromium-driver").exists();
-    assertThat(Path.of(chromedriver)).as("ChromeDriver is needed: apt-get install chromium-driver").exists();
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(chromium);
-    options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage", "--window-size=1200,760", "--hide-scrollbars",
-        "--user-data-dir=" + Files.createDirectories(profiles.resolve(name)));
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File(chromedriver))
-        .usingAnyFreePort()
-        .build();
-    WebDriver driver = new ChromeDriver(service, options);
-    browsers.add(driver);
-    return driver;
+    return browsers.open(name);
   }
 
   private String url() {
@@ -165,7 +141,7 @@ class BrowserTest {
     waitFor(alice, d -> d.findElements(By.cssSelector("#dms li[data-dm='bob']")).size() == 1);
     screenshot(bob, "chat.png");
     screenshot(alice, "chat-alice.png");
-    assertThat(Files.size(SHOTS.resolve("chat.png"))).isGreaterThan(10_000);
+    assertThat(Files.size(Browsers.SHOTS.resolve("chat.png"))).isGreaterThan(10_000);
   }
 
   @Test
@@ -313,8 +289,7 @@ class BrowserTest {
     // bob registers, then is away
     WebDriver first = browser("bob-first");
     signIn(first, "bob");
-    first.quit();
-    browsers.remove(first);
+    browsers.quit(first);
 
     WebDriver alice = browser("alice");
     signIn(alice, "alice");
@@ -434,19 +409,33 @@ class BrowserTest {
     screenshot(desk, "chat-desktop.png");
   }
 
+  @Test
+  void thePageWorksOverHttpsAndPlainHttpRedirectsThere() throws Exception {
+    app.close();
+    TestCertificates certs = TestCertificates.create(dataDir.resolve("certs"));
+    app = ChatApp.start(ChatConfig.builder().host("127.0.0.1").port(0).dataDir(dataDir)
+        .tlsCert(certs.chainFile()).tlsKey(certs.keyFile()).httpRedirectPort(0).build());
+    String https = "https://127.0.0.1:" + app.port() + "/";
+    assertThat(app.url()).isEqualTo(https);
+    // trusts the server's key only, without a system certificate store
+    WebDriver d = browsers.open("tls", "--ignore-certificate-errors-spki-list="
+        + TestCertificates.spkiSha256(certs.server()));
+    d.get("http://127.0.0.1:" + app.http().redirectPort() + "/");
+    waitFor(d, x -> x.getCurrentUrl().equals(https));
+    Browsers.signIn(d, https, "alice");
+    send(d, "over TLS");
+    waitFor(d, x -> textsOf(x).contains("over TLS"));
+    waitFor(d, x -> x.findElements(By.cssSelector("#message-list .pending")).isEmpty());
+    assertThat(js(d, "return location.protocol + ' ' + window.isSecureContext")).isEqualTo("https: true");
+    assertThat(app.service().history("general", null, 10).join()).extracting(ChatMessage::text).contains("over TLS");
+  }
+
   private void signIn(WebDriver d, String user) {
-    d.get(url());
-    waitFor(d, ExpectedConditions.visibilityOfElementLocated(By.id("login-username")));
-    d.findElement(By.id("login-username")).sendKeys(user);
-    d.findElement(By.id("login-password")).sendKeys("secret-" + user);
-    d.findElement(By.id("login-submit")).click();
-    waitFor(d, x -> "connected".equals(x.findElement(By.id("status")).getAttribute("data-state")));
-    waitFor(d, x -> x.findElement(By.id("channel-title")).getText().equals("#general"));
+    Browsers.signIn(d, url(), user);
   }
 
   private static void send(WebDriver d, String text) {
-    d.findElement(By.id("message-input")).sendKeys(text);
-    d.findElement(By.id("send")).click();
+    Browsers.send(d, text);
   }
 
   private static String statusOfLastTick(WebDriver d) {
@@ -455,7 +444,7 @@ class BrowserTest {
   }
 
   private static Object js(WebDriver d, String script, Object... args) {
-    return ((JavascriptExecutor) d).executeScript(script, args);
+    return Browsers.js(d, script, args);
   }
 
   @SuppressWarnings("unchecked")
@@ -468,15 +457,14 @@ class BrowserTest {
   }
 
   private static void screenshot(WebDriver d, String name) throws Exception {
-    File png = ((TakesScreenshot) d).getScreenshotAs(OutputType.FILE);
-    Files.copy(png.toPath(), SHOTS.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+    Browsers.screenshot(d, name);
   }
 
   private static List<String> textsOf(WebDriver d) {
-    return d.findElements(By.cssSelector("#message-list .message .text")).stream().map(WebElement::getText).toList();
+    return Browsers.texts(d);
   }
 
   private static <T> T waitFor(WebDriver d, java.util.function.Function<? super WebDriver, T> condition) {
-    return new WebDriverWait(d, WAIT).ignoring(StaleElementReferenceException.class).until(condition);
+    return Browsers.waitFor(d, condition);
   }
 }

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.testkit.Await;
 import io.switchboard.testkit.ClasspathJar;
 import io.switchboard.testkit.NodeScript;
 import io.switchboard.testkit.ServerProcess;
 import io.switchboard.testkit.TestPostgres;
+import io.switchboard.testkit.TcpBalancer;
 import io.switchboard.testkit.TestRedis;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,12 +26,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.WebDriver;
 
 /**
  * Two chat nodes on the Redis Streams adapter: node A is a real process killed with {@code kill -9} while bob, on
  * node B, keeps writing to #general (as fast as the chat's flood limit lets him). Alice's client (the official one, as the page uses it) was on A; it reconnects
  * to B and is recovered: same socket, still in #general, every message once and in order, no reload. And a session
- * comes back only with a token of its own user.
+ * comes back only with a token of its own user. And the same with the web page in headless Chromium behind a TCP
+ * balancer: the page stays loaded, recovers into #general on node B and shows every message once.
  */
 class ChatKillTest {
   static final Duration WAIT = Duration.ofSeconds(30);
@@ -40,6 +44,9 @@ class ChatKillTest {
 
   @TempDir
   Path dirB;
+
+  @TempDir
+  Path profiles;
 
   private TestPostgres.Schema schema;
   private String key;
@@ -103,13 +110,65 @@ class ChatKillTest {
     return out;
   }
 
-  private static void until(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + WAIT + ": " + what);
+  private static void until(String what, BooleanSupplier condition) {
+    Await.until(what, WAIT, condition);
+  }
+
+  /** Bob writes m1, m2, … to #general, as fast as the flood limit lets him, until {@code go} turns false. */
+  private static CompletableFuture<Void> writer(NodeScript bob, AtomicBoolean go, AtomicInteger sent) {
+    return CompletableFuture.runAsync(() -> {
+      int id = 100;
+      while (go.get()) {
+        int n = sent.get() + 1;
+        JsonNode ack = call(bob, emit("room:message", Map.of("room", "general", "text", "m" + n)), ++id);
+        assertThat(ack.path("ok").asBoolean()).as(ack.toString()).isTrue();
+        sent.set(n);
+        try {
+          Thread.sleep(110); // the chat lets a user send 10 messages a second
+        } catch (InterruptedException e) {
+          return;
+        }
       }
-      Thread.sleep(20);
+    });
+  }
+
+  @Test
+  void aPageOnAKilledNodeRecoversIntoItsRoomWithEveryMessageOnceWithoutAReload() throws Exception {
+    String urlB = "http://127.0.0.1:" + b.port();
+    try (TcpBalancer lb = TcpBalancer.start(TcpBalancer.Policy.FIRST_AVAILABLE, a.port(), b.port());
+        Browsers browsers = new Browsers(profiles)) {
+      WebDriver alice = browsers.open("alice");
+      Browsers.signIn(alice, "http://127.0.0.1:" + lb.port() + "/", "alice"); // through the balancer: on node A
+      Browsers.js(alice, "window.__loadedOnce = 'yes';");
+      String bob = b.service().login("bob", "secret1").join();
+      try (NodeScript onB = client(urlB, "bob", bob)) {
+        onB.await(NodeScript.event("connect"), WAIT);
+        assertThat(call(onB, emit("room:join", "general"), 1).path("ok").asBoolean()).isTrue();
+        AtomicBoolean go = new AtomicBoolean(true);
+        AtomicInteger sent = new AtomicInteger();
+        CompletableFuture<Void> writing = writer(onB, go, sent);
+        Browsers.waitFor(alice, d -> Browsers.texts(d).size() >= 20);
+        assertThat(alice.findElement(org.openqa.selenium.By.id("status")).getAttribute("data-recovered"))
+            .isEqualTo("false");
+        a.kill();
+        int atKill = sent.get();
+        until("30 more messages", () -> sent.get() > atKill + 30);
+        go.set(false);
+        writing.get();
+        int total = sent.get();
+        Browsers.waitFor(alice, d -> Browsers.texts(d).contains("m" + total));
+        Thread.sleep(300); // a late duplicate would show now
+        List<String> expected = IntStream.rangeClosed(1, total).mapToObj(i -> "m" + i).toList();
+        System.out.println("chat SIGKILL, page: " + total + " messages sent (" + atKill + " before the kill), the page"
+            + " shows " + Browsers.texts(alice).size());
+        assertThat(Browsers.texts(alice)).containsExactlyElementsOf(expected);
+        assertThat(Browsers.state(alice)).isEqualTo("connected");
+        assertThat(alice.findElement(org.openqa.selenium.By.id("status")).getAttribute("data-recovered"))
+            .as("the page's socket was recovered on node B").isEqualTo("true");
+        assertThat(Browsers.js(alice, "return window.__loadedOnce;")).as("no reload").isEqualTo("yes");
+        assertThat(lb.refusedAttempts()).as("the page's reconnection went past the dead node").isPositive();
+        Browsers.screenshot(alice, "chat-after-sigkill.png");
+      }
     }
   }
 
@@ -127,20 +186,7 @@ class ChatKillTest {
 
       AtomicBoolean go = new AtomicBoolean(true);
       AtomicInteger sent = new AtomicInteger();
-      CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-        int id = 100;
-        while (go.get()) {
-          int n = sent.get() + 1;
-          JsonNode ack = call(onB, emit("room:message", Map.of("room", "general", "text", "m" + n)), ++id);
-          assertThat(ack.path("ok").asBoolean()).as(ack.toString()).isTrue();
-          sent.set(n);
-          try {
-            Thread.sleep(110); // the chat lets a user send 10 messages a second
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      });
+      CompletableFuture<Void> writer = writer(onB, go, sent);
       until("20 messages through node A", () -> texts(onA).size() >= 20);
       call(onA, NodeScript.command().put("op", "retarget").put("url", urlB), 2);
       a.kill();

@@ -31,7 +31,7 @@ public enum CloseReason {
     this.text = text;
   }
 
-  /** The reason as the reference server words it, e.g. {@code "ping timeout"}. */
+  /** {@return the reason as the reference server words it, e.g. {@code "ping timeout"}} */
   public String text() {
     return text;
   }

@@ -28,12 +28,12 @@ public final class EngineMessage {
     this.packet = packet;
   }
 
-  /** A text message. */
+  /** {@return a text message} */
   public static EngineMessage text(String text) {
     return new EngineMessage(Objects.requireNonNull(text, "text"), null, "4" + text);
   }
 
-  /** A binary message; the array is not copied and must not change afterwards. */
+  /** {@return a binary message; the array is not copied and must not change afterwards} */
   public static EngineMessage binary(byte[] data) {
     return new EngineMessage(null, Objects.requireNonNull(data, "data"), null);
   }
@@ -48,22 +48,22 @@ public final class EngineMessage {
     return binary != null || text != null;
   }
 
-  /** Whether this is a binary message. */
+  /** {@return whether this is a binary message} */
   public boolean isBinary() {
     return binary != null;
   }
 
-  /** The text, or {@code null} for a binary message. */
+  /** {@return the text, or {@code null} for a binary message} */
   public String text() {
     return text;
   }
 
-  /** The bytes, or {@code null} for a text message. Do not modify. */
+  /** {@return the bytes, or {@code null} for a text message} Do not modify. */
   public byte[] binary() {
     return binary;
   }
 
-  /** The size in bytes of the message's WebSocket frame, header included: what a queued copy costs. */
+  /** {@return the size in bytes of the message's WebSocket frame, header included: what a queued copy costs} */
   public int wireLength() {
     return webSocketFrame().length;
   }

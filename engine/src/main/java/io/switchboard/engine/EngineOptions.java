@@ -86,80 +86,84 @@ public final class EngineOptions {
     this.allowMissingOrigin = b.allowMissingOrigin;
   }
 
-  /** A builder with the defaults. */
+  /** {@return a builder with the defaults} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder holding this configuration, to change a part of it. */
+  /** {@return a builder holding this configuration, to change a part of it} */
   public Builder toBuilder() {
     return new Builder(this);
   }
 
-  /** The path the server answers on, with leading and trailing slash; default {@code /engine.io/}. */
+  /** {@return the path the server answers on, with leading and trailing slash; default {@code /engine.io/}} */
   public String path() {
     return path;
   }
 
-  /** How often the server pings; default 25 s. */
+  /** {@return how often the server pings; default 25 s} */
   public Duration pingInterval() {
     return pingInterval;
   }
 
-  /** How long the server waits for a pong before closing; default 20 s. */
+  /** {@return how long the server waits for a pong before closing; default 20 s} */
   public Duration pingTimeout() {
     return pingTimeout;
   }
 
-  /** How long a WebSocket upgrade may take before it is abandoned; default 10 s. */
+  /** {@return how long a WebSocket upgrade may take before it is abandoned; default 10 s} */
   public Duration upgradeTimeout() {
     return upgradeTimeout;
   }
 
-  /** The largest message or polling body accepted, in bytes, advertised as {@code maxPayload}; default 1,000,000. */
+  /**
+   * {@return the largest message or polling body accepted, in bytes, advertised as {@code maxPayload}; default
+   * 1,000,000}
+   */
   public int maxHttpBufferSize() {
     return maxHttpBufferSize;
   }
 
-  /** The transports offered; default polling and WebSocket. */
+  /** {@return the transports offered; default polling and WebSocket} */
   public Set<Transport> transports() {
     return transports;
   }
 
-  /** Whether polling sessions may upgrade to WebSocket; default true. */
+  /** {@return whether polling sessions may upgrade to WebSocket; default true} */
   public boolean allowUpgrades() {
     return allowUpgrades;
   }
 
-  /** The CORS policy for polling requests, or {@code null} for none (no CORS headers). */
+  /** {@return the CORS policy for polling requests, or {@code null} for none (no CORS headers)} */
   public CorsConfig cors() {
     return cors;
   }
 
-  /** The handshake and upgrade hook, or {@code null} to accept every request. */
+  /** {@return the handshake and upgrade hook, or {@code null} to accept every request} */
   public RequestVerifier allowRequest() {
     return allowRequest;
   }
 
   /**
-   * The most bytes a session may hold queued for a client that does not read, before it is closed; default 4 MiB.
+   * {@return the most bytes a session may hold queued for a client that does not read, before it is closed; default 4
+   * MiB}
    */
   public long maxBufferedBytes() {
     return maxBufferedBytes;
   }
 
   /**
-   * The most bytes of unfinished input (polling bodies, WebSocket messages being assembled, and whatever the
-   * application reserves from {@link EngineServer#inputBudget()}) the server holds at once across all sessions;
-   * beyond it new input is refused (HTTP 503, close 1013). Default: a quarter of the maximum heap.
+   * {@return the most bytes of unfinished input (polling bodies, WebSocket messages being assembled, and whatever the
+   * application reserves from {@link EngineServer#inputBudget()}) the server holds at once across all sessions; beyond
+   * it new input is refused (HTTP 503, close 1013)} Default: a quarter of the maximum heap.
    */
   public long maxBufferedInput() {
     return maxBufferedInput;
   }
 
   /**
-   * The most bytes a session may receive before the application calls {@link EngineSocket#trust()}; beyond it the
-   * session is closed. Default {@link Long#MAX_VALUE} (no limit) for a plain Engine.IO server; the Socket.IO server
+   * {@return the most bytes a session may receive before the application calls {@link EngineSocket#trust()}; beyond it
+   * the session is closed} Default {@link Long#MAX_VALUE} (no limit) for a plain Engine.IO server; the Socket.IO server
    * sets a small one (64 KiB) until the client's first namespace CONNECT succeeds.
    */
   public long untrustedInputLimit() {
@@ -167,35 +171,35 @@ public final class EngineOptions {
   }
 
   /**
-   * The most continuation frames one WebSocket message may have; beyond it the connection is closed with 1008 (policy
-   * violation). Default 1,024: browsers and the Socket.IO clients never fragment, and a client that streams a message
-   * of {@link #maxHttpBufferSize()} bytes in 1 KB fragments still fits.
+   * {@return the most continuation frames one WebSocket message may have; beyond it the connection is closed with 1008
+   * (policy violation)} Default 1,024: browsers and the Socket.IO clients never fragment, and a client that streams a
+   * message of {@link #maxHttpBufferSize()} bytes in 1 KB fragments still fits.
    */
   public int maxFragmentsPerMessage() {
     return maxFragmentsPerMessage;
   }
 
   /**
-   * The most WebSocket frames (data and control) one connection may send in a second; beyond it the connection is
-   * closed with 1008 (policy violation). Default 10,000; 0 turns the check off.
+   * {@return the most WebSocket frames (data and control) one connection may send in a second; beyond it the connection
+   * is closed with 1008 (policy violation)} Default 10,000; 0 turns the check off.
    */
   public int maxFramesPerSecond() {
     return maxFramesPerSecond;
   }
 
   /**
-   * The origins (exact {@code Origin} header values such as {@code https://chat.example}) whose pages may use the
-   * server: a polling request or WebSocket upgrade from another origin gets 403 {@code {"code":4,"message":
-   * "Forbidden"}}, and CORS headers are given to these origins only. Default empty: every origin is allowed. A page
-   * in a sandbox sends {@code null}, which must be listed to be allowed.
+   * {@return the origins (exact {@code Origin} header values such as {@code https://chat.example}) whose pages may use
+   * the server: a polling request or WebSocket upgrade from another origin gets 403 {@code {"code":4,"message":
+   * "Forbidden"}}, and CORS headers are given to these origins only} Default empty: every origin is allowed. A page in
+   * a sandbox sends {@code null}, which must be listed to be allowed.
    */
   public Set<String> allowedOrigins() {
     return allowedOrigins;
   }
 
   /**
-   * Whether a request without an {@code Origin} header (not from a browser page: native apps, servers, tests) is
-   * allowed; default true. When false, such requests get 403.
+   * {@return whether a request without an {@code Origin} header (not from a browser page: native apps, servers, tests)
+   * is allowed; default true} When false, such requests get 403.
    */
   public boolean allowMissingOrigin() {
     return allowMissingOrigin;
@@ -274,85 +278,178 @@ public final class EngineOptions {
       allowMissingOrigin = o.allowMissingOrigin;
     }
 
+    /**
+     * Sets {@link EngineOptions#path()}.
+     *
+     * @param path the new value (see {@link EngineOptions#path()})
+     * @return this builder
+     */
     public Builder path(String path) {
       this.path = path;
       return this;
     }
 
+    /**
+     * Sets {@link EngineOptions#pingInterval()}.
+     *
+     * @param pingInterval the new value (see {@link EngineOptions#pingInterval()})
+     * @return this builder
+     */
     public Builder pingInterval(Duration pingInterval) {
       this.pingInterval = pingInterval;
       return this;
     }
 
+    /**
+     * Sets {@link EngineOptions#pingTimeout()}.
+     *
+     * @param pingTimeout the new value (see {@link EngineOptions#pingTimeout()})
+     * @return this builder
+     */
     public Builder pingTimeout(Duration pingTimeout) {
       this.pingTimeout = pingTimeout;
       return this;
     }
 
+    /**
+     * Sets {@link EngineOptions#upgradeTimeout()}.
+     *
+     * @param upgradeTimeout the new value (see {@link EngineOptions#upgradeTimeout()})
+     * @return this builder
+     */
     public Builder upgradeTimeout(Duration upgradeTimeout) {
       this.upgradeTimeout = upgradeTimeout;
       return this;
     }
 
+    /**
+     * Sets {@link EngineOptions#maxHttpBufferSize()}.
+     *
+     * @param maxHttpBufferSize the new value (see {@link EngineOptions#maxHttpBufferSize()})
+     * @return this builder
+     */
     public Builder maxHttpBufferSize(int maxHttpBufferSize) {
       this.maxHttpBufferSize = maxHttpBufferSize;
       return this;
     }
 
+    /**
+     * Sets {@link EngineOptions#transports()}.
+     *
+     * @param transports the new value (see {@link EngineOptions#transports()})
+     * @return this builder
+     */
     public Builder transports(Set<Transport> transports) {
       this.transports = EnumSet.noneOf(Transport.class);
       this.transports.addAll(transports);
       return this;
     }
 
+    /**
+     * Sets {@link EngineOptions#allowUpgrades()}.
+     *
+     * @param allowUpgrades the new value (see {@link EngineOptions#allowUpgrades()})
+     * @return this builder
+     */
     public Builder allowUpgrades(boolean allowUpgrades) {
       this.allowUpgrades = allowUpgrades;
       return this;
     }
 
-    /** Netty's CORS policy object; build it with {@code CorsConfigBuilder}. */
+    /**
+     * Netty's CORS policy object; build it with {@code CorsConfigBuilder}.
+     *
+     * @param cors the new value (see {@link EngineOptions#cors()})
+     * @return this builder
+     */
     public Builder cors(CorsConfig cors) {
       this.cors = cors;
       return this;
     }
 
+    /**
+     * Sets {@link EngineOptions#allowRequest()}.
+     *
+     * @param allowRequest the new value (see {@link EngineOptions#allowRequest()})
+     * @return this builder
+     */
     public Builder allowRequest(RequestVerifier allowRequest) {
       this.allowRequest = allowRequest;
       return this;
     }
 
+    /**
+     * Sets {@link EngineOptions#maxBufferedBytes()}.
+     *
+     * @param maxBufferedBytes the new value (see {@link EngineOptions#maxBufferedBytes()})
+     * @return this builder
+     */
     public Builder maxBufferedBytes(long maxBufferedBytes) {
       this.maxBufferedBytes = maxBufferedBytes;
       return this;
     }
 
+    /**
+     * Sets {@link EngineOptions#maxBufferedInput()}.
+     *
+     * @param maxBufferedInput the new value (see {@link EngineOptions#maxBufferedInput()})
+     * @return this builder
+     */
     public Builder maxBufferedInput(long maxBufferedInput) {
       this.maxBufferedInput = maxBufferedInput;
       return this;
     }
 
+    /**
+     * Sets {@link EngineOptions#untrustedInputLimit()}.
+     *
+     * @param untrustedInputLimit the new value (see {@link EngineOptions#untrustedInputLimit()})
+     * @return this builder
+     */
     public Builder untrustedInputLimit(long untrustedInputLimit) {
       this.untrustedInputLimit = untrustedInputLimit;
       return this;
     }
 
+    /**
+     * Sets {@link EngineOptions#maxFragmentsPerMessage()}.
+     *
+     * @param maxFragmentsPerMessage the new value (see {@link EngineOptions#maxFragmentsPerMessage()})
+     * @return this builder
+     */
     public Builder maxFragmentsPerMessage(int maxFragmentsPerMessage) {
       this.maxFragmentsPerMessage = maxFragmentsPerMessage;
       return this;
     }
 
-    /** Frames per second and connection; 0 for no limit. */
+    /**
+     * Frames per second and connection; 0 for no limit.
+     *
+     * @param maxFramesPerSecond the new value (see {@link EngineOptions#maxFramesPerSecond()})
+     * @return this builder
+     */
     public Builder maxFramesPerSecond(int maxFramesPerSecond) {
       this.maxFramesPerSecond = maxFramesPerSecond;
       return this;
     }
 
-    /** Exact origins such as {@code https://chat.example}; empty for every origin. */
+    /**
+     * Exact origins such as {@code https://chat.example}; empty for every origin.
+     *
+     * @param allowedOrigins the new value (see {@link EngineOptions#allowedOrigins()})
+     * @return this builder
+     */
     public Builder allowedOrigins(Set<String> allowedOrigins) {
       this.allowedOrigins = new LinkedHashSet<>(Objects.requireNonNull(allowedOrigins, "allowedOrigins"));
       return this;
     }
 
+    /**
+     * Sets {@link EngineOptions#allowMissingOrigin()}.
+     *
+     * @param allowMissingOrigin the new value (see {@link EngineOptions#allowMissingOrigin()})
+     * @return this builder
+     */
     public Builder allowMissingOrigin(boolean allowMissingOrigin) {
       this.allowMissingOrigin = allowMissingOrigin;
       return this;

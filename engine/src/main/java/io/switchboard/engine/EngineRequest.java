@@ -36,17 +36,17 @@ public record EngineRequest(
     query = Map.copyOf(query);
   }
 
-  /** The header's value, or {@code null}; the name is case-insensitive. */
+  /** {@return the header's value, or {@code null}; the name is case-insensitive} */
   public String header(String name) {
     return headers.get(name.toLowerCase(java.util.Locale.ROOT));
   }
 
-  /** The first value of a query parameter, or {@code null}. */
+  /** {@return the first value of a query parameter, or {@code null}} */
   public String queryParam(String name) {
     return query.get(name);
   }
 
-  /** Whether this request asks for a WebSocket upgrade. */
+  /** {@return whether this request asks for a WebSocket upgrade} */
   public boolean isWebSocketUpgrade() {
     String upgrade = header("upgrade");
     return upgrade != null && upgrade.equalsIgnoreCase("websocket");

@@ -78,17 +78,17 @@ public final class EngineServer implements AutoCloseable {
     return webSocketConfig;
   }
 
-  /** The configuration. */
+  /** {@return the configuration} */
   public EngineOptions options() {
     return options;
   }
 
-  /** The budget of unfinished input shared by all sessions ({@link EngineOptions#maxBufferedInput()}). */
+  /** {@return the budget of unfinished input shared by all sessions ({@link EngineOptions#maxBufferedInput()})} */
   public InputBudget inputBudget() {
     return inputBudget;
   }
 
-  /** How often input was refused so far, by cause. */
+  /** {@return how often input was refused so far, by cause} */
   public EngineStats stats() {
     long[] counts = new long[refusals.length];
     for (int i = 0; i < counts.length; i++) {
@@ -107,22 +107,22 @@ public final class EngineServer implements AutoCloseable {
     this.connectionListener = Objects.requireNonNull(listener, "listener");
   }
 
-  /** A new handler for one HTTP connection; add it to the pipeline after the HTTP codec. */
+  /** {@return a new handler for one HTTP connection; add it to the pipeline after the HTTP codec} */
   public ChannelHandler newHandler() {
     return new EngineHandler(this);
   }
 
-  /** The number of open sessions. */
+  /** {@return the number of open sessions} */
   public int clientsCount() {
     return sessions.size();
   }
 
-  /** The open sessions. */
+  /** {@return the open sessions} */
   public Collection<EngineSocket> sockets() {
     return Collections.unmodifiableCollection(new ArrayList<>(sessions.values()));
   }
 
-  /** The open session with this id, or {@code null}. */
+  /** {@return the open session with this id, or {@code null}} */
   public EngineSocket socket(String id) {
     return sessions.get(id);
   }

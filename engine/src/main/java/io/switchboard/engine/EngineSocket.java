@@ -19,24 +19,24 @@ import io.netty.util.concurrent.EventExecutor;
  */
 public interface EngineSocket {
 
-  /** The session id (server-generated, URL-safe). */
+  /** {@return the session id (server-generated, URL-safe)} */
   String id();
 
-  /** The request that opened the session. */
+  /** {@return the request that opened the session} */
   EngineRequest request();
 
-  /** The transport in use now. */
+  /** {@return the transport in use now} */
   Transport transport();
 
-  /** The event loop this session lives on; timers and listener calls run there. */
+  /** {@return the event loop this session lives on; timers and listener calls run there} */
   EventExecutor executor();
 
-  /** Whether the session is open (not closing or closed). */
+  /** {@return whether the session is open (not closing or closed)} */
   boolean isOpen();
 
   /**
-   * Whether a message sent now would go out at once rather than wait: a pending GET for polling, a writable channel
-   * with nothing queued for WebSocket. Volatile messages are dropped when this is false.
+   * {@return whether a message sent now would go out at once rather than wait: a pending GET for polling, a writable
+   * channel with nothing queued for WebSocket} Volatile messages are dropped when this is false.
    */
   boolean isWritable();
 
@@ -65,7 +65,7 @@ public interface EngineSocket {
    */
   void trust();
 
-  /** The server-wide budget of unfinished input, for an application that holds input until it is complete. */
+  /** {@return the server-wide budget of unfinished input, for an application that holds input until it is complete} */
   InputBudget inputBudget();
 
   /** Closes the session after what is queued has been written; the listener sees {@link CloseReason#FORCED_CLOSE}. */

@@ -22,12 +22,12 @@ public final class EngineStats {
     this.counts = counts.clone();
   }
 
-  /** How many times input was refused for this cause. */
+  /** {@return how many times input was refused for this cause} */
   public long count(Refusal refusal) {
     return counts[refusal.ordinal()];
   }
 
-  /** How many refusals there were, all causes together. */
+  /** {@return how many refusals there were, all causes together} */
   public long total() {
     long sum = 0;
     for (long c : counts) {
@@ -36,7 +36,7 @@ public final class EngineStats {
     return sum;
   }
 
-  /** The counts by cause, every cause present. */
+  /** {@return the counts by cause, every cause present} */
   public Map<Refusal, Long> asMap() {
     Map<Refusal, Long> map = new EnumMap<>(Refusal.class);
     for (Refusal r : REFUSALS) {

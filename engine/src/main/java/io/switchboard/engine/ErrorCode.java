@@ -27,22 +27,22 @@ public enum ErrorCode {
     this.status = status;
   }
 
-  /** The number on the wire. */
+  /** {@return the number on the wire} */
   public int code() {
     return code;
   }
 
-  /** The message on the wire. */
+  /** {@return the message on the wire} */
   public String message() {
     return message;
   }
 
-  /** The HTTP status that carries this error. */
+  /** {@return the HTTP status that carries this error} */
   public HttpResponseStatus status() {
     return status;
   }
 
-  /** The JSON body of the error response. */
+  /** {@return the JSON body of the error response} */
   public String json() {
     return "{\"code\":" + code + ",\"message\":\"" + message + "\"}";
   }

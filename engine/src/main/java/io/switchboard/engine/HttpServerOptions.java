@@ -54,6 +54,9 @@ import java.util.function.Consumer;
  * Timeout} and the connection closed. A complete request held by the application (a long poll) has no timeout here,
  * and neither has a connection upgraded to WebSocket.
  *
+ * <p><b>TLS.</b> With {@link #tls()} the server speaks HTTPS only (see {@link TlsOptions}); the limits above apply
+ * to the TCP connection, so the handshake counts toward the idle timeout.
+ *
  * <p><b>Fatal errors.</b> When an {@link OutOfMemoryError} (or another {@link VirtualMachineError} but a stack
  * overflow) reaches the server, or its listening socket closes without {@link HttpServer#close()}, the process can no
  * longer be trusted to serve: one ERROR line is logged and {@link #fatalErrorHandler()} is called once. The default,
@@ -88,6 +91,7 @@ public final class HttpServerOptions {
   private final int maxHeaderSize;
   private final int maxHeaderCount;
   private final Consumer<Throwable> fatalErrorHandler;
+  private final TlsOptions tls;
 
   private HttpServerOptions(Builder b) {
     this.threads = atLeastZero(b.threads, "threads");
@@ -121,57 +125,63 @@ public final class HttpServerOptions {
     this.maxHeaderSize = atLeastZero(b.maxHeaderSize, "maxHeaderSize");
     this.maxHeaderCount = atLeastZero(b.maxHeaderCount, "maxHeaderCount");
     this.fatalErrorHandler = Objects.requireNonNull(b.fatalErrorHandler, "fatalErrorHandler");
+    this.tls = b.tls;
   }
 
-  /** A builder with the defaults. */
+  /** {@return a builder with the defaults} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder holding this configuration, to change a part of it. */
+  /** {@return a builder holding this configuration, to change a part of it} */
   public Builder toBuilder() {
     return new Builder(this);
   }
 
-  /** Worker event loops; default 0, Netty's default (twice the cores). */
+  /** {@return worker event loops; default 0, Netty's default (twice the cores)} */
   public int threads() {
     return threads;
   }
 
-  /** Open connections of the whole server, beyond which a new one is closed on accept; default 10,000, 0 = no limit. */
+  /**
+   * {@return open connections of the whole server, beyond which a new one is closed on accept; default 10,000, 0 = no
+   * limit}
+   */
   public int maxConnections() {
     return maxConnections;
   }
 
-  /** Open connections of one client address; default 1,000, 0 = no limit. */
+  /** {@return open connections of one client address; default 1,000, 0 = no limit} */
   public int maxConnectionsPerIp() {
     return maxConnectionsPerIp;
   }
 
-  /** New connections a second one client address may open, once its burst is spent; default 100, 0 = no limit. */
+  /**
+   * {@return new connections a second one client address may open, once its burst is spent; default 100, 0 = no limit}
+   */
   public double connectRatePerIp() {
     return connectRatePerIp;
   }
 
-  /** New connections one client address may open at once (the bucket size); default 1,000, 0 = no limit. */
+  /** {@return new connections one client address may open at once (the bucket size); default 1,000, 0 = no limit} */
   public int connectBurstPerIp() {
     return connectBurstPerIp;
   }
 
   /**
-   * The size of the per-address table beyond which entries of addresses with no open connection are dropped (entries
-   * with open connections always stay); default 100,000, about 10 MB.
+   * {@return the size of the per-address table beyond which entries of addresses with no open connection are dropped
+   * (entries with open connections always stay); default 100,000, about 10 MB}
    */
   public int maxTrackedAddresses() {
     return maxTrackedAddresses;
   }
 
-  /** How many leading bits of an IPv6 address make one client for the per-address limits; default 64. */
+  /** {@return how many leading bits of an IPv6 address make one client for the per-address limits; default 64} */
   public int ipv6PrefixLength() {
     return ipv6PrefixLength;
   }
 
-  /** The proxies whose {@code X-Forwarded-For} is believed, as addresses or CIDR blocks; default none. */
+  /** {@return the proxies whose {@code X-Forwarded-For} is believed, as addresses or CIDR blocks; default none} */
   public List<String> trustedProxies() {
     return trustedProxies;
   }
@@ -180,34 +190,45 @@ public final class HttpServerOptions {
     return trustedProxyRules;
   }
 
-  /** How long a connection may stay open with no request under way; default 10 s, zero = no limit. */
+  /** {@return how long a connection may stay open with no request under way; default 10 s, zero = no limit} */
   public Duration idleTimeout() {
     return idleTimeout;
   }
 
-  /** How long a request may take to arrive completely, from its first byte; default 10 s, zero = no limit. */
+  /** {@return how long a request may take to arrive completely, from its first byte; default 10 s, zero = no limit} */
   public Duration requestTimeout() {
     return requestTimeout;
   }
 
-  /** The longest request line in bytes, beyond which the answer is 414; default 4,096, 0 = no limit. */
+  /** {@return the longest request line in bytes, beyond which the answer is 414; default 4,096, 0 = no limit} */
   public int maxInitialLineLength() {
     return maxInitialLineLength;
   }
 
-  /** The most bytes of all header lines of a request, beyond which the answer is 431; default 8,192, 0 = no limit. */
+  /**
+   * {@return the most bytes of all header lines of a request, beyond which the answer is 431; default 8,192, 0 = no
+   * limit}
+   */
   public int maxHeaderSize() {
     return maxHeaderSize;
   }
 
-  /** The most header fields in a request, beyond which the answer is 431; default 100, 0 = no limit. */
+  /** {@return the most header fields in a request, beyond which the answer is 431; default 100, 0 = no limit} */
   public int maxHeaderCount() {
     return maxHeaderCount;
   }
 
-  /** Called once when the server can no longer serve (see the class description); default {@link #HALT}. */
+  /**
+   * {@return the handler called once when the server can no longer serve (see the class description); default
+   * {@link #HALT}}
+   */
   public Consumer<Throwable> fatalErrorHandler() {
     return fatalErrorHandler;
+  }
+
+  /** TLS (HTTPS and WSS) and its optional redirect listener, or {@code null} for plain HTTP (the default). */
+  public TlsOptions tls() {
+    return tls;
   }
 
   /** Whether the per-address table is needed at all. */
@@ -271,6 +292,7 @@ public final class HttpServerOptions {
     private int maxHeaderSize = 8_192;
     private int maxHeaderCount = 100;
     private Consumer<Throwable> fatalErrorHandler = HALT;
+    private TlsOptions tls;
 
     private Builder() {}
 
@@ -289,21 +311,37 @@ public final class HttpServerOptions {
       maxHeaderSize = o.maxHeaderSize;
       maxHeaderCount = o.maxHeaderCount;
       fatalErrorHandler = o.fatalErrorHandler;
+      tls = o.tls;
     }
 
-    /** Worker event loops, 0 for Netty's default (twice the cores). */
+    /**
+     * Worker event loops, 0 for Netty's default (twice the cores).
+     *
+     * @param threads the new value (see {@link HttpServerOptions#threads()})
+     * @return this builder
+     */
     public Builder threads(int threads) {
       this.threads = threads;
       return this;
     }
 
-    /** Open connections of the whole server; 0 = no limit. Keep it below the process's file descriptor limit. */
+    /**
+     * Open connections of the whole server; 0 = no limit. Keep it below the process's file descriptor limit.
+     *
+     * @param maxConnections the new value (see {@link HttpServerOptions#maxConnections()})
+     * @return this builder
+     */
     public Builder maxConnections(int maxConnections) {
       this.maxConnections = maxConnections;
       return this;
     }
 
-    /** Open connections of one client address; 0 = no limit. */
+    /**
+     * Open connections of one client address; 0 = no limit.
+     *
+     * @param maxConnectionsPerIp the new value (see {@link HttpServerOptions#maxConnectionsPerIp()})
+     * @return this builder
+     */
     public Builder maxConnectionsPerIp(int maxConnectionsPerIp) {
       this.maxConnectionsPerIp = maxConnectionsPerIp;
       return this;
@@ -312,6 +350,10 @@ public final class HttpServerOptions {
     /**
      * The connect-rate token bucket of one client address: {@code burst} connections at once, refilled at
      * {@code perSecond}; {@code (0, 0)} turns it off.
+     *
+     * @param perSecond the new value
+     * @param burst the new value
+     * @return this builder
      */
     public Builder connectRatePerIp(double perSecond, int burst) {
       this.connectRatePerIp = perSecond;
@@ -319,65 +361,119 @@ public final class HttpServerOptions {
       return this;
     }
 
-    /** The size of the per-address table beyond which entries of addresses with no open connection are dropped. */
+    /**
+     * The size of the per-address table beyond which entries of addresses with no open connection are dropped.
+     *
+     * @param maxTrackedAddresses the new value (see {@link HttpServerOptions#maxTrackedAddresses()})
+     * @return this builder
+     */
     public Builder maxTrackedAddresses(int maxTrackedAddresses) {
       this.maxTrackedAddresses = maxTrackedAddresses;
       return this;
     }
 
-    /** How many leading bits of an IPv6 address make one client (1..128; 128 = each address on its own). */
+    /**
+     * How many leading bits of an IPv6 address make one client (1..128; 128 = each address on its own).
+     *
+     * @param ipv6PrefixLength the new value (see {@link HttpServerOptions#ipv6PrefixLength()})
+     * @return this builder
+     */
     public Builder ipv6PrefixLength(int ipv6PrefixLength) {
       this.ipv6PrefixLength = ipv6PrefixLength;
       return this;
     }
 
-    /** The proxies whose {@code X-Forwarded-For} is believed: IP addresses or CIDR blocks, IPv4 or IPv6. */
+    /**
+     * The proxies whose {@code X-Forwarded-For} is believed: IP addresses or CIDR blocks, IPv4 or IPv6.
+     *
+     * @param proxies the new value (see {@link HttpServerOptions#trustedProxies()})
+     * @return this builder
+     */
     public Builder trustedProxies(String... proxies) {
       return trustedProxies(List.of(proxies));
     }
 
-    /** The proxies whose {@code X-Forwarded-For} is believed: IP addresses or CIDR blocks, IPv4 or IPv6. */
+    /**
+     * The proxies whose {@code X-Forwarded-For} is believed: IP addresses or CIDR blocks, IPv4 or IPv6.
+     *
+     * @param proxies the new value (see {@link HttpServerOptions#trustedProxies()})
+     * @return this builder
+     */
     public Builder trustedProxies(List<String> proxies) {
       this.trustedProxies = List.copyOf(proxies);
       return this;
     }
 
-    /** How long a connection may stay open with no request under way; zero = no limit. */
+    /**
+     * How long a connection may stay open with no request under way; zero = no limit.
+     *
+     * @param idleTimeout the new value (see {@link HttpServerOptions#idleTimeout()})
+     * @return this builder
+     */
     public Builder idleTimeout(Duration idleTimeout) {
       this.idleTimeout = idleTimeout;
       return this;
     }
 
-    /** How long a request may take to arrive completely, from its first byte; zero = no limit. */
+    /**
+     * How long a request may take to arrive completely, from its first byte; zero = no limit.
+     *
+     * @param requestTimeout the new value (see {@link HttpServerOptions#requestTimeout()})
+     * @return this builder
+     */
     public Builder requestTimeout(Duration requestTimeout) {
       this.requestTimeout = requestTimeout;
       return this;
     }
 
-    /** The longest request line in bytes (answered 414 beyond it); 0 = no limit. */
+    /**
+     * The longest request line in bytes (answered 414 beyond it); 0 = no limit.
+     *
+     * @param maxInitialLineLength the new value (see {@link HttpServerOptions#maxInitialLineLength()})
+     * @return this builder
+     */
     public Builder maxInitialLineLength(int maxInitialLineLength) {
       this.maxInitialLineLength = maxInitialLineLength;
       return this;
     }
 
-    /** The most bytes of all header lines together (answered 431 beyond it); 0 = no limit. */
+    /**
+     * The most bytes of all header lines together (answered 431 beyond it); 0 = no limit.
+     *
+     * @param maxHeaderSize the new value (see {@link HttpServerOptions#maxHeaderSize()})
+     * @return this builder
+     */
     public Builder maxHeaderSize(int maxHeaderSize) {
       this.maxHeaderSize = maxHeaderSize;
       return this;
     }
 
-    /** The most header fields in a request (answered 431 beyond it); 0 = no limit. */
+    /**
+     * The most header fields in a request (answered 431 beyond it); 0 = no limit.
+     *
+     * @param maxHeaderCount the new value (see {@link HttpServerOptions#maxHeaderCount()})
+     * @return this builder
+     */
     public Builder maxHeaderCount(int maxHeaderCount) {
       this.maxHeaderCount = maxHeaderCount;
       return this;
     }
 
     /**
-     * Called once, on whatever thread saw it, when the server can no longer serve; it receives the error (or an
-     * {@link IllegalStateException} when the listening socket closed). Tests record the call instead of exiting.
+     * Called once, on whatever thread saw it, when the server can no longer serve; it receives the error (or
+     * an {@link IllegalStateException} when the listening socket closed). Tests record the call instead of exiting.
+     *
+     * @param fatalErrorHandler the new value (see {@link HttpServerOptions#fatalErrorHandler()})
+     * @return this builder
      */
     public Builder fatalErrorHandler(Consumer<Throwable> fatalErrorHandler) {
       this.fatalErrorHandler = fatalErrorHandler;
+      return this;
+    }
+
+    /** Serves HTTPS (and WSS) with this certificate and settings; {@code null} for plain HTTP. */
+    public Builder tls(TlsOptions tls) {
+      this.tls = tls;
       return this;
     }
 

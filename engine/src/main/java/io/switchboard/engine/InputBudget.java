@@ -34,7 +34,11 @@ public final class InputBudget {
     this.limit = limit;
   }
 
-  /** Reserves {@code bytes} if the total stays within the limit; counts a refusal otherwise. */
+  /**
+   * Reserves {@code bytes} if the total stays within the limit; counts a refusal otherwise.
+   *
+   * @return whether the bytes were reserved
+   */
   public boolean tryReserve(long bytes) {
     if (bytes < 0) {
       throw new IllegalArgumentException("bytes must not be negative: " + bytes);
@@ -59,17 +63,17 @@ public final class InputBudget {
     }
   }
 
-  /** The bytes reserved now. */
+  /** {@return the bytes reserved now} */
   public long used() {
     return used.get();
   }
 
-  /** The most bytes that may be reserved at once. */
+  /** {@return the most bytes that may be reserved at once} */
   public long limit() {
     return limit;
   }
 
-  /** How many reservations were refused since the start. */
+  /** {@return how many reservations were refused since the start} */
   public long refusals() {
     return refusals.sum();
   }

@@ -14,6 +14,6 @@ package io.switchboard.engine;
  */
 @FunctionalInterface
 public interface RequestVerifier {
-  /** Whether the request may open a session, or upgrade one. */
+  /** {@return whether the request may open a session, or upgrade one} */
   boolean allow(EngineRequest request);
 }

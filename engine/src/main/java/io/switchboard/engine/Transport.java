@@ -15,12 +15,12 @@ public enum Transport {
 
   private final String wireName = name().toLowerCase(Locale.ROOT);
 
-  /** The name used in the query string and in the handshake's {@code upgrades} list. */
+  /** {@return the name used in the query string and in the handshake's {@code upgrades} list} */
   public String wireName() {
     return wireName;
   }
 
-  /** The transport named {@code name} on the wire, or {@code null} if there is none. */
+  /** {@return the transport named {@code name} on the wire, or {@code null} if there is none} */
   public static Transport fromWireName(String name) {
     for (Transport t : values()) {
       if (t.wireName.equals(name)) {

@@ -32,20 +32,30 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
     this.options = options;
   }
 
-  /** Connects to {@code redisUri} (e.g. {@code redis://host:6379}) with the default options. */
+  /**
+   * Connects to {@code redisUri} (e.g. {@code redis://host:6379}) with the default options.
+   *
+   * @return the factory, for {@code ServerOptions.builder().adapter(...)}
+   */
   public static RedisAdapterFactory create(String redisUri) {
     return create(redisUri, RedisAdapterOptions.DEFAULT);
   }
 
-  /** Connects to {@code redisUri} with a Lettuce client of its own, set up from {@code options}. */
+  /**
+   * Connects to {@code redisUri} with a Lettuce client of its own, set up from {@code options}.
+   *
+   * @return the factory, for {@code ServerOptions.builder().adapter(...)}
+   */
   public static RedisAdapterFactory create(String redisUri, RedisAdapterOptions options) {
     Objects.requireNonNull(options, "options");
     return new RedisAdapterFactory(RedisLink.open(redisUri, options, true), options);
   }
 
   /**
-   * Connects through the caller's Lettuce client (which the caller shuts down); its own options govern reconnection
-   * and queueing.
+   * Connects through the caller's Lettuce client (which the caller shuts down); its own options govern
+   * reconnection and queueing.
+   *
+   * @return the factory, for {@code ServerOptions.builder().adapter(...)}
    */
   public static RedisAdapterFactory create(RedisClient client, RedisAdapterOptions options) {
     Objects.requireNonNull(options, "options");
@@ -53,15 +63,17 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
   }
 
   /**
-   * Connects to a Redis Cluster through any of its nodes ({@code redis://host:port} each), with a Lettuce cluster
-   * client of its own. The sharded mode suits a cluster best: each channel lives on the node of its slot.
+   * Connects to a Redis Cluster through any of its nodes ({@code redis://host:port} each), with a Lettuce
+   * cluster client of its own. The sharded mode suits a cluster best: each channel lives on the node of its slot.
+   *
+   * @return the factory, for {@code ServerOptions.builder().adapter(...)}
    */
   public static RedisAdapterFactory createCluster(List<String> nodes, RedisAdapterOptions options) {
     Objects.requireNonNull(options, "options");
     return new RedisAdapterFactory(RedisLink.openCluster(nodes, options.linkSettings(), true), options);
   }
 
-  /** The options. */
+  /** {@return the options} */
   public RedisAdapterOptions options() {
     return options;
   }
@@ -73,17 +85,22 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
         : new RedisAdapter(namespace, link, options);
   }
 
-  /** The number of received messages dropped because they exceeded {@link RedisAdapterOptions#maxMessageSize()}. */
+  /**
+   * {@return the number of received messages dropped because they exceeded {@link
+   * RedisAdapterOptions#maxMessageSize()}}
+   */
   public long droppedOversized() {
     return link.droppedOversized();
   }
 
-  /** The number of received messages dropped because they could not be decoded (junk, unknown types). */
+  /** {@return the number of received messages dropped because they could not be decoded (junk, unknown types)} */
   public long undecodableMessages() {
     return link.undecodableMessages();
   }
 
-  /** The number of publications refused because {@link RedisAdapterOptions#maxPendingCommands()} were waiting. */
+  /**
+   * {@return the number of publications refused because {@link RedisAdapterOptions#maxPendingCommands()} were waiting}
+   */
   public long refusedCommands() {
     return link.refusedCommands();
   }

@@ -63,7 +63,11 @@ public final class RedisAdapterOptions {
     return new Builder();
   }
 
-  /** A builder holding these settings. */
+  /**
+   * A builder holding these settings.
+   *
+   * @return this builder
+   */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.key = key;
@@ -79,52 +83,54 @@ public final class RedisAdapterOptions {
     return b;
   }
 
-  /** The channel prefix ({@code key} of the classic adapter, {@code channelPrefix} of the sharded one). */
+  /** {@return the channel prefix ({@code key} of the classic adapter, {@code channelPrefix} of the sharded one)} */
   public String key() {
     return key;
   }
 
-  /** Classic or sharded pub/sub. */
+  /** {@return classic or sharded pub/sub} */
   public RedisMode mode() {
     return mode;
   }
 
-  /** The sharded mode's channels per namespace. */
+  /** {@return the sharded mode's channels per namespace} */
   public SubscriptionMode subscriptionMode() {
     return subscriptionMode;
   }
 
-  /** The encoding of classic-mode publications (the sharded mode picks as the reference does). */
+  /** {@return the encoding of classic-mode publications (the sharded mode picks as the reference does)} */
   public RedisParser parser() {
     return parser;
   }
 
-  /** How long requests (fetchSockets, serverSideEmit with acks) wait for answers. */
+  /** {@return how long requests (fetchSockets, serverSideEmit with acks) wait for answers} */
   public Duration requestsTimeout() {
     return requestsTimeout;
   }
 
-  /** Whether answers go to the requester's own response channel rather than the shared one (classic mode). */
+  /** {@return whether answers go to the requester's own response channel rather than the shared one (classic mode)} */
   public boolean publishOnSpecificResponseChannel() {
     return publishOnSpecificResponseChannel;
   }
 
-  /** Payloads larger than this many bytes are dropped (and logged) instead of decoded. */
+  /** {@return payloads larger than this many bytes are dropped (and logged) instead of decoded} */
   public int maxMessageSize() {
     return maxMessageSize;
   }
 
-  /** How many commands may wait for Redis's replies before new ones are refused (none wait while it is away). */
+  /**
+   * {@return how many commands may wait for Redis's replies before new ones are refused (none wait while it is away)}
+   */
   public int maxPendingCommands() {
     return maxPendingCommands;
   }
 
-  /** The pause between reconnection attempts (for clients this module creates). */
+  /** {@return the pause between reconnection attempts (for clients this module creates)} */
   public Duration reconnectDelay() {
     return reconnectDelay;
   }
 
-  /** How long one Redis command may take before it fails. */
+  /** {@return how long one Redis command may take before it fails} */
   public Duration commandTimeout() {
     return commandTimeout;
   }
@@ -157,51 +163,112 @@ public final class RedisAdapterOptions {
 
     private Builder() {}
 
+    /**
+     * Sets {@link RedisAdapterOptions#key()}.
+     *
+     * @param key the new value (see {@link RedisAdapterOptions#key()})
+     * @return this builder
+     */
     public Builder key(String key) {
       this.key = key;
       return this;
     }
 
+    /**
+     * Sets {@link RedisAdapterOptions#mode()}.
+     *
+     * @param mode the new value (see {@link RedisAdapterOptions#mode()})
+     * @return this builder
+     */
     public Builder mode(RedisMode mode) {
       this.mode = mode;
       return this;
     }
 
+    /**
+     * Sets {@link RedisAdapterOptions#subscriptionMode()}.
+     *
+     * @param subscriptionMode the new value (see {@link RedisAdapterOptions#subscriptionMode()})
+     * @return this builder
+     */
     public Builder subscriptionMode(SubscriptionMode subscriptionMode) {
       this.subscriptionMode = subscriptionMode;
       return this;
     }
 
+    /**
+     * Sets {@link RedisAdapterOptions#parser()}.
+     *
+     * @param parser the new value (see {@link RedisAdapterOptions#parser()})
+     * @return this builder
+     */
     public Builder parser(RedisParser parser) {
       this.parser = parser;
       return this;
     }
 
+    /**
+     * Sets {@link RedisAdapterOptions#requestsTimeout()}.
+     *
+     * @param requestsTimeout the new value (see {@link RedisAdapterOptions#requestsTimeout()})
+     * @return this builder
+     */
     public Builder requestsTimeout(Duration requestsTimeout) {
       this.requestsTimeout = requestsTimeout;
       return this;
     }
 
+    /**
+     * Sets {@link RedisAdapterOptions#publishOnSpecificResponseChannel()}.
+     *
+     * @param publishOnSpecificResponseChannel the new value
+     *     (see {@link RedisAdapterOptions#publishOnSpecificResponseChannel()})
+     * @return this builder
+     */
     public Builder publishOnSpecificResponseChannel(boolean publishOnSpecificResponseChannel) {
       this.publishOnSpecificResponseChannel = publishOnSpecificResponseChannel;
       return this;
     }
 
+    /**
+     * Sets {@link RedisAdapterOptions#maxMessageSize()}.
+     *
+     * @param maxMessageSize the new value (see {@link RedisAdapterOptions#maxMessageSize()})
+     * @return this builder
+     */
     public Builder maxMessageSize(int maxMessageSize) {
       this.maxMessageSize = maxMessageSize;
       return this;
     }
 
+    /**
+     * Sets {@link RedisAdapterOptions#maxPendingCommands()}.
+     *
+     * @param maxPendingCommands the new value (see {@link RedisAdapterOptions#maxPendingCommands()})
+     * @return this builder
+     */
     public Builder maxPendingCommands(int maxPendingCommands) {
       this.maxPendingCommands = maxPendingCommands;
       return this;
     }
 
+    /**
+     * Sets {@link RedisAdapterOptions#reconnectDelay()}.
+     *
+     * @param reconnectDelay the new value (see {@link RedisAdapterOptions#reconnectDelay()})
+     * @return this builder
+     */
     public Builder reconnectDelay(Duration reconnectDelay) {
       this.reconnectDelay = reconnectDelay;
       return this;
     }
 
+    /**
+     * Sets {@link RedisAdapterOptions#commandTimeout()}.
+     *
+     * @param commandTimeout the new value (see {@link RedisAdapterOptions#commandTimeout()})
+     * @return this builder
+     */
     public Builder commandTimeout(Duration commandTimeout) {
       this.commandTimeout = commandTimeout;
       return this;

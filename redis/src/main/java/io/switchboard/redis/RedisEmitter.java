@@ -60,59 +60,83 @@ public final class RedisEmitter implements AutoCloseable {
     this.compress = compress;
   }
 
-  /** An emitter for the main namespace of the cluster on {@code redisUri}, with the default key and parser. */
+  /** {@return an emitter for the main namespace of the cluster on {@code redisUri}, with the default key and parser} */
   public static RedisEmitter create(String redisUri) {
     return create(redisUri, RedisAdapterOptions.DEFAULT);
   }
 
-  /** An emitter using {@code options}' key, parser, queue bound and timeouts. */
+  /** {@return an emitter using {@code options}' key, parser, queue bound and timeouts} */
   public static RedisEmitter create(String redisUri, RedisAdapterOptions options) {
     return new RedisEmitter(RedisLink.open(redisUri, options, false), true, options, new ObjectMapper(), "/",
         Set.of(), Set.of(), false, null);
   }
 
-  /** An emitter over the caller's Lettuce client. */
+  /** {@return an emitter over the caller's Lettuce client} */
   public static RedisEmitter create(RedisClient client, RedisAdapterOptions options) {
     return new RedisEmitter(RedisLink.open(client, options, false), true, options, new ObjectMapper(), "/",
         Set.of(), Set.of(), false, null);
   }
 
-  /** The same emitter for namespace {@code name}. */
+  /** {@return the same emitter for namespace {@code name}} */
   public RedisEmitter of(String name) {
     String n = name.startsWith("/") ? name : "/" + name;
     return new RedisEmitter(link, false, options, mapper, n, Set.of(), Set.of(), false, null);
   }
 
-  /** Targets the sockets in these rooms too. */
+  /**
+   * Targets the sockets in these rooms too.
+   *
+   * @return a new emitter with this setting (emitters are immutable)
+   */
   public RedisEmitter to(String... more) {
     Set<String> r = new LinkedHashSet<>(rooms);
     r.addAll(Arrays.asList(more));
     return new RedisEmitter(link, false, options, mapper, nsp, r, except, volatileEmit, compress);
   }
 
-  /** Same as {@link #to}. */
+  /**
+   * Same as {@link #to}.
+   *
+   * @return a new emitter with this setting (emitters are immutable)
+   */
   public RedisEmitter in(String... more) {
     return to(more);
   }
 
-  /** Leaves out the sockets in these rooms. */
+  /**
+   * Leaves out the sockets in these rooms.
+   *
+   * @return a new emitter with this setting (emitters are immutable)
+   */
   public RedisEmitter except(String... more) {
     Set<String> e = new LinkedHashSet<>(except);
     e.addAll(Arrays.asList(more));
     return new RedisEmitter(link, false, options, mapper, nsp, rooms, e, volatileEmit, compress);
   }
 
-  /** Drops the packet for clients that cannot take it right now. */
+  /**
+   * Drops the packet for clients that cannot take it right now.
+   *
+   * @return a new emitter with this setting (emitters are immutable)
+   */
   public RedisEmitter asVolatile() {
     return new RedisEmitter(link, false, options, mapper, nsp, rooms, except, true, compress);
   }
 
-  /** Sets the compression hint. */
+  /**
+   * Sets the compression hint.
+   *
+   * @return a new emitter with this setting (emitters are immutable)
+   */
   public RedisEmitter compress(boolean c) {
     return new RedisEmitter(link, false, options, mapper, nsp, rooms, except, volatileEmit, c);
   }
 
-  /** Broadcasts an event to the target sockets of every server. */
+  /**
+   * Broadcasts an event to the target sockets of every server.
+   *
+   * @return a stage that completes as described above
+   */
   public CompletionStage<Void> emit(String event, Object... args) {
     Objects.requireNonNull(event, "event");
     if (RESERVED.contains(event)) {
@@ -137,28 +161,44 @@ public final class RedisEmitter implements AutoCloseable {
     return link.publish(channel, options.parser().encode(msg)).thenApply(n -> null);
   }
 
-  /** Makes the target sockets of every server join {@code rooms}. */
+  /**
+   * Makes the target sockets of every server join {@code rooms}.
+   *
+   * @return a stage that completes as described above
+   */
   public CompletionStage<Void> socketsJoin(String... roomsToJoin) {
     ObjectNode req = request(2);
     req.set("rooms", ClusterMessageMapper.strings(Arrays.asList(roomsToJoin)));
     return publishRequest(req);
   }
 
-  /** Makes the target sockets of every server leave {@code rooms}. */
+  /**
+   * Makes the target sockets of every server leave {@code rooms}.
+   *
+   * @return a stage that completes as described above
+   */
   public CompletionStage<Void> socketsLeave(String... roomsToLeave) {
     ObjectNode req = request(3);
     req.set("rooms", ClusterMessageMapper.strings(Arrays.asList(roomsToLeave)));
     return publishRequest(req);
   }
 
-  /** Disconnects the target sockets of every server; {@code close} also closes their connections. */
+  /**
+   * Disconnects the target sockets of every server; {@code close} also closes their connections.
+   *
+   * @return a stage that completes as described above
+   */
   public CompletionStage<Void> disconnectSockets(boolean close) {
     ObjectNode req = request(4);
     req.put("close", close);
     return publishRequest(req);
   }
 
-  /** Sends a server-side event to every server of the namespace (no acknowledgements). */
+  /**
+   * Sends a server-side event to every server of the namespace (no acknowledgements).
+   *
+   * @return a stage that completes as described above
+   */
   public CompletionStage<Void> serverSideEmit(String event, Object... args) {
     ObjectNode req = NODES.objectNode();
     req.put("uid", ClusterAdapter.EMITTER_UID);

@@ -19,7 +19,7 @@ import java.util.Map;
  * RedisAdapterOptions.builder().parser(RedisParser.JSON).build();
  * }</pre>
  *
- * <p>Reading never depends on this choice: a payload that starts with {@code {} or {@code [} is read as JSON and
+ * <p>Reading never depends on this choice: a payload that starts with <code>{</code> or <code>[</code> is read as JSON and
  * anything else as MessagePack, so nodes with different parsers understand each other. In JSON, binary values are
  * written as {@code {"type":"Buffer","data":[...]}}, as Node's {@code JSON.stringify} writes a Buffer.
  */

@@ -67,20 +67,30 @@ public final class RedisStreamsAdapterFactory implements AdapterFactory, AutoClo
     });
   }
 
-  /** Connects to {@code redisUri} (e.g. {@code redis://host:6379}) with the default options. */
+  /**
+   * Connects to {@code redisUri} (e.g. {@code redis://host:6379}) with the default options.
+   *
+   * @return the factory, for {@code ServerOptions.builder().adapter(...)}
+   */
   public static RedisStreamsAdapterFactory create(String redisUri) {
     return create(redisUri, RedisStreamsAdapterOptions.DEFAULT);
   }
 
-  /** Connects to {@code redisUri} with a Lettuce client of its own, set up from {@code options}. */
+  /**
+   * Connects to {@code redisUri} with a Lettuce client of its own, set up from {@code options}.
+   *
+   * @return the factory, for {@code ServerOptions.builder().adapter(...)}
+   */
   public static RedisStreamsAdapterFactory create(String redisUri, RedisStreamsAdapterOptions options) {
     Objects.requireNonNull(options, "options");
     return new RedisStreamsAdapterFactory(RedisLink.open(redisUri, options.linkSettings(), true), options);
   }
 
   /**
-   * Connects through the caller's Lettuce client (which the caller shuts down); its own options govern reconnection,
-   * queueing and timeouts (the XREAD timeout must exceed {@code blockTimeInMs}).
+   * Connects through the caller's Lettuce client (which the caller shuts down); its own options govern
+   * reconnection, queueing and timeouts (the XREAD timeout must exceed {@code blockTimeInMs}).
+   *
+   * @return the factory, for {@code ServerOptions.builder().adapter(...)}
    */
   public static RedisStreamsAdapterFactory create(RedisClient client, RedisStreamsAdapterOptions options) {
     Objects.requireNonNull(options, "options");
@@ -88,23 +98,25 @@ public final class RedisStreamsAdapterFactory implements AdapterFactory, AutoClo
   }
 
   /**
-   * Connects to a Redis Cluster through any of its nodes ({@code redis://host:port} each), with a Lettuce cluster
-   * client of its own: the stream, the session keys and (with {@code useShardedPubSub}) the channels each live on the
-   * node of their slot; the server count adds up the subscribers of every node.
+   * Connects to a Redis Cluster through any of its nodes ({@code redis://host:port} each), with a Lettuce
+   * cluster client of its own: the stream, the session keys and (with {@code useShardedPubSub}) the channels each live
+   * on the node of their slot; the server count adds up the subscribers of every node.
+   *
+   * @return the factory, for {@code ServerOptions.builder().adapter(...)}
    */
   public static RedisStreamsAdapterFactory createCluster(List<String> nodes, RedisStreamsAdapterOptions options) {
     Objects.requireNonNull(options, "options");
     return new RedisStreamsAdapterFactory(RedisLink.openCluster(nodes, options.linkSettings(), true), options);
   }
 
-  /** The options. */
+  /** {@return the options} */
   public RedisStreamsAdapterOptions options() {
     return options;
   }
 
   /**
-   * The stream of a namespace: {@code streamName}, or {@code streamName-i} with {@code i} the Java (and JS) string
-   * hash of the namespace name modulo {@code streamCount} (negative for a negative hash, as in the reference).
+   * {@return the stream of a namespace: {@code streamName}, or {@code streamName-i} with {@code i} the Java (and JS)
+   * string hash of the namespace name modulo {@code streamCount} (negative for a negative hash, as in the reference)}
    */
   public static String streamName(String namespace, RedisStreamsAdapterOptions options) {
     return options.streamCount() == 1 ? options.streamName()
@@ -143,24 +155,27 @@ public final class RedisStreamsAdapterFactory implements AdapterFactory, AutoClo
     adapters.remove(adapter.namespaceName(), adapter);
   }
 
-  /** The number of received entries and messages dropped because they exceeded the maximum message size. */
+  /** {@return the number of received entries and messages dropped because they exceeded the maximum message size} */
   public long droppedOversized() {
     return link.droppedOversized();
   }
 
-  /** The number of received entries and messages dropped because they could not be decoded. */
+  /** {@return the number of received entries and messages dropped because they could not be decoded} */
   public long undecodableMessages() {
     return link.undecodableMessages();
   }
 
-  /** The number of commands refused because {@link RedisStreamsAdapterOptions#maxPendingCommands()} were waiting. */
+  /**
+   * {@return the number of commands refused because {@link RedisStreamsAdapterOptions#maxPendingCommands()} were
+   * waiting}
+   */
   public long refusedCommands() {
     return link.refusedCommands();
   }
 
   /**
-   * The number of stored broadcasts (with recovery on) delivered on this server only, because their entry could not
-   * be added to the stream, in the namespaces open now.
+   * {@return the number of stored broadcasts (with recovery on) delivered on this server only, because their entry
+   * could not be added to the stream, in the namespaces open now}
    */
   public long localOnlyBroadcasts() {
     long n = 0;
@@ -170,7 +185,7 @@ public final class RedisStreamsAdapterFactory implements AdapterFactory, AutoClo
     return n;
   }
 
-  /** The number of commands and stream entries waiting for Redis now. */
+  /** {@return the number of commands and stream entries waiting for Redis now} */
   public int pendingCommands() {
     int n = link.pendingCommands();
     for (StreamOutbox o : outboxes) {

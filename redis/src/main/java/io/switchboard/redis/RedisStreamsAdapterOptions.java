@@ -101,7 +101,11 @@ public final class RedisStreamsAdapterOptions {
     return new Builder();
   }
 
-  /** A builder holding these settings. */
+  /**
+   * A builder holding these settings.
+   *
+   * @return this builder
+   */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.streamName = streamName;
@@ -122,83 +126,85 @@ public final class RedisStreamsAdapterOptions {
     return b;
   }
 
-  /** The stream's key, or the prefix of the keys {@code <name>-<i>} when {@link #streamCount()} is above 1. */
+  /** {@return the stream's key, or the prefix of the keys {@code <name>-<i>} when {@link #streamCount()} is above 1} */
   public String streamName() {
     return streamName;
   }
 
-  /** How many streams the namespaces are spread over (by a hash of the namespace name). */
+  /** {@return how many streams the namespaces are spread over (by a hash of the namespace name)} */
   public int streamCount() {
     return streamCount;
   }
 
-  /** The prefix of the pub/sub channels of requests and answers. */
+  /** {@return the prefix of the pub/sub channels of requests and answers} */
   public String channelPrefix() {
     return channelPrefix;
   }
 
-  /** Whether requests and answers use sharded pub/sub (Redis 7 SPUBLISH/SSUBSCRIBE). */
+  /** {@return whether requests and answers use sharded pub/sub (Redis 7 SPUBLISH/SSUBSCRIBE)} */
   public boolean useShardedPubSub() {
     return useShardedPubSub;
   }
 
-  /** The stream's length, trimmed approximately ({@code MAXLEN ~}) at each XADD. */
+  /** {@return the stream's length, trimmed approximately ({@code MAXLEN ~}) at each XADD} */
   public long maxLen() {
     return maxLen;
   }
 
-  /** The most entries one XREAD returns. */
+  /** {@return the most entries one XREAD returns} */
   public int readCount() {
     return readCount;
   }
 
-  /** How long one XREAD waits for new entries, in milliseconds. */
+  /** {@return how long one XREAD waits for new entries, in milliseconds} */
   public int blockTimeInMs() {
     return blockTimeInMs;
   }
 
-  /** The prefix of the session keys ({@code <prefix><pid>}). */
+  /** {@return the prefix of the session keys ({@code <prefix><pid>})} */
   public String sessionKeyPrefix() {
     return sessionKeyPrefix;
   }
 
-  /** Whether payloads are known to hold no binary, so that no entry is checked for it (always JSON). */
+  /** {@return whether payloads are known to hold no binary, so that no entry is checked for it (always JSON)} */
   public boolean onlyPlaintext() {
     return onlyPlaintext;
   }
 
-  /** How long requests (fetchSockets, serverSideEmit with acks) wait for answers. */
+  /** {@return how long requests (fetchSockets, serverSideEmit with acks) wait for answers} */
   public Duration requestsTimeout() {
     return requestsTimeout;
   }
 
   /**
-   * The most stream entries read to restore one session: a client that missed more than this gets a fresh session
-   * (never a partial replay). Default 10,000, the default {@link #maxLen()}.
+   * {@return the most stream entries read to restore one session: a client that missed more than this gets a fresh
+   * session (never a partial replay)} Default 10,000, the default {@link #maxLen()}.
    */
   public int maxRestoredEntries() {
     return maxRestoredEntries;
   }
 
-  /** Entries and payloads larger than this many bytes are dropped (and logged) instead of decoded. */
+  /** {@return entries and payloads larger than this many bytes are dropped (and logged) instead of decoded} */
   public int maxMessageSize() {
     return maxMessageSize;
   }
 
   /**
-   * How many commands may wait for Redis at once, while it is slow or away; further broadcasts are delivered on this
-   * server only (and counted in {@link RedisStreamsAdapterFactory#refusedCommands()}).
+   * {@return how many commands may wait for Redis at once, while it is slow or away; further broadcasts are delivered
+   * on this server only (and counted in {@link RedisStreamsAdapterFactory#refusedCommands()})}
    */
   public int maxPendingCommands() {
     return maxPendingCommands;
   }
 
-  /** The pause between reconnection attempts, and before reading again after a failed read. */
+  /** {@return the pause between reconnection attempts, and before reading again after a failed read} */
   public Duration reconnectDelay() {
     return reconnectDelay;
   }
 
-  /** How long one Redis command other than XADD may take before it fails (XREAD gets its block time on top). */
+  /**
+   * {@return how long one Redis command other than XADD may take before it fails (XREAD gets its block time on top)}
+   */
   public Duration commandTimeout() {
     return commandTimeout;
   }
@@ -238,76 +244,166 @@ public final class RedisStreamsAdapterOptions {
 
     private Builder() {}
 
+    /**
+     * Sets {@link RedisStreamsAdapterOptions#streamName()}.
+     *
+     * @param streamName the new value (see {@link RedisStreamsAdapterOptions#streamName()})
+     * @return this builder
+     */
     public Builder streamName(String streamName) {
       this.streamName = streamName;
       return this;
     }
 
+    /**
+     * Sets {@link RedisStreamsAdapterOptions#streamCount()}.
+     *
+     * @param streamCount the new value (see {@link RedisStreamsAdapterOptions#streamCount()})
+     * @return this builder
+     */
     public Builder streamCount(int streamCount) {
       this.streamCount = streamCount;
       return this;
     }
 
+    /**
+     * Sets {@link RedisStreamsAdapterOptions#channelPrefix()}.
+     *
+     * @param channelPrefix the new value (see {@link RedisStreamsAdapterOptions#channelPrefix()})
+     * @return this builder
+     */
     public Builder channelPrefix(String channelPrefix) {
       this.channelPrefix = channelPrefix;
       return this;
     }
 
+    /**
+     * Sets {@link RedisStreamsAdapterOptions#useShardedPubSub()}.
+     *
+     * @param useShardedPubSub the new value (see {@link RedisStreamsAdapterOptions#useShardedPubSub()})
+     * @return this builder
+     */
     public Builder useShardedPubSub(boolean useShardedPubSub) {
       this.useShardedPubSub = useShardedPubSub;
       return this;
     }
 
+    /**
+     * Sets {@link RedisStreamsAdapterOptions#maxLen()}.
+     *
+     * @param maxLen the new value (see {@link RedisStreamsAdapterOptions#maxLen()})
+     * @return this builder
+     */
     public Builder maxLen(long maxLen) {
       this.maxLen = maxLen;
       return this;
     }
 
+    /**
+     * Sets {@link RedisStreamsAdapterOptions#readCount()}.
+     *
+     * @param readCount the new value (see {@link RedisStreamsAdapterOptions#readCount()})
+     * @return this builder
+     */
     public Builder readCount(int readCount) {
       this.readCount = readCount;
       return this;
     }
 
+    /**
+     * Sets {@link RedisStreamsAdapterOptions#blockTimeInMs()}.
+     *
+     * @param blockTimeInMs the new value (see {@link RedisStreamsAdapterOptions#blockTimeInMs()})
+     * @return this builder
+     */
     public Builder blockTimeInMs(int blockTimeInMs) {
       this.blockTimeInMs = blockTimeInMs;
       return this;
     }
 
+    /**
+     * Sets {@link RedisStreamsAdapterOptions#sessionKeyPrefix()}.
+     *
+     * @param sessionKeyPrefix the new value (see {@link RedisStreamsAdapterOptions#sessionKeyPrefix()})
+     * @return this builder
+     */
     public Builder sessionKeyPrefix(String sessionKeyPrefix) {
       this.sessionKeyPrefix = sessionKeyPrefix;
       return this;
     }
 
+    /**
+     * Sets {@link RedisStreamsAdapterOptions#onlyPlaintext()}.
+     *
+     * @param onlyPlaintext the new value (see {@link RedisStreamsAdapterOptions#onlyPlaintext()})
+     * @return this builder
+     */
     public Builder onlyPlaintext(boolean onlyPlaintext) {
       this.onlyPlaintext = onlyPlaintext;
       return this;
     }
 
+    /**
+     * Sets {@link RedisStreamsAdapterOptions#requestsTimeout()}.
+     *
+     * @param requestsTimeout the new value (see {@link RedisStreamsAdapterOptions#requestsTimeout()})
+     * @return this builder
+     */
     public Builder requestsTimeout(Duration requestsTimeout) {
       this.requestsTimeout = requestsTimeout;
       return this;
     }
 
+    /**
+     * Sets {@link RedisStreamsAdapterOptions#maxRestoredEntries()}.
+     *
+     * @param maxRestoredEntries the new value (see {@link RedisStreamsAdapterOptions#maxRestoredEntries()})
+     * @return this builder
+     */
     public Builder maxRestoredEntries(int maxRestoredEntries) {
       this.maxRestoredEntries = maxRestoredEntries;
       return this;
     }
 
+    /**
+     * Sets {@link RedisStreamsAdapterOptions#maxMessageSize()}.
+     *
+     * @param maxMessageSize the new value (see {@link RedisStreamsAdapterOptions#maxMessageSize()})
+     * @return this builder
+     */
     public Builder maxMessageSize(int maxMessageSize) {
       this.maxMessageSize = maxMessageSize;
       return this;
     }
 
+    /**
+     * Sets {@link RedisStreamsAdapterOptions#maxPendingCommands()}.
+     *
+     * @param maxPendingCommands the new value (see {@link RedisStreamsAdapterOptions#maxPendingCommands()})
+     * @return this builder
+     */
     public Builder maxPendingCommands(int maxPendingCommands) {
       this.maxPendingCommands = maxPendingCommands;
       return this;
     }
 
+    /**
+     * Sets {@link RedisStreamsAdapterOptions#reconnectDelay()}.
+     *
+     * @param reconnectDelay the new value (see {@link RedisStreamsAdapterOptions#reconnectDelay()})
+     * @return this builder
+     */
     public Builder reconnectDelay(Duration reconnectDelay) {
       this.reconnectDelay = reconnectDelay;
       return this;
     }
 
+    /**
+     * Sets {@link RedisStreamsAdapterOptions#commandTimeout()}.
+     *
+     * @param commandTimeout the new value (see {@link RedisStreamsAdapterOptions#commandTimeout()})
+     * @return this builder
+     */
     public Builder commandTimeout(Duration commandTimeout) {
       this.commandTimeout = commandTimeout;
       return this;

@@ -142,6 +142,7 @@ class StreamsOutageTest {
         JavaNode j1 = JavaNode.streams("java1", redis.uri(), opts, recovery(withRecovery))) {
       Await.until("two servers", java.time.Duration.ofSeconds(20), () -> j0.serverCount() == 2 && j1.serverCount() == 2);
       ClusterClient a = j0.client("a", "r");
+      ClusterClient b = j1.client("b", "r");
       redis.stop();
       int flood = 5_000;
       long start = System.nanoTime();
@@ -173,6 +174,13 @@ class StreamsOutageTest {
       List<Integer> localNumbers = local.stream().filter(e -> e.name().equals("n"))
           .map(e -> ((Number) e.args().get(0)).intValue()).toList();
       assertThat(localNumbers).hasSize(flood).doesNotHaveDuplicates();
+      // the remote one gets what waited in the bounded queue, once and in order: a prefix of the flood
+      j0.io.to("r").emit("end");
+      List<ClusterClient.Event> remote = b.until(l -> !l.isEmpty() && l.get(l.size() - 1).name().equals("end"), WAIT);
+      List<Integer> got = remote.stream().filter(e -> e.name().equals("n"))
+          .map(e -> ((Number) e.args().get(0)).intValue()).toList();
+      assertThat(got).isNotEmpty().hasSizeLessThanOrEqualTo(200);
+      assertThat(got).containsExactlyElementsOf(IntStream.rangeClosed(1, got.size()).boxed().toList());
     }
   }
 }

@@ -24,9 +24,13 @@ public interface Ack {
     }
   };
 
-  /** Whether the client asked for an acknowledgement. */
+  /** {@return whether the client asked for an acknowledgement} */
   boolean requested();
 
-  /** Sends the answer; returns {@code false} if none was asked for or one was already sent. */
+  /**
+   * Sends the answer; returns {@code false} if none was asked for or one was already sent.
+   *
+   * @return {@code true} (as in the reference server)
+   */
   boolean send(Object... args);
 }

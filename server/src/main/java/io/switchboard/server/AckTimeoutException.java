@@ -20,7 +20,7 @@ public final class AckTimeoutException extends RuntimeException {
     this.partial = List.copyOf(partial);
   }
 
-  /** The answers that arrived before the timeout (always empty for a single socket). */
+  /** {@return the answers that arrived before the timeout (always empty for a single socket)} */
   public List<Args> partialResponses() {
     return partial;
   }

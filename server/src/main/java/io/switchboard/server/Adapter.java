@@ -32,7 +32,7 @@ public interface Adapter {
   /** Called once when the namespace or the server closes. */
   default void close() {}
 
-  /** The number of servers in the cluster; 1 for a single server. */
+  /** {@return the number of servers in the cluster; 1 for a single server} */
   default CompletionStage<Integer> serverCount() {
     return CompletableFuture.completedFuture(1);
   }
@@ -57,16 +57,16 @@ public interface Adapter {
    */
   void broadcastWithAck(Packet packet, BroadcastOptions opts, IntConsumer clientCount, AckListener ack);
 
-  /** The ids of the local sockets in any of {@code rooms}, or of all local sockets when it is empty. */
+  /** {@return the ids of the local sockets in any of {@code rooms}, or of all local sockets when it is empty} */
   Set<String> sockets(Set<String> rooms);
 
-  /** The rooms of a local socket (empty if unknown). */
+  /** {@return the rooms of a local socket (empty if unknown)} */
   Set<String> socketRooms(String id);
 
-  /** The names of the local rooms. */
+  /** {@return the names of the local rooms} */
   Set<String> rooms();
 
-  /** The matching sockets, with their details. */
+  /** {@return the matching sockets, with their details} */
   CompletionStage<List<SocketDetails>> fetchSockets(BroadcastOptions opts);
 
   /** Makes the matching sockets join {@code rooms}. */
@@ -81,7 +81,11 @@ public interface Adapter {
   /** Sends an event to the other servers of the cluster (never to this one); nothing to do for one server. */
   default void serverSideEmit(String event, Args args) {}
 
-  /** Sends an event to the other servers and collects their acknowledgements; none for one server. */
+  /**
+   * Sends an event to the other servers and collects their acknowledgements; none for one server.
+   *
+   * @return a stage that completes as described above
+   */
   default CompletionStage<List<Args>> serverSideEmitWithAck(String event, Args args, Duration timeout) {
     return CompletableFuture.completedFuture(List.of());
   }
@@ -100,10 +104,12 @@ public interface Adapter {
   }
 
   /**
-   * Restores a session and makes the socket a recipient of broadcasts in one step, so that no broadcast falls between
-   * the missed packets and the live ones: {@code register} (which the namespace supplies) is given the restored session,
-   * or {@code null}, and its result is returned. Runs on a handler thread and may block. The default waits for
+   * Restores a session and makes the socket a recipient of broadcasts in one step, so that no broadcast falls
+   * between the missed packets and the live ones: {@code register} (which the namespace supplies) is given the restored
+   * session, or {@code null}, and its result is returned. Runs on a handler thread and may block. The default waits for
    * {@link #restoreSession} and registers after it; adapters whose broadcasts can arrive meanwhile override it.
+   *
+   * @return what {@code register} returned
    */
   default <T> T restoreAndRegister(String pid, String offset, Function<RestoredSession, T> register) {
     return register.apply(restoreSession(pid, offset).toCompletableFuture().join());

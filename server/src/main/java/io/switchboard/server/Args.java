@@ -26,42 +26,42 @@ public final class Args {
     this.mapper = mapper;
   }
 
-  /** The number of arguments. */
+  /** {@return the number of arguments} */
   public int size() {
     return values.size();
   }
 
-  /** Whether there are none. */
+  /** {@return whether there are none} */
   public boolean isEmpty() {
     return values.isEmpty();
   }
 
-  /** Argument {@code i} as a JSON tree (binary arguments are {@code BinaryNode}s). */
+  /** {@return argument {@code i} as a JSON tree (binary arguments are {@code BinaryNode}s)} */
   public JsonNode node(int i) {
     return values.get(i);
   }
 
-  /** The arguments as JSON trees. */
+  /** {@return the arguments as JSON trees} */
   public List<JsonNode> nodes() {
     return values;
   }
 
-  /** Argument {@code i} bound to {@code type}; throws {@link IllegalArgumentException} if it does not fit. */
+  /** {@return argument {@code i} bound to {@code type}; throws {@link IllegalArgumentException} if it does not fit} */
   public <T> T get(int i, Class<T> type) {
     return mapper.convertValue(values.get(i), type);
   }
 
-  /** Argument {@code i} bound to a generic type. */
+  /** {@return argument {@code i} bound to a generic type} */
   public <T> T get(int i, TypeReference<T> type) {
     return mapper.convertValue(values.get(i), type);
   }
 
-  /** Argument {@code i} as text, or {@code null} if it is not a string. */
+  /** {@return argument {@code i} as text, or {@code null} if it is not a string} */
   public String string(int i) {
     return i < values.size() && values.get(i).isTextual() ? values.get(i).textValue() : null;
   }
 
-  /** The arguments, to pass on to {@code emit} unchanged. */
+  /** {@return the arguments, to pass on to {@code emit} unchanged} */
   public Object[] toArray() {
     return values.toArray();
   }

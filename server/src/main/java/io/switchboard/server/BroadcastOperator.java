@@ -39,76 +39,123 @@ public final class BroadcastOperator {
     this.flags = flags;
   }
 
-  /** Targets the sockets in these rooms too. */
+  /**
+   * Targets the sockets in these rooms too.
+   *
+   * @return a new operator with this setting (operators are immutable)
+   */
   public BroadcastOperator to(String... more) {
     return to(Arrays.asList(more));
   }
 
-  /** Targets the sockets in these rooms too. */
+  /**
+   * Targets the sockets in these rooms too.
+   *
+   * @return a new operator with this setting (operators are immutable)
+   */
   public BroadcastOperator to(Collection<String> more) {
     Set<String> r = new LinkedHashSet<>(rooms);
     r.addAll(more);
     return new BroadcastOperator(nsp, adapter, r, except, flags);
   }
 
-  /** Same as {@link #to}. */
+  /**
+   * Same as {@link #to}.
+   *
+   * @return a new operator with this setting (operators are immutable)
+   */
   public BroadcastOperator in(String... more) {
     return to(more);
   }
 
-  /** Leaves out the sockets in these rooms. */
+  /**
+   * Leaves out the sockets in these rooms.
+   *
+   * @return a new operator with this setting (operators are immutable)
+   */
   public BroadcastOperator except(String... more) {
     return except(Arrays.asList(more));
   }
 
-  /** Leaves out the sockets in these rooms. */
+  /**
+   * Leaves out the sockets in these rooms.
+   *
+   * @return a new operator with this setting (operators are immutable)
+   */
   public BroadcastOperator except(Collection<String> more) {
     Set<String> e = new LinkedHashSet<>(except);
     e.addAll(more);
     return new BroadcastOperator(nsp, adapter, rooms, e, flags);
   }
 
-  /** Sets the compression hint. */
+  /**
+   * Sets the compression hint.
+   *
+   * @return a new operator with this setting (operators are immutable)
+   */
   public BroadcastOperator compress(boolean compress) {
     return new BroadcastOperator(nsp, adapter, rooms, except, flags.withCompress(compress));
   }
 
-  /** Drops the packet for each client that cannot take it right now. */
+  /**
+   * Drops the packet for each client that cannot take it right now.
+   *
+   * @return a new operator with this setting (operators are immutable)
+   */
   public BroadcastOperator asVolatile() {
     return new BroadcastOperator(nsp, adapter, rooms, except, flags.withVolatile(true));
   }
 
-  /** Keeps the broadcast on this server. */
+  /**
+   * Keeps the broadcast on this server.
+   *
+   * @return a new operator with this setting (operators are immutable)
+   */
   public BroadcastOperator local() {
     return new BroadcastOperator(nsp, adapter, rooms, except, flags.withLocal(true));
   }
 
-  /** Sets how long {@link #emitWithAck} waits. */
+  /**
+   * Sets how long {@link #emitWithAck} waits.
+   *
+   * @return a new operator with this setting (operators are immutable)
+   */
   public BroadcastOperator timeout(Duration timeout) {
     return new BroadcastOperator(nsp, adapter, rooms, except, flags.withTimeout(timeout));
   }
 
-  /** The target as adapter options. */
+  /** {@return the target as adapter options} */
   public BroadcastOptions options() {
     return new BroadcastOptions(rooms, except, flags);
   }
 
-  /** Emits to every target. */
+  /**
+   * Emits to every target.
+   *
+   * @return {@code true} (as in the reference server)
+   */
   public boolean emit(String event, Object... args) {
     Socket.checkEventName(event);
     adapter.broadcast(Packet.event(nsp.name(), nsp.codec().eventArray(event, args), null), options());
     return true;
   }
 
-  /** Emits a {@code message} event to every target. */
+  /**
+   * Emits a {@code message} event to every target.
+   *
+   * @return {@code true} (as in the reference server)
+   */
   public boolean send(Object... args) {
     return emit("message", args);
   }
 
   /**
-   * Emits and completes with every target client's answer; with a timeout, fails with {@link AckTimeoutException}
-   * (holding the answers that came) if some are missing. A client that disconnects counts as answered (with nothing);
-   * without a timeout, a connected client that never answers keeps the stage pending, so set one.
+   * Emits and completes with every target client's answer; with a timeout, fails with {@link
+   * AckTimeoutException} (holding the answers that came) if some are missing. A client that disconnects counts as
+   * answered (with nothing); without a timeout, a connected client that never answers keeps the stage pending, so set
+   * one.
+   *
+   * @return a stage that completes as described above
    */
   public CompletionStage<List<Args>> emitWithAck(String event, Object... args) {
     Socket.checkEventName(event);
@@ -129,7 +176,7 @@ public final class BroadcastOperator {
     return result;
   }
 
-  /** The target sockets, here or on other servers. */
+  /** {@return the target sockets, here or on other servers} */
   public CompletionStage<List<RemoteSocket>> fetchSockets() {
     return adapter.fetchSockets(options()).thenApply(list -> {
       List<RemoteSocket> out = new ArrayList<>(list.size());

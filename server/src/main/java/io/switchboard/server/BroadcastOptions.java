@@ -21,12 +21,12 @@ public record BroadcastOptions(Set<String> rooms, Set<String> except, BroadcastF
     except = Collections.unmodifiableSet(new LinkedHashSet<>(except));
   }
 
-  /** Every socket, no flag. */
+  /** {@return every socket, no flag} */
   public static BroadcastOptions all() {
     return new BroadcastOptions(Set.of(), Set.of(), BroadcastFlags.DEFAULT);
   }
 
-  /** The sockets in {@code room}. */
+  /** {@return the sockets in {@code room}} */
   public static BroadcastOptions room(String room) {
     return new BroadcastOptions(Set.of(room), Set.of(), BroadcastFlags.DEFAULT);
   }

@@ -90,37 +90,49 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     this.mapper = new ClusterMessageMapper(nsp.codec().mapper());
   }
 
-  /** This server's id in the cluster. */
+  /** {@return this server's id in the cluster} */
   public String uid() {
     return uid;
   }
 
-  /** How long requests wait for answers by default. */
+  /** {@return how long requests wait for answers by default} */
   public Duration requestsTimeout() {
     return requestsTimeout;
   }
 
-  /** The ids of the other servers this one has heard from and that have not said they left. */
+  /** {@return the ids of the other servers this one has heard from and that have not said they left} */
   public Set<String> knownNodes() {
     return Set.copyOf(nodes.keySet());
   }
 
-  /** Converts messages to and from their wire trees. */
+  /**
+   * Converts messages to and from their wire trees.
+   *
+   * @return the mapper
+   */
   protected ClusterMessageMapper mapper() {
     return mapper;
   }
 
-  /** A random id of {@code bytes} bytes in hex. */
+  /** {@return a random id of {@code bytes} bytes in hex} */
   protected static String newId(int bytes) {
     byte[] b = new byte[bytes];
     RANDOM.nextBytes(b);
     return HexFormat.of().formatHex(b);
   }
 
-  /** Sends a message to every other server (it may reach this one too: it is ignored then). */
+  /**
+   * Sends a message to every other server (it may reach this one too: it is ignored then).
+   *
+   * @return a stage that completes as described above
+   */
   protected abstract CompletionStage<Void> doPublish(ClusterMessage message);
 
-  /** Sends a response to the server {@code requesterUid}. */
+  /**
+   * Sends a response to the server {@code requesterUid}.
+   *
+   * @return a stage that completes as described above
+   */
   protected abstract CompletionStage<Void> doPublishResponse(String requesterUid, ClusterResponse response);
 
   // ---- lifecycle ----
@@ -143,7 +155,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     ackRequests.clear();
   }
 
-  /** Whether {@link #close()} was called. */
+  /** {@return whether {@link #close()} was called} */
   protected boolean isClosed() {
     return closed;
   }
@@ -217,8 +229,8 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
   }
 
   /**
-   * The matching sockets of every server, with what is known of the servers that did not answer in time (the
-   * timeout flag of {@code opts}, or the requests timeout).
+   * {@return the matching sockets of every server, with what is known of the servers that did not answer in time (the
+   * timeout flag of {@code opts}, or the requests timeout)}
    */
   public CompletionStage<ClusterReplies<SocketDetails>> fetchSocketsFromCluster(BroadcastOptions opts) {
     List<SocketDetails> local = super.fetchSockets(opts).toCompletableFuture().getNow(List.of());
@@ -254,8 +266,10 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
   }
 
   /**
-   * Sends a server-side event and collects one acknowledgement per other server (the first argument each handler
-   * passed to {@link Ack#send}), with what is known of the servers that did not answer within {@code timeout}.
+   * Sends a server-side event and collects one acknowledgement per other server (the first argument each
+   * handler passed to {@link Ack#send}), with what is known of the servers that did not answer within {@code timeout}.
+   *
+   * @return a stage that completes as described above
    */
   public CompletionStage<ClusterReplies<Args>> serverSideEmitToCluster(String event, Args args, Duration timeout) {
     Duration t = timeout != null ? timeout : requestsTimeout;
@@ -271,7 +285,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     });
   }
 
-  /** {@link #serverSideEmitToCluster(String, Args, Duration)} with Java arguments. */
+  /** {@return {@link #serverSideEmitToCluster(String, Args, Duration)} with Java arguments} */
   public CompletionStage<ClusterReplies<Args>> serverSideEmitToCluster(Duration timeout, String event,
       Object... args) {
     Socket.checkEventName(event);
@@ -304,7 +318,11 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
 
   // ---- publishing ----
 
-  /** Publishes a message; failures are logged, never thrown. */
+  /**
+   * Publishes a message; failures are logged, never thrown.
+   *
+   * @return a stage that completes as described above
+   */
   protected final CompletionStage<Void> publish(ClusterMessage message) {
     CompletionStage<Void> s;
     try {
@@ -333,7 +351,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     }
   }
 
-  /** How many publications (messages and responses) failed so far. */
+  /** {@return how many publications (messages and responses) failed so far} */
   public long publishFailures() {
     return publishFailures.get();
   }
@@ -454,7 +472,9 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     }
   }
 
-  /** Whether a request with this id is waiting for answers here (backends use it to skip their own requests). */
+  /**
+   * {@return whether a request with this id is waiting for answers here (backends use it to skip their own requests)}
+   */
   protected boolean isPendingRequest(String requestId) {
     return requestId != null && (requests.containsKey(requestId) || ackRequests.containsKey(requestId));
   }

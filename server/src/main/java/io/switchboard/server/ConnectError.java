@@ -21,7 +21,7 @@ public class ConnectError extends RuntimeException {
     this.data = data;
   }
 
-  /** Extra details sent to the client as {@code data}, or {@code null}. */
+  /** {@return extra details sent to the client as {@code data}, or {@code null}} */
   public Object data() {
     return data;
   }

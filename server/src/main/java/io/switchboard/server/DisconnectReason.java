@@ -43,12 +43,12 @@ public enum DisconnectReason {
     this.text = text;
   }
 
-  /** The reason as the reference server words it, e.g. {@code "transport close"}. */
+  /** {@return the reason as the reference server words it, e.g. {@code "transport close"}} */
   public String text() {
     return text;
   }
 
-  /** Whether a socket that left for this reason may recover its session (connection state recovery). */
+  /** {@return whether a socket that left for this reason may recover its session (connection state recovery)} */
   public boolean isRecoverable() {
     return RECOVERABLE.contains(this);
   }

@@ -44,7 +44,7 @@ public record Handshake(
     auth = Collections.unmodifiableMap(new LinkedHashMap<>(auth));
   }
 
-  /** When the connection was opened, in milliseconds since the epoch (the reference's {@code issued}). */
+  /** {@return when the connection was opened, in milliseconds since the epoch (the reference's {@code issued})} */
   public long issued() {
     return time.toEpochMilli();
   }

@@ -50,34 +50,42 @@ public sealed class Namespace permits ParentNamespace {
     this.adapter = adapterFactory.apply(this);
   }
 
-  /** The name, starting with {@code /}. */
+  /** {@return the name, starting with {@code /}} */
   public String name() {
     return name;
   }
 
-  /** The server. */
+  /** {@return the server} */
   public Server server() {
     return server;
   }
 
-  /** The adapter holding this namespace's rooms. */
+  /** {@return the adapter holding this namespace's rooms} */
   public Adapter adapter() {
     return adapter;
   }
 
-  /** Adds a middleware run for each socket before it connects. */
+  /**
+   * Adds a middleware run for each socket before it connects.
+   *
+   * @return this namespace
+   */
   public Namespace use(Middleware middleware) {
     middlewares.add(middleware);
     return this;
   }
 
-  /** Handles each socket that connected (after the middlewares). */
+  /**
+   * Handles each socket that connected (after the middlewares).
+   *
+   * @return this namespace
+   */
   public Namespace onConnection(Consumer<Socket> handler) {
     connectionHandlers.add(handler);
     return this;
   }
 
-  /** The connected sockets on this server, by id. */
+  /** {@return the connected sockets on this server, by id} */
   public Map<String, Socket> sockets() {
     Map<String, Socket> out = new LinkedHashMap<>();
     for (Socket s : sockets.values()) {
@@ -90,17 +98,29 @@ public sealed class Namespace permits ParentNamespace {
 
   // ---- broadcasting ----
 
-  /** Targets the sockets in these rooms. */
+  /**
+   * Targets the sockets in these rooms.
+   *
+   * @return a new operator with this setting (operators are immutable)
+   */
   public BroadcastOperator to(String... rooms) {
     return newOperator(Set.of(), Set.of()).to(rooms);
   }
 
-  /** Same as {@link #to}. */
+  /**
+   * Same as {@link #to}.
+   *
+   * @return a new operator with this setting (operators are immutable)
+   */
   public BroadcastOperator in(String... rooms) {
     return to(rooms);
   }
 
-  /** Targets every socket but those in these rooms. */
+  /**
+   * Targets every socket but those in these rooms.
+   *
+   * @return a new operator with this setting (operators are immutable)
+   */
   public BroadcastOperator except(String... rooms) {
     return newOperator(Set.of(), Set.of()).except(rooms);
   }
@@ -121,17 +141,29 @@ public sealed class Namespace permits ParentNamespace {
     return newOperator(Set.of(), Set.of()).timeout(timeout);
   }
 
-  /** Emits to every socket of the namespace. */
+  /**
+   * Emits to every socket of the namespace.
+   *
+   * @return {@code true} (as in the reference server)
+   */
   public boolean emit(String event, Object... args) {
     return newOperator(Set.of(), Set.of()).emit(event, args);
   }
 
-  /** Emits a {@code message} event to every socket of the namespace. */
+  /**
+   * Emits a {@code message} event to every socket of the namespace.
+   *
+   * @return {@code true} (as in the reference server)
+   */
   public boolean send(Object... args) {
     return emit("message", args);
   }
 
-  /** Emits to every socket and collects their answers. */
+  /**
+   * Emits to every socket and collects their answers.
+   *
+   * @return a stage that completes as described above
+   */
   public CompletionStage<List<Args>> emitWithAck(String event, Object... args) {
     return newOperator(Set.of(), Set.of()).emitWithAck(event, args);
   }
@@ -160,13 +192,21 @@ public sealed class Namespace permits ParentNamespace {
     adapter.serverSideEmit(event, codec().args(codec().eventArray(null, args), 0));
   }
 
-  /** Sends an event to the other servers and collects their acknowledgements. */
+  /**
+   * Sends an event to the other servers and collects their acknowledgements.
+   *
+   * @return a stage that completes as described above
+   */
   public CompletionStage<List<Args>> serverSideEmitWithAck(Duration timeout, String event, Object... args) {
     Socket.checkEventName(event);
     return adapter.serverSideEmitWithAck(event, codec().args(codec().eventArray(null, args), 0), timeout);
   }
 
-  /** Handles an event another server sent with {@code serverSideEmit}. */
+  /**
+   * Handles an event another server sent with {@code serverSideEmit}.
+   *
+   * @return this namespace
+   */
   public Namespace onServerSideEmit(String event, EventHandler handler) {
     serverSideHandlers.computeIfAbsent(event, k -> new CopyOnWriteArrayList<>()).add(handler);
     return this;

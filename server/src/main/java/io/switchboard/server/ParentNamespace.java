@@ -29,7 +29,7 @@ public final class ParentNamespace extends Namespace {
     this.predicate = predicate;
   }
 
-  /** The child namespaces created so far. */
+  /** {@return the child namespaces created so far} */
   public Set<Namespace> children() {
     return Set.copyOf(children);
   }

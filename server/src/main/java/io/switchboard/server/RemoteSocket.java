@@ -39,12 +39,12 @@ public final class RemoteSocket {
     return details.handshake();
   }
 
-  /** The rooms when the socket was fetched. */
+  /** {@return the rooms when the socket was fetched} */
   public Set<String> rooms() {
     return details.rooms();
   }
 
-  /** The application data when the socket was fetched. */
+  /** {@return the application data when the socket was fetched} */
   public Object data() {
     return details.data();
   }
@@ -57,7 +57,11 @@ public final class RemoteSocket {
     return self().emit(event, args);
   }
 
-  /** Emits and completes with the socket's answer (a list of one, or none if it is gone). */
+  /**
+   * Emits and completes with the socket's answer (a list of one, or none if it is gone).
+   *
+   * @return a stage that completes as described above
+   */
   public CompletionStage<List<Args>> emitWithAck(Duration timeout, String event, Object... args) {
     return self().timeout(timeout).emitWithAck(event, args);
   }

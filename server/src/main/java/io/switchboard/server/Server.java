@@ -104,12 +104,12 @@ public final class Server implements AutoCloseable {
 
   private static final String MAIN_NAMESPACE = "/";
 
-  /** The options. */
+  /** {@return the options} */
   public ServerOptions options() {
     return options;
   }
 
-  /** The Engine.IO server underneath. */
+  /** {@return the Engine.IO server underneath} */
   public EngineServer engine() {
     return engine;
   }
@@ -117,16 +117,33 @@ public final class Server implements AutoCloseable {
   // ---- serving ----
 
   /**
-   * Starts an HTTP server on {@code address} (port 0 picks a free one) serving Socket.IO at the path, with the limits
-   * of {@link ServerOptions#http()}.
+   * Starts an HTTP server on {@code address} (port 0 picks a free one) serving Socket.IO at the path, with the
+   * limits of {@link ServerOptions#http()}.
+   *
+   * @return this server
    */
   public Server listen(InetSocketAddress address) {
     if (http != null) {
       throw new IllegalStateException("already listening on " + http.localAddress());
     }
     http = HttpServer.start(address, options.http(), this::configure);
-    log.info("Socket.IO listening on {}{}", http.localAddress(), options.path());
+    log.info("Socket.IO listening on {}{}{}", http.localAddress(), options.path(),
+        http.tlsProvider() == null ? "" : " (TLS: " + http.tlsProvider() + ")");
     return this;
+  }
+
+  /**
+   * Reads the TLS certificate of the server started by {@link #listen} again: new connections get it, open ones keep
+   * theirs; whether the new one is in use (see {@link HttpServer#reloadCertificates()}).
+   *
+   * @throws IllegalStateException when not listening, or without TLS
+   */
+  public boolean reloadCertificates() {
+    HttpServer h = http;
+    if (h == null) {
+      throw new IllegalStateException("not listening");
+    }
+    return h.reloadCertificates();
   }
 
   /** Starts an HTTP server on {@code port} on all interfaces. */
@@ -134,7 +151,7 @@ public final class Server implements AutoCloseable {
     return listen(new InetSocketAddress(port));
   }
 
-  /** The port of the server started by {@link #listen}. */
+  /** {@return the port of the server started by {@link #listen}} */
   public int port() {
     HttpServer h = http;
     if (h == null) {
@@ -156,12 +173,12 @@ public final class Server implements AutoCloseable {
 
   // ---- namespaces ----
 
-  /** The main namespace {@code "/"} (the reference's {@code io.sockets}). */
+  /** {@return the main namespace {@code "/"} (the reference's {@code io.sockets})} */
   public Namespace sockets() {
     return of(MAIN_NAMESPACE);
   }
 
-  /** The namespace with this name, created if needed. */
+  /** {@return the namespace with this name, created if needed} */
   public Namespace of(String name) {
     String n = name.startsWith("/") ? name : "/" + name;
     Namespace existing = nsps.get(n);
@@ -177,12 +194,12 @@ public final class Server implements AutoCloseable {
     }
   }
 
-  /** Dynamic namespaces whose names match the whole pattern. */
+  /** {@return dynamic namespaces whose names match the whole pattern} */
   public ParentNamespace of(Pattern pattern) {
     return of((name, auth) -> pattern.matcher(name).matches());
   }
 
-  /** Dynamic namespaces whose names (and {@code auth} payloads) the predicate accepts. */
+  /** {@return dynamic namespaces whose names (and {@code auth} payloads) the predicate accepts} */
   public ParentNamespace of(NamespacePredicate predicate) {
     ParentNamespace p = new ParentNamespace(this, "/_" + parentCount.getAndIncrement(), predicate);
     parents.add(p);
@@ -233,7 +250,11 @@ public final class Server implements AutoCloseable {
     return sockets().emit(event, args);
   }
 
-  /** Emits a {@code message} event to every socket of the main namespace. */
+  /**
+   * Emits a {@code message} event to every socket of the main namespace.
+   *
+   * @return {@code true} (as in the reference server)
+   */
   public boolean send(Object... args) {
     return sockets().send(args);
   }

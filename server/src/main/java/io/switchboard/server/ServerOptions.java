@@ -3,6 +3,7 @@ package io.switchboard.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.engine.EngineOptions;
 import io.switchboard.engine.HttpServerOptions;
+import io.switchboard.engine.TlsOptions;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -20,6 +21,7 @@ import java.util.concurrent.Executor;
  *     .preConnectInputLimit(16 * 1024)
  *     .connectionStateRecovery(ConnectionStateRecovery.DEFAULT)
  *     .handlerExecutor(Executors.newFixedThreadPool(16))
+ *     .tls(TlsOptions.pem(Path.of("fullchain.pem"), Path.of("privkey.pem")))   // https:// and wss://
  *     .build();
  * }</pre>
  */
@@ -53,7 +55,8 @@ public final class ServerOptions {
         .untrustedInputLimit(preConnectInputLimit)
         .build();
     this.path = engine.path();
-    this.http = Objects.requireNonNull(b.http, "http");
+    HttpServerOptions h = Objects.requireNonNull(b.http, "http");
+    this.http = b.tls == null ? h : h.toBuilder().tls(b.tls).build();
     this.connectTimeout = positive(b.connectTimeout, "connectTimeout");
     this.attachmentTimeout = positive(b.attachmentTimeout, "attachmentTimeout");
     this.adapter = b.adapter;
@@ -77,104 +80,114 @@ public final class ServerOptions {
     return d;
   }
 
-  /** A builder with the defaults. */
+  /** {@return a builder with the defaults} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder holding this configuration. */
+  /**
+   * A builder holding this configuration.
+   *
+   * @return this builder
+   */
   public Builder toBuilder() {
     return new Builder(this);
   }
 
-  /** The path the server answers on; default {@code /socket.io/}. */
+  /** {@return the path the server answers on; default {@code /socket.io/}} */
   public String path() {
     return path;
   }
 
   /**
-   * The Engine.IO options, with {@link #path()} as their path and {@link #preConnectInputLimit()} as their
-   * {@link EngineOptions#untrustedInputLimit() untrustedInputLimit}.
+   * {@return the Engine.IO options, with {@link #path()} as their path and {@link #preConnectInputLimit()} as their
+   * {@link EngineOptions#untrustedInputLimit() untrustedInputLimit}}
    */
   public EngineOptions engine() {
     return engine;
   }
 
   /**
-   * The HTTP server's limits when the server listens itself ({@link Server#listen}): connections per server and per
-   * client address, connect rate, idle and request timeouts, head sizes, trusted proxies; default
-   * {@link HttpServerOptions#DEFAULT}.
+   * {@return the HTTP server's limits when the server listens itself ({@link Server#listen}): connections per server
+   * and per client address, connect rate, idle and request timeouts, head sizes, trusted proxies; default {@link
+   * HttpServerOptions#DEFAULT}}
    */
   public HttpServerOptions http() {
     return http;
   }
 
+  /** TLS of the server started by {@link Server#listen} ({@code http().tls()}), or {@code null} for plain HTTP. */
+  public TlsOptions tls() {
+    return http.tls();
+  }
+
   /**
-   * How long a connection may stay without joining any namespace before it is closed; default 10 s (the reference
-   * server waits 45 s, which lets an idle connection hold its resources four times as long).
+   * {@return how long a connection may stay without joining any namespace before it is closed; default 10 s (the
+   * reference server waits 45 s, which lets an idle connection hold its resources four times as long)}
    */
   public Duration connectTimeout() {
     return connectTimeout;
   }
 
   /**
-   * How long a binary packet may wait for its last attachment, counted from its text frame; then the connection is
-   * closed ("parse error"). Default 10 s; the reference server waits forever. While they wait, a packet's bytes are
-   * reserved from the server-wide {@link io.switchboard.engine.InputBudget}.
+   * {@return how long a binary packet may wait for its last attachment, counted from its text frame; then the
+   * connection is closed ("parse error")} Default 10 s; the reference server waits forever. While they wait, a packet's
+   * bytes are reserved from the server-wide {@link io.switchboard.engine.InputBudget}.
    */
   public Duration attachmentTimeout() {
     return attachmentTimeout;
   }
 
   /**
-   * The most a client may send (text characters and binary bytes of its messages) before its first namespace CONNECT
-   * succeeds; beyond it the connection is closed. Default 64 KiB: a CONNECT with its auth payload fits many times
-   * over, while a crowd of connections that never CONNECT cannot fill the heap. Also given to the Engine.IO layer as
-   * its {@link EngineOptions#untrustedInputLimit() untrustedInputLimit}.
+   * {@return the most a client may send (text characters and binary bytes of its messages) before its first namespace
+   * CONNECT succeeds; beyond it the connection is closed} Default 64 KiB: a CONNECT with its auth payload fits many
+   * times over, while a crowd of connections that never CONNECT cannot fill the heap. Also given to the Engine.IO layer
+   * as its {@link EngineOptions#untrustedInputLimit() untrustedInputLimit}.
    */
   public long preConnectInputLimit() {
     return preConnectInputLimit;
   }
 
-  /** Makes the adapter of each namespace, or {@code null} for the in-memory one. */
+  /** {@return what makes the adapter of each namespace, or {@code null} for the in-memory one} */
   public AdapterFactory adapter() {
     return adapter;
   }
 
-  /** The connection state recovery settings, or {@code null} when it is off (the default). */
+  /** {@return the connection state recovery settings, or {@code null} when it is off (the default)} */
   public ConnectionStateRecovery connectionStateRecovery() {
     return connectionStateRecovery;
   }
 
-  /** Whether a dynamic namespace is removed when its last socket leaves; default false. */
+  /** {@return whether a dynamic namespace is removed when its last socket leaves; default false} */
   public boolean cleanupEmptyChildNamespaces() {
     return cleanupEmptyChildNamespaces;
   }
 
   /**
-   * Where middlewares and event handlers run, or {@code null} for the default: virtual threads on a JVM that has them,
-   * else a cached pool of daemon threads. Events of one client run one at a time, in order, whatever the executor.
+   * {@return where middlewares and event handlers run, or {@code null} for the default: virtual threads on a JVM that
+   * has them, else a cached pool of daemon threads} Events of one client run one at a time, in order, whatever the
+   * executor.
    */
   public Executor handlerExecutor() {
     return handlerExecutor;
   }
 
-  /** The most binary attachments a client packet may announce; default 10. */
+  /** {@return the most binary attachments a client packet may announce; default 10} */
   public int maxAttachments() {
     return maxAttachments;
   }
 
-  /** The deepest JSON nesting accepted from a client; default 32. */
+  /** {@return the deepest JSON nesting accepted from a client; default 32} */
   public int maxJsonDepth() {
     return maxJsonDepth;
   }
 
-  /** The Jackson mapper for payload binding, or {@code null} for a plain one. */
+  /** {@return the Jackson mapper for payload binding, or {@code null} for a plain one} */
   public ObjectMapper objectMapper() {
     return objectMapper;
   }
 
-  /** Whether {@code <path>socket.io.js} and its variants are served; default true. */
+  /** {@return whether {@code <path>socket.io.js} and its variants are served; default true} */
   public boolean serveClient() {
     return serveClient;
   }
@@ -204,6 +217,7 @@ public final class ServerOptions {
     private int maxJsonDepth = 32;
     private ObjectMapper objectMapper;
     private boolean serveClient = true;
+    private TlsOptions tls;
 
     private Builder() {}
 
@@ -224,6 +238,12 @@ public final class ServerOptions {
       serveClient = o.serveClient;
     }
 
+    /**
+     * Sets {@link ServerOptions#path()}.
+     *
+     * @param path the new value (see {@link ServerOptions#path()})
+     * @return this builder
+     */
     public Builder path(String path) {
       this.path = path;
       return this;
@@ -233,9 +253,23 @@ public final class ServerOptions {
      * The Engine.IO options (ping interval and timeout, max payload, CORS, transports…); their path and untrusted
      * input limit are replaced by {@link #path} and {@link #preConnectInputLimit}.
      */
-    /** The HTTP server's limits, used by {@link Server#listen}. */
+    /**
+     * The HTTP server's limits, used by {@link Server#listen}.
+     *
+     * @param http the new value (see {@link ServerOptions#http()})
+     * @return this builder
+     */
     public Builder http(HttpServerOptions http) {
       this.http = http;
+      return this;
+    }
+
+    /**
+     * Serves HTTPS and WSS with this certificate ({@link Server#listen}); it takes the place of the TLS settings of
+     * {@link #http}, whichever is set first. {@code null} keeps those of {@link #http}.
+     */
+    public Builder tls(TlsOptions tls) {
+      this.tls = tls;
       return this;
     }
 
@@ -244,59 +278,122 @@ public final class ServerOptions {
       return this;
     }
 
-    /** See {@link ServerOptions#connectTimeout()}; default 10 s. */
+    /**
+     * See {@link ServerOptions#connectTimeout()}; default 10 s.
+     *
+     * @param connectTimeout the new value (see {@link ServerOptions#connectTimeout()})
+     * @return this builder
+     */
     public Builder connectTimeout(Duration connectTimeout) {
       this.connectTimeout = connectTimeout;
       return this;
     }
 
-    /** See {@link ServerOptions#attachmentTimeout()}; default 10 s. */
+    /**
+     * See {@link ServerOptions#attachmentTimeout()}; default 10 s.
+     *
+     * @param attachmentTimeout the new value (see {@link ServerOptions#attachmentTimeout()})
+     * @return this builder
+     */
     public Builder attachmentTimeout(Duration attachmentTimeout) {
       this.attachmentTimeout = attachmentTimeout;
       return this;
     }
 
-    /** See {@link ServerOptions#preConnectInputLimit()}; default 64 KiB. */
+    /**
+     * See {@link ServerOptions#preConnectInputLimit()}; default 64 KiB.
+     *
+     * @param preConnectInputLimit the new value (see {@link ServerOptions#preConnectInputLimit()})
+     * @return this builder
+     */
     public Builder preConnectInputLimit(long preConnectInputLimit) {
       this.preConnectInputLimit = preConnectInputLimit;
       return this;
     }
 
+    /**
+     * Sets {@link ServerOptions#adapter()}.
+     *
+     * @param adapter the new value (see {@link ServerOptions#adapter()})
+     * @return this builder
+     */
     public Builder adapter(AdapterFactory adapter) {
       this.adapter = adapter;
       return this;
     }
 
+    /**
+     * Sets {@link ServerOptions#connectionStateRecovery()}.
+     *
+     * @param connectionStateRecovery the new value (see {@link ServerOptions#connectionStateRecovery()})
+     * @return this builder
+     */
     public Builder connectionStateRecovery(ConnectionStateRecovery connectionStateRecovery) {
       this.connectionStateRecovery = connectionStateRecovery;
       return this;
     }
 
+    /**
+     * Sets {@link ServerOptions#cleanupEmptyChildNamespaces()}.
+     *
+     * @param cleanupEmptyChildNamespaces the new value (see {@link ServerOptions#cleanupEmptyChildNamespaces()})
+     * @return this builder
+     */
     public Builder cleanupEmptyChildNamespaces(boolean cleanupEmptyChildNamespaces) {
       this.cleanupEmptyChildNamespaces = cleanupEmptyChildNamespaces;
       return this;
     }
 
+    /**
+     * Sets {@link ServerOptions#handlerExecutor()}.
+     *
+     * @param handlerExecutor the new value (see {@link ServerOptions#handlerExecutor()})
+     * @return this builder
+     */
     public Builder handlerExecutor(Executor handlerExecutor) {
       this.handlerExecutor = handlerExecutor;
       return this;
     }
 
+    /**
+     * Sets {@link ServerOptions#maxAttachments()}.
+     *
+     * @param maxAttachments the new value (see {@link ServerOptions#maxAttachments()})
+     * @return this builder
+     */
     public Builder maxAttachments(int maxAttachments) {
       this.maxAttachments = maxAttachments;
       return this;
     }
 
+    /**
+     * Sets {@link ServerOptions#maxJsonDepth()}.
+     *
+     * @param maxJsonDepth the new value (see {@link ServerOptions#maxJsonDepth()})
+     * @return this builder
+     */
     public Builder maxJsonDepth(int maxJsonDepth) {
       this.maxJsonDepth = maxJsonDepth;
       return this;
     }
 
+    /**
+     * Sets {@link ServerOptions#objectMapper()}.
+     *
+     * @param objectMapper the new value (see {@link ServerOptions#objectMapper()})
+     * @return this builder
+     */
     public Builder objectMapper(ObjectMapper objectMapper) {
       this.objectMapper = objectMapper;
       return this;
     }
 
+    /**
+     * Sets {@link ServerOptions#serveClient()}.
+     *
+     * @param serveClient the new value (see {@link ServerOptions#serveClient()})
+     * @return this builder
+     */
     public Builder serveClient(boolean serveClient) {
       this.serveClient = serveClient;
       return this;

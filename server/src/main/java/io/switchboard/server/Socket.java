@@ -104,42 +104,44 @@ public final class Socket {
 
   // ---- identity and state ----
 
-  /** The socket id: random, or the previous one for a recovered socket. */
+  /** {@return the socket id: random, or the previous one for a recovered socket} */
   public String id() {
     return id;
   }
 
-  /** The namespace this socket belongs to. */
+  /** {@return the namespace this socket belongs to} */
   public Namespace namespace() {
     return nsp;
   }
 
-  /** What the client sent when it connected. */
+  /** {@return what the client sent when it connected} */
   public Handshake handshake() {
     return handshake;
   }
 
-  /** The id of the underlying Engine.IO connection (shared by the client's sockets in other namespaces). */
+  /** {@return the id of the underlying Engine.IO connection (shared by the client's sockets in other namespaces)} */
   public String connectionId() {
     return client.id();
   }
 
-  /** The transport in use now. */
+  /** {@return the transport in use now} */
   public Transport transport() {
     return client.conn.transport();
   }
 
-  /** Whether the socket is in its namespace. */
+  /** {@return whether the socket is in its namespace} */
   public boolean connected() {
     return connected;
   }
 
-  /** Whether this socket got back the state of an earlier connection (connection state recovery). */
+  /** {@return whether this socket got back the state of an earlier connection (connection state recovery)} */
   public boolean recovered() {
     return recovered;
   }
 
-  /** The application data attached to this socket (visible through {@code fetchSockets()}), or {@code null}. */
+  /**
+   * {@return the application data attached to this socket (visible through {@code fetchSockets()}), or {@code null}}
+   */
   public Object data() {
     return data;
   }
@@ -169,21 +171,29 @@ public final class Socket {
     sessionChanged();
   }
 
-  /** The rooms this socket is in, its own id included. */
+  /** {@return the rooms this socket is in, its own id included} */
   public Set<String> rooms() {
     return nsp.adapter().socketRooms(id);
   }
 
   // ---- listeners ----
 
-  /** Handles an event with its raw arguments. */
+  /**
+   * Handles an event with its raw arguments.
+   *
+   * @return this socket
+   */
   public Socket on(String event, EventHandler handler) {
     handlers.computeIfAbsent(event, k -> new CopyOnWriteArrayList<>()).add(handler);
     return this;
   }
 
-  /** Handles an event whose first argument is bound to {@code type}; a payload that does not fit reaches
-   * {@link #onError} instead of the handler. */
+  /**
+   * Handles an event whose first argument is bound to {@code type}; a payload that does not fit reaches {@link
+   * #onError} instead of the handler.
+   *
+   * @return this socket
+   */
   public <T> Socket on(String event, Class<T> type, DataHandler<T> handler) {
     return on(event, (args, ack) -> {
       T value;
@@ -197,55 +207,91 @@ public final class Socket {
     });
   }
 
-  /** Removes every handler of an event. */
+  /**
+   * Removes every handler of an event.
+   *
+   * @return this socket
+   */
   public Socket off(String event) {
     handlers.remove(event);
     return this;
   }
 
-  /** Sees every incoming event, before the event middlewares. */
+  /**
+   * Sees every incoming event, before the event middlewares.
+   *
+   * @return this socket
+   */
   public Socket onAny(AnyListener listener) {
     anyIncoming.add(listener);
     return this;
   }
 
-  /** Stops seeing incoming events. */
+  /**
+   * Stops seeing incoming events.
+   *
+   * @return this socket
+   */
   public Socket offAny(AnyListener listener) {
     anyIncoming.remove(listener);
     return this;
   }
 
-  /** Sees every event emitted to this client (runs on the emitting thread). */
+  /**
+   * Sees every event emitted to this client (runs on the emitting thread).
+   *
+   * @return this socket
+   */
   public Socket onAnyOutgoing(AnyListener listener) {
     anyOutgoing.add(listener);
     return this;
   }
 
-  /** Stops seeing outgoing events. */
+  /**
+   * Stops seeing outgoing events.
+   *
+   * @return this socket
+   */
   public Socket offAnyOutgoing(AnyListener listener) {
     anyOutgoing.remove(listener);
     return this;
   }
 
-  /** Adds an event middleware. */
+  /**
+   * Adds an event middleware.
+   *
+   * @return this socket
+   */
   public Socket use(EventMiddleware middleware) {
     middlewares.add(middleware);
     return this;
   }
 
-  /** Told when the socket is about to leave; its rooms are still there. */
+  /**
+   * Told when the socket is about to leave; its rooms are still there.
+   *
+   * @return this socket
+   */
   public Socket onDisconnecting(DisconnectListener listener) {
     disconnecting.add(listener);
     return this;
   }
 
-  /** Told when the socket has left. */
+  /**
+   * Told when the socket has left.
+   *
+   * @return this socket
+   */
   public Socket onDisconnect(DisconnectListener listener) {
     disconnected.add(listener);
     return this;
   }
 
-  /** Told of errors: event middleware refusals, handler exceptions, payloads that do not fit a typed handler. */
+  /**
+   * Told of errors: event middleware refusals, handler exceptions, payloads that do not fit a typed handler.
+   *
+   * @return this socket
+   */
   public Socket onError(Consumer<Throwable> listener) {
     errorListeners.add(listener);
     return this;
@@ -253,58 +299,102 @@ public final class Socket {
 
   // ---- emitting ----
 
-  /** Emits an event to this client; {@code byte[]} and {@code ByteBuffer} anywhere in {@code args} go as binary.
-   * Returns {@code false} if the socket is not connected. */
+  /**
+   * Emits an event to this client; {@code byte[]} and {@code ByteBuffer} anywhere in {@code args} go as
+   * binary. Returns {@code false} if the socket is not connected.
+   *
+   * @return {@code true} (as in the reference server)
+   */
   public boolean emit(String event, Object... args) {
     return emit(event, args, BroadcastFlags.DEFAULT);
   }
 
-  /** Emits a {@code message} event (the reference's {@code socket.send(...)}). */
+  /**
+   * Emits a {@code message} event (the reference's {@code socket.send(...)}).
+   *
+   * @return {@code true} (as in the reference server)
+   */
   public boolean send(Object... args) {
     return emit("message", args);
   }
 
-  /** Emits an event and completes with the client's acknowledgement. */
+  /**
+   * Emits an event and completes with the client's acknowledgement.
+   *
+   * @return a stage that completes as described above
+   */
   public CompletionStage<Args> emitWithAck(String event, Object... args) {
     return emitWithAck(event, args, BroadcastFlags.DEFAULT);
   }
 
-  /** Emits to this client with a timeout on the acknowledgement. */
+  /**
+   * Emits to this client with a timeout on the acknowledgement.
+   *
+   * @return a new emitter with this setting
+   */
   public SocketEmitter timeout(Duration timeout) {
     return new SocketEmitter(this, BroadcastFlags.DEFAULT.withTimeout(timeout));
   }
 
-  /** Emits to this client only if it can take the packet right now. */
+  /**
+   * Emits to this client only if it can take the packet right now.
+   *
+   * @return a new emitter with this setting
+   */
   public SocketEmitter asVolatile() {
     return new SocketEmitter(this, BroadcastFlags.DEFAULT.withVolatile(true));
   }
 
-  /** Emits with the compression hint set or cleared. */
+  /**
+   * Emits with the compression hint set or cleared.
+   *
+   * @return a new emitter with this setting
+   */
   public SocketEmitter compress(boolean compress) {
     return new SocketEmitter(this, BroadcastFlags.DEFAULT.withCompress(compress));
   }
 
-  /** Broadcasts to every socket of the namespace but this one. */
+  /**
+   * Broadcasts to every socket of the namespace but this one.
+   *
+   * @return a new operator with this setting (operators are immutable)
+   */
   public BroadcastOperator broadcast() {
     return nsp.newOperator(Set.of(), Set.of(id));
   }
 
-  /** Broadcasts to the sockets in these rooms but this one. */
+  /**
+   * Broadcasts to the sockets in these rooms but this one.
+   *
+   * @return a new operator with this setting (operators are immutable)
+   */
   public BroadcastOperator to(String... rooms) {
     return broadcast().to(rooms);
   }
 
-  /** Same as {@link #to}. */
+  /**
+   * Same as {@link #to}.
+   *
+   * @return a new operator with this setting (operators are immutable)
+   */
   public BroadcastOperator in(String... rooms) {
     return to(rooms);
   }
 
-  /** Broadcasts to every socket of the namespace but this one and those in {@code rooms}. */
+  /**
+   * Broadcasts to every socket of the namespace but this one and those in {@code rooms}.
+   *
+   * @return a new operator with this setting (operators are immutable)
+   */
   public BroadcastOperator except(String... rooms) {
     return broadcast().except(rooms);
   }
 
-  /** Broadcasts to sockets on this server only. */
+  /**
+   * Broadcasts to sockets on this server only.
+   *
+   * @return a new operator with this setting (operators are immutable)
+   */
   public BroadcastOperator local() {
     return broadcast().local();
   }

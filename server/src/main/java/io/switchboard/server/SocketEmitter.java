@@ -33,12 +33,16 @@ public final class SocketEmitter {
     return new SocketEmitter(socket, flags.withCompress(compress));
   }
 
-  /** Emits; returns {@code false} if the socket is not connected. */
+  /** {@return emits; returns {@code false} if the socket is not connected} */
   public boolean emit(String event, Object... args) {
     return socket.emit(event, args, flags);
   }
 
-  /** Emits and completes with the acknowledgement, or with {@link AckTimeoutException} after the timeout. */
+  /**
+   * Emits and completes with the acknowledgement, or with {@link AckTimeoutException} after the timeout.
+   *
+   * @return a stage that completes as described above
+   */
   public CompletionStage<Args> emitWithAck(String event, Object... args) {
     return socket.emitWithAck(event, args, flags);
   }

@@ -8,7 +8,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,45 +15,55 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A small TCP load balancer for tests of several servers: each accepted connection goes to the next backend in round
- * robin, and a backend whose port refuses the connection is skipped for the next one (as a server that closed its
- * listening socket to shut down would be); the bytes are then copied both ways until either side closes.
+ * A small TCP load balancer for tests, in front of several server processes the way a real one would be: each
+ * accepted connection is piped to one backend, and a backend that refuses the connection (stopped, killed, restarting)
+ * is skipped for the next one.
  *
  * <pre>{@code
- * try (TcpBalancer lb = TcpBalancer.start(List.of(nodeA.port(), nodeB.port()))) {
- *   String url = "http://127.0.0.1:" + lb.port() + "/";   // clients connect here
- *   lb.replace(nodeA.port(), restartedA.port());         // a node came back on another port
+ * try (TcpBalancer lb = TcpBalancer.start(TcpBalancer.Policy.FIRST_AVAILABLE, portA, portB)) {
+ *   String url = "http://127.0.0.1:" + lb.port();   // the page and its socket go to A while A is up, then to B
+ *   ...
  * }
  * }</pre>
  *
- * <p>Not sticky: a client that needs every request of a session on one server (HTTP long-polling) must keep one
- * connection (WebSocket). Two threads per connection: for a few dozen clients, not for load.
+ * <p>{@link Policy#FIRST_AVAILABLE} keeps every client on the first backend that accepts (long-polling needs every
+ * request of a session on one node; this is what a balancer with sticky sessions does when all clients share an
+ * address). {@link Policy#ROUND_ROBIN} spreads the connections. Ports can be replaced while running
+ * ({@link #backends(int...)}), for a node that comes back on another port. Blocking sockets, two threads per
+ * connection: meant for tens of connections, not load.
  */
 public final class TcpBalancer implements AutoCloseable {
+  /** How a backend is chosen for a new connection. */
+  public enum Policy {
+    /** The first backend in the list that accepts the connection. */
+    FIRST_AVAILABLE,
+    /** The next backend in turn, skipping those that refuse. */
+    ROUND_ROBIN
+  }
+
+  private final Policy policy;
   private final ServerSocket listener;
-  private final List<Integer> backends;
-  private final AtomicInteger next = new AtomicInteger();
-  private final AtomicLong refusedBackends = new AtomicLong();
-  private final AtomicLong unrouted = new AtomicLong();
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
-  private final Thread acceptor;
+  private final AtomicInteger next = new AtomicInteger();
+  private final AtomicLong refused = new AtomicLong();
+  private volatile List<Integer> backends;
   private volatile boolean closed;
 
-  private TcpBalancer(ServerSocket listener, List<Integer> backends) {
-    this.listener = listener;
-    this.backends = new ArrayList<>(backends);
-    this.acceptor = new Thread(this::acceptLoop, "tcp-balancer-" + listener.getLocalPort());
+  private TcpBalancer(Policy policy, List<Integer> backends) throws IOException {
+    this.policy = policy;
+    this.backends = backends;
+    this.listener = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+    Thread acceptor = new Thread(this::acceptLoop, "tcp-balancer-" + listener.getLocalPort());
     acceptor.setDaemon(true);
     acceptor.start();
   }
 
-  /** Listens on a free port of 127.0.0.1 in front of the servers at these ports of 127.0.0.1. */
-  public static TcpBalancer start(List<Integer> backendPorts) {
+  /** Starts a balancer on a free loopback port in front of the given loopback ports. */
+  public static TcpBalancer start(Policy policy, int... backendPorts) {
     try {
-      ServerSocket s = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
-      return new TcpBalancer(s, backendPorts);
+      return new TcpBalancer(policy, ports(backendPorts));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot listen", e);
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -63,27 +72,18 @@ public final class TcpBalancer implements AutoCloseable {
     return listener.getLocalPort();
   }
 
-  /** Routes to {@code newPort} from now on instead of {@code oldPort} (a server restarted on another port). */
-  public synchronized void replace(int oldPort, int newPort) {
-    int i = backends.indexOf(oldPort);
-    if (i < 0) {
-      throw new IllegalArgumentException("no backend on port " + oldPort + " among " + backends);
-    }
-    backends.set(i, newPort);
+  /** Replaces the backends that new connections go to; open connections stay where they are. */
+  public void backends(int... backendPorts) {
+    this.backends = ports(backendPorts);
   }
 
-  /** How many times a backend refused a connection and the next one was tried. */
-  public long refusedBackends() {
-    return refusedBackends.get();
+  /** Connection attempts to backends that were refused so far. */
+  public long refusedAttempts() {
+    return refused.get();
   }
 
-  /** How many client connections were closed because every backend refused. */
-  public long unrouted() {
-    return unrouted.get();
-  }
-
-  private synchronized List<Integer> backends() {
-    return List.copyOf(backends);
+  private static List<Integer> ports(int... ports) {
+    return java.util.Arrays.stream(ports).boxed().toList();
   }
 
   private void acceptLoop() {
@@ -92,63 +92,62 @@ public final class TcpBalancer implements AutoCloseable {
       try {
         client = listener.accept();
       } catch (IOException e) {
-        return; // closed
+        return;
       }
-      Thread t = new Thread(() -> route(client), "tcp-balancer-route");
+      Thread t = new Thread(() -> connect(client), "tcp-balancer-conn");
       t.setDaemon(true);
       t.start();
     }
   }
 
-  private void route(Socket client) {
-    List<Integer> ports = backends();
-    int first = Math.floorMod(next.getAndIncrement(), ports.size());
-    for (int i = 0; i < ports.size(); i++) {
-      int port = ports.get((first + i) % ports.size());
+  private void connect(Socket client) {
+    List<Integer> ports = backends;
+    int start = policy == Policy.ROUND_ROBIN ? Math.floorMod(next.getAndIncrement(), Math.max(1, ports.size())) : 0;
+    for (int i = 0; i < ports.size() && !closed; i++) {
+      int port = ports.get((start + i) % ports.size());
       Socket backend = new Socket();
       try {
-        backend.setTcpNoDelay(true);
-        backend.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
-      } catch (IOException refused) {
-        refusedBackends.incrementAndGet();
+        backend.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2_000);
+      } catch (IOException e) {
+        refused.incrementAndGet();
         closeQuietly(backend);
         continue;
       }
-      try {
-        client.setTcpNoDelay(true);
-      } catch (IOException e) {
-        // the client is gone already; the copy below ends at once
-      }
       open.add(client);
       open.add(backend);
-      pipe(client, backend);
-      pipe(backend, client);
+      AtomicInteger directions = new AtomicInteger(2);
+      pipe(client, backend, directions, "up");
+      pipe(backend, client, directions, "down");
       return;
     }
-    unrouted.incrementAndGet();
-    closeQuietly(client);
+    closeQuietly(client); // no backend: the client sees its connection closed, as behind a real balancer
   }
 
-  /** Copies one direction; when it ends, both sockets close (half-close is not needed by HTTP or WebSocket here). */
-  private void pipe(Socket from, Socket to) {
+  private void pipe(Socket from, Socket to, AtomicInteger directions, String direction) {
     Thread t = new Thread(() -> {
       byte[] buf = new byte[16 * 1024];
       try {
         InputStream in = from.getInputStream();
         OutputStream out = to.getOutputStream();
-        for (int n; (n = in.read(buf)) >= 0; ) {
+        int n;
+        while ((n = in.read(buf)) >= 0) {
           out.write(buf, 0, n);
           out.flush();
         }
+        to.shutdownOutput(); // pass the half-close on
       } catch (IOException e) {
-        // either side went away
-      } finally {
+        // a reset on one side (a killed backend) closes the other
         closeQuietly(from);
         closeQuietly(to);
-        open.remove(from);
-        open.remove(to);
+      } finally {
+        if (directions.decrementAndGet() == 0) {
+          closeQuietly(from);
+          closeQuietly(to);
+          open.remove(from);
+          open.remove(to);
+        }
       }
-    }, "tcp-balancer-pipe");
+    }, "tcp-balancer-" + direction);
     t.setDaemon(true);
     t.start();
   }
@@ -156,22 +155,32 @@ public final class TcpBalancer implements AutoCloseable {
   private static void closeQuietly(Socket s) {
     try {
       s.close();
-    } catch (IOException e) {
-      // nothing to do
+    } catch (IOException | RuntimeException ignored) {
+      // closing anyway
     }
   }
 
-  /** Stops listening and closes every connection. */
+  /** Closes every open connection at once (as a balancer that restarts would), keeping the listener. */
+  public void dropConnections() {
+    for (Socket s : open) {
+      closeQuietly(s);
+    }
+    open.clear();
+  }
+
   @Override
   public void close() {
     closed = true;
     try {
       listener.close();
-    } catch (IOException e) {
-      // nothing to do
+    } catch (IOException ignored) {
+      // closing anyway
     }
-    for (Socket s : open) {
-      closeQuietly(s);
-    }
+    dropConnections();
+  }
+
+  /** For diagnostics: the sockets currently piped (both sides of each connection). */
+  public int openSockets() {
+    return open.size();
   }
 }

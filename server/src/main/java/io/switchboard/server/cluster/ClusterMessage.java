@@ -20,13 +20,13 @@ import java.util.Set;
  * server's id ({@code "emitter"} for an emitter, {@code null} when the wire did not say).
  */
 public sealed interface ClusterMessage {
-  /** The sender's id. */
+  /** {@return the sender's id} */
   String uid();
 
-  /** The namespace. */
+  /** {@return the namespace} */
   String nsp();
 
-  /** The wire type. */
+  /** {@return the wire type} */
   ClusterMessageType type();
 
   /** INITIAL_HEARTBEAT, HEARTBEAT or ADAPTER_CLOSE: a server tells it is there or leaving. */

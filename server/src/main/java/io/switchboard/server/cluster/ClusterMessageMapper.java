@@ -54,7 +54,7 @@ public final class ClusterMessageMapper {
 
   // ---- whole messages ----
 
-  /** The wire tree of a message. */
+  /** {@return the wire tree of a message} */
   public ObjectNode toTree(ClusterMessage m) {
     ObjectNode o = header(m.uid(), m.nsp(), m.type());
     ObjectNode d = NODES.objectNode();
@@ -88,7 +88,7 @@ public final class ClusterMessageMapper {
     return o;
   }
 
-  /** The wire tree of a response. */
+  /** {@return the wire tree of a response} */
   public ObjectNode toTree(ClusterResponse r) {
     ObjectNode o = header(r.uid(), r.nsp(), r.type());
     ObjectNode d = o.putObject("data");
@@ -106,13 +106,17 @@ public final class ClusterMessageMapper {
     return o;
   }
 
-  /** The type a wire tree claims, or {@code null} if it has no known type. */
+  /** {@return the type a wire tree claims, or {@code null} if it has no known type} */
   public static ClusterMessageType typeOf(JsonNode tree) {
     JsonNode t = tree == null ? null : tree.get("type");
     return t != null && t.canConvertToInt() && t.isIntegralNumber() ? ClusterMessageType.of(t.intValue()) : null;
   }
 
-  /** Reads a message tree; throws {@link IllegalArgumentException} if it is not a well-formed request. */
+  /**
+   * Reads a message tree; throws {@link IllegalArgumentException} if it is not a well-formed request.
+   *
+   * @return the message
+   */
   public ClusterMessage readMessage(JsonNode tree) {
     ClusterMessageType type = typeOf(tree);
     if (type == null || type.isResponse()) {
@@ -139,7 +143,11 @@ public final class ClusterMessageMapper {
     };
   }
 
-  /** Reads a response tree; throws {@link IllegalArgumentException} if it is not a well-formed response. */
+  /**
+   * Reads a response tree; throws {@link IllegalArgumentException} if it is not a well-formed response.
+   *
+   * @return the response
+   */
   public ClusterResponse readResponse(JsonNode tree) {
     ClusterMessageType type = typeOf(tree);
     if (type == null || !type.isResponse()) {
@@ -169,7 +177,7 @@ public final class ClusterMessageMapper {
 
   // ---- pieces ----
 
-  /** {@code {type, data, nsp[, id]}}, as the reference's packet objects. */
+  /** {@return {@code {type, data, nsp[, id]}}, as the reference's packet objects} */
   public ObjectNode packetToTree(Packet p) {
     ObjectNode o = NODES.objectNode();
     o.put("type", p.type() == PacketType.BINARY_EVENT ? PacketType.EVENT.code() : p.type().code());
@@ -183,7 +191,9 @@ public final class ClusterMessageMapper {
     return o;
   }
 
-  /** An EVENT packet from its tree; a missing {@code nsp} means {@code defaultNsp}. Only events are accepted. */
+  /**
+   * {@return an EVENT packet from its tree; a missing {@code nsp} means {@code defaultNsp}} Only events are accepted.
+   */
   public Packet treeToPacket(JsonNode t, String defaultNsp) {
     if (t == null || !t.isObject()) {
       throw new IllegalArgumentException("packet is not an object");
@@ -203,7 +213,7 @@ public final class ClusterMessageMapper {
     return new Packet(PacketType.EVENT, nsp, data, ackId);
   }
 
-  /** {@code {rooms, except, flags}}. */
+  /** {@return {@code {rooms, except, flags}}} */
   public ObjectNode optionsToTree(BroadcastOptions opts) {
     ObjectNode o = NODES.objectNode();
     o.set("rooms", strings(opts.rooms()));
@@ -212,7 +222,7 @@ public final class ClusterMessageMapper {
     return o;
   }
 
-  /** {@code {volatile, compress, local, timeout}}, only the ones that differ from the defaults. */
+  /** {@return {@code {volatile, compress, local, timeout}}, only the ones that differ from the defaults} */
   public ObjectNode flagsToTree(BroadcastFlags f) {
     ObjectNode o = NODES.objectNode();
     if (f.volatileEmit()) {
@@ -230,7 +240,7 @@ public final class ClusterMessageMapper {
     return o;
   }
 
-  /** Options from {@code {rooms, except, flags}}; rooms that are numbers become their text. */
+  /** {@return options from {@code {rooms, except, flags}}; rooms that are numbers become their text} */
   public BroadcastOptions treeToOptions(JsonNode t) {
     if (t == null || !t.isObject()) {
       throw new IllegalArgumentException("opts is not an object");
@@ -247,13 +257,13 @@ public final class ClusterMessageMapper {
     return new BroadcastOptions(roomSet(t.path("rooms")), roomSet(t.path("except")), flags);
   }
 
-  /** Application data as a tree: trees as they are, {@code byte[]} as binary, anything else by the mapper. */
+  /** {@return application data as a tree: trees as they are, {@code byte[]} as binary, anything else by the mapper} */
   public JsonNode valueToTree(Object data) {
     return data == null ? NullNode.getInstance()
         : data instanceof JsonNode n ? n : data instanceof byte[] b ? NODES.binaryNode(b) : mapper.valueToTree(data);
   }
 
-  /** {@code {id, handshake, rooms, data}}. */
+  /** {@return {@code {id, handshake, rooms, data}}} */
   public ObjectNode socketToTree(SocketDetails s) {
     ObjectNode o = NODES.objectNode();
     o.put("id", s.id());
@@ -275,7 +285,7 @@ public final class ClusterMessageMapper {
     return o;
   }
 
-  /** Socket details from their tree; {@code data} stays a JSON tree. */
+  /** {@return socket details from their tree; {@code data} stays a JSON tree} */
   public SocketDetails treeToSocket(JsonNode t) {
     if (t == null || !t.isObject()) {
       throw new IllegalArgumentException("socket is not an object");
@@ -297,7 +307,7 @@ public final class ClusterMessageMapper {
         data == null || data.isNull() || data.isMissingNode() ? null : data);
   }
 
-  /** A list of socket trees. */
+  /** {@return a list of socket trees} */
   public List<SocketDetails> treeToSockets(JsonNode t) {
     if (t == null || !t.isArray()) {
       throw new IllegalArgumentException("sockets is not an array");
@@ -309,7 +319,7 @@ public final class ClusterMessageMapper {
     return out;
   }
 
-  /** A non-empty {@code [event, ...args]} array whose first element is text. */
+  /** {@return a non-empty {@code [event, ...args]} array whose first element is text} */
   public static ArrayNode eventArray(JsonNode t) {
     if (t == null || !t.isArray() || t.isEmpty() || !t.get(0).isTextual()) {
       throw new IllegalArgumentException("not an [event, ...args] array");
@@ -317,7 +327,7 @@ public final class ClusterMessageMapper {
     return (ArrayNode) t;
   }
 
-  /** Room names from a JSON array (numbers become text); an absent value is an empty set. */
+  /** {@return room names from a JSON array (numbers become text); an absent value is an empty set} */
   public static Set<String> roomSet(JsonNode t) {
     Set<String> out = new LinkedHashSet<>();
     if (t == null || t.isMissingNode() || t.isNull()) {
@@ -335,7 +345,7 @@ public final class ClusterMessageMapper {
     return out;
   }
 
-  /** A JSON array of strings. */
+  /** {@return a JSON array of strings} */
   public static ArrayNode strings(Iterable<String> values) {
     ArrayNode a = NODES.arrayNode();
     values.forEach(a::add);

@@ -32,18 +32,18 @@ public enum ClusterMessageType {
     this.code = code;
   }
 
-  /** The number on the wire. */
+  /** {@return the number on the wire} */
   public int code() {
     return code;
   }
 
-  /** Whether a message of this type answers a request (it goes to the requesting server only). */
+  /** {@return whether a message of this type answers a request (it goes to the requesting server only)} */
   public boolean isResponse() {
     return this == FETCH_SOCKETS_RESPONSE || this == SERVER_SIDE_EMIT_RESPONSE || this == BROADCAST_CLIENT_COUNT
         || this == BROADCAST_ACK;
   }
 
-  /** The type with this number, or {@code null} if there is none. */
+  /** {@return the type with this number, or {@code null} if there is none} */
   public static ClusterMessageType of(int code) {
     return code >= 1 && code <= BY_CODE.length ? BY_CODE[code - 1] : null;
   }

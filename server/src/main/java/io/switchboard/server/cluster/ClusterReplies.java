@@ -28,12 +28,12 @@ public record ClusterReplies<T>(List<T> values, int expected, int received, Set<
     silentNodes = Set.copyOf(silentNodes);
   }
 
-  /** How many servers did not answer. */
+  /** {@return how many servers did not answer} */
   public int missing() {
     return Math.max(0, expected - received);
   }
 
-  /** Whether every expected server answered. */
+  /** {@return whether every expected server answered} */
   public boolean complete() {
     return received >= expected;
   }

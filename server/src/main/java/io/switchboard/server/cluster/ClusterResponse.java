@@ -14,16 +14,16 @@ import java.util.List;
  * <p>{@code uid} is the answering server's id, or {@code null} when the wire format does not carry it.
  */
 public sealed interface ClusterResponse {
-  /** The answering server's id, or {@code null}. */
+  /** {@return the answering server's id, or {@code null}} */
   String uid();
 
-  /** The namespace. */
+  /** {@return the namespace} */
   String nsp();
 
-  /** The id of the request answered. */
+  /** {@return the id of the request answered} */
   String requestId();
 
-  /** The wire type. */
+  /** {@return the wire type} */
   ClusterMessageType type();
 
   /** The sockets of one server that matched a fetch. */

@@ -29,27 +29,27 @@ public record Packet(PacketType type, String nsp, JsonNode data, Long id) {
     Objects.requireNonNull(nsp, "nsp");
   }
 
-  /** An EVENT packet; the encoder makes it a BINARY_EVENT if {@code args} holds binary. */
+  /** {@return an EVENT packet; the encoder makes it a BINARY_EVENT if {@code args} holds binary} */
   public static Packet event(String nsp, JsonNode args, Long id) {
     return new Packet(PacketType.EVENT, nsp, args, id);
   }
 
-  /** An ACK packet; the encoder makes it a BINARY_ACK if {@code args} holds binary. */
+  /** {@return an ACK packet; the encoder makes it a BINARY_ACK if {@code args} holds binary} */
   public static Packet ack(String nsp, JsonNode args, long id) {
     return new Packet(PacketType.ACK, nsp, args, id);
   }
 
-  /** A packet of this type with no payload and no id. */
+  /** {@return a packet of this type with no payload and no id} */
   public static Packet of(PacketType type, String nsp) {
     return new Packet(type, nsp, null, null);
   }
 
-  /** This packet with another payload. */
+  /** {@return this packet with another payload} */
   public Packet withData(JsonNode newData) {
     return new Packet(type, nsp, newData, id);
   }
 
-  /** This packet with another acknowledgement id. */
+  /** {@return this packet with another acknowledgement id} */
   public Packet withId(Long newId) {
     return new Packet(type, nsp, data, newId);
   }

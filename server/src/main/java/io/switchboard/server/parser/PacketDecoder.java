@@ -63,7 +63,7 @@ public final class PacketDecoder {
     this.mapper = Objects.requireNonNull(mapper, "mapper");
   }
 
-  /** The JSON mapper that enforces {@code limits} (depth, string, number and document length). */
+  /** {@return the JSON mapper that enforces {@code limits} (depth, string, number and document length)} */
   public static ObjectMapper mapperFor(DecoderLimits limits) {
     JsonFactory factory = JsonFactory.builder()
         .streamReadConstraints(StreamReadConstraints.builder()
@@ -76,14 +76,14 @@ public final class PacketDecoder {
     return JsonMapper.builder(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
   }
 
-  /** Whether the decoder waits for binary attachments. */
+  /** {@return whether the decoder waits for binary attachments} */
   public boolean isReconstructing() {
     return pending != null;
   }
 
   /**
-   * What the packet waiting for its attachments holds so far: the characters of its text frame plus the bytes of the
-   * attachments received; 0 when no packet waits.
+   * {@return what the packet waiting for its attachments holds so far: the characters of its text frame plus the bytes
+   * of the attachments received; 0 when no packet waits}
    */
   public long heldBytes() {
     return held;

@@ -33,7 +33,11 @@ public final class PacketEncoder {
     this.mapper = Objects.requireNonNull(mapper, "mapper");
   }
 
-  /** Encodes one packet. */
+  /**
+   * Encodes one packet.
+   *
+   * @return the packet as text and binary attachments
+   */
   public EncodedPacket encode(Packet packet) {
     List<byte[]> attachments = new ArrayList<>(0);
     String json = packet.data() == null ? null : writeJson(packet.data(), attachments);

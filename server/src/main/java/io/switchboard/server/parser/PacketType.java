@@ -25,27 +25,27 @@ public enum PacketType {
     this.code = code;
   }
 
-  /** The number written as the first character of an encoded packet. */
+  /** {@return the number written as the first character of an encoded packet} */
   public int code() {
     return code;
   }
 
-  /** Whether binary attachments follow a packet of this type. */
+  /** {@return whether binary attachments follow a packet of this type} */
   public boolean isBinary() {
     return this == BINARY_EVENT || this == BINARY_ACK;
   }
 
-  /** Whether this is an event, plain or binary. */
+  /** {@return whether this is an event, plain or binary} */
   public boolean isEvent() {
     return this == EVENT || this == BINARY_EVENT;
   }
 
-  /** Whether this is an acknowledgement, plain or binary. */
+  /** {@return whether this is an acknowledgement, plain or binary} */
   public boolean isAck() {
     return this == ACK || this == BINARY_ACK;
   }
 
-  /** The type whose digit is {@code c}, or {@code null} if there is none. */
+  /** {@return the type whose digit is {@code c}, or {@code null} if there is none} */
   public static PacketType fromCode(char c) {
     int n = c - '0';
     return n >= 0 && n < BY_CODE.length ? BY_CODE[n] : null;
