@@ -62,7 +62,7 @@ class RollingRestartIT {
         nodes.add(a);
         ServerProcess b = startingB.join();
         nodes.add(b);
-        try (TcpBalancer lb = TcpBalancer.start(List.of(a.port(), b.port()))) {
+        try (TcpBalancer lb = TcpBalancer.start(TcpBalancer.Policy.ROUND_ROBIN, a.port(), b.port())) {
           String direct = "http://127.0.0.1:" + a.port() + "/";
           StringBuilder users = new StringBuilder("[");
           for (int i = 0; i < USERS; i++) {
@@ -81,9 +81,9 @@ class RollingRestartIT {
             awaitTraffic(clients);
 
             long restartStart = System.nanoTime();
-            ServerProcess a2 = restart(jar, schema, key, "a2", a, lb, nodes);
+            ServerProcess a2 = restart(jar, schema, key, "a2", a, b.port(), lb, nodes);
             awaitTraffic(clients);
-            ServerProcess b2 = restart(jar, schema, key, "b2", b, lb, nodes);
+            ServerProcess b2 = restart(jar, schema, key, "b2", b, a2.port(), lb, nodes);
             long restartMillis = (System.nanoTime() - restartStart) / 1_000_000;
             awaitTraffic(clients);
 
@@ -103,7 +103,7 @@ class RollingRestartIT {
 
   /** SIGTERM to {@code old}, then a new node in its place once it is ready; the balancer learns its port. */
   private ServerProcess restart(Path jar, TestPostgres.Schema schema, String key, String name, ServerProcess old,
-      TcpBalancer lb, List<ServerProcess> nodes) {
+      int other, TcpBalancer lb, List<ServerProcess> nodes) {
     long t = System.nanoTime();
     // the replacement starts while the old node drains (it joins the balancer once ready)
     java.util.concurrent.CompletableFuture<ServerProcess> starting =
@@ -118,7 +118,7 @@ class RollingRestartIT {
     nodes.add(fresh);
     String url = "http://127.0.0.1:" + fresh.port() + "/readyz";
     Await.until(() -> url + " to answer 200", WAIT, () -> status(url) == 200);
-    lb.replace(old.port(), fresh.port());
+    lb.backends(fresh.port(), other);
     System.out.printf("RollingRestartIT: node on port %d stopped in %d ms (exit %d), replaced by port %d after %d ms%n",
         old.port(), stopMillis, code, fresh.port(), (System.nanoTime() - t) / 1_000_000);
     return fresh;
@@ -195,7 +195,7 @@ class RollingRestartIT {
             + "the others; both nodes restarted in %d ms; %d reconnections (all recovered), time without a "
             + "connection min %d / median %d / max %d ms: %s; balancer skipped a refusing backend %d times%n",
         USERS, ackedBy.size(), restartMillis, gaps.size(), gaps.get(0), gaps.get(gaps.size() / 2),
-        gaps.get(gaps.size() - 1), gaps, lb.refusedBackends());
+        gaps.get(gaps.size() - 1), gaps, lb.refusedAttempts());
     Collections.sort(goneAt);
     List<Long> relative = new ArrayList<>();
     for (long t : goneAt) {

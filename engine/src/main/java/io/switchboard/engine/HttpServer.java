@@ -309,13 +309,17 @@ public final class HttpServer implements AutoCloseable {
   }
 
   /**
-   * Closes the listening socket and keeps the open connections: the first step of a graceful shutdown. New
+   * Closes the listening socket (and the redirect listener) and keeps the open connections: the first step of a graceful shutdown. New
    * connections are refused from now on (a load balancer takes them to another server), while the clients already
    * connected are served until they are told to go and {@link #close()} ends the rest. Returns once the socket is
    * closed; a second call does nothing.
    */
   public void stopAccepting() {
     stoppedAccepting = true;
+    Channel r = redirectChannel;
+    if (r != null) {
+      r.close().syncUninterruptibly();
+    }
     serverChannel.close().syncUninterruptibly();
   }
 
