@@ -52,6 +52,9 @@ import java.util.Optional;
  * @param timing         the time limits of real-time events (private acks, typing, token warnings)
  * @param tls            HTTPS: certificate files or a self-signed development certificate, and the redirect port;
  *                       default {@link ChatTls#OFF}
+ * @param metricsPort    the management port serving {@code GET /metrics} (Prometheus text), 0 for a free one;
+ *                       empty: no metrics endpoint (the default). Never the public port.
+ * @param metricsHost    the address of the management port; default {@code 127.0.0.1}
  * @param shutdownGrace  how long a stop (SIGTERM) may take: clients are told to go over its first half, in-flight
  *                       requests get the rest; default 10 s, zero for at once
  */
@@ -75,6 +78,8 @@ public record ChatConfig(
     int floodLimit,
     ChatTiming timing,
     ChatTls tls,
+    Optional<Integer> metricsPort,
+    String metricsHost,
     Duration shutdownGrace) {
 
   /** The usage text printed for {@code --help} and for a bad flag. */
@@ -105,6 +110,10 @@ public record ChatConfig(
       "  --tls-self-signed     serve HTTPS with a self-signed development certificate kept in the data directory",
       "                        (env TLS_SELF_SIGNED=true); prints its SHA-256 fingerprint",
       "  --http-redirect-port N  also listen for plain HTTP on N, redirecting to HTTPS (env HTTP_REDIRECT_PORT)",
+      "  --metrics-port N      serve GET /metrics (Prometheus) on this management port (env METRICS_PORT,",
+      "                        default none: no metrics endpoint)",
+      "  --metrics-host ADDR   address of the management port (env METRICS_HOST, default 127.0.0.1)",
+
       "  --shutdown-grace T    how long a stop (SIGTERM) may take to move the clients away, e.g. 10s or 0",
       "                        (env SHUTDOWN_GRACE, default 10s)");
 
@@ -122,6 +131,14 @@ public record ChatConfig(
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(timing, "timing");
     Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(metricsPort, "metricsPort");
+    Objects.requireNonNull(metricsHost, "metricsHost");
+    if (metricsPort.isPresent() && (metricsPort.get() < 0 || metricsPort.get() > 65535)) {
+      throw new IllegalArgumentException("metricsPort must be 0..65535, was " + metricsPort.get());
+    }
+    if (metricsPort.isPresent() && metricsPort.get() != 0 && metricsPort.get() == port) {
+      throw new IllegalArgumentException("the metrics port must not be the public port " + port);
+    }
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, was " + port);
     }
@@ -166,7 +183,8 @@ public record ChatConfig(
         .allowedOrigins(allowedOrigins).tokenLifetime(tokenLifetime).sseHeartbeat(sseHeartbeat)
         .sseStreamsPerUser(sseStreamsPerUser).sseStreamsPerIp(sseStreamsPerIp).sseMaxBuffer(sseMaxBuffer)
         .trustedProxies(trustedProxies).connectTimeout(connectTimeout.orElse(null)).floodLimit(floodLimit)
-        .timing(timing).tls(tls).shutdownGrace(shutdownGrace);
+        .timing(timing).tls(tls).metricsPort(metricsPort.orElse(null)).metricsHost(metricsHost)
+        .shutdownGrace(shutdownGrace);
   }
 
   /** Whether the database is PostgreSQL rather than the embedded H2 file. */
@@ -183,6 +201,8 @@ public record ChatConfig(
     Builder b = builder();
     env(env, "PORT").ifPresent(v -> b.port(parsePort(v)));
     env(env, "HOST").ifPresent(b::host);
+    env(env, "METRICS_PORT").ifPresent(v -> b.metricsPort(parsePort(v)));
+    env(env, "METRICS_HOST").ifPresent(b::metricsHost);
     env(env, "DATA_DIR").ifPresent(v -> b.dataDir(Path.of(v)));
     env(env, "DATABASE_URL").ifPresent(b::databaseUrl);
     env(env, "REDIS_URL").ifPresent(b::redisUrl);
@@ -225,6 +245,8 @@ public record ChatConfig(
       switch (name) {
         case "--port" -> b.port(parsePort(value));
         case "--host" -> b.host(value);
+        case "--metrics-port" -> b.metricsPort(parsePort(value));
+        case "--metrics-host" -> b.metricsHost(value);
         case "--data-dir" -> b.dataDir(Path.of(value));
         case "--database-url" -> b.databaseUrl(value);
         case "--redis" -> b.redisUrl(value);
@@ -327,6 +349,8 @@ public record ChatConfig(
     private List<String> trustedProxies = List.of();
     private Duration connectTimeout;
     private int floodLimit = 10;
+    private Integer metricsPort;
+    private String metricsHost = "127.0.0.1";
     private ChatTiming timing = ChatTiming.DEFAULT;
     private Path tlsCert;
     private Path tlsKey;
@@ -432,6 +456,18 @@ public record ChatConfig(
       return this;
     }
 
+    /** The management port of {@code GET /metrics}, 0 for a free one, or {@code null} for none. */
+    public Builder metricsPort(Integer port) {
+      this.metricsPort = port;
+      return this;
+    }
+
+    /** The address of the management port. */
+    public Builder metricsHost(String host) {
+      this.metricsHost = host;
+      return this;
+    }
+
     public Builder timing(ChatTiming timing) {
       this.timing = timing;
       return this;
@@ -481,7 +517,7 @@ public record ChatConfig(
           redisPubSub, Optional.ofNullable(jwtSecret), allowedOrigins, tokenLifetime, sseHeartbeat, sseStreamsPerUser,
           sseStreamsPerIp, sseMaxBuffer, trustedProxies, Optional.ofNullable(connectTimeout), floodLimit, timing,
           new ChatTls(Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey), tlsSelfSigned, httpRedirectPort),
-          shutdownGrace);
+          Optional.ofNullable(metricsPort), metricsHost, shutdownGrace);
     }
   }
 }

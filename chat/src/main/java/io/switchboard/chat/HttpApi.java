@@ -1,6 +1,5 @@
 package io.switchboard.chat;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -227,9 +226,7 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
 
   private void serveFile(Exchange ex, String path) {
     StaticFiles.File f = files.get(path).orElseThrow();
-    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-        Unpooled.wrappedBuffer(f.bytes()));
-    res.headers().set(HttpHeaderNames.CONTENT_TYPE, f.contentType());
+    FullHttpResponse res = f.content().response(ex.request().headers()); // precompressed: gzip when accepted
     res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
     res.headers().set("X-Content-Type-Options", "nosniff");
     ex.write(res);

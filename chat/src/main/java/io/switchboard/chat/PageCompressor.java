@@ -4,14 +4,15 @@ import io.netty.handler.codec.compression.StandardCompressionOptions;
 import io.netty.handler.codec.http.HttpContentCompressor;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
-import java.util.Locale;
-import java.util.Set;
+import io.switchboard.engine.HttpCompression;
 
 /**
- * Netty's {@link HttpContentCompressor} (gzip) limited to the page's text: HTML, CSS, JavaScript (the page's own and
- * the Socket.IO client bundle), JSON, SVG, of at least {@value #MIN_BYTES} bytes, for clients that accept gzip. Event
- * streams and Engine.IO's polling bodies are passed through untouched; a WebSocket upgrade removes it from the
- * pipeline (Netty's handshake does).
+ * Netty's {@link HttpContentCompressor} (gzip) for the chat's dynamic responses (the JSON API), with the types and
+ * threshold of {@link HttpCompression}: JSON, HTML, CSS, JavaScript, SVG of at least {@value #MIN_BYTES} bytes, for
+ * clients that accept gzip. Responses gzipped already pass untouched: the page's files and the Socket.IO client
+ * bundle are compressed once when loaded ({@link io.switchboard.engine.StaticContent}), Engine.IO polling bodies by
+ * the engine. Event streams pass untouched too; a WebSocket upgrade removes it from the pipeline (Netty's handshake
+ * does).
  *
  * <pre>{@code
  * pipeline.addLast("chat-guard", guard);
@@ -21,10 +22,7 @@ import java.util.Set;
  */
 final class PageCompressor extends HttpContentCompressor {
   /** Smaller bodies are sent as they are (gzip's header and trailer would eat the gain). */
-  static final int MIN_BYTES = 1024;
-
-  private static final Set<String> TYPES = Set.of(
-      "text/html", "text/css", "text/javascript", "application/javascript", "application/json", "image/svg+xml");
+  static final int MIN_BYTES = HttpCompression.THRESHOLD;
 
   PageCompressor() {
     super(MIN_BYTES, StandardCompressionOptions.gzip());
@@ -44,11 +42,6 @@ final class PageCompressor extends HttpContentCompressor {
 
   /** Whether a response of this content type is compressed (parameters such as the charset are ignored). */
   static boolean compressible(String contentType) {
-    if (contentType == null) {
-      return false;
-    }
-    int semi = contentType.indexOf(';');
-    String type = (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
-    return TYPES.contains(type);
+    return HttpCompression.compressible(contentType);
   }
 }

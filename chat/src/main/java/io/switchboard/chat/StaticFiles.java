@@ -1,5 +1,6 @@
 package io.switchboard.chat;
 
+import io.switchboard.engine.StaticContent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -9,8 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * The web page's files, read once from the classpath folder {@code web/} and kept in memory (the ones that exist:
- * made-up paths are looked up each time, never remembered).
+ * The web page's files, read once from the classpath folder {@code web/} and kept in memory with their gzip form
+ * (the ones that exist: made-up paths are looked up each time, never remembered).
  *
  * <pre>{@code
  * StaticFiles files = new StaticFiles("web");
@@ -34,8 +35,12 @@ public final class StaticFiles {
   private final String root;
   private final ConcurrentHashMap<String, File> cache = new ConcurrentHashMap<>();
 
-  /** One file: its bytes and content type. */
-  public record File(byte[] bytes, String contentType) {}
+  /** One file: its bytes and content type, and its gzip form made once when it is loaded. */
+  public record File(byte[] bytes, String contentType, StaticContent content) {
+    File(byte[] bytes, String contentType) {
+      this(bytes, contentType, StaticContent.of(bytes, contentType));
+    }
+  }
 
   public StaticFiles(String classpathRoot) {
     this.root = classpathRoot;

@@ -2,6 +2,7 @@ package io.switchboard.conformance;
 
 import io.switchboard.engine.EngineServer;
 import io.switchboard.engine.HttpServer;
+import io.switchboard.engine.ws.WebSocketEndpoint;
 import io.switchboard.server.Server;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CountDownLatch;
@@ -18,8 +19,9 @@ import java.util.concurrent.CountDownLatch;
  * }
  * }</pre>
  *
- * <p>Endpoints: an Engine.IO echo server at {@code /engine.io/} ({@link EngineEcho}) and the Socket.IO test
- * application at {@code /socket.io/} ({@link SocketIoReference}).
+ * <p>Endpoints: an Engine.IO echo server at {@code /engine.io/} ({@link EngineEcho}), the Socket.IO test
+ * application at {@code /socket.io/} ({@link SocketIoReference}), and a plain RFC 6455 WebSocket echo at
+ * {@code /ws-echo} ({@link WebSocketEcho}, what the Autobahn fuzzing client tests).
  */
 public final class ConformanceServer implements AutoCloseable {
   /** The port the official suites connect to. */
@@ -27,11 +29,13 @@ public final class ConformanceServer implements AutoCloseable {
 
   private final EngineServer engine;
   private final Server io;
+  private final WebSocketEndpoint echo;
   private final HttpServer http;
 
-  private ConformanceServer(EngineServer engine, Server io, HttpServer http) {
+  private ConformanceServer(EngineServer engine, Server io, WebSocketEndpoint echo, HttpServer http) {
     this.engine = engine;
     this.io = io;
+    this.echo = echo;
     this.http = http;
   }
 
@@ -39,11 +43,13 @@ public final class ConformanceServer implements AutoCloseable {
   public static ConformanceServer start(int port) {
     EngineServer engine = EngineEcho.create();
     Server io = SocketIoReference.create();
+    WebSocketEndpoint echo = WebSocketEcho.create(WebSocketEcho.PATH);
     HttpServer http = HttpServer.start(new InetSocketAddress("127.0.0.1", port), pipeline -> {
       pipeline.addLast("engine.io", engine.newHandler());
+      pipeline.addLast("ws-echo", echo.newHandler());
       io.configure(pipeline);
     });
-    return new ConformanceServer(engine, io, http);
+    return new ConformanceServer(engine, io, echo, http);
   }
 
   /** The port the server listens on. */
@@ -61,9 +67,15 @@ public final class ConformanceServer implements AutoCloseable {
     return io;
   }
 
+  /** The plain WebSocket echo endpoint at {@code /ws-echo}. */
+  public WebSocketEndpoint webSocketEcho() {
+    return echo;
+  }
+
   /** Closes every session and stops listening. */
   @Override
   public void close() {
+    echo.close();
     io.close();
     engine.close();
     http.close();
@@ -89,7 +101,8 @@ public final class ConformanceServer implements AutoCloseable {
       stopped.countDown();
     }, "shutdown"));
     System.out.println("Switchboard conformance server listening on http://127.0.0.1:" + server.port()
-        + " (Engine.IO echo at /engine.io/, Socket.IO test application at /socket.io/)");
+        + " (Engine.IO echo at /engine.io/, Socket.IO test application at /socket.io/, WebSocket echo at "
+        + WebSocketEcho.PATH + ")");
     stopped.await();
   }
 }

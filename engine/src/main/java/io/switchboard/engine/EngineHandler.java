@@ -46,6 +46,7 @@ import org.slf4j.LoggerFactory;
  */
 final class EngineHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(EngineHandler.class);
+  private static final Logger handshakeLog = LoggerFactory.getLogger(Logs.HANDSHAKE);
 
   private enum Mode {
     /** Between requests. */
@@ -138,7 +139,9 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
   private void onRequest(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder qs) {
     boolean keepAlive = HttpUtil.isKeepAlive(req);
     HttpHeaders cors = Cors.headers(options, req);
-    Responses.Exchange ex = new Responses.Exchange(ctx, keepAlive, cors);
+    boolean gzip = options.httpCompression()
+        && HttpCompression.acceptsGzip(req.headers().get(HttpHeaderNames.ACCEPT_ENCODING));
+    Responses.Exchange ex = new Responses.Exchange(ctx, keepAlive, cors, gzip);
     if (req.decoderResult().isFailure()) {
       Responses.error(new Responses.Exchange(ctx, false, cors), ErrorCode.BAD_REQUEST);
       return;
@@ -146,7 +149,7 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
     if (req.method() == HttpMethod.OPTIONS && options.cors() != null) {
       String origin = req.headers().get(HttpHeaderNames.ORIGIN);
       if (origin != null && isPrintableAscii(origin) && !options.originAllowed(origin)) {
-        server.count(Refusal.ORIGIN);
+        server.count(Refusal.ORIGIN, ctx.channel().remoteAddress());
         Responses.error(ex, ErrorCode.FORBIDDEN);
         return;
       }
@@ -163,7 +166,12 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
     }
     ErrorCode error = verify(req.method(), request, upgrade, sid);
     if (error != null) {
-      log.debug("refusing {} {}: {}", req.method(), req.uri(), error.message());
+      server.count(error);
+      if (handshakeLog.isDebugEnabled()) {
+        try (var c = Logs.context(sid, null, request.remoteAddress())) {
+          handshakeLog.debug("refusing {} {}: {}", req.method(), req.uri(), error.message());
+        }
+      }
       Responses.error(ex, error);
       return;
     }
@@ -199,7 +207,7 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
   private void onPost(ChannelHandlerContext ctx, HttpRequest req, Responses.Exchange ex, EngineSession session) {
     CharSequence mime = HttpUtil.getMimeType(req);
     if (mime != null && HttpHeaderValues.APPLICATION_OCTET_STREAM.contentEqualsIgnoreCase(mime)) {
-      server.count(Refusal.BINARY_POLLING_BODY);
+      server.count(Refusal.BINARY_POLLING_BODY, ctx.channel().remoteAddress());
       log.debug("session {}: binary POST", session.id());
       Responses.errorAndClose(ex, ErrorCode.BAD_REQUEST);
       session.closeNow(CloseReason.TRANSPORT_ERROR, "invalid content");
@@ -268,7 +276,7 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
       resetBody();
       mode = Mode.IDLE;
       if (!utf8) {
-        server.count(Refusal.INVALID_UTF8);
+        server.count(Refusal.INVALID_UTF8, ctx.channel().remoteAddress());
         log.debug("session {}: POST body is not UTF-8", session.id());
         Responses.error(ex, ErrorCode.BAD_REQUEST);
         session.closeNow(CloseReason.PARSE_ERROR, "invalid UTF-8 in payload");
@@ -279,14 +287,14 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void refuseTooLarge(Responses.Exchange ex, EngineSession session) {
-    server.count(Refusal.MESSAGE_TOO_BIG);
+    server.count(Refusal.MESSAGE_TOO_BIG, ex.ctx().channel().remoteAddress());
     log.debug("session {}: POST larger than {} bytes", session.id(), options.maxHttpBufferSize());
     Responses.tooLarge(ex);
     session.executor().execute(session::onPayloadTooLarge);
   }
 
   private void refuseUntrusted(Responses.Exchange ex, EngineSession session) {
-    server.count(Refusal.UNTRUSTED_INPUT_LIMIT);
+    server.count(Refusal.UNTRUSTED_INPUT_LIMIT, ex.ctx().channel().remoteAddress());
     log.debug("session {}: untrusted input limit of {} bytes exceeded", session.id(), options.untrustedInputLimit());
     Responses.tooLarge(ex);
     session.closeNow(CloseReason.TRANSPORT_ERROR, "untrusted input limit exceeded");
@@ -294,7 +302,7 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
 
   /** 503: the session stays open; only this request fails. */
   private void refuseBusy(Responses.Exchange ex, EngineSession session) {
-    server.count(Refusal.INPUT_BUDGET);
+    server.count(Refusal.INPUT_BUDGET, ex.ctx().channel().remoteAddress());
     log.debug("session {}: POST refused, the input budget is exhausted ({})", session.id(), server.inputBudget());
     Responses.busy(ex);
   }
@@ -330,7 +338,7 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
       return ErrorCode.BAD_REQUEST;
     }
     if (!options.originAllowed(origin)) {
-      server.count(Refusal.ORIGIN);
+      server.count(Refusal.ORIGIN, request.remoteAddress());
       return ErrorCode.FORBIDDEN;
     }
     if (sid != null) {
@@ -395,12 +403,23 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
    * handshake puts its frame decoder: it sees every byte that follows the upgrade request before the decoder does.
    */
   private void startWebSocket(ChannelHandlerContext ctx, HttpRequest req, EngineRequest request, String sid) {
-    WebSocketServerProtocolConfig config = server.webSocketConfig();
+    PerMessageDeflateHandler.Negotiated deflate = PerMessageDeflateHandler.negotiate(options.perMessageDeflate(),
+        request.header("sec-websocket-extensions"));
+    WebSocketServerProtocolConfig config = deflate == null ? server.webSocketConfig() : server.deflateWebSocketConfig();
     String name = ctx.name();
     ChannelPipeline pipeline = ctx.pipeline();
-    WebSocketTransport transport = new WebSocketTransport(server, request, sid);
+    WebSocketTransport transport = new WebSocketTransport(server, request, sid, deflate);
+    String first = name;
+    if (deflate != null) {
+      // before Netty's UTF-8 validator (added before "engine.ws"), which must see inflated text
+      pipeline
+          .addAfter(name, "engine.wsDeflate", new PerMessageDeflateHandler(server, transport, deflate))
+          .addAfter("engine.wsDeflate", "engine.wsExtensions",
+              new PerMessageDeflateHandler.ResponseHeader(deflate.responseHeader()));
+      first = "engine.wsExtensions";
+    }
     pipeline
-        .addAfter(name, "engine.ws", new WebSocketServerProtocolHandler(config))
+        .addAfter(first, "engine.ws", new WebSocketServerProtocolHandler(config))
         .addAfter("engine.ws", "engine.wsAggregator", new WebSocketFrameAggregator(options.maxHttpBufferSize()))
         .addAfter("engine.wsAggregator", "engine.wsTransport", transport);
     ChannelHandlerContext decoder = pipeline.context(HttpRequestDecoder.class);
@@ -408,7 +427,7 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
       decoder = pipeline.context(HttpServerCodec.class);
     }
     if (decoder != null) { // without one, Netty's handshake fails and the connection closes
-      pipeline.addBefore(decoder.name(), "engine.wsInput", new InputGuard(server, transport));
+      pipeline.addBefore(decoder.name(), "engine.wsInput", new InputGuard(server, transport, deflate != null));
     }
     mode = Mode.UPGRADING;
     FullHttpRequest full = new DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri(),

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
+import java.util.zip.Deflater;
 
 /**
  * One Engine.IO message, encoded once so that a broadcast writes the same bytes to every recipient.
@@ -21,11 +22,32 @@ public final class EngineMessage {
   private final String packet;         // the whole text packet: "4" + text, or a control packet such as "2"
   private volatile String pollingForm; // the packet, or "b" + base64
   private volatile byte[] webSocketFrame; // the whole unmasked server frame: header and payload
+  private final boolean compress;
+  /** The frame compressed without context takeover (RSV1 set), or the plain frame if compression did not pay. */
+  private volatile byte[] deflatedFrame;
 
   private EngineMessage(String text, byte[] binary, String packet) {
+    this(text, binary, packet, true);
+  }
+
+  private EngineMessage(String text, byte[] binary, String packet, boolean compress) {
     this.text = text;
     this.binary = binary;
     this.packet = packet;
+    this.compress = compress;
+  }
+
+  /**
+   * This message with compression turned off: over a WebSocket with {@code permessage-deflate} it goes uncompressed
+   * whatever its size (Socket.IO's {@code compress(false)}).
+   */
+  public EngineMessage uncompressed() {
+    return compress ? new EngineMessage(text, binary, packet, false) : this;
+  }
+
+  /** Whether the message may be compressed (true unless {@link #uncompressed()}). */
+  public boolean compress() {
+    return compress;
   }
 
   /** {@return a text message} */
@@ -81,27 +103,80 @@ public final class EngineMessage {
   byte[] webSocketFrame() {
     byte[] f = webSocketFrame;
     if (f == null) {
-      byte[] payload = wireBytes();
-      int n = payload.length;
-      int header = n < 126 ? 2 : n <= 0xFFFF ? 4 : 10;
-      f = new byte[header + n];
-      f[0] = (byte) (0x80 | (binary != null ? 0x2 : 0x1));
-      if (n < 126) {
-        f[1] = (byte) n;
-      } else if (n <= 0xFFFF) {
-        f[1] = 126;
-        f[2] = (byte) (n >>> 8);
-        f[3] = (byte) n;
-      } else {
-        f[1] = 127;
-        long len = n;
-        for (int i = 0; i < 8; i++) {
-          f[2 + i] = (byte) (len >>> (56 - 8 * i));
-        }
-      }
-      System.arraycopy(payload, 0, f, header, n);
+      f = frame(binary != null ? 0x2 : 0x1, false, wireBytes());
       webSocketFrame = f;
     }
+    return f;
+  }
+
+  /**
+   * The frame to send over a connection that negotiated {@code permessage-deflate} with no server context takeover:
+   * the message compressed on its own (RSV1 set), built once and shared by every recipient, or the plain frame when
+   * the message is under the threshold, not to be compressed, or does not shrink.
+   */
+  byte[] webSocketFrame(PerMessageDeflate options) {
+    byte[] plain = webSocketFrame();
+    if (!compress || payloadLength(plain) < options.threshold()) {
+      return plain;
+    }
+    byte[] f = deflatedFrame;
+    if (f == null) {
+      f = deflatedFrame(plain, null, options.level());
+      deflatedFrame = f;
+    }
+    return f;
+  }
+
+  /**
+   * The frame to send over a connection whose own compressor keeps its context from message to message (server
+   * context takeover): compressed for that connection alone, never shared.
+   */
+  byte[] webSocketFrame(PerMessageDeflate options, Deflater deflater) {
+    byte[] plain = webSocketFrame();
+    if (!compress || payloadLength(plain) < options.threshold()) {
+      return plain;
+    }
+    return deflatedFrame(plain, deflater, options.level());
+  }
+
+  private static int headerLength(byte[] frame) {
+    int len7 = frame[1] & 0x7F;
+    return len7 < 126 ? 2 : len7 == 126 ? 4 : 10;
+  }
+
+  private static int payloadLength(byte[] frame) {
+    return frame.length - headerLength(frame);
+  }
+
+  private static byte[] deflatedFrame(byte[] plain, Deflater deflater, int level) {
+    int header = headerLength(plain);
+    byte[] compressed = PerMessageDeflateHandler.deflate(deflater, level, plain, header, plain.length - header);
+    if (deflater == null && compressed.length >= plain.length - header) {
+      return plain; // incompressible: the plain frame is smaller (a connection's own context must see every message)
+    }
+    return frame(plain[0] & 0x0F, true, compressed);
+  }
+
+  /** A complete unmasked frame with FIN set around this payload. */
+  private static byte[] frame(int opcode, boolean rsv1, byte[] payload) {
+    int n = payload.length;
+    int header = n < 126 ? 2 : n <= 0xFFFF ? 4 : 10;
+    byte[] f = new byte[header + n];
+    f[0] = (byte) (0x80 | (rsv1 ? 0x40 : 0) | opcode);
+    if (n < 126) {
+      f[1] = (byte) n;
+    } else if (n <= 0xFFFF) {
+      f[1] = 126;
+      f[2] = (byte) (n >>> 8);
+      f[3] = (byte) n;
+    } else {
+      f[1] = 127;
+      long len = n;
+      for (int i = 0; i < 8; i++) {
+        f[2 + i] = (byte) (len >>> (56 - 8 * i));
+      }
+    }
+    System.arraycopy(payload, 0, f, header, n);
     return f;
   }
 

@@ -40,6 +40,9 @@ public final class EngineOptions {
   private final int maxFramesPerSecond;
   private final Set<String> allowedOrigins;
   private final boolean allowMissingOrigin;
+  private final PerMessageDeflate perMessageDeflate;
+  private final boolean httpCompression;
+  private final OriginPolicy originPolicy;
 
   private EngineOptions(Builder b) {
     this.path = normalizePath(b.path);
@@ -77,6 +80,8 @@ public final class EngineOptions {
       throw new IllegalArgumentException("maxFramesPerSecond must not be negative: " + b.maxFramesPerSecond);
     }
     this.maxFramesPerSecond = b.maxFramesPerSecond;
+    this.perMessageDeflate = Objects.requireNonNull(b.perMessageDeflate, "perMessageDeflate");
+    this.httpCompression = b.httpCompression;
     for (String origin : b.allowedOrigins) {
       if (origin == null || origin.isEmpty()) {
         throw new IllegalArgumentException("allowedOrigins must not hold empty origins");
@@ -84,6 +89,7 @@ public final class EngineOptions {
     }
     this.allowedOrigins = Set.copyOf(b.allowedOrigins);
     this.allowMissingOrigin = b.allowMissingOrigin;
+    this.originPolicy = new OriginPolicy(allowedOrigins, allowMissingOrigin);
   }
 
   /** {@return a builder with the defaults} */
@@ -205,12 +211,25 @@ public final class EngineOptions {
     return allowMissingOrigin;
   }
 
+  /**
+   * The WebSocket {@code permessage-deflate} extension: whether it is negotiated and how. Default
+   * {@link PerMessageDeflate#DEFAULT} (off).
+   */
+  public PerMessageDeflate perMessageDeflate() {
+    return perMessageDeflate;
+  }
+
+  /**
+   * Whether polling responses of at least {@link HttpCompression#THRESHOLD} bytes are gzipped for clients that send
+   * {@code Accept-Encoding: gzip}. Default true, as in the reference server ({@code httpCompression}).
+   */
+  public boolean httpCompression() {
+    return httpCompression;
+  }
+
   /** Whether a request with this {@code Origin} header value ({@code null} when absent) may proceed. */
   boolean originAllowed(String origin) {
-    if (origin == null) {
-      return allowMissingOrigin;
-    }
-    return allowedOrigins.isEmpty() || allowedOrigins.contains(origin);
+    return originPolicy.allows(origin);
   }
 
   @Override
@@ -221,7 +240,8 @@ public final class EngineOptions {
         + ", allowRequest=" + (allowRequest != null) + ", maxBufferedBytes=" + maxBufferedBytes
         + ", maxBufferedInput=" + maxBufferedInput + ", untrustedInputLimit=" + untrustedInputLimit
         + ", maxFragmentsPerMessage=" + maxFragmentsPerMessage + ", maxFramesPerSecond=" + maxFramesPerSecond
-        + ", allowedOrigins=" + allowedOrigins + ", allowMissingOrigin=" + allowMissingOrigin + "}";
+        + ", allowedOrigins=" + allowedOrigins + ", allowMissingOrigin=" + allowMissingOrigin
+        + ", perMessageDeflate=" + perMessageDeflate + ", httpCompression=" + httpCompression + "}";
   }
 
   private static Duration positive(Duration d, String name) {
@@ -256,6 +276,8 @@ public final class EngineOptions {
     private int maxFramesPerSecond = 10_000;
     private Set<String> allowedOrigins = Set.of();
     private boolean allowMissingOrigin = true;
+    private PerMessageDeflate perMessageDeflate = PerMessageDeflate.DEFAULT;
+    private boolean httpCompression = true;
 
     private Builder() {}
 
@@ -276,6 +298,8 @@ public final class EngineOptions {
       maxFramesPerSecond = o.maxFramesPerSecond;
       allowedOrigins = o.allowedOrigins;
       allowMissingOrigin = o.allowMissingOrigin;
+      perMessageDeflate = o.perMessageDeflate;
+      httpCompression = o.httpCompression;
     }
 
     /**
@@ -452,6 +476,16 @@ public final class EngineOptions {
      */
     public Builder allowMissingOrigin(boolean allowMissingOrigin) {
       this.allowMissingOrigin = allowMissingOrigin;
+      return this;
+    }
+
+    public Builder perMessageDeflate(PerMessageDeflate perMessageDeflate) {
+      this.perMessageDeflate = perMessageDeflate;
+      return this;
+    }
+
+    public Builder httpCompression(boolean httpCompression) {
+      this.httpCompression = httpCompression;
       return this;
     }
 

@@ -38,17 +38,32 @@ public final class EngineServer implements AutoCloseable {
   private final ConcurrentMap<String, EngineSession> lingering = new ConcurrentHashMap<>();
   private volatile ConnectionListener connectionListener = socket -> {};
   private final WebSocketServerProtocolConfig webSocketConfig;
+  /** The same with RSV bits allowed: for connections that negotiated {@code permessage-deflate}. */
+  private final WebSocketServerProtocolConfig deflateWebSocketConfig;
   private final InputBudget inputBudget;
+  private static final Logger connectionsLog = LoggerFactory.getLogger(Logs.CONNECTIONS);
+  private static final Logger limitsLog = LoggerFactory.getLogger(Logs.LIMITS);
   private final LongAdder[] refusals = new LongAdder[Refusal.values().length];
+  private final Logs.Limiter[] refusalLines = new Logs.Limiter[Refusal.values().length];
+  private final LongAdder[] errors = new LongAdder[ErrorCode.values().length];
+  private final LongAdder opened = new LongAdder();
+  private final LongAdder upgrades = new LongAdder();
+  private final LongAdder bytesIn = new LongAdder();
+  private final LongAdder bytesOut = new LongAdder();
   private volatile boolean closed;
   private volatile boolean draining;
 
   public EngineServer(EngineOptions options) {
     this.options = Objects.requireNonNull(options, "options");
-    this.webSocketConfig = webSocketConfig(options);
+    this.webSocketConfig = webSocketConfig(options, false);
+    this.deflateWebSocketConfig = webSocketConfig(options, true);
     this.inputBudget = new InputBudget(options.maxBufferedInput());
     for (int i = 0; i < refusals.length; i++) {
       refusals[i] = new LongAdder();
+      refusalLines[i] = new Logs.Limiter(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    for (int i = 0; i < errors.length; i++) {
+      errors[i] = new LongAdder();
     }
   }
 
@@ -56,9 +71,11 @@ public final class EngineServer implements AutoCloseable {
    * The WebSocket settings of every upgrade, built once: the close frame is ours to send (so protocol errors keep
    * their codes), frames and messages are limited to {@code maxHttpBufferSize}, text must be valid UTF-8. The
    * {@link InputGuard} in front of Netty's decoder checks close frames itself: Netty 4.2 answers an invalid close code
-   * by dropping the connection without a close frame, and takes codes of 5000 and more for valid ones.
+   * by dropping the connection without a close frame, and takes codes of 5000 and more for valid ones. With
+   * {@code extensions}, Netty's decoder lets reserved bits through: the {@link InputGuard} then allows RSV1 on the
+   * first frame of a data message only.
    */
-  private static WebSocketServerProtocolConfig webSocketConfig(EngineOptions options) {
+  private static WebSocketServerProtocolConfig webSocketConfig(EngineOptions options, boolean extensions) {
     return WebSocketServerProtocolConfig.newBuilder()
         .websocketPath(options.path().substring(0, options.path().length() - 1))
         .checkStartsWith(true)
@@ -67,7 +84,7 @@ public final class EngineServer implements AutoCloseable {
         .dropPongFrames(true)
         .decoderConfig(WebSocketDecoderConfig.newBuilder()
             .maxFramePayloadLength(options.maxHttpBufferSize())
-            .allowExtensions(false)
+            .allowExtensions(extensions)
             .closeOnProtocolViolation(true)
             .withUTF8Validator(true)
             .build())
@@ -78,7 +95,12 @@ public final class EngineServer implements AutoCloseable {
     return webSocketConfig;
   }
 
-  /** {@return the configuration} */
+  /** The WebSocket settings of an upgrade that negotiated {@code permessage-deflate}. */
+  WebSocketServerProtocolConfig deflateWebSocketConfig() {
+    return deflateWebSocketConfig;
+  }
+
+  /** The configuration. */
   public EngineOptions options() {
     return options;
   }
@@ -88,18 +110,45 @@ public final class EngineServer implements AutoCloseable {
     return inputBudget;
   }
 
-  /** {@return how often input was refused so far, by cause} */
+  /** {@return how often input was refused so far, by cause, and the traffic so far} */
   public EngineStats stats() {
     long[] counts = new long[refusals.length];
     for (int i = 0; i < counts.length; i++) {
       counts[i] = refusals[i].sum();
     }
-    return new EngineStats(counts);
+    long[] errs = new long[errors.length];
+    for (int i = 0; i < errs.length; i++) {
+      errs[i] = errors[i].sum();
+    }
+    return new EngineStats(counts, errs, opened.sum(), upgrades.sum(), bytesIn.sum(), bytesOut.sum());
   }
 
-  /** Counts one refusal. */
-  void count(Refusal refusal) {
-    refusals[refusal.ordinal()].increment();
+  /** Counts one refusal, and logs it on {@link Logs#LIMITS} (one line per cause every 10 s at most). */
+  void count(Refusal refusal, Object who) {
+    LongAdder n = refusals[refusal.ordinal()];
+    n.increment();
+    Logs.Limiter limiter = refusalLines[refusal.ordinal()];
+    if (limitsLog.isInfoEnabled() && limiter.allow()) {
+      limitsLog.info("limit hit: {} by {} ({} so far, {} not logged since the last line)", refusal, who, n.sum(),
+          limiter.skipped());
+    }
+  }
+
+  /** Counts one request answered with an Engine.IO error. */
+  void count(ErrorCode error) {
+    errors[error.ordinal()].increment();
+  }
+
+  void countUpgrade() {
+    upgrades.increment();
+  }
+
+  void countIn(long bytes) {
+    bytesIn.add(bytes);
+  }
+
+  void countOut(long bytes) {
+    bytesOut.add(bytes);
   }
 
   /** Sets the listener told of every new session. */
@@ -161,7 +210,12 @@ public final class EngineServer implements AutoCloseable {
 
   void register(EngineSession session) {
     sessions.put(session.id(), session);
-    log.debug("session {} opened over {}", session.id(), session.transport());
+    opened.increment();
+    if (connectionsLog.isDebugEnabled()) {
+      try (var c = Logs.context(session.id(), null, session.request().remoteAddress())) {
+        connectionsLog.debug("session opened over {}", session.transport());
+      }
+    }
     try {
       connectionListener.onConnection(session);
     } catch (RuntimeException e) {

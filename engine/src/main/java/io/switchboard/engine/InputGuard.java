@@ -34,8 +34,30 @@ import org.slf4j.LoggerFactory;
  * ends. Bytes that arrive with a complete message in one read are not reserved: they are in memory already, once.
  *
  * <p>Assumes that no WebSocket extension is negotiated (Engine.IO offers none).
+ *
+ * <p>Outside the Engine.IO endpoint (the plain WebSocket endpoint of {@code io.switchboard.engine.ws}), a guard is
+ * built with the public constructor and goes right before Netty's frame decoder; it has no untrusted limit there (the
+ * request was authenticated before the upgrade) and tells its {@link Listener} of a broken limit:
+ *
+ * <pre>{@code
+ * InputGuard guard = new InputGuard(maxMessage, maxFragments, maxFramesPerSecond, budget,
+ *     (status, reason) -> sendCloseAndLinger(status, reason));     // 1009, 1013, 1008, 1002 or 1007
+ * pipeline.addBefore("wsdecoder", "wsInput", guard);
+ * }</pre>
  */
-final class InputGuard extends ChannelInboundHandlerAdapter {
+public final class InputGuard extends ChannelInboundHandlerAdapter {
+  /** Told once, on the channel's event loop, that the input broke a limit; the rest of the input is dropped. */
+  @FunctionalInterface
+  public interface Listener {
+    /**
+     * The connection must send a close frame with this status and reason, and close.
+     *
+     * @param status 1009 (message too big), 1013 (server input budget exhausted), 1008 (too many fragments or
+     *               frames a second), 1002 (invalid close code) or 1007 (close reason not UTF-8)
+     */
+    void refused(WebSocketCloseStatus status, String reason);
+  }
+
   private static final Logger log = LoggerFactory.getLogger(InputGuard.class);
   private static final int OP_CONTINUATION = 0x0;
   private static final int OP_BINARY = 0x2;
@@ -70,7 +92,9 @@ final class InputGuard extends ChannelInboundHandlerAdapter {
     CLOSE_CODE(WebSocketCloseStatus.PROTOCOL_ERROR, "invalid close code", Refusal.INVALID_CLOSE_FRAME,
         "invalid close code"),
     CLOSE_REASON(WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "invalid close reason", Refusal.INVALID_CLOSE_FRAME,
-        "invalid UTF-8 in close reason");
+        "invalid UTF-8 in close reason"),
+    RESERVED_BITS(WebSocketCloseStatus.PROTOCOL_ERROR, "invalid reserved bits", Refusal.PROTOCOL_ERROR,
+        "reserved bits not allowed by the negotiated extension");
 
     final WebSocketCloseStatus status;
     final String reason;
@@ -85,13 +109,17 @@ final class InputGuard extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** The Engine.IO server and transport, or {@code null} for a guard built with the public constructor. */
   private final EngineServer server;
   private final InputBudget budget;
   private final WebSocketTransport transport;
+  private final Listener listener;
   private final long maxMessage;
   private final int maxFragments;
   private final int maxFramesPerSecond;
   private final long untrustedLimit;
+  /** Whether {@code permessage-deflate} was negotiated: RSV1 is then allowed on the first frame of a message. */
+  private final boolean deflate;
 
   private Phase phase = Phase.HEADER;
   // the frame being read
@@ -118,6 +146,11 @@ final class InputGuard extends ChannelInboundHandlerAdapter {
   private long pendingUntrusted;
 
   InputGuard(EngineServer server, WebSocketTransport transport) {
+    this(server, transport, false);
+  }
+
+  InputGuard(EngineServer server, WebSocketTransport transport, boolean deflate) {
+    this.deflate = deflate;
     EngineOptions options = server.options();
     this.server = server;
     this.budget = server.inputBudget();
@@ -126,6 +159,32 @@ final class InputGuard extends ChannelInboundHandlerAdapter {
     this.maxFragments = options.maxFragmentsPerMessage();
     this.maxFramesPerSecond = options.maxFramesPerSecond();
     this.untrustedLimit = options.untrustedInputLimit();
+    this.listener = null;
+  }
+
+  /**
+   * A guard for a WebSocket connection outside Engine.IO.
+   *
+   * @param maxMessage         the largest message (all its fragments together), in payload bytes
+   * @param maxFragments       the most continuation frames in one message
+   * @param maxFramesPerSecond the most frames a second, 0 for no limit
+   * @param budget             the server-wide budget of unfinished input the messages being assembled reserve from
+   * @param listener           told of a broken limit
+   */
+  public InputGuard(long maxMessage, int maxFragments, int maxFramesPerSecond, InputBudget budget,
+      Listener listener) {
+    if (maxMessage <= 0 || maxFragments < 0 || maxFramesPerSecond < 0) {
+      throw new IllegalArgumentException("limits must be positive");
+    }
+    this.deflate = false; // main's merge of deflate and the plain endpoint left this unset (did not compile)
+    this.server = null;
+    this.transport = null;
+    this.budget = java.util.Objects.requireNonNull(budget, "budget");
+    this.listener = java.util.Objects.requireNonNull(listener, "listener");
+    this.maxMessage = maxMessage;
+    this.maxFragments = maxFragments;
+    this.maxFramesPerSecond = maxFramesPerSecond;
+    this.untrustedLimit = Long.MAX_VALUE;
   }
 
   @Override
@@ -193,6 +252,9 @@ final class InputGuard extends ChannelInboundHandlerAdapter {
           frameStart = i;
         }
         header[headerLength++] = buf.getByte(i++);
+        if (headerLength == 2 && deflate && !reservedBitsAllowed()) {
+          return Verdict.RESERVED_BITS;
+        }
         if (headerLength == 2 && !startHeader()) {
           phase = Phase.PASS;
           return null;
@@ -241,7 +303,7 @@ final class InputGuard extends ChannelInboundHandlerAdapter {
     fin = (b0 & 0x80) != 0;
     opcode = b0 & 0x0F;
     int len7 = b1 & 0x7F;
-    if ((b0 & 0x70) != 0 || (b1 & 0x80) == 0) {
+    if (((b0 & 0x70) != 0 && !deflate) || (b1 & 0x80) == 0) {
       return false; // reserved bits without an extension, or a client frame without a mask
     }
     if (opcode >= OP_CLOSE) {
@@ -254,6 +316,13 @@ final class InputGuard extends ChannelInboundHandlerAdapter {
     }
     headerNeeded = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + 4;
     return true;
+  }
+
+  /** With {@code permessage-deflate}: RSV1 alone, on a text or binary frame (the first of its message), or none. */
+  private boolean reservedBitsAllowed() {
+    int rsv = header[0] & 0x70;
+    int op = header[0] & 0x0F;
+    return rsv == 0 || (rsv == 0x40 && (op == 0x1 || op == OP_BINARY));
   }
 
   /** The header is complete: checks the limits against the declared length. */
@@ -367,7 +436,7 @@ final class InputGuard extends ChannelInboundHandlerAdapter {
 
   /** Counts raw bytes against the untrusted limit; returns how many more may come (negative once over). */
   private long chargeUntrusted(int bytes) {
-    if (untrustedLimit == Long.MAX_VALUE) {
+    if (untrustedLimit == Long.MAX_VALUE || transport == null) {
       return Long.MAX_VALUE;
     }
     EngineSession session = transport.session();
@@ -385,9 +454,13 @@ final class InputGuard extends ChannelInboundHandlerAdapter {
     int start = buf.readerIndex();
     phase = Phase.REFUSED;
     releaseReservation();
-    server.count(verdict.refusal);
-    EngineSession session = transport.session();
-    log.debug("session {}: {} on {}", session == null ? null : session.id(), verdict.description, ctx.channel());
+    if (server != null) {
+      server.count(verdict.refusal, ctx.channel().remoteAddress());
+      EngineSession session = transport.session();
+      log.debug("session {}: {} on {}", session == null ? null : session.id(), verdict.description, ctx.channel());
+    } else {
+      log.debug("{} on {}", verdict.description, ctx.channel());
+    }
     try {
       if (cut > start) {
         ctx.fireChannelRead(buf.retainedSlice(start, cut - start));
@@ -395,7 +468,11 @@ final class InputGuard extends ChannelInboundHandlerAdapter {
     } finally {
       buf.release();
     }
-    transport.refuse(verdict.status, verdict.reason, verdict.description, verdict == Verdict.UNTRUSTED);
+    if (transport != null) {
+      transport.refuse(verdict.status, verdict.reason, verdict.description, verdict == Verdict.UNTRUSTED);
+    } else {
+      listener.refused(verdict.status, verdict.reason);
+    }
   }
 
   private void releaseReservation() {

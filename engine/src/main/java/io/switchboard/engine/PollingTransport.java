@@ -81,7 +81,7 @@ final class PollingTransport implements EngineTransport {
       // the last response of a server that goes away: the client's next handshake comes on a new connection
       ex = new Responses.Exchange(ex.ctx(), false, ex.corsHeaders());
     }
-    Responses.text(ex, HttpResponseStatus.OK, Responses.TEXT_PLAIN, EngineParser.encodePayload(packets));
+    Responses.payload(ex, EngineParser.encodePayload(packets));
   }
 
   /** Answers a pending GET with a noop, so that the client polls again (used while upgrading). */

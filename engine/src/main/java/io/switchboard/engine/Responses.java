@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
 
 /** Writes the HTTP responses of the Engine.IO endpoint: payloads, {@code ok}, and errors with their codes. */
 final class Responses {
@@ -29,7 +30,11 @@ final class Responses {
    * The context needed to answer one request later: where to write, whether the connection stays open, and the CORS
    * headers computed from the request.
    */
-  record Exchange(ChannelHandlerContext ctx, boolean keepAlive, HttpHeaders corsHeaders) {
+  record Exchange(ChannelHandlerContext ctx, boolean keepAlive, HttpHeaders corsHeaders, boolean gzip) {
+    Exchange(ChannelHandlerContext ctx, boolean keepAlive, HttpHeaders corsHeaders) {
+      this(ctx, keepAlive, corsHeaders, false);
+    }
+
     boolean isActive() {
       return ctx.channel().isActive();
     }
@@ -37,6 +42,27 @@ final class Responses {
 
   static void text(Exchange ex, HttpResponseStatus status, String contentType, String body) {
     send(ex, status, contentType, ByteBufUtil.writeUtf8(ex.ctx().alloc(), body), ex.keepAlive());
+  }
+
+  /**
+   * A polling payload: gzipped when the request accepted gzip and the body is at least
+   * {@link HttpCompression#THRESHOLD} bytes ({@link EngineOptions#httpCompression()}), as the reference server does.
+   */
+  static void payload(Exchange ex, String body) {
+    if (!ex.gzip() || body.length() < HttpCompression.THRESHOLD / 3) {
+      text(ex, HttpResponseStatus.OK, TEXT_PLAIN, body);
+      return;
+    }
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    if (bytes.length < HttpCompression.THRESHOLD) {
+      send(ex, HttpResponseStatus.OK, TEXT_PLAIN, Unpooled.wrappedBuffer(bytes), ex.keepAlive());
+      return;
+    }
+    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+        Unpooled.wrappedBuffer(HttpCompression.gzip(bytes)));
+    res.headers().set(HttpHeaderNames.CONTENT_ENCODING, HttpHeaderValues.GZIP);
+    res.headers().set(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
+    complete(ex, res, TEXT_PLAIN, ex.keepAlive());
   }
 
   static void error(Exchange ex, ErrorCode code) {

@@ -19,6 +19,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.zip.Deflater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,14 +43,32 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements E
   private volatile String failureDescription;
   /** Set once a close frame was sent: nothing may follow it, not even another close frame. */
   private final AtomicBoolean closeSent = new AtomicBoolean();
+  /** The {@code permessage-deflate} parameters agreed with the client, or {@code null}. */
+  private final PerMessageDeflateHandler.Negotiated deflate;
+  /**
+   * The connection's own compressor, with server context takeover only; created on first use by the session's
+   * executor, and freed by the JDK's cleaner once the transport is gone (the session may still write while the
+   * channel closes, so it is never ended here).
+   */
+  private Deflater ownDeflater;
 
   /**
    * @param upgradeSid the session to upgrade, or {@code null} to open a new session
    */
   WebSocketTransport(EngineServer server, EngineRequest request, String upgradeSid) {
+    this(server, request, upgradeSid, null);
+  }
+
+  /**
+   * @param upgradeSid the session to upgrade, or {@code null} to open a new session
+   * @param deflate the {@code permessage-deflate} parameters agreed with the client, or {@code null}
+   */
+  WebSocketTransport(EngineServer server, EngineRequest request, String upgradeSid,
+      PerMessageDeflateHandler.Negotiated deflate) {
     this.server = server;
     this.request = request;
     this.upgradeSid = upgradeSid;
+    this.deflate = deflate;
   }
 
   @Override
@@ -157,12 +176,12 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements E
     }
     failure = CloseReason.TRANSPORT_ERROR;
     if (cause instanceof TooLongFrameException) {
-      server.count(Refusal.MESSAGE_TOO_BIG);
+      server.count(Refusal.MESSAGE_TOO_BIG, ctx.channel().remoteAddress());
       failureDescription = "message too big";
       closeChannel(WebSocketCloseStatus.MESSAGE_TOO_BIG, "message too big");
     } else if (cause instanceof CorruptedWebSocketFrameException corrupted) {
       // Netty's decoder has already sent the close frame with the right status
-      server.count(Refusal.PROTOCOL_ERROR);
+      server.count(Refusal.PROTOCOL_ERROR, ctx.channel().remoteAddress());
       closeSent.set(true);
       failureDescription = "protocol error: " + corrupted.getMessage();
       ctx.close();
@@ -202,7 +221,24 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements E
    * of a broadcast gets a wrapper around the same array.
    */
   private void write(EngineMessage m) {
-    ctx.write(Unpooled.wrappedBuffer(m.webSocketFrame()), ctx.voidPromise());
+    ctx.write(Unpooled.wrappedBuffer(frame(m)), ctx.voidPromise());
+  }
+
+  /**
+   * The frame for this connection: the plain one, the one compressed once for everyone (no server context
+   * takeover), or one compressed by this connection's own compressor (context takeover: per recipient).
+   */
+  private byte[] frame(EngineMessage m) {
+    if (deflate == null) {
+      return m.webSocketFrame();
+    }
+    if (deflate.serverNoContext()) {
+      return m.webSocketFrame(deflate.options());
+    }
+    if (ownDeflater == null) {
+      ownDeflater = new Deflater(deflate.options().level(), true);
+    }
+    return m.webSocketFrame(deflate.options(), ownDeflater);
   }
 
   /** Ends the connection with a close frame: 1001 (going away) when the server shuts down, 1000 otherwise. */

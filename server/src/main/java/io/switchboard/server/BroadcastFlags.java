@@ -10,7 +10,7 @@ import java.time.Duration;
  * }</pre>
  *
  * @param volatileEmit whether the packet is dropped for a client that cannot take it right now
- * @param compress     whether the packet may be compressed (a hint; the engine decides)
+ * @param compress     whether the packet may be compressed ({@code permessage-deflate}); false sends it uncompressed
  * @param local        whether the packet stays on this server (no cluster fan-out)
  * @param timeout      how long to wait for acknowledgements, or {@code null} for no limit
  */

@@ -89,9 +89,9 @@ public final class BroadcastOperator {
   }
 
   /**
-   * Sets the compression hint.
-   *
-   * @return a new operator with this setting (operators are immutable)
+   * Allows or forbids compression: with {@code false}, the packet goes uncompressed to recipients over a WebSocket
+   * that negotiated {@code permessage-deflate}; otherwise it is compressed once for all recipients that use no server
+   * context takeover (the default), once per recipient for the others.
    */
   public BroadcastOperator compress(boolean compress) {
     return new BroadcastOperator(nsp, adapter, rooms, except, flags.withCompress(compress));
@@ -160,7 +160,7 @@ public final class BroadcastOperator {
   public CompletionStage<List<Args>> emitWithAck(String event, Object... args) {
     Socket.checkEventName(event);
     CompletableFuture<List<Args>> result = new CompletableFuture<>();
-    Collector c = new Collector(result);
+    Collector c = new Collector(result, nsp.stats);
     if (flags.timeout() != null) {
       var timer = nsp.server().scheduler().schedule(c::timeout, flags.timeout().toNanos(), TimeUnit.NANOSECONDS);
       result.whenComplete((r, e) -> timer.cancel(false));
@@ -216,8 +216,11 @@ public final class BroadcastOperator {
     private int expectedClients;
     private int gone;
 
-    Collector(CompletableFuture<List<Args>> result) {
+    private final NamespaceStats stats;
+
+    Collector(CompletableFuture<List<Args>> result, NamespaceStats stats) {
       this.result = result;
+      this.stats = stats;
     }
 
     synchronized void servers(int count) {
@@ -244,6 +247,9 @@ public final class BroadcastOperator {
     }
 
     synchronized void timeout() {
+      if (!result.isDone()) {
+        stats.ackTimeouts.increment();
+      }
       result.completeExceptionally(new AckTimeoutException(answers));
     }
 

@@ -1,34 +1,29 @@
 package io.switchboard.server;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
+import io.switchboard.engine.StaticContent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The Socket.IO browser client served at {@code <path>socket.io.js}, {@code .min.js}, {@code .esm.min.js} (and their
- * source maps), as the reference server's {@code serveClient} does, with an ETag.
+ * source maps), as the reference server's {@code serveClient} does, with an ETag, gzipped once at startup for
+ * clients that accept it ({@link StaticContent}).
  *
  * <pre>{@code
  * <script src="/socket.io/socket.io.js"></script>
@@ -44,17 +39,15 @@ final class ClientBundle {
       "socket.io.js", "socket.io.min.js", "socket.io.esm.min.js",
       "socket.io.js.map", "socket.io.min.js.map", "socket.io.esm.min.js.map"};
 
-  private record File(byte[] body, String etag, String contentType) {}
+  private final Map<String, StaticContent> files;
 
-  private final Map<String, File> files;
-
-  private ClientBundle(Map<String, File> files) {
+  private ClientBundle(Map<String, StaticContent> files) {
     this.files = files;
   }
 
   /** The bundle for {@code path}, or {@code null} if the build packaged no client. */
   static ClientBundle load(String path) {
-    Map<String, File> files = new HashMap<>();
+    Map<String, StaticContent> files = new HashMap<>();
     for (String name : FILES) {
       try (InputStream in = ClientBundle.class.getClassLoader().getResourceAsStream(RESOURCE_DIR + name)) {
         if (in == null) {
@@ -62,7 +55,7 @@ final class ClientBundle {
         }
         byte[] body = in.readAllBytes();
         String type = name.endsWith(".map") ? "application/json" : "application/javascript; charset=utf-8";
-        files.put(path + name, new File(body, etag(body), type));
+        files.put(path + name, StaticContent.of(body, type)); // gzipped once, here
       } catch (IOException e) {
         log.warn("cannot read client file {}", name, e);
       }
@@ -72,15 +65,6 @@ final class ClientBundle {
       return null;
     }
     return new ClientBundle(Map.copyOf(files));
-  }
-
-  private static String etag(byte[] body) {
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(body);
-      return "\"" + HexFormat.of().formatHex(d, 0, 12) + "\"";
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   ChannelHandler newHandler() {
@@ -96,7 +80,7 @@ final class ClientBundle {
       if (msg instanceof HttpRequest req) {
         String uri = req.uri();
         int q = uri.indexOf('?');
-        File f = req.method() == HttpMethod.GET ? files.get(q < 0 ? uri : uri.substring(0, q)) : null;
+        StaticContent f = req.method() == HttpMethod.GET ? files.get(q < 0 ? uri : uri.substring(0, q)) : null;
         if (f == null) {
           swallowing = false;
           ctx.fireChannelRead(msg);
@@ -117,17 +101,9 @@ final class ClientBundle {
       ctx.fireChannelRead(msg);
     }
 
-    private void respond(ChannelHandlerContext ctx, HttpRequest req, File f) {
-      boolean notModified = f.etag().equals(req.headers().get(HttpHeaderNames.IF_NONE_MATCH));
-      FullHttpResponse res = notModified
-          ? new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED)
-          : new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(f.body()));
-      res.headers().set(HttpHeaderNames.ETAG, f.etag());
+    private void respond(ChannelHandlerContext ctx, HttpRequest req, StaticContent f) {
+      FullHttpResponse res = f.response(req.headers());
       res.headers().set(HttpHeaderNames.CACHE_CONTROL, "public, max-age=0");
-      if (!notModified) {
-        res.headers().set(HttpHeaderNames.CONTENT_TYPE, f.contentType());
-      }
-      HttpUtil.setContentLength(res, res.content().readableBytes());
       boolean keepAlive = HttpUtil.isKeepAlive(req);
       HttpUtil.setKeepAlive(res, keepAlive);
       var future = ctx.writeAndFlush(res);

@@ -89,18 +89,36 @@ public class InMemoryAdapter implements Adapter {
 
   @Override
   public void broadcast(Packet packet, BroadcastOptions opts) {
-    List<EngineMessage> encoded = nsp.codec().encode(packet);
+    List<EngineMessage> encoded = nsp.codec().encode(packet, opts.flags().compress());
     Args outgoing = packet.type().isEvent() ? nsp.codec().args(packet.data(), 1) : null;
     String event = outgoing == null ? null : eventName(packet);
     boolean vol = opts.flags().volatileEmit();
-    apply(opts, socket -> socket.writeBroadcast(encoded, event, outgoing, vol));
+    int[] count = {0};
+    apply(opts, socket -> {
+      count[0]++;
+      socket.writeBroadcast(encoded, event, outgoing, vol);
+    });
+    counted(event, count[0]);
+  }
+
+  /** Counts one broadcast delivered here to {@code recipients} sockets (once per broadcast: no cost per recipient). */
+  private void counted(String event, int recipients) {
+    NamespaceStats stats = nsp.stats;
+    if (stats == null) {
+      return; // a cluster message delivered while the namespace is still being built
+    }
+    stats.broadcasts.increment();
+    stats.deliveries.add(recipients);
+    if (event != null) {
+      stats.sent(event, recipients);
+    }
   }
 
   @Override
   public void broadcastWithAck(Packet packet, BroadcastOptions opts, IntConsumer clientCount, AckListener ack) {
     long id = nsp.nextAckId();
     Packet withId = packet.withId(id);
-    List<EngineMessage> encoded = nsp.codec().encode(withId);
+    List<EngineMessage> encoded = nsp.codec().encode(withId, opts.flags().compress());
     Args outgoing = nsp.codec().args(packet.data(), 1);
     String event = eventName(packet);
     int[] count = {0};
@@ -110,6 +128,7 @@ public class InMemoryAdapter implements Adapter {
         socket.writeBroadcast(encoded, event, outgoing, opts.flags().volatileEmit());
       }
     });
+    counted(event, count[0]);
     clientCount.accept(count[0]);
   }
 

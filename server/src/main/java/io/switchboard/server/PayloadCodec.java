@@ -65,15 +65,27 @@ final class PayloadCodec {
   }
 
   List<EngineMessage> encode(Packet packet) {
+    return encode(packet, true);
+  }
+
+  /**
+   * The packet's Engine.IO messages, once for all recipients; with {@code compress} false (Socket.IO's
+   * {@code compress(false)}) they go uncompressed over a WebSocket with {@code permessage-deflate}.
+   */
+  List<EngineMessage> encode(Packet packet, boolean compress) {
     EncodedPacket e = encoder.encode(packet);
     if (e.attachments().isEmpty()) {
-      return List.of(EngineMessage.text(e.text()));
+      return List.of(message(EngineMessage.text(e.text()), compress));
     }
     List<EngineMessage> out = new ArrayList<>(1 + e.attachments().size());
-    out.add(EngineMessage.text(e.text()));
+    out.add(message(EngineMessage.text(e.text()), compress));
     for (byte[] b : e.attachments()) {
-      out.add(EngineMessage.binary(b));
+      out.add(message(EngineMessage.binary(b), compress));
     }
     return List.copyOf(out);
+  }
+
+  private static EngineMessage message(EngineMessage m, boolean compress) {
+    return compress ? m : m.uncompressed();
   }
 }

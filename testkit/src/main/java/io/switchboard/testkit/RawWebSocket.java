@@ -11,7 +11,9 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * A WebSocket client over a plain TCP socket that writes frames byte by byte, so tests can send what a well-behaved
@@ -37,7 +39,12 @@ public final class RawWebSocket implements AutoCloseable {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** A frame read from the server. */
-  public record Frame(boolean fin, int opcode, byte[] payload) {
+  public record Frame(boolean fin, int opcode, byte[] payload, int rsv) {
+    /** A frame without reserved bits. */
+    public Frame(boolean fin, int opcode, byte[] payload) {
+      this(fin, opcode, payload, 0);
+    }
+
     /** The payload as UTF-8 text. */
     public String text() {
       return new String(payload, StandardCharsets.UTF_8);
@@ -50,6 +57,7 @@ public final class RawWebSocket implements AutoCloseable {
   }
 
   private final Socket socket;
+  private final List<String> responseHeaders = new ArrayList<>();
   private final DataInputStream in;
   private final OutputStream out;
 
@@ -61,6 +69,14 @@ public final class RawWebSocket implements AutoCloseable {
 
   /** Connects and completes the opening handshake; throws {@link AssertionError} unless the server answers 101. */
   public static RawWebSocket connect(String host, int port, String target, Duration timeout) {
+    return connect(host, port, target, "", timeout);
+  }
+
+  /**
+   * Connects with extra request header lines (each ending in CRLF, e.g. {@code "Sec-WebSocket-Extensions:
+   * permessage-deflate\r\n"}); the response's header lines are kept in {@link #responseHeaders()}.
+   */
+  public static RawWebSocket connect(String host, int port, String target, String extraHeaders, Duration timeout) {
     try {
       Socket s = new Socket(host, port);
       s.setSoTimeout((int) timeout.toMillis());
@@ -73,7 +89,7 @@ public final class RawWebSocket implements AutoCloseable {
           + "Upgrade: websocket\r\n"
           + "Connection: Upgrade\r\n"
           + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
-          + "Sec-WebSocket-Version: 13\r\n\r\n";
+          + "Sec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n";
       ws.out.write(request.getBytes(StandardCharsets.US_ASCII));
       ws.out.flush();
       String status = ws.readLine();
@@ -81,13 +97,18 @@ public final class RawWebSocket implements AutoCloseable {
         s.close();
         throw new AssertionError("WebSocket upgrade refused: " + status);
       }
-      while (!ws.readLine().isEmpty()) {
-        // skip the response headers
+      for (String line = ws.readLine(); !line.isEmpty(); line = ws.readLine()) {
+        ws.responseHeaders.add(line);
       }
       return ws;
     } catch (IOException e) {
       throw new UncheckedIOException("WebSocket connect to " + host + ":" + port + target + " failed", e);
     }
+  }
+
+  /** The header lines of the 101 response, as received ({@code "Name: value"}). */
+  public List<String> responseHeaders() {
+    return List.copyOf(responseHeaders);
   }
 
   /** Writes one frame; {@code masked} should be true for a conforming client. */
@@ -196,7 +217,7 @@ public final class RawWebSocket implements AutoCloseable {
           payload[i] ^= key[i % 4];
         }
       }
-      return new Frame((b0 & 0x80) != 0, b0 & 0x0f, payload);
+      return new Frame((b0 & 0x80) != 0, b0 & 0x0f, payload, (b0 >>> 4) & 0x7);
     } catch (SocketTimeoutException e) {
       throw new AssertionError("no frame within the socket timeout", e);
     } catch (EOFException e) {

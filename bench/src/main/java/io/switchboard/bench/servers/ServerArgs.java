@@ -25,9 +25,11 @@ import java.util.Set;
  * @param redis     a Redis URI for the cluster scenario, or {@code null}
  * @param streams   whether the cluster uses the Redis Streams adapter rather than the pub/sub one
  * @param recovery  whether connection state recovery is on (two minutes)
+ * @param metrics   whether the Switchboard meters are bound to a Prometheus registry, scraped every second
  */
 public record ServerArgs(String host, int port, int threads, NettyTransport transport, String handlers, String redis,
-    boolean streams, boolean recovery, java.time.Duration shutdownGrace) {
+    boolean streams, boolean recovery, boolean metrics,
+    java.time.Duration shutdownGrace) {
 
   /** {@code 500ms}, {@code 10s} or a number of seconds. */
   private static java.time.Duration grace(String v) {
@@ -45,11 +47,12 @@ public record ServerArgs(String host, int port, int threads, NettyTransport tran
       "         --transport auto|epoll|io_uring|nio (auto)  --handlers default|direct (default)",
       "         --redis URL (a cluster through Redis)  --streams (the Redis Streams adapter; needs --redis)",
       "         --recovery (connection state recovery, two minutes)",
+      "         --metrics (Switchboard meters bound to a Prometheus registry, scraped every second)",
       "         --shutdown-grace T (how long SIGTERM may take to move the clients away: 10s, 500ms, 0; default 10s)");
 
   private static final Set<String> WITH_VALUE = Set.of("host", "port", "threads", "transport", "handlers", "redis",
       "shutdown-grace");
-  private static final Set<String> SWITCHES = Set.of("streams", "recovery");
+  private static final Set<String> SWITCHES = Set.of("streams", "recovery", "metrics");
 
   /**
    * Parses {@code --name value} pairs and the switches {@code --streams} and {@code --recovery}.
@@ -86,6 +89,7 @@ public record ServerArgs(String host, int port, int threads, NettyTransport tran
           m.get("redis"),
           on.contains("streams"),
           on.contains("recovery"),
+          on.contains("metrics"),
           grace(m.getOrDefault("shutdown-grace", "10s")));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("not a number: " + e.getMessage() + "\n" + USAGE);
