@@ -113,7 +113,6 @@ public record ChatConfig(
       "  --metrics-port N      serve GET /metrics (Prometheus) on this management port (env METRICS_PORT,",
       "                        default none: no metrics endpoint)",
       "  --metrics-host ADDR   address of the management port (env METRICS_HOST, default 127.0.0.1)",
-
       "  --shutdown-grace T    how long a stop (SIGTERM) may take to move the clients away, e.g. 10s or 0",
       "                        (env SHUTDOWN_GRACE, default 10s)");
 
