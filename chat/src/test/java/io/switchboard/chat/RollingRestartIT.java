@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A rolling restart under traffic: two chat jars on PostgreSQL and Redis (streams adapter, connection state recovery)
  * behind a round-robin TCP balancer; six users (the official client, WebSocket, reconnection with its default
  * delays, an outbox resent with the same clientId after a reconnection) keep writing to one room while node A is
- * stopped with SIGTERM ({@code --shutdown-grace 4s}) and started again, then node B. Afterwards: every acknowledged
+ * stopped with SIGTERM ({@code --shutdown-grace 6s}) and started again, then node B. Afterwards: every acknowledged
  * message is in the history once (and received by the others: misses are printed, more than three fail), every user was told
  * to go with "transport close" and recovered its session on the other node, and every user is connected. The time
  * each user spent without a connection is printed (min / median / max).
