@@ -21,6 +21,9 @@ class ServerArgsTest {
     assertThat(plain.streams()).isFalse();
     assertThat(plain.recovery()).isFalse();
     assertThat(plain.redis()).isNull();
+    assertThat(plain.shutdownGrace()).isEqualTo(java.time.Duration.ofSeconds(10));
+    assertThat(ServerArgs.parse("--shutdown-grace", "500ms").shutdownGrace()).isEqualTo(java.time.Duration.ofMillis(500));
+    assertThat(ServerArgs.parse("--shutdown-grace", "0").shutdownGrace()).isZero();
   }
 
   @Test
@@ -31,5 +34,6 @@ class ServerArgsTest {
     assertThatThrownBy(() -> ServerArgs.parse("--port")).hasMessageContaining("missing value after --port");
     assertThatThrownBy(() -> ServerArgs.parse("--port", "x")).hasMessageContaining("not a number");
     assertThatThrownBy(() -> ServerArgs.parse("--streams")).hasMessageContaining("--streams needs --redis");
+    assertThatThrownBy(() -> ServerArgs.parse("--shutdown-grace", "soon")).hasMessageContaining("not a number");
   }
 }

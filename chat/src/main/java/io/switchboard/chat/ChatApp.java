@@ -66,11 +66,26 @@ public final class ChatApp implements AutoCloseable {
   private final AdapterFactory redis;
   private final ChatRedis shared;
   private final HttpServer http;
+  private final Readiness readiness;
+
+  /** What {@code GET /readyz} reports: ready from the start until a shutdown begins. */
+  static final class Readiness {
+    private volatile boolean ready = true;
+
+    boolean ready() {
+      return ready;
+    }
+
+    void shuttingDown() {
+      ready = false;
+    }
+  }
   private volatile MetricsEndpoint metrics;
   private final AdminUi admin;
 
   private ChatApp(ChatConfig config, Database db, ChatService chat, Presence presence, Server io,
-      ScheduledExecutorService timer, AdapterFactory redis, ChatRedis shared, HttpServer http, AdminUi admin) {
+      ScheduledExecutorService timer, AdapterFactory redis, ChatRedis shared, HttpServer http, AdminUi admin,
+      Readiness readiness) {
     this.config = config;
     this.db = db;
     this.chat = chat;
@@ -81,6 +96,7 @@ public final class ChatApp implements AutoCloseable {
     this.shared = shared;
     this.http = http;
     this.admin = admin;
+    this.readiness = readiness;
   }
 
   /**
@@ -122,6 +138,8 @@ public final class ChatApp implements AutoCloseable {
       HttpApi api = new HttpApi(chat, presence, origins, new StaticFiles("web"));
       new NotificationStreams(chat, origins, config).install(io); // GET /api/events
       admin = adminUi(config, io, presence.nodeId(), origins);
+      Readiness readiness = new Readiness();
+      api.readyWhen(readiness::ready);
       new ChatSockets(chat, nsp, timer, clock, config.timing(), flood, typing, presence).install();
       // the library's HTTP limits (connections per address, idle and request timeouts, strict parsing), with the
       // deployment's reverse proxies believed about the client's address
@@ -141,7 +159,7 @@ public final class ChatApp implements AutoCloseable {
         pipeline.addLast("chat-aggregator", guard.aggregator(MAX_BODY));
         pipeline.addLast("chat-api", api);
       });
-      ChatApp app = new ChatApp(config, db, chat, presence, io, timer, redis, shared, http, admin);
+      ChatApp app = new ChatApp(config, db, chat, presence, io, timer, redis, shared, http, admin, readiness);
       if (config.metricsPort().isPresent()) {
         try {
           app.metrics = MetricsEndpoint.start(io, http,
@@ -335,9 +353,25 @@ public final class ChatApp implements AutoCloseable {
     return presence;
   }
 
-  /** Stops the HTTP and Socket.IO servers (telling the cluster this node leaves), then closes the database. */
+  /**
+   * Stops at once: the HTTP and Socket.IO servers close (telling the cluster this node leaves), then the database.
+   * The same as {@code close(Duration.ZERO)}.
+   */
   @Override
   public void close() {
+    close(Duration.ZERO);
+  }
+
+  /**
+   * Stops gracefully within {@code grace} (what SIGTERM does, with {@code --shutdown-grace}): {@code /readyz} turns
+   * 503, the listening socket closes (new connections are refused, so a balancer sends them to the other nodes), the
+   * event streams end with a {@code retry:} line and the Socket.IO clients are told to go, one by one over the first
+   * half of {@code grace} ({@link Server#close(Duration)}: requests in progress finish and are acknowledged first;
+   * the clients reconnect to another node and, on the streams adapter, recover their sessions). Then the node tells
+   * the cluster it leaves, and everything closes. With a zero grace, everything closes at once.
+   */
+  public void close(Duration grace) {
+    readiness.shuttingDown();
     try {
       MetricsEndpoint m = metrics;
       if (m != null) {
@@ -346,9 +380,17 @@ public final class ChatApp implements AutoCloseable {
       if (admin != null) {
         admin.close();
       }
-      presence.stop();
-      http.close();
-      io.close();
+      if (grace.isZero()) {
+        presence.stop();
+        http.close();
+        io.close();
+      } else {
+        log.info("shutting down: /readyz is 503, clients leave over {} ms", grace.dividedBy(2).toMillis());
+        http.stopAccepting();
+        io.close(grace);
+        presence.stop(); // after the clients left: the other nodes count them again as they arrive, nobody "left"
+        http.close();
+      }
       closeAdapter(redis);
       if (shared != null) {
         shared.close();

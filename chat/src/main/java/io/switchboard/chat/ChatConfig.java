@@ -26,7 +26,8 @@ import java.util.Optional;
  * {@code --admin-user} over {@code ADMIN_USER}, {@code --admin-password-hash} over {@code ADMIN_PASSWORD_HASH},
  * {@code --admin-mode} over {@code ADMIN_MODE},
  * {@code --tls-cert} over {@code TLS_CERT}, {@code --tls-key} over {@code TLS_KEY}, {@code --tls-self-signed} over
- * {@code TLS_SELF_SIGNED=true}, {@code --http-redirect-port} over {@code HTTP_REDIRECT_PORT}).
+ * {@code TLS_SELF_SIGNED=true}, {@code --http-redirect-port} over {@code HTTP_REDIRECT_PORT},
+ * {@code --shutdown-grace} over {@code SHUTDOWN_GRACE}).
  *
  * @param host           the address to listen on
  * @param port           the port to listen on, 0 for a free one
@@ -60,6 +61,8 @@ import java.util.Optional;
  * @param metricsPort    the management port serving {@code GET /metrics} (Prometheus text), 0 for a free one;
  *                       empty: no metrics endpoint (the default). Never the public port.
  * @param metricsHost    the address of the management port; default {@code 127.0.0.1}
+ * @param shutdownGrace  how long a stop (SIGTERM) may take: clients are told to go over its first half, in-flight
+ *                       requests get the rest; default 10 s, zero for at once
  */
 public record ChatConfig(
     String host,
@@ -84,7 +87,8 @@ public record ChatConfig(
     AdminUiOptions.Mode adminMode,
     ChatTls tls,
     Optional<Integer> metricsPort,
-    String metricsHost) {
+    String metricsHost,
+    Duration shutdownGrace) {
 
   /** The usage text printed for {@code --help} and for a bad flag. */
   public static final String USAGE = String.join("\n",
@@ -121,7 +125,9 @@ public record ChatConfig(
       "  --http-redirect-port N  also listen for plain HTTP on N, redirecting to HTTPS (env HTTP_REDIRECT_PORT)",
       "  --metrics-port N      serve GET /metrics (Prometheus) on this management port (env METRICS_PORT,",
       "                        default none: no metrics endpoint)",
-      "  --metrics-host ADDR   address of the management port (env METRICS_HOST, default 127.0.0.1)");
+      "  --metrics-host ADDR   address of the management port (env METRICS_HOST, default 127.0.0.1)",
+      "  --shutdown-grace T    how long a stop (SIGTERM) may take to move the clients away, e.g. 10s or 0",
+      "                        (env SHUTDOWN_GRACE, default 10s)");
 
   public ChatConfig {
     Objects.requireNonNull(host, "host");
@@ -165,6 +171,10 @@ public record ChatConfig(
     if (connectTimeout.isPresent() && (connectTimeout.get().isNegative() || connectTimeout.get().isZero())) {
       throw new IllegalArgumentException("connectTimeout must be positive");
     }
+    Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+    if (shutdownGrace.isNegative()) {
+      throw new IllegalArgumentException("shutdownGrace must not be negative");
+    }
     if (floodLimit < 1) {
       throw new IllegalArgumentException("floodLimit must be at least 1, was " + floodLimit);
     }
@@ -191,7 +201,8 @@ public record ChatConfig(
         .adminUser(adminAuth.map(AdminUiOptions.BasicAuth::username).orElse(null))
         .adminPasswordHash(adminAuth.map(AdminUiOptions.BasicAuth::passwordHash).orElse(null))
         .adminMode(adminMode)
-        .tls(tls).metricsPort(metricsPort.orElse(null)).metricsHost(metricsHost);
+        .tls(tls).metricsPort(metricsPort.orElse(null)).metricsHost(metricsHost)
+        .shutdownGrace(shutdownGrace);
   }
 
   /** Whether the database is PostgreSQL rather than the embedded H2 file. */
@@ -230,6 +241,7 @@ public record ChatConfig(
     env(env, "TLS_KEY").ifPresent(v -> b.tlsKey(Path.of(v)));
     env(env, "TLS_SELF_SIGNED").ifPresent(v -> b.tlsSelfSigned(parseBoolean("TLS_SELF_SIGNED", v)));
     env(env, "HTTP_REDIRECT_PORT").ifPresent(v -> b.httpRedirectPort(parsePort(v)));
+    env(env, "SHUTDOWN_GRACE").ifPresent(v -> b.shutdownGrace(parseDuration("SHUTDOWN_GRACE", v)));
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String name = arg;
@@ -276,6 +288,7 @@ public record ChatConfig(
         case "--tls-key" -> b.tlsKey(Path.of(value));
         case "--tls-self-signed" -> b.tlsSelfSigned(parseBoolean(name, value));
         case "--http-redirect-port" -> b.httpRedirectPort(parsePort(value));
+        case "--shutdown-grace" -> b.shutdownGrace(parseDuration(name, value));
         default -> throw new IllegalArgumentException("unknown flag: " + name);
       }
     }
@@ -378,6 +391,7 @@ public record ChatConfig(
     private Path tlsKey;
     private boolean tlsSelfSigned;
     private int httpRedirectPort = -1;
+    private Duration shutdownGrace = Duration.ofSeconds(10);
 
     private Builder() {}
 
@@ -511,6 +525,12 @@ public record ChatConfig(
       return this;
     }
 
+    /** How long a stop may take to move the clients away (zero: at once). */
+    public Builder shutdownGrace(Duration shutdownGrace) {
+      this.shutdownGrace = shutdownGrace;
+      return this;
+    }
+
     /** HTTPS as a whole (replaces the TLS settings made so far). */
     public Builder tls(ChatTls tls) {
       this.tlsCert = tls.certificate().orElse(null);
@@ -557,7 +577,7 @@ public record ChatConfig(
           sseStreamsPerIp, sseMaxBuffer, trustedProxies, Optional.ofNullable(connectTimeout), floodLimit, timing,
           admin, adminMode,
           new ChatTls(Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey), tlsSelfSigned, httpRedirectPort),
-          Optional.ofNullable(metricsPort), metricsHost);
+          Optional.ofNullable(metricsPort), metricsHost, shutdownGrace);
     }
   }
 }

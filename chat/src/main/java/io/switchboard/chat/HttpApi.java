@@ -28,6 +28,7 @@ import io.switchboard.chat.rooms.RoomRoutes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 
 /**
@@ -48,7 +49,7 @@ import java.util.regex.Matcher;
  *   <tr><td>{@code GET /api/events} (Server-Sent Events, served by the library before this handler)</td>
  *       <td>{@link io.switchboard.chat.notify.NotificationStreams}</td></tr>
  *   <tr><td>{@code GET /api/online}</td><td>{@link PresenceRoutes}</td></tr>
- *   <tr><td>{@code GET /healthz}, static files at {@code /}</td><td>here</td></tr>
+ *   <tr><td>{@code GET /healthz}, {@code GET /readyz}, static files at {@code /}</td><td>here</td></tr>
  * </table>
  *
  * <p>The API routes other than login, refresh and health need a token: an {@code Authorization: Bearer} header, a
@@ -66,6 +67,7 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
   private final StaticFiles files;
   private final List<Route> routes = new ArrayList<>();
   private final ClientErrors errors = new ClientErrors();
+  private volatile BooleanSupplier ready = () -> true;
 
   public HttpApi(ChatService chat, Presence presence, OriginPolicy origins, StaticFiles files) {
     this.chat = chat;
@@ -74,11 +76,27 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
     // the route table: each feature's routes live with the feature
     routes.add(Route.get("/healthz", Route.PUBLIC, ex -> ex.reply(chat.healthy()
         .thenApply(ok -> ChatJson.MAPPER.createObjectNode().put("status", ok ? "ok" : "degraded")))));
+    routes.add(Route.get("/readyz", Route.PUBLIC, this::readiness));
     routes.addAll(new AuthRoutes(chat, ex -> token(ex.request(), ex.uri())).routes());
     routes.addAll(new RoomRoutes(chat).routes());
     routes.addAll(new PrivateRoutes(chat).routes());
     routes.addAll(new NotificationRoutes(chat).routes());
     routes.addAll(new PresenceRoutes(presence).routes());
+  }
+
+  /**
+   * Sets what {@code GET /readyz} reports: 200 {@code {"status":"ready"}} while {@code ready} says so, else 503
+   * {@code {"status":"shutting down"}} (a balancer stops sending new clients). Ready by default.
+   */
+  public HttpApi readyWhen(BooleanSupplier ready) {
+    this.ready = java.util.Objects.requireNonNull(ready, "ready");
+    return this;
+  }
+
+  private void readiness(Exchange ex) {
+    boolean up = ready.getAsBoolean();
+    ex.respond(up ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+        ChatJson.MAPPER.createObjectNode().put("status", up ? "ready" : "shutting down"));
   }
 
   /** Where refused requests are logged (also by each connection's {@link RequestGuard}). */
@@ -104,7 +122,7 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
     }
     QueryStringDecoder uri = new QueryStringDecoder(req.uri());
     String path = uri.path();
-    boolean mine = path.equals("/healthz") || path.startsWith("/api/")
+    boolean mine = path.equals("/healthz") || path.equals("/readyz") || path.startsWith("/api/")
         || (req.method().equals(HttpMethod.GET) && files.get(path).isPresent());
     if (!mine) {
       ctx.fireChannelRead(msg);
@@ -164,7 +182,7 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
         otherMethod = r;
       }
     }
-    if (found == null && !path.startsWith("/api/") && !path.equals("/healthz")) {
+    if (found == null && !path.startsWith("/api/") && !path.equals("/healthz") && !path.equals("/readyz")) {
       if (method.equals(HttpMethod.GET)) {
         serveFile(ex, path);
       } else {

@@ -38,8 +38,10 @@ public final class Main {
       return;
     }
     CountDownLatch stopped = new CountDownLatch(1);
+    // SIGTERM (a deploy's stop): the clients move to the other nodes within --shutdown-grace
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      app.close();
+      app.close(config.shutdownGrace());
+      System.out.println("Switchboard chat stopped");
       stopped.countDown();
     }, "chat-shutdown"));
     System.out.println("Switchboard chat is running at " + app.url() + " (" + app.summary() + ")");

@@ -58,6 +58,16 @@ class ChatConfigTest {
   }
 
   @Test
+  void theShutdownGraceIsTenSecondsUnlessConfigured() {
+    assertThat(ChatConfig.parse(new String[0], Map.of()).shutdownGrace()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(ChatConfig.parse(new String[] {"--shutdown-grace", "4s"}, Map.of("SHUTDOWN_GRACE", "1s"))
+        .shutdownGrace()).isEqualTo(Duration.ofSeconds(4));
+    assertThat(ChatConfig.parse(new String[0], Map.of("SHUTDOWN_GRACE", "0")).shutdownGrace()).isZero();
+    assertThatThrownBy(() -> ChatConfig.parse(new String[] {"--shutdown-grace", "-1s"}, Map.of()))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void trustedProxiesComeFromTheFlagOrTheEnvironment() {
     assertThat(ChatConfig.parse(new String[0], Map.of()).trustedProxies()).isEmpty();
     assertThat(ChatConfig.parse(new String[0], Map.of("TRUSTED_PROXIES", "10.0.0.0/8, ::1")).trustedProxies())

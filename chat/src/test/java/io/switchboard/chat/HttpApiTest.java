@@ -55,6 +55,9 @@ class HttpApiTest {
     HttpResponse<String> health = get("/healthz", null);
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(json(health).get("status").asText()).isEqualTo("ok");
+    HttpResponse<String> ready = get("/readyz", null);
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(json(ready).get("status").asText()).isEqualTo("ready");
     HttpResponse<String> page = get("/", null);
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).contains("text/html"));

@@ -151,6 +151,11 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
     EngineRequest request = EngineRequest.of(ctx.channel(), req, qs);
     boolean upgrade = request.isWebSocketUpgrade();
     String sid = request.queryParam("sid");
+    if (sid == null && server.isDraining() && !server.isClosed()) {
+      log.debug("refusing a new session: the server is shutting down");
+      Responses.shuttingDown(ex);
+      return;
+    }
     ErrorCode error = verify(req.method(), request, upgrade, sid);
     if (error != null) {
       server.count(error);

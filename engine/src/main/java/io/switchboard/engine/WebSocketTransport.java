@@ -241,9 +241,11 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements E
     return m.webSocketFrame(deflate.options(), ownDeflater);
   }
 
+  /** Ends the connection with a close frame: 1001 (going away) when the server shuts down, 1000 otherwise. */
   @Override
   public void close(CloseReason reason, String description) {
-    closeChannel(WebSocketCloseStatus.NORMAL_CLOSURE, reason.text());
+    closeChannel(reason == CloseReason.SERVER_SHUTTING_DOWN ? WebSocketCloseStatus.ENDPOINT_UNAVAILABLE
+        : WebSocketCloseStatus.NORMAL_CLOSURE, reason.text());
   }
 
   @Override

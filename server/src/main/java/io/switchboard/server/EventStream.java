@@ -79,6 +79,22 @@ public final class EventStream extends PlainMember {
     channel.close();
   }
 
+  /**
+   * Ends the stream after {@code delay} (a graceful server close): a {@code retry:} line, a comment saying why, then
+   * the end of the response; the browser's EventSource reconnects after the retry time. Completes once closed.
+   */
+  java.util.concurrent.CompletableFuture<Void> goAway(java.time.Duration delay) {
+    java.util.concurrent.CompletableFuture<Void> closed = new java.util.concurrent.CompletableFuture<>();
+    channel.closeFuture().addListener(f -> closed.complete(null));
+    channel.eventLoop().schedule(() -> {
+      String bye = "retry: " + options.retry().toMillis() + "\n: server shutting down\n\n";
+      channel.write(new DefaultHttpContent(Unpooled.wrappedBuffer(bye.getBytes(StandardCharsets.UTF_8))));
+      channel.writeAndFlush(io.netty.handler.codec.http.LastHttpContent.EMPTY_LAST_CONTENT)
+          .addListener(ChannelFutureListener.CLOSE);
+    }, delay.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+    return closed;
+  }
+
   @Override
   void deliver(Outgoing outgoing, boolean volatileEmit) {
     byte[] block = outgoing.sse();

@@ -27,6 +27,7 @@ final class SseEndpoint implements PlainRouter.Endpoint {
   private final EventStreamOptions options;
   private final Consumer<EventStream> handler;
   private final ClientCaps caps;
+  private final java.util.Set<EventStream> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   SseEndpoint(Server server, String path, EventStreamOptions options, Consumer<EventStream> handler) {
     this.server = server;
@@ -34,6 +35,18 @@ final class SseEndpoint implements PlainRouter.Endpoint {
     this.options = options;
     this.handler = handler;
     this.caps = new ClientCaps(options.maxStreamsPerUser(), options.maxStreamsPerAddress(), "event streams");
+    server.onShutdown(this::goAway);
+  }
+
+  /**
+   * A graceful close: each open stream ends at its own random point of the spread window with a {@code retry:} line
+   * (the stream's {@link EventStreamOptions#retry()}), so the browsers' EventSources come back to another node, not
+   * all at once; the close waits for them.
+   */
+  private void goAway(Shutdown shutdown) {
+    for (EventStream stream : open) {
+      shutdown.hold(stream.goAway(shutdown.nextDelay()));
+    }
   }
 
   @Override
@@ -83,7 +96,11 @@ final class SseEndpoint implements PlainRouter.Endpoint {
     Namespace nsp = server.of(options.namespace());
     EventStream stream = new EventStream(nsp, hs, admission.user(), ch, options, cors);
     stream.onClose(slot::close);
-    ch.closeFuture().addListener(f -> stream.gone());
+    open.add(stream);
+    ch.closeFuture().addListener(f -> {
+      open.remove(stream);
+      stream.gone();
+    });
     stream.enter();
     try {
       handler.accept(stream);

@@ -89,9 +89,13 @@ public final class ServerProcess implements AutoCloseable {
     awaitExit(Duration.ofSeconds(10));
   }
 
-  /** Stops the process with SIGTERM (its shutdown hooks run), SIGKILL after {@code grace}; returns the exit code. */
+  /**
+   * Stops the process with SIGTERM (its shutdown hooks run), SIGKILL after {@code grace}; returns the exit code. What
+   * the process prints while it stops stays readable ({@link #printed}): the signal goes through its
+   * {@link ProcessHandle}, since {@link Process#destroy()} would also close the pipes it writes to.
+   */
   public int stop(Duration grace) {
-    process.destroy();
+    process.toHandle().destroy();
     if (!awaitExit(grace)) {
       process.destroyForcibly();
       awaitExit(Duration.ofSeconds(10));

@@ -64,6 +64,11 @@ public final class BenchHttpServer implements AutoCloseable {
     channel.closeFuture().syncUninterruptibly();
   }
 
+  /** Closes the listening socket only (new connections are refused); open connections stay until {@link #close}. */
+  public void stopAccepting() {
+    channel.close().syncUninterruptibly();
+  }
+
   @Override
   public void close() {
     channel.close().syncUninterruptibly();

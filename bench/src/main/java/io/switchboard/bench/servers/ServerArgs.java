@@ -28,7 +28,18 @@ import java.util.Set;
  * @param metrics   whether the Switchboard meters are bound to a Prometheus registry, scraped every second
  */
 public record ServerArgs(String host, int port, int threads, NettyTransport transport, String handlers, String redis,
-    boolean streams, boolean recovery, boolean metrics) {
+    boolean streams, boolean recovery, boolean metrics,
+    java.time.Duration shutdownGrace) {
+
+  /** {@code 500ms}, {@code 10s} or a number of seconds. */
+  private static java.time.Duration grace(String v) {
+    java.time.Duration d = v.endsWith("ms") ? java.time.Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)))
+        : java.time.Duration.ofSeconds(Long.parseLong(v.endsWith("s") ? v.substring(0, v.length() - 1) : v));
+    if (d.isNegative()) {
+      throw new NumberFormatException("negative --shutdown-grace " + v);
+    }
+    return d;
+  }
 
   /** What the servers accept. */
   public static final String USAGE = String.join("\n",
@@ -36,9 +47,11 @@ public record ServerArgs(String host, int port, int threads, NettyTransport tran
       "         --transport auto|epoll|io_uring|nio (auto)  --handlers default|direct (default)",
       "         --redis URL (a cluster through Redis)  --streams (the Redis Streams adapter; needs --redis)",
       "         --recovery (connection state recovery, two minutes)",
-      "         --metrics (Switchboard meters bound to a Prometheus registry, scraped every second)");
+      "         --metrics (Switchboard meters bound to a Prometheus registry, scraped every second)",
+      "         --shutdown-grace T (how long SIGTERM may take to move the clients away: 10s, 500ms, 0; default 10s)");
 
-  private static final Set<String> WITH_VALUE = Set.of("host", "port", "threads", "transport", "handlers", "redis");
+  private static final Set<String> WITH_VALUE = Set.of("host", "port", "threads", "transport", "handlers", "redis",
+      "shutdown-grace");
   private static final Set<String> SWITCHES = Set.of("streams", "recovery", "metrics");
 
   /**
@@ -76,7 +89,8 @@ public record ServerArgs(String host, int port, int threads, NettyTransport tran
           m.get("redis"),
           on.contains("streams"),
           on.contains("recovery"),
-          on.contains("metrics"));
+          on.contains("metrics"),
+          grace(m.getOrDefault("shutdown-grace", "10s")));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("not a number: " + e.getMessage() + "\n" + USAGE);
     }

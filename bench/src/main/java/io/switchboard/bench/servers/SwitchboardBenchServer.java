@@ -137,8 +137,10 @@ public final class SwitchboardBenchServer {
         + (redis == null ? "" : ", Redis " + (args.streams() ? "Streams" : "pub/sub") + " adapter on " + args.redis())
         + (args.recovery() ? ", connection state recovery" : "") + (args.metrics() ? ", metrics" : "") + ")");
     AutoCloseable closeRedis = redis;
+    // SIGTERM: new connections are refused, the clients are moved away within --shutdown-grace, then everything closes
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      io.close();
+      http.stopAccepting();
+      io.close(args.shutdownGrace());
       http.close();
       if (closeRedis != null) {
         try {
