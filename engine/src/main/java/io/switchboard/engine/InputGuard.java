@@ -176,10 +176,9 @@ public final class InputGuard extends ChannelInboundHandlerAdapter {
     if (maxMessage <= 0 || maxFragments < 0 || maxFramesPerSecond < 0) {
       throw new IllegalArgumentException("limits must be positive");
     }
-    this.deflate = false; // main's merge of deflate and the plain endpoint left this unset (did not compile)
+    this.deflate = false; // the plain endpoint negotiates no extension
     this.server = null;
     this.transport = null;
-    this.deflate = false; // the plain endpoint negotiates no extension
     this.budget = java.util.Objects.requireNonNull(budget, "budget");
     this.listener = java.util.Objects.requireNonNull(listener, "listener");
     this.maxMessage = maxMessage;
