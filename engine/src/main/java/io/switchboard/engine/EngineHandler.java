@@ -156,6 +156,11 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
     EngineRequest request = toEngineRequest(ctx, req, qs);
     boolean upgrade = request.isWebSocketUpgrade();
     String sid = request.queryParam("sid");
+    if (sid == null && server.isDraining() && !server.isClosed()) {
+      log.debug("refusing a new session: the server is shutting down");
+      Responses.shuttingDown(ex);
+      return;
+    }
     ErrorCode error = verify(req.method(), request, upgrade, sid);
     if (error != null) {
       log.debug("refusing {} {}: {}", req.method(), req.uri(), error.message());

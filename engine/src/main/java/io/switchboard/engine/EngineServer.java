@@ -41,6 +41,7 @@ public final class EngineServer implements AutoCloseable {
   private final InputBudget inputBudget;
   private final LongAdder[] refusals = new LongAdder[Refusal.values().length];
   private volatile boolean closed;
+  private volatile boolean draining;
 
   public EngineServer(EngineOptions options) {
     this.options = Objects.requireNonNull(options, "options");
@@ -133,6 +134,20 @@ public final class EngineServer implements AutoCloseable {
     for (EngineSession s : sessions.values()) {
       s.closeNow(CloseReason.SERVER_SHUTTING_DOWN, "server shutting down");
     }
+  }
+
+  /**
+   * Starts a graceful shutdown: from now on a new session is refused with 503 ("Server shutting down"), and every
+   * Engine.IO response closes its HTTP connection, so that a client's next attempt opens a new connection (which a
+   * load balancer sends to another server). Open sessions go on until they are closed.
+   */
+  public void drain() {
+    draining = true;
+  }
+
+  /** Whether {@link #drain()} or {@link #close()} was called. */
+  public boolean isDraining() {
+    return draining || closed;
   }
 
   boolean isClosed() {

@@ -40,6 +40,8 @@ final class EngineSession implements EngineSocket {
   private WebSocketTransport probe;
   private boolean upgraded;
   private boolean lingering;
+  /** Why the session is closing (set with {@link State#CLOSING}, before the state). */
+  private volatile CloseReason closingReason = CloseReason.FORCED_CLOSE;
 
   /** Outgoing packets, offered from any thread: an {@link EngineMessage} or a list that must stay together. */
   private final Queue<Object> outbox = new ConcurrentLinkedQueue<>();
@@ -150,6 +152,11 @@ final class EngineSession implements EngineSocket {
     trusted = true;
   }
 
+  /** Whether the session is closing because the server shuts down (its last poll response closes the connection). */
+  boolean closingForShutdown() {
+    return state != State.OPEN && closingReason == CloseReason.SERVER_SHUTTING_DOWN;
+  }
+
   /** Whether {@link #trust()} was called: input is then no longer bounded by the untrusted limit. */
   boolean trusted() {
     return trusted;
@@ -180,13 +187,19 @@ final class EngineSession implements EngineSocket {
 
   @Override
   public void close() {
+    close(CloseReason.FORCED_CLOSE);
+  }
+
+  @Override
+  public void close(CloseReason reason) {
+    Objects.requireNonNull(reason, "reason");
     if (state != State.OPEN) {
       return;
     }
     if (executor.inEventLoop()) {
-      closeGracefully();
+      closeGracefully(reason);
     } else {
-      runOnLoop(this::closeGracefully);
+      runOnLoop(() -> closeGracefully(reason));
     }
   }
 
@@ -252,12 +265,13 @@ final class EngineSession implements EngineSocket {
     QUEUED_BYTES.addAndGet(this, -bytes);
     transport.send(batch);
     if (state == State.CLOSING) {
+      CloseReason reason = closingReason;
       if (transport.kind() == Transport.POLLING) {
         if (batch.get(batch.size() - 1) == PollingTransport.closePacket()) {
-          closeNow(CloseReason.FORCED_CLOSE, "forced close");
+          closeNow(reason, reason.text());
         }
       } else {
-        closeNow(CloseReason.FORCED_CLOSE, "forced close");
+        closeNow(reason, reason.text());
       }
     }
   }
@@ -421,19 +435,20 @@ final class EngineSession implements EngineSocket {
 
   // ---- closing ----
 
-  private void closeGracefully() {
+  private void closeGracefully(CloseReason reason) {
     if (state != State.OPEN) {
       return;
     }
+    closingReason = reason;
     state = State.CLOSING;
     abortProbe("session closing");
     if (transport.kind() == Transport.POLLING) {
       offer(PollingTransport.closePacket(), 1);
     }
-    closeTimeoutTask = executor.schedule(() -> closeNow(CloseReason.FORCED_CLOSE, "forced close"),
+    closeTimeoutTask = executor.schedule(() -> closeNow(reason, reason.text()),
         options.pingTimeout().toMillis(), TimeUnit.MILLISECONDS);
     if (outbox.isEmpty()) {
-      closeNow(CloseReason.FORCED_CLOSE, "forced close");
+      closeNow(reason, reason.text());
     } else {
       flush();
     }
@@ -471,6 +486,9 @@ final class EngineSession implements EngineSocket {
     }
     if (state == State.CLOSED) {
       return;
+    }
+    if (state == State.OPEN) {
+      closingReason = reason;
     }
     state = State.CLOSED;
     cancel(pingTask);

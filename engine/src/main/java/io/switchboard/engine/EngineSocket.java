@@ -71,6 +71,15 @@ public interface EngineSocket {
   /** Closes the session after what is queued has been written; the listener sees {@link CloseReason#FORCED_CLOSE}. */
   void close();
 
+  /**
+   * Closes the session after what is queued has been written, for this reason: {@link CloseReason#SERVER_SHUTTING_DOWN}
+   * closes a WebSocket with status 1001 (going away) instead of 1000; either way the client sees its transport close
+   * and an official client reconnects. The listener sees {@code reason}.
+   */
+  default void close(CloseReason reason) {
+    close();
+  }
+
   /** Receives what happens on one session. Methods run on the session's event loop. */
   interface Listener {
     /** A text message arrived. */

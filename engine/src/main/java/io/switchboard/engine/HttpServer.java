@@ -82,6 +82,7 @@ public final class HttpServer implements AutoCloseable {
   private final Channel serverChannel;
   private final HttpServerShared shared;
   private volatile boolean closing;
+  private volatile boolean stoppedAccepting;
 
   private HttpServer(EventLoopGroup boss, EventLoopGroup worker, Channel serverChannel, HttpServerShared shared) {
     this.bossGroup = boss;
@@ -219,6 +220,17 @@ public final class HttpServer implements AutoCloseable {
     return serverChannel;
   }
 
+  /**
+   * Closes the listening socket and keeps the open connections: the first step of a graceful shutdown. New
+   * connections are refused from now on (a load balancer takes them to another server), while the clients already
+   * connected are served until they are told to go and {@link #close()} ends the rest. Returns once the socket is
+   * closed; a second call does nothing.
+   */
+  public void stopAccepting() {
+    stoppedAccepting = true;
+    serverChannel.close().syncUninterruptibly();
+  }
+
   /** Stops listening and closes every connection; a second call does nothing. */
   @Override
   public synchronized void close() {
@@ -232,7 +244,7 @@ public final class HttpServer implements AutoCloseable {
   }
 
   private void onServerChannelClosed() {
-    if (!closing) {
+    if (!closing && !stoppedAccepting) {
       shared.fatal("the listening socket " + serverChannel.localAddress() + " closed",
           new IllegalStateException("listening socket closed without HttpServer.close()"));
     }

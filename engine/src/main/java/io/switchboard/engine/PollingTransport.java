@@ -77,6 +77,10 @@ final class PollingTransport implements EngineTransport {
   public void send(List<EngineMessage> packets) {
     Responses.Exchange ex = pendingGet;
     pendingGet = null;
+    if (ex.keepAlive() && session.closingForShutdown()) {
+      // the last response of a server that goes away: the client's next handshake comes on a new connection
+      ex = new Responses.Exchange(ex.ctx(), false, ex.corsHeaders());
+    }
     Responses.text(ex, HttpResponseStatus.OK, Responses.TEXT_PLAIN, EngineParser.encodePayload(packets));
   }
 

@@ -59,6 +59,19 @@ final class Responses {
     complete(ex, res, JSON, false);
   }
 
+  /** The body of a 503 during a graceful shutdown (not an Engine.IO error code either). */
+  static final String SHUTTING_DOWN_JSON = "{\"code\":503,\"message\":\"Server shutting down\"}";
+
+  /**
+   * 503 to a new session while the server drains ({@link EngineServer#drain()}): the client retries, on a new
+   * connection, which a load balancer sends elsewhere.
+   */
+  static void shuttingDown(Exchange ex) {
+    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SERVICE_UNAVAILABLE,
+        ByteBufUtil.writeUtf8(ex.ctx().alloc(), SHUTTING_DOWN_JSON));
+    complete(ex, res, JSON, false);
+  }
+
   /** 413: the body was not read, so the connection cannot be reused. */
   static void tooLarge(Exchange ex) {
     send(ex, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, TEXT_PLAIN,

@@ -205,9 +205,11 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements E
     ctx.write(Unpooled.wrappedBuffer(m.webSocketFrame()), ctx.voidPromise());
   }
 
+  /** Ends the connection with a close frame: 1001 (going away) when the server shuts down, 1000 otherwise. */
   @Override
   public void close(CloseReason reason, String description) {
-    closeChannel(WebSocketCloseStatus.NORMAL_CLOSURE, reason.text());
+    closeChannel(reason == CloseReason.SERVER_SHUTTING_DOWN ? WebSocketCloseStatus.ENDPOINT_UNAVAILABLE
+        : WebSocketCloseStatus.NORMAL_CLOSURE, reason.text());
   }
 
   @Override

@@ -45,6 +45,10 @@ final class Client implements EngineSocket.Listener {
   private volatile DisconnectReason closeReason;
   private volatile boolean closed;
   private volatile boolean trusted;  // a namespace CONNECT has succeeded
+  // graceful shutdown: set on the event loop; new events and CONNECTs are dropped from then on
+  private volatile boolean draining;
+  // acknowledgements the client asked for and the application has not sent yet
+  private final java.util.concurrent.atomic.AtomicInteger unanswered = new java.util.concurrent.atomic.AtomicInteger();
   // on the event loop only:
   private long untrustedInput;       // characters and bytes received while not trusted
   private long reserved;             // bytes reserved from the budget for the packet awaiting attachments
@@ -192,6 +196,12 @@ final class Client implements EngineSocket.Listener {
   }
 
   private void onPacket(Packet p) throws ProtocolViolationException {
+    if (draining && (p.type() == PacketType.CONNECT || p.type() == PacketType.EVENT
+        || p.type() == PacketType.BINARY_EVENT)) {
+      // the server is telling this client to go: what it sends now is not started (it gets no ack and may resend)
+      log.debug("client {}: {} packet dropped, the server is shutting down", conn.id(), p.type());
+      return;
+    }
     if (p.type() == PacketType.CONNECT) {
       Map<String, Object> auth = toMap(p.data());
       serial.execute(() -> connect(p.nsp(), p.data(), auth));
@@ -299,7 +309,49 @@ final class Client implements EngineSocket.Listener {
         s.onClose(DisconnectReason.SERVER_SHUTTING_DOWN, DisconnectReason.SERVER_SHUTTING_DOWN.text());
       }
     });
-    conn.close();
+    conn.close(CloseReason.SERVER_SHUTTING_DOWN);
+  }
+
+  /**
+   * Graceful shutdown of this client: from now on its new events and CONNECTs are dropped; once the events it sent
+   * before have been handled and every acknowledgement they asked for has been sent, the connection closes with
+   * "server shutting down" (after what is queued, the acks included, has been written). No DISCONNECT packet is sent:
+   * the client sees its transport close, and an official client reconnects (to another server behind a balancer).
+   * With connection state recovery the sockets' sessions are persisted, as for any recoverable disconnection.
+   */
+  void drain() {
+    conn.executor().execute(() -> {
+      if (closed || draining) {
+        return;
+      }
+      draining = true; // on the event loop: every packet read before this is queued, every one after is dropped
+      serial.execute(() -> {
+        if (unanswered.get() == 0) {
+          goAway();
+        }
+      });
+    });
+  }
+
+  /** An acknowledgement was asked for (on the serial executor, before the handler runs). */
+  void ackRequested() {
+    unanswered.incrementAndGet();
+  }
+
+  /** An asked-for acknowledgement was sent (any thread); the last one lets a draining client go. */
+  void ackAnswered() {
+    if (unanswered.decrementAndGet() == 0 && draining) {
+      serial.execute(this::goAway);
+    }
+  }
+
+  private void goAway() {
+    if (closed) {
+      return;
+    }
+    closeReason = DisconnectReason.SERVER_SHUTTING_DOWN;
+    closed = true;
+    conn.close(CloseReason.SERVER_SHUTTING_DOWN);
   }
 
   // ---- any thread ----

@@ -8,10 +8,12 @@ import io.switchboard.server.parser.DecoderLimits;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,6 +21,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -57,6 +62,9 @@ public final class Server implements AutoCloseable {
   private final ClientBundle bundle;
   private volatile HttpServer http;
   private volatile boolean closed;
+  private final List<Consumer<Shutdown>> shutdownHooks = new CopyOnWriteArrayList<>();
+  /** Completed once a close has started and every client is gone. */
+  private final CompletableFuture<Void> allGone = new CompletableFuture<>();
 
   /** A server with the default options. */
   public Server() {
@@ -264,15 +272,69 @@ public final class Server implements AutoCloseable {
   }
 
   /**
-   * Closes every connection (sockets see "server shutting down"), the adapters, and the HTTP server started by
-   * {@link #listen}.
+   * Told when a graceful close starts ({@link #close(Duration)} with a positive grace period), after the listening
+   * socket is closed and before any client is told to go: an endpoint of the application's own (event streams, plain
+   * WebSockets) ends its connections over {@link Shutdown#spread()} and may make the close wait for that with
+   * {@link Shutdown#hold}. Hooks run in the order they were added, on the closing thread.
+   */
+  public Server onShutdown(Consumer<Shutdown> hook) {
+    shutdownHooks.add(Objects.requireNonNull(hook, "hook"));
+    return this;
+  }
+
+  /** Whether a close has started ({@link #close()} or {@link #close(Duration)}). */
+  public boolean isClosing() {
+    return closed;
+  }
+
+  /**
+   * Closes at once: every connection closes (sockets see "server shutting down", a WebSocket gets status 1001, an
+   * official client reconnects), then the adapters and the HTTP server started by {@link #listen}. The same as
+   * {@code close(Duration.ZERO)}.
    */
   @Override
   public void close() {
-    if (closed) {
-      return;
+    close(Duration.ZERO);
+  }
+
+  /**
+   * Closes gracefully, within {@code grace}, and returns when done: a rolling restart's step.
+   *
+   * <ol>
+   *   <li>The listening socket of {@link #listen} closes (new connections are refused; an application that serves
+   *       on its own {@code HttpServer} calls {@code HttpServer.stopAccepting()} first), and new Engine.IO sessions
+   *       on connections still open get 503.</li>
+   *   <li>The {@link #onShutdown} hooks run.</li>
+   *   <li>The clients are told to go one by one, evenly spaced in a random order over the first half of
+   *       {@code grace} ({@link Shutdown#spread()}), so that the servers they reconnect to are not hit at once. A
+   *       client told to go gets no new event handled (what it sends from then on is dropped, unacknowledged); the
+   *       events it sent before are handled, and once every acknowledgement they asked for is sent, its connection
+   *       closes after what is queued is written. No DISCONNECT packet is sent: the client sees "transport close" and
+   *       the official clients reconnect by themselves. Its sockets leave with "server shutting down", which
+   *       connection state recovery counts as recoverable: the adapter persists the session, and a client that
+   *       reconnects to another server of the cluster recovers it (with a cluster adapter that shares sessions).</li>
+   *   <li>When every client is gone and the hooks' held work is done, or when {@code grace} has passed, what is left
+   *       is closed as {@link #close()} does, then the adapters and the handler executor (running handlers get what
+   *       is left of the grace period, at least 2 s).</li>
+   * </ol>
+   *
+   * <p>A second call returns at once.
+   */
+  public void close(Duration grace) {
+    Objects.requireNonNull(grace, "grace");
+    if (grace.isNegative()) {
+      throw new IllegalArgumentException("grace must not be negative: " + grace);
     }
-    closed = true;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    long start = System.nanoTime();
+    if (!grace.isZero()) {
+      drain(new Shutdown(grace, start));
+    }
     for (Client c : new ArrayList<>(clients)) {
       try {
         c.shutdown();
@@ -295,13 +357,63 @@ public final class Server implements AutoCloseable {
     scheduler.shutdownNow();
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();
+      long wait = Math.max(TimeUnit.SECONDS.toNanos(2), start + grace.toNanos() - System.nanoTime());
       try {
-        if (!ownedExecutor.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS)) {
-          log.debug("handlers still running after 2 s; the executor is left to finish them");
+        if (!ownedExecutor.awaitTermination(wait, TimeUnit.NANOSECONDS)) {
+          log.debug("handlers still running after the grace period; the executor is left to finish them");
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+  }
+
+  /** Steps 1 to 3 of {@link #close(Duration)}, and the wait of step 4. */
+  private void drain(Shutdown shutdown) {
+    HttpServer h = http;
+    if (h != null) {
+      h.stopAccepting();
+    }
+    engine.drain();
+    for (Consumer<Shutdown> hook : shutdownHooks) {
+      try {
+        hook.accept(shutdown);
+      } catch (RuntimeException e) {
+        log.warn("a shutdown hook failed", e);
+      }
+    }
+    List<Client> going = new ArrayList<>(clients);
+    Collections.shuffle(going);
+    long[] offsets = Shutdown.offsets(going.size(), shutdown.spread().toNanos());
+    log.info("shutting down: telling {} clients to go over {} ms, waiting at most {} ms", going.size(),
+        shutdown.spread().toMillis(), shutdown.grace().toMillis());
+    for (int i = 0; i < going.size(); i++) {
+      Client c = going.get(i);
+      try {
+        scheduler.schedule(c::drain, offsets[i], TimeUnit.NANOSECONDS);
+      } catch (RuntimeException e) {
+        log.debug("client {} could not be scheduled to go: {}", c.id(), e.toString());
+      }
+    }
+    checkGone();
+    try {
+      CompletableFuture.allOf(allGone, shutdown.held())
+          .get(Math.max(0, shutdown.deadlineNanos() - System.nanoTime()), TimeUnit.NANOSECONDS);
+      log.info("shut down gracefully: every client left");
+    } catch (TimeoutException e) {
+      log.info("shutting down: the grace period of {} ms is over, {} clients left to close",
+          shutdown.grace().toMillis(), clients.size());
+    } catch (ExecutionException e) {
+      log.warn("shutting down: held work failed", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Completes {@link #allGone} once a close has started and no client is left. */
+  private void checkGone() {
+    if (closed && clients.isEmpty()) {
+      allGone.complete(null);
     }
   }
 
@@ -360,5 +472,8 @@ public final class Server implements AutoCloseable {
 
   void removeClient(Client client) {
     clients.remove(client);
+    if (closed) {
+      checkGone();
+    }
   }
 }

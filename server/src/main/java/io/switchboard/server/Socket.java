@@ -514,17 +514,22 @@ public final class Socket {
     for (EventMiddleware m : middlewares) {
       steps.add(next -> m.handle(event, args, next));
     }
-    Chain.run(steps, client.serial, () -> dispatch(event, args, ack), this::reportError);
+    Chain.run(steps, client.serial, () -> dispatch(event, args, ack), e -> {
+      abandon(ack);
+      reportError(e);
+    });
   }
 
   private void dispatch(String event, Args args, Ack ack) {
     if (!connected) {
       log.debug("socket {}: event {} after disconnection ignored", id, event);
+      abandon(ack);
       return;
     }
     List<EventHandler> list = handlers.get(event);
     if (list == null) {
       log.debug("socket {}: no handler for event {}", id, event);
+      abandon(ack);
       return;
     }
     for (EventHandler h : list) {
@@ -611,6 +616,13 @@ public final class Socket {
     return "Socket[" + nsp.name() + " " + id + "]";
   }
 
+  /** An ack nobody will send (no handler, refused by a middleware): a draining client need not wait for it. */
+  private static void abandon(Ack ack) {
+    if (ack instanceof ClientAck a && a.sent.compareAndSet(false, true)) {
+      a.client().ackAnswered();
+    }
+  }
+
   /** The answer to one client event; sent at most once. */
   private final class ClientAck implements Ack {
     private final long ackId;
@@ -618,6 +630,11 @@ public final class Socket {
 
     ClientAck(long ackId) {
       this.ackId = ackId;
+      client.ackRequested();
+    }
+
+    Client client() {
+      return client;
     }
 
     @Override
@@ -627,12 +644,19 @@ public final class Socket {
 
     @Override
     public boolean send(Object... args) {
-      if (!sent.compareAndSet(false, true) || !connected) {
+      if (!sent.compareAndSet(false, true)) {
         return false;
       }
-      ArrayNode payload = nsp.codec().eventArray(null, args);
-      writeDirect(nsp.codec().encode(Packet.ack(nsp.name(), payload, ackId)), false);
-      return true;
+      try {
+        if (!connected) {
+          return false;
+        }
+        ArrayNode payload = nsp.codec().eventArray(null, args);
+        writeDirect(nsp.codec().encode(Packet.ack(nsp.name(), payload, ackId)), false);
+        return true;
+      } finally {
+        client.ackAnswered(); // after the write: a draining client closes once its last ack is queued
+      }
     }
   }
 }
