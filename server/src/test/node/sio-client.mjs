@@ -1,7 +1,9 @@
 // Drives a Socket.IO server with the official socket.io-client and reports what happens as JSON lines on stdout.
 //
 //   node sio-client.mjs --url http://127.0.0.1:3000 [--nsp /] [--transports websocket|polling|both]
-//                       [--auth '{"token":"x"}'] [--reconnect] [--no-ack]
+//                       [--auth '{"token":"x"}'] [--reconnect] [--no-ack] [--ca ca.pem]
+//
+// --ca: for https:// and wss://, the PEM file of the certificate authority to trust (instead of the system's).
 //
 // Binary values travel as {"$binary":"<base64>"} in both directions.
 // Events (one JSON object per line):
@@ -15,6 +17,7 @@
 import { createRequire } from "node:module";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
+import { readFileSync } from "node:fs";
 
 // run with interop/ as the working directory: the pinned packages live there
 const require = createRequire(process.cwd() + "/package.json");
@@ -28,6 +31,7 @@ const { values } = parseArgs({
     auth: { type: "string", default: "" },
     reconnect: { type: "boolean", default: false },
     "no-ack": { type: "boolean", default: false },
+    ca: { type: "string", default: "" },
   },
   strict: true,
 });
@@ -55,6 +59,7 @@ const socket = io(values.url + values.nsp, {
   reconnectionDelay: 100,
   reconnectionDelayMax: 200,
   auth: values.auth ? JSON.parse(values.auth) : {},
+  ...(values.ca ? { ca: readFileSync(values.ca) } : {}),
 });
 
 socket.on("connect", () =>

@@ -64,6 +64,10 @@ import org.slf4j.LoggerFactory;
  * well-formed, one at a time, with a single unambiguous body length. See {@link HttpServerOptions} for the limits and
  * what happens on a fatal error.
  *
+ * <p>With {@link HttpServerOptions#tls()} every connection starts with a TLS handshake (the first handler of the
+ * pipeline), the certificate reloads without a restart, and a plain-HTTP listener can redirect to HTTPS; see
+ * {@link TlsOptions}.
+ *
  * <p>Uses the native epoll transport when it is available, NIO otherwise. When accepting a connection fails (for
  * instance "Too many open files"), accepting pauses for a second and then resumes by itself, with one warning a
  * second: with a limit of 256 descriptors, a burst of 300 connections had 230 served at once and the other 70 as
@@ -81,14 +85,20 @@ public final class HttpServer implements AutoCloseable {
   private final EventLoopGroup workerGroup;
   private final Channel serverChannel;
   private final HttpServerShared shared;
+  /** The TLS context, or {@code null} for plain HTTP. */
+  private final TlsContext tls;
+  /** The plain-HTTP listener that redirects to HTTPS, or {@code null}. */
+  private volatile Channel redirectChannel;
   private volatile boolean closing;
   private volatile boolean stoppedAccepting;
 
-  private HttpServer(EventLoopGroup boss, EventLoopGroup worker, Channel serverChannel, HttpServerShared shared) {
+  private HttpServer(EventLoopGroup boss, EventLoopGroup worker, Channel serverChannel, HttpServerShared shared,
+      TlsContext tls) {
     this.bossGroup = boss;
     this.workerGroup = worker;
     this.serverChannel = serverChannel;
     this.shared = shared;
+    this.tls = tls;
   }
 
   /** Starts a server with the default options (one event loop per core). */
@@ -118,6 +128,7 @@ public final class HttpServer implements AutoCloseable {
   public static HttpServer start(InetSocketAddress address, HttpServerOptions options,
       Consumer<ChannelPipeline> handlers) {
     HttpServerShared shared = new HttpServerShared(options);
+    TlsContext tls = options.tls() == null ? null : TlsContext.create(options.tls());
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     Class<? extends ServerChannel> channelType =
@@ -134,19 +145,18 @@ public final class HttpServer implements AutoCloseable {
           .childHandler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-              HttpConnectionGuard guard = new HttpConnectionGuard(shared, ch);
-              ChannelPipeline p = ch.pipeline();
-              p.addLast(HttpConnectionGuard.FRAMING, guard.framing());
-              p.addLast("http", new HttpServerCodec(shared.decoderConfig));
-              p.addLast(HttpConnectionGuard.STRICT, guard.strict());
-              handlers.accept(p);
-              p.addLast("notFound", new NotFoundHandler(shared));
-              guard.start();
+              if (tls != null) {
+                ch.pipeline().addLast(TLS, tls.newHandler(ch.alloc()));
+              }
+              initConnection(ch, shared, handlers);
             }
           });
       Channel ch = b.bind(address).syncUninterruptibly().channel();
-      HttpServer server = new HttpServer(boss, worker, ch, shared);
+      HttpServer server = new HttpServer(boss, worker, ch, shared, tls);
       ch.closeFuture().addListener(f -> server.onServerChannelClosed());
+      if (tls != null) {
+        server.startTls(b, address, options.tls());
+      }
       if (shared.limiter != null) {
         IpLimiter limiter = shared.limiter;
         ScheduledFuture<?> sweep = ch.eventLoop().scheduleAtFixedRate(
@@ -161,6 +171,55 @@ public final class HttpServer implements AutoCloseable {
       worker.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
       throw e;
     }
+  }
+
+  /** The name of the TLS handler, first in the pipeline of an HTTPS connection. */
+  static final String TLS = "sb.tls";
+
+  /** The pipeline of one connection after TLS: the guards around the codec, the caller's handlers, the 404. */
+  private static void initConnection(Channel ch, HttpServerShared shared, Consumer<ChannelPipeline> handlers) {
+    HttpConnectionGuard guard = new HttpConnectionGuard(shared, ch);
+    ChannelPipeline p = ch.pipeline();
+    p.addLast(HttpConnectionGuard.FRAMING, guard.framing());
+    p.addLast("http", new HttpServerCodec(shared.decoderConfig));
+    p.addLast(HttpConnectionGuard.STRICT, guard.strict());
+    handlers.accept(p);
+    p.addLast("notFound", new NotFoundHandler(shared));
+    guard.start();
+  }
+
+  /**
+   * Starts what TLS adds once listening: the periodic check of the certificate files, and the redirect listener on
+   * the same address and event loops, whose connections are guarded (and counted) like the HTTPS ones.
+   */
+  private void startTls(ServerBootstrap https, InetSocketAddress address, TlsOptions options) {
+    long every = options.reloadCheckInterval().toMillis();
+    if (tls.watchesFiles() && every > 0) {
+      ScheduledFuture<?> check = serverChannel.eventLoop().scheduleWithFixedDelay(
+          tls::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
+      serverChannel.closeFuture().addListener(f -> check.cancel(false));
+    }
+    log.info("HTTPS on {} with TLS from {} ({}, certificate {})", serverChannel.localAddress(),
+        tls.provider() == TlsProvider.OPENSSL ? "OpenSSL" : "the JDK", options.source(),
+        tls.certificate() == null ? "of the SslContext" : tls.certificate().getSubjectX500Principal().getName());
+    if (options.httpRedirectPort() < 0) {
+      return;
+    }
+    int publicPort = options.httpsPublicPort() > 0 ? options.httpsPublicPort() : port();
+    ServerBootstrap redirect = https.clone().handler(new AcceptGuard(shared)).childHandler(new ChannelInitializer<SocketChannel>() {
+      @Override
+      protected void initChannel(SocketChannel ch) {
+        initConnection(ch, shared, p -> p.addLast("https-redirect", new HttpsRedirect(() -> publicPort)));
+      }
+    });
+    try {
+      redirectChannel = redirect.bind(new InetSocketAddress(address.getAddress(), options.httpRedirectPort()))
+          .syncUninterruptibly().channel();
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+    log.info("HTTP on {} redirects to HTTPS port {}", redirectChannel.localAddress(), publicPort);
   }
 
   /**
@@ -215,6 +274,31 @@ public final class HttpServer implements AutoCloseable {
     return shared.options;
   }
 
+  /** The TLS implementation serving this server's connections, or {@code null} when it speaks plain HTTP. */
+  public TlsProvider tlsProvider() {
+    return tls == null ? null : tls.provider();
+  }
+
+  /**
+   * Reads the certificate again now (see {@link TlsOptions}): new handshakes use it, connections already open keep
+   * theirs. When it cannot be read, or the key does not match, one warning is logged and the previous certificate
+   * stays. Whether the new certificate is in use.
+   *
+   * @throws IllegalStateException when the server speaks plain HTTP
+   */
+  public boolean reloadCertificates() {
+    if (tls == null) {
+      throw new IllegalStateException("this server has no TLS");
+    }
+    return tls.reload();
+  }
+
+  /** The port of the plain-HTTP listener that redirects to HTTPS, or -1 when there is none. */
+  public int redirectPort() {
+    Channel r = redirectChannel;
+    return r == null ? -1 : ((InetSocketAddress) r.localAddress()).getPort();
+  }
+
   /** The listening channel (for tests). */
   Channel serverChannel() {
     return serverChannel;
@@ -238,6 +322,10 @@ public final class HttpServer implements AutoCloseable {
       return;
     }
     closing = true;
+    Channel r = redirectChannel;
+    if (r != null) {
+      r.close().syncUninterruptibly();
+    }
     serverChannel.close().syncUninterruptibly();
     bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

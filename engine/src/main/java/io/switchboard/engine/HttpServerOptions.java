@@ -54,6 +54,9 @@ import java.util.function.Consumer;
  * Timeout} and the connection closed. A complete request held by the application (a long poll) has no timeout here,
  * and neither has a connection upgraded to WebSocket.
  *
+ * <p><b>TLS.</b> With {@link #tls()} the server speaks HTTPS only (see {@link TlsOptions}); the limits above apply
+ * to the TCP connection, so the handshake counts toward the idle timeout.
+ *
  * <p><b>Fatal errors.</b> When an {@link OutOfMemoryError} (or another {@link VirtualMachineError} but a stack
  * overflow) reaches the server, or its listening socket closes without {@link HttpServer#close()}, the process can no
  * longer be trusted to serve: one ERROR line is logged and {@link #fatalErrorHandler()} is called once. The default,
@@ -88,6 +91,7 @@ public final class HttpServerOptions {
   private final int maxHeaderSize;
   private final int maxHeaderCount;
   private final Consumer<Throwable> fatalErrorHandler;
+  private final TlsOptions tls;
 
   private HttpServerOptions(Builder b) {
     this.threads = atLeastZero(b.threads, "threads");
@@ -121,6 +125,7 @@ public final class HttpServerOptions {
     this.maxHeaderSize = atLeastZero(b.maxHeaderSize, "maxHeaderSize");
     this.maxHeaderCount = atLeastZero(b.maxHeaderCount, "maxHeaderCount");
     this.fatalErrorHandler = Objects.requireNonNull(b.fatalErrorHandler, "fatalErrorHandler");
+    this.tls = b.tls;
   }
 
   /** A builder with the defaults. */
@@ -210,6 +215,11 @@ public final class HttpServerOptions {
     return fatalErrorHandler;
   }
 
+  /** TLS (HTTPS and WSS) and its optional redirect listener, or {@code null} for plain HTTP (the default). */
+  public TlsOptions tls() {
+    return tls;
+  }
+
   /** Whether the per-address table is needed at all. */
   boolean limitsPerIp() {
     return maxConnectionsPerIp > 0 || connectRatePerIp > 0;
@@ -271,6 +281,7 @@ public final class HttpServerOptions {
     private int maxHeaderSize = 8_192;
     private int maxHeaderCount = 100;
     private Consumer<Throwable> fatalErrorHandler = HALT;
+    private TlsOptions tls;
 
     private Builder() {}
 
@@ -289,6 +300,7 @@ public final class HttpServerOptions {
       maxHeaderSize = o.maxHeaderSize;
       maxHeaderCount = o.maxHeaderCount;
       fatalErrorHandler = o.fatalErrorHandler;
+      tls = o.tls;
     }
 
     /** Worker event loops, 0 for Netty's default (twice the cores). */
@@ -378,6 +390,12 @@ public final class HttpServerOptions {
      */
     public Builder fatalErrorHandler(Consumer<Throwable> fatalErrorHandler) {
       this.fatalErrorHandler = fatalErrorHandler;
+      return this;
+    }
+
+    /** Serves HTTPS (and WSS) with this certificate and settings; {@code null} for plain HTTP. */
+    public Builder tls(TlsOptions tls) {
+      this.tls = tls;
       return this;
     }
 

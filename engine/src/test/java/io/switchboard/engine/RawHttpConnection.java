@@ -57,6 +57,31 @@ final class RawHttpConnection implements AutoCloseable {
     }
   }
 
+  /**
+   * A TLS connection, its handshake done (offering ALPN {@code http/1.1}); {@link #socket()} tells the session.
+   */
+  static RawHttpConnection openTls(int port, javax.net.ssl.SSLContext context) {
+    try {
+      javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket(
+          "localhost", port);
+      socket.setSoTimeout(10_000); // a first handshake on a loaded machine
+      javax.net.ssl.SSLParameters params = socket.getSSLParameters();
+      params.setApplicationProtocols(new String[] {"http/1.1"});
+      socket.setSSLParameters(params);
+      socket.startHandshake();
+      socket.setSoTimeout(READ_TIMEOUT_MS);
+      socket.setTcpNoDelay(true);
+      return new RawHttpConnection(socket);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The socket (an {@code SSLSocket} from {@link #openTls}). */
+  Socket socket() {
+    return socket;
+  }
+
   /** {@code GET <path>} with a Host header. */
   static String get(String path) {
     return "GET " + path + " HTTP/1.1\r\nHost: test\r\n\r\n";

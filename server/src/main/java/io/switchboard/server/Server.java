@@ -125,8 +125,23 @@ public final class Server implements AutoCloseable {
       throw new IllegalStateException("already listening on " + http.localAddress());
     }
     http = HttpServer.start(address, options.http(), this::configure);
-    log.info("Socket.IO listening on {}{}", http.localAddress(), options.path());
+    log.info("Socket.IO listening on {}{}{}", http.localAddress(), options.path(),
+        http.tlsProvider() == null ? "" : " (TLS: " + http.tlsProvider() + ")");
     return this;
+  }
+
+  /**
+   * Reads the TLS certificate of the server started by {@link #listen} again: new connections get it, open ones keep
+   * theirs; whether the new one is in use (see {@link HttpServer#reloadCertificates()}).
+   *
+   * @throws IllegalStateException when not listening, or without TLS
+   */
+  public boolean reloadCertificates() {
+    HttpServer h = http;
+    if (h == null) {
+      throw new IllegalStateException("not listening");
+    }
+    return h.reloadCertificates();
   }
 
   /** Starts an HTTP server on {@code port} on all interfaces. */

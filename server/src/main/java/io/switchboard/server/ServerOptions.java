@@ -3,6 +3,7 @@ package io.switchboard.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.engine.EngineOptions;
 import io.switchboard.engine.HttpServerOptions;
+import io.switchboard.engine.TlsOptions;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -20,6 +21,7 @@ import java.util.concurrent.Executor;
  *     .preConnectInputLimit(16 * 1024)
  *     .connectionStateRecovery(ConnectionStateRecovery.DEFAULT)
  *     .handlerExecutor(Executors.newFixedThreadPool(16))
+ *     .tls(TlsOptions.pem(Path.of("fullchain.pem"), Path.of("privkey.pem")))   // https:// and wss://
  *     .build();
  * }</pre>
  */
@@ -53,7 +55,8 @@ public final class ServerOptions {
         .untrustedInputLimit(preConnectInputLimit)
         .build();
     this.path = engine.path();
-    this.http = Objects.requireNonNull(b.http, "http");
+    HttpServerOptions h = Objects.requireNonNull(b.http, "http");
+    this.http = b.tls == null ? h : h.toBuilder().tls(b.tls).build();
     this.connectTimeout = positive(b.connectTimeout, "connectTimeout");
     this.attachmentTimeout = positive(b.attachmentTimeout, "attachmentTimeout");
     this.adapter = b.adapter;
@@ -107,6 +110,11 @@ public final class ServerOptions {
    */
   public HttpServerOptions http() {
     return http;
+  }
+
+  /** TLS of the server started by {@link Server#listen} ({@code http().tls()}), or {@code null} for plain HTTP. */
+  public TlsOptions tls() {
+    return http.tls();
   }
 
   /**
@@ -204,6 +212,7 @@ public final class ServerOptions {
     private int maxJsonDepth = 32;
     private ObjectMapper objectMapper;
     private boolean serveClient = true;
+    private TlsOptions tls;
 
     private Builder() {}
 
@@ -236,6 +245,15 @@ public final class ServerOptions {
     /** The HTTP server's limits, used by {@link Server#listen}. */
     public Builder http(HttpServerOptions http) {
       this.http = http;
+      return this;
+    }
+
+    /**
+     * Serves HTTPS and WSS with this certificate ({@link Server#listen}); it takes the place of the TLS settings of
+     * {@link #http}, whichever is set first. {@code null} keeps those of {@link #http}.
+     */
+    public Builder tls(TlsOptions tls) {
+      this.tls = tls;
       return this;
     }
 
