@@ -1,6 +1,7 @@
 package io.switchboard.chat;
 
 import io.switchboard.chat.cluster.ChatRedis;
+import io.switchboard.chat.metrics.MetricsEndpoint;
 import io.switchboard.chat.flood.FloodGate;
 import io.switchboard.chat.flood.FloodLimiter;
 import io.switchboard.chat.flood.RedisFloodGate;
@@ -58,6 +59,7 @@ public final class ChatApp implements AutoCloseable {
   private final AdapterFactory redis;
   private final ChatRedis shared;
   private final HttpServer http;
+  private volatile MetricsEndpoint metrics;
 
   private ChatApp(ChatConfig config, Database db, ChatService chat, Presence presence, Server io,
       ScheduledExecutorService timer, AdapterFactory redis, ChatRedis shared, HttpServer http) {
@@ -123,6 +125,17 @@ public final class ChatApp implements AutoCloseable {
         pipeline.addLast("chat-api", api);
       });
       ChatApp app = new ChatApp(config, db, chat, presence, io, timer, redis, shared, http);
+      if (config.metricsPort().isPresent()) {
+        try {
+          app.metrics = MetricsEndpoint.start(io, http,
+              new InetSocketAddress(config.metricsHost(), config.metricsPort().get()));
+        } catch (RuntimeException e) {
+          app.close();
+          throw new IllegalStateException("cannot serve metrics on " + config.metricsHost() + ":"
+              + config.metricsPort().get() + ": " + e.getMessage(), e);
+        }
+        log.info("metrics at http://{}:{}/metrics", config.metricsHost(), app.metrics.port());
+      }
       log.info("Switchboard chat started at {} ({})", app.url(), app.summary());
       return app;
     } catch (RuntimeException e) {
@@ -220,6 +233,12 @@ public final class ChatApp implements AutoCloseable {
     return http.port();
   }
 
+  /** The port of the management server ({@code GET /metrics}), if there is one. */
+  public java.util.OptionalInt metricsPort() {
+    MetricsEndpoint m = metrics;
+    return m == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(m.port());
+  }
+
   /** The URL to open in a browser. */
   public String url() {
     String host = config.host().equals("0.0.0.0") || config.host().equals("::") ? "localhost" : config.host();
@@ -245,6 +264,10 @@ public final class ChatApp implements AutoCloseable {
   @Override
   public void close() {
     try {
+      MetricsEndpoint m = metrics;
+      if (m != null) {
+        m.close();
+      }
       presence.stop();
       http.close();
       io.close();

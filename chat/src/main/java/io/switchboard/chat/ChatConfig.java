@@ -47,6 +47,9 @@ import java.util.Optional;
  * @param floodLimit     the most messages (room and private) one user may send per second, across their tabs (and,
  *                       with Redis, across the nodes); default 10
  * @param timing         the time limits of real-time events (private acks, typing, token warnings)
+ * @param metricsPort    the management port serving {@code GET /metrics} (Prometheus text), 0 for a free one;
+ *                       empty: no metrics endpoint (the default). Never the public port.
+ * @param metricsHost    the address of the management port; default {@code 127.0.0.1}
  */
 public record ChatConfig(
     String host,
@@ -66,7 +69,9 @@ public record ChatConfig(
     List<String> trustedProxies,
     Optional<Duration> connectTimeout,
     int floodLimit,
-    ChatTiming timing) {
+    ChatTiming timing,
+    Optional<Integer> metricsPort,
+    String metricsHost) {
 
   /** The usage text printed for {@code --help} and for a bad flag. */
   public static final String USAGE = String.join("\n",
@@ -90,7 +95,10 @@ public record ChatConfig(
       "                        (env TRUSTED_PROXIES, default none)",
       "  --connect-timeout T   time to join the Socket.IO namespace, e.g. 10s or 500ms",
       "                        (env CONNECT_TIMEOUT, default the library's)",
-      "  --flood-limit N       most messages one user sends per second (env FLOOD_LIMIT, default 10)");
+      "  --flood-limit N       most messages one user sends per second (env FLOOD_LIMIT, default 10)",
+      "  --metrics-port N      serve GET /metrics (Prometheus) on this management port (env METRICS_PORT,",
+      "                        default none: no metrics endpoint)",
+      "  --metrics-host ADDR   address of the management port (env METRICS_HOST, default 127.0.0.1)");
 
   public ChatConfig {
     Objects.requireNonNull(host, "host");
@@ -105,6 +113,14 @@ public record ChatConfig(
     Objects.requireNonNull(sseHeartbeat, "sseHeartbeat");
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(timing, "timing");
+    Objects.requireNonNull(metricsPort, "metricsPort");
+    Objects.requireNonNull(metricsHost, "metricsHost");
+    if (metricsPort.isPresent() && (metricsPort.get() < 0 || metricsPort.get() > 65535)) {
+      throw new IllegalArgumentException("metricsPort must be 0..65535, was " + metricsPort.get());
+    }
+    if (metricsPort.isPresent() && metricsPort.get() != 0 && metricsPort.get() == port) {
+      throw new IllegalArgumentException("the metrics port must not be the public port " + port);
+    }
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, was " + port);
     }
@@ -145,7 +161,7 @@ public record ChatConfig(
         .allowedOrigins(allowedOrigins).tokenLifetime(tokenLifetime).sseHeartbeat(sseHeartbeat)
         .sseStreamsPerUser(sseStreamsPerUser).sseStreamsPerIp(sseStreamsPerIp).sseMaxBuffer(sseMaxBuffer)
         .trustedProxies(trustedProxies).connectTimeout(connectTimeout.orElse(null)).floodLimit(floodLimit)
-        .timing(timing);
+        .timing(timing).metricsPort(metricsPort.orElse(null)).metricsHost(metricsHost);
   }
 
   /** Whether the database is PostgreSQL rather than the embedded H2 file. */
@@ -162,6 +178,8 @@ public record ChatConfig(
     Builder b = builder();
     env(env, "PORT").ifPresent(v -> b.port(parsePort(v)));
     env(env, "HOST").ifPresent(b::host);
+    env(env, "METRICS_PORT").ifPresent(v -> b.metricsPort(parsePort(v)));
+    env(env, "METRICS_HOST").ifPresent(b::metricsHost);
     env(env, "DATA_DIR").ifPresent(v -> b.dataDir(Path.of(v)));
     env(env, "DATABASE_URL").ifPresent(b::databaseUrl);
     env(env, "REDIS_URL").ifPresent(b::redisUrl);
@@ -196,6 +214,8 @@ public record ChatConfig(
       switch (name) {
         case "--port" -> b.port(parsePort(value));
         case "--host" -> b.host(value);
+        case "--metrics-port" -> b.metricsPort(parsePort(value));
+        case "--metrics-host" -> b.metricsHost(value);
         case "--data-dir" -> b.dataDir(Path.of(value));
         case "--database-url" -> b.databaseUrl(value);
         case "--redis" -> b.redisUrl(value);
@@ -285,6 +305,8 @@ public record ChatConfig(
     private List<String> trustedProxies = List.of();
     private Duration connectTimeout;
     private int floodLimit = 10;
+    private Integer metricsPort;
+    private String metricsHost = "127.0.0.1";
     private ChatTiming timing = ChatTiming.DEFAULT;
 
     private Builder() {}
@@ -385,6 +407,18 @@ public record ChatConfig(
       return this;
     }
 
+    /** The management port of {@code GET /metrics}, 0 for a free one, or {@code null} for none. */
+    public Builder metricsPort(Integer port) {
+      this.metricsPort = port;
+      return this;
+    }
+
+    /** The address of the management port. */
+    public Builder metricsHost(String host) {
+      this.metricsHost = host;
+      return this;
+    }
+
     public Builder timing(ChatTiming timing) {
       this.timing = timing;
       return this;
@@ -393,7 +427,8 @@ public record ChatConfig(
     public ChatConfig build() {
       return new ChatConfig(host, port, dataDir, Optional.ofNullable(databaseUrl), Optional.ofNullable(redisUrl), redisKey,
           redisPubSub, Optional.ofNullable(jwtSecret), allowedOrigins, tokenLifetime, sseHeartbeat, sseStreamsPerUser,
-          sseStreamsPerIp, sseMaxBuffer, trustedProxies, Optional.ofNullable(connectTimeout), floodLimit, timing);
+          sseStreamsPerIp, sseMaxBuffer, trustedProxies, Optional.ofNullable(connectTimeout), floodLimit, timing,
+          Optional.ofNullable(metricsPort), metricsHost);
     }
   }
 }

@@ -46,6 +46,7 @@ import org.slf4j.LoggerFactory;
  */
 final class EngineHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(EngineHandler.class);
+  private static final Logger handshakeLog = LoggerFactory.getLogger(Logs.HANDSHAKE);
 
   private enum Mode {
     /** Between requests. */
@@ -146,7 +147,7 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
     if (req.method() == HttpMethod.OPTIONS && options.cors() != null) {
       String origin = req.headers().get(HttpHeaderNames.ORIGIN);
       if (origin != null && isPrintableAscii(origin) && !options.originAllowed(origin)) {
-        server.count(Refusal.ORIGIN);
+        server.count(Refusal.ORIGIN, ctx.channel().remoteAddress());
         Responses.error(ex, ErrorCode.FORBIDDEN);
         return;
       }
@@ -163,7 +164,12 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
     }
     ErrorCode error = verify(req.method(), request, upgrade, sid);
     if (error != null) {
-      log.debug("refusing {} {}: {}", req.method(), req.uri(), error.message());
+      server.count(error);
+      if (handshakeLog.isDebugEnabled()) {
+        try (var c = Logs.context(sid, null, request.remoteAddress())) {
+          handshakeLog.debug("refusing {} {}: {}", req.method(), req.uri(), error.message());
+        }
+      }
       Responses.error(ex, error);
       return;
     }
@@ -199,7 +205,7 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
   private void onPost(ChannelHandlerContext ctx, HttpRequest req, Responses.Exchange ex, EngineSession session) {
     CharSequence mime = HttpUtil.getMimeType(req);
     if (mime != null && HttpHeaderValues.APPLICATION_OCTET_STREAM.contentEqualsIgnoreCase(mime)) {
-      server.count(Refusal.BINARY_POLLING_BODY);
+      server.count(Refusal.BINARY_POLLING_BODY, ctx.channel().remoteAddress());
       log.debug("session {}: binary POST", session.id());
       Responses.errorAndClose(ex, ErrorCode.BAD_REQUEST);
       session.closeNow(CloseReason.TRANSPORT_ERROR, "invalid content");
@@ -268,7 +274,7 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
       resetBody();
       mode = Mode.IDLE;
       if (!utf8) {
-        server.count(Refusal.INVALID_UTF8);
+        server.count(Refusal.INVALID_UTF8, ctx.channel().remoteAddress());
         log.debug("session {}: POST body is not UTF-8", session.id());
         Responses.error(ex, ErrorCode.BAD_REQUEST);
         session.closeNow(CloseReason.PARSE_ERROR, "invalid UTF-8 in payload");
@@ -279,14 +285,14 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void refuseTooLarge(Responses.Exchange ex, EngineSession session) {
-    server.count(Refusal.MESSAGE_TOO_BIG);
+    server.count(Refusal.MESSAGE_TOO_BIG, ex.ctx().channel().remoteAddress());
     log.debug("session {}: POST larger than {} bytes", session.id(), options.maxHttpBufferSize());
     Responses.tooLarge(ex);
     session.executor().execute(session::onPayloadTooLarge);
   }
 
   private void refuseUntrusted(Responses.Exchange ex, EngineSession session) {
-    server.count(Refusal.UNTRUSTED_INPUT_LIMIT);
+    server.count(Refusal.UNTRUSTED_INPUT_LIMIT, ex.ctx().channel().remoteAddress());
     log.debug("session {}: untrusted input limit of {} bytes exceeded", session.id(), options.untrustedInputLimit());
     Responses.tooLarge(ex);
     session.closeNow(CloseReason.TRANSPORT_ERROR, "untrusted input limit exceeded");
@@ -294,7 +300,7 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
 
   /** 503: the session stays open; only this request fails. */
   private void refuseBusy(Responses.Exchange ex, EngineSession session) {
-    server.count(Refusal.INPUT_BUDGET);
+    server.count(Refusal.INPUT_BUDGET, ex.ctx().channel().remoteAddress());
     log.debug("session {}: POST refused, the input budget is exhausted ({})", session.id(), server.inputBudget());
     Responses.busy(ex);
   }
@@ -330,7 +336,7 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
       return ErrorCode.BAD_REQUEST;
     }
     if (!options.originAllowed(origin)) {
-      server.count(Refusal.ORIGIN);
+      server.count(Refusal.ORIGIN, request.remoteAddress());
       return ErrorCode.FORBIDDEN;
     }
     if (sid != null) {

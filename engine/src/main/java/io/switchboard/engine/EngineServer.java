@@ -39,7 +39,15 @@ public final class EngineServer implements AutoCloseable {
   private volatile ConnectionListener connectionListener = socket -> {};
   private final WebSocketServerProtocolConfig webSocketConfig;
   private final InputBudget inputBudget;
+  private static final Logger connectionsLog = LoggerFactory.getLogger(Logs.CONNECTIONS);
+  private static final Logger limitsLog = LoggerFactory.getLogger(Logs.LIMITS);
   private final LongAdder[] refusals = new LongAdder[Refusal.values().length];
+  private final Logs.Limiter[] refusalLines = new Logs.Limiter[Refusal.values().length];
+  private final LongAdder[] errors = new LongAdder[ErrorCode.values().length];
+  private final LongAdder opened = new LongAdder();
+  private final LongAdder upgrades = new LongAdder();
+  private final LongAdder bytesIn = new LongAdder();
+  private final LongAdder bytesOut = new LongAdder();
   private volatile boolean closed;
   private volatile boolean draining;
 
@@ -49,6 +57,10 @@ public final class EngineServer implements AutoCloseable {
     this.inputBudget = new InputBudget(options.maxBufferedInput());
     for (int i = 0; i < refusals.length; i++) {
       refusals[i] = new LongAdder();
+      refusalLines[i] = new Logs.Limiter(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    for (int i = 0; i < errors.length; i++) {
+      errors[i] = new LongAdder();
     }
   }
 
@@ -88,18 +100,45 @@ public final class EngineServer implements AutoCloseable {
     return inputBudget;
   }
 
-  /** How often input was refused so far, by cause. */
+  /** How often input was refused so far, by cause, and the traffic so far. */
   public EngineStats stats() {
     long[] counts = new long[refusals.length];
     for (int i = 0; i < counts.length; i++) {
       counts[i] = refusals[i].sum();
     }
-    return new EngineStats(counts);
+    long[] errs = new long[errors.length];
+    for (int i = 0; i < errs.length; i++) {
+      errs[i] = errors[i].sum();
+    }
+    return new EngineStats(counts, errs, opened.sum(), upgrades.sum(), bytesIn.sum(), bytesOut.sum());
   }
 
-  /** Counts one refusal. */
-  void count(Refusal refusal) {
-    refusals[refusal.ordinal()].increment();
+  /** Counts one refusal, and logs it on {@link Logs#LIMITS} (one line per cause every 10 s at most). */
+  void count(Refusal refusal, Object who) {
+    LongAdder n = refusals[refusal.ordinal()];
+    n.increment();
+    Logs.Limiter limiter = refusalLines[refusal.ordinal()];
+    if (limitsLog.isInfoEnabled() && limiter.allow()) {
+      limitsLog.info("limit hit: {} by {} ({} so far, {} not logged since the last line)", refusal, who, n.sum(),
+          limiter.skipped());
+    }
+  }
+
+  /** Counts one request answered with an Engine.IO error. */
+  void count(ErrorCode error) {
+    errors[error.ordinal()].increment();
+  }
+
+  void countUpgrade() {
+    upgrades.increment();
+  }
+
+  void countIn(long bytes) {
+    bytesIn.add(bytes);
+  }
+
+  void countOut(long bytes) {
+    bytesOut.add(bytes);
   }
 
   /** Sets the listener told of every new session. */
@@ -161,7 +200,12 @@ public final class EngineServer implements AutoCloseable {
 
   void register(EngineSession session) {
     sessions.put(session.id(), session);
-    log.debug("session {} opened over {}", session.id(), session.transport());
+    opened.increment();
+    if (connectionsLog.isDebugEnabled()) {
+      try (var c = Logs.context(session.id(), null, session.request().remoteAddress())) {
+        connectionsLog.debug("session opened over {}", session.transport());
+      }
+    }
     try {
       connectionListener.onConnection(session);
     } catch (RuntimeException e) {

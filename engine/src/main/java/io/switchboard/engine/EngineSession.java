@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 final class EngineSession implements EngineSocket {
   private static final Logger log = LoggerFactory.getLogger(EngineSession.class);
+  private static final Logger connectionsLog = LoggerFactory.getLogger(Logs.CONNECTIONS);
   private static final Listener NO_LISTENER = new Listener() {};
   private static final EngineMessage PING = EngineMessage.control(PacketType.PING, "");
   private static final long NOOP_CHECK_MILLIS = 100;
@@ -130,7 +131,9 @@ final class EngineSession implements EngineSocket {
   public void send(EngineMessage message) {
     Objects.requireNonNull(message, "message");
     if (state == State.OPEN) {
-      offer(message, message.wireLength());
+      int bytes = message.wireLength();
+      server.countOut(bytes);
+      offer(message, bytes);
     }
   }
 
@@ -143,6 +146,7 @@ final class EngineSession implements EngineSocket {
       bytes += m.wireLength();
     }
     if (state == State.OPEN && !group.isEmpty()) {
+      server.countOut(bytes);
       offer(group.size() == 1 ? group.get(0) : group, bytes); // a group stays together in the queue
     }
   }
@@ -305,8 +309,10 @@ final class EngineSession implements EngineSocket {
   private void deliver(EnginePacket packet) {
     try {
       if (packet.binary() != null) {
+        server.countIn(packet.binary().length);
         listener.onBinary(packet.binary());
       } else {
+        server.countIn(packet.text().length());
         listener.onMessage(packet.text());
       }
     } catch (RuntimeException e) {
@@ -369,6 +375,7 @@ final class EngineSession implements EngineSocket {
     probe = null;
     upgraded = true;
     old.discard();
+    server.countUpgrade();
     log.debug("session {}: upgraded to websocket", id);
     try {
       listener.onUpgrade(Transport.WEBSOCKET);
@@ -501,7 +508,11 @@ final class EngineSession implements EngineSocket {
     QUEUED_BYTES.set(this, 0);
     transport.close(reason, description);
     server.unregister(this);
-    log.debug("session {} closed: {} ({})", id, reason, description);
+    if (connectionsLog.isDebugEnabled()) {
+      try (var c = Logs.context(id, null, request.remoteAddress())) {
+        connectionsLog.debug("session closed over {}: {} ({})", transport.kind(), reason, description);
+      }
+    }
     try {
       listener.onClose(reason, description);
     } catch (RuntimeException e) {

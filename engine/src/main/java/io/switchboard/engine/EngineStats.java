@@ -5,7 +5,8 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * A snapshot of how often the server refused input, by {@link Refusal}, since it started.
+ * A snapshot of how often the server refused input, by {@link Refusal}, and of its traffic (sessions opened,
+ * upgrades, request errors by {@link ErrorCode}, bytes in and out), since it started.
  *
  * <pre>{@code
  * EngineStats stats = engine.stats();
@@ -16,10 +17,46 @@ import java.util.Map;
  */
 public final class EngineStats {
   private static final Refusal[] REFUSALS = Refusal.values();
+  private static final ErrorCode[] ERRORS = ErrorCode.values();
   private final long[] counts;
+  private final long[] errors;
+  private final long opened;
+  private final long upgrades;
+  private final long bytesIn;
+  private final long bytesOut;
 
-  EngineStats(long[] counts) {
+  EngineStats(long[] counts, long[] errors, long opened, long upgrades, long bytesIn, long bytesOut) {
     this.counts = counts.clone();
+    this.errors = errors.clone();
+    this.opened = opened;
+    this.upgrades = upgrades;
+    this.bytesIn = bytesIn;
+    this.bytesOut = bytesOut;
+  }
+
+  /** How many requests were answered with this Engine.IO error (unknown transport, unknown sid, forbidden…). */
+  public long errors(ErrorCode code) {
+    return errors[code.ordinal()];
+  }
+
+  /** How many sessions were opened (handshakes that succeeded). */
+  public long opened() {
+    return opened;
+  }
+
+  /** How many sessions moved from polling to WebSocket. */
+  public long upgrades() {
+    return upgrades;
+  }
+
+  /** Payload received in messages: characters of text messages plus bytes of binary ones. */
+  public long bytesIn() {
+    return bytesIn;
+  }
+
+  /** Bytes queued for clients: each message as its WebSocket frame (header included), whatever the transport. */
+  public long bytesOut() {
+    return bytesOut;
   }
 
   /** How many times input was refused for this cause. */
@@ -47,12 +84,17 @@ public final class EngineStats {
 
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder("EngineStats{");
-    boolean first = true;
+    StringBuilder sb = new StringBuilder("EngineStats{opened=").append(opened).append(", upgrades=").append(upgrades);
+    boolean first = false;
     for (Refusal r : REFUSALS) {
       if (counts[r.ordinal()] != 0) {
         sb.append(first ? "" : ", ").append(r).append('=').append(counts[r.ordinal()]);
         first = false;
+      }
+    }
+    for (ErrorCode e : ERRORS) {
+      if (errors[e.ordinal()] != 0) {
+        sb.append(", ").append(e).append('=').append(errors[e.ordinal()]);
       }
     }
     return sb.append('}').toString();

@@ -207,7 +207,7 @@ final class HttpConnectionGuard implements Runnable, ChannelFutureListener {
       admitted = key;
     } else {
       refusal = verdict;
-      (verdict > 0 ? shared.refusedRate : shared.refusedPerIp).increment();
+      shared.refused(verdict > 0 ? shared.refusedRate : shared.refusedPerIp, client);
       log.debug("{}: refusing {} ({})", channel, client, verdict > 0 ? "connect rate" : "connections per address");
     }
   }

@@ -264,6 +264,11 @@ public final class HttpServer implements AutoCloseable {
     return localAddress().getPort();
   }
 
+  /** The event loops serving the connections (and the Engine.IO sessions on them). */
+  public EventLoopGroup eventLoops() {
+    return workerGroup;
+  }
+
   /** What the server refused so far, and how many connections are open. */
   public HttpServerStats stats() {
     return shared.stats();
@@ -358,7 +363,7 @@ public final class HttpServer implements AutoCloseable {
       int open = shared.openConnections.incrementAndGet();
       if (max > 0 && open > max && !shared.evictSilent(System.nanoTime())) {
         shared.openConnections.decrementAndGet();
-        shared.refusedMaxConnections.increment();
+        shared.refused(shared.refusedMaxConnections, child.remoteAddress());
         child.unsafe().closeForcibly(); // not registered yet: nothing else was spent on it
         return;
       }

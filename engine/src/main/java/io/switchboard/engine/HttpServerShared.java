@@ -55,6 +55,26 @@ final class HttpServerShared {
   final LongAdder acceptErrors = new LongAdder();
 
   private final AtomicBoolean fatal = new AtomicBoolean();
+  private static final Logger limitsLog = LoggerFactory.getLogger(Logs.LIMITS);
+  private final Logs.Limiter maxConnectionsLines = new Logs.Limiter(10, TimeUnit.SECONDS);
+  private final Logs.Limiter perIpLines = new Logs.Limiter(10, TimeUnit.SECONDS);
+  private final Logs.Limiter rateLines = new Logs.Limiter(10, TimeUnit.SECONDS);
+
+  /** Counts a connection refused for a limit, and logs it on {@link Logs#LIMITS} (one line per limit every 10 s). */
+  void refused(LongAdder counter, Object who) {
+    counter.increment();
+    if (!limitsLog.isInfoEnabled()) {
+      return;
+    }
+    Logs.Limiter lines = counter == refusedMaxConnections ? maxConnectionsLines
+        : counter == refusedPerIp ? perIpLines : rateLines;
+    if (lines.allow()) {
+      String limit = counter == refusedMaxConnections ? "maxConnections " + options.maxConnections()
+          : counter == refusedPerIp ? "maxConnectionsPerIp " + options.maxConnectionsPerIp() : "connect rate";
+      limitsLog.info("limit hit: {} by {} ({} so far, {} not logged since the last line)", limit,
+          who == null ? "a new connection" : who, counter.sum(), lines.skipped());
+    }
+  }
 
   HttpServerShared(HttpServerOptions options) {
     this.options = options;

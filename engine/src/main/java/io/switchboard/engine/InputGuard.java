@@ -385,7 +385,7 @@ final class InputGuard extends ChannelInboundHandlerAdapter {
     int start = buf.readerIndex();
     phase = Phase.REFUSED;
     releaseReservation();
-    server.count(verdict.refusal);
+    server.count(verdict.refusal, ctx.channel().remoteAddress());
     EngineSession session = transport.session();
     log.debug("session {}: {} on {}", session == null ? null : session.id(), verdict.description, ctx.channel());
     try {

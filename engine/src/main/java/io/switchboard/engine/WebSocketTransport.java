@@ -157,12 +157,12 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements E
     }
     failure = CloseReason.TRANSPORT_ERROR;
     if (cause instanceof TooLongFrameException) {
-      server.count(Refusal.MESSAGE_TOO_BIG);
+      server.count(Refusal.MESSAGE_TOO_BIG, ctx.channel().remoteAddress());
       failureDescription = "message too big";
       closeChannel(WebSocketCloseStatus.MESSAGE_TOO_BIG, "message too big");
     } else if (cause instanceof CorruptedWebSocketFrameException corrupted) {
       // Netty's decoder has already sent the close frame with the right status
-      server.count(Refusal.PROTOCOL_ERROR);
+      server.count(Refusal.PROTOCOL_ERROR, ctx.channel().remoteAddress());
       closeSent.set(true);
       failureDescription = "protocol error: " + corrupted.getMessage();
       ctx.close();

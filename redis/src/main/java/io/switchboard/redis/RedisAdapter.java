@@ -69,6 +69,16 @@ final class RedisAdapter extends ClusterAdapter {
   }
 
   @Override
+  public boolean linkUp() {
+    return link.isUp();
+  }
+
+  @Override
+  public long linkLosses() {
+    return link.losses();
+  }
+
+  @Override
   public CompletionStage<Integer> serverCount() {
     return link.numsub(requestChannel);
   }

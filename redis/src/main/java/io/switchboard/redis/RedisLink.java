@@ -87,6 +87,11 @@ final class RedisLink implements RedisPubSubListener<byte[], byte[]>, AutoClosea
   private final AtomicLong undecodable = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong lastDropLog = new AtomicLong();
+  private static final Logger clusterLog = LoggerFactory.getLogger(io.switchboard.engine.Logs.CLUSTER);
+  /** Connections of this link that are down now; the link is up when none is. */
+  private final java.util.Set<Object> down = ConcurrentHashMap.newKeySet();
+  private final AtomicLong losses = new AtomicLong();
+  private volatile boolean closing;
 
   private RedisLink(AbstractRedisClient client, ClientResources resources, boolean ownsClient, Settings settings,
       boolean subscriber) {
@@ -117,6 +122,7 @@ final class RedisLink implements RedisPubSubListener<byte[], byte[]>, AutoClosea
       if (sub != null) {
         sub.addListener(this);
       }
+      client.addListener(new LinkState());
     } catch (RuntimeException e) {
       if (ownsClient) {
         shutdown();
@@ -293,6 +299,39 @@ final class RedisLink implements RedisPubSubListener<byte[], byte[]>, AutoClosea
     return new RefusedException();
   }
 
+  /** Whether every connection of this link is up now. */
+  boolean isUp() {
+    return down.isEmpty();
+  }
+
+  /** How many times the link went from up to down since it was opened. */
+  long losses() {
+    return losses.get();
+  }
+
+  /** Follows the connections going and coming back: one line each time the link as a whole is lost or back. */
+  private final class LinkState implements io.lettuce.core.RedisConnectionStateListener {
+    @Override
+    public void onRedisConnected(io.lettuce.core.RedisChannelHandler<?, ?> c, java.net.SocketAddress address) {
+      if (down.remove(c) && down.isEmpty() && !closing) {
+        clusterLog.info("Redis at {} is back", address);
+      }
+    }
+
+    @Override
+    public void onRedisDisconnected(io.lettuce.core.RedisChannelHandler<?, ?> c) {
+      if (closing) {
+        return;
+      }
+      boolean wasUp = down.isEmpty();
+      if (down.add(c) && wasUp) {
+        losses.incrementAndGet();
+        clusterLog.warn("Redis is lost: the cluster is unreachable from this server until it is back "
+            + "({} losses so far)", losses.get());
+      }
+    }
+  }
+
   /** How many commands wait for their replies now. */
   int pendingCommands() {
     return pending.get();
@@ -466,6 +505,7 @@ final class RedisLink implements RedisPubSubListener<byte[], byte[]>, AutoClosea
 
   @Override
   public void close() {
+    closing = true;
     try {
       for (StatefulConnection<byte[], byte[]> c : dedicated) {
         c.close();

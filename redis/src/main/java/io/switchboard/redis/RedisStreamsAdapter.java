@@ -137,6 +137,16 @@ final class RedisStreamsAdapter extends ClusterAdapter {
   }
 
   @Override
+  public boolean linkUp() {
+    return link.isUp();
+  }
+
+  @Override
+  public long linkLosses() {
+    return link.losses();
+  }
+
+  @Override
   public CompletionStage<Integer> serverCount() {
     return opts.useShardedPubSub() ? link.shardNumsub(publicChannel) : link.numsub(publicChannel);
   }

@@ -47,6 +47,16 @@ final class ShardedRedisAdapter extends ClusterAdapter {
   }
 
   @Override
+  public boolean linkUp() {
+    return link.isUp();
+  }
+
+  @Override
+  public long linkLosses() {
+    return link.losses();
+  }
+
+  @Override
   public CompletionStage<Integer> serverCount() {
     return link.shardNumsub(channel);
   }

@@ -113,7 +113,7 @@ public final class BroadcastOperator {
   public CompletionStage<List<Args>> emitWithAck(String event, Object... args) {
     Socket.checkEventName(event);
     CompletableFuture<List<Args>> result = new CompletableFuture<>();
-    Collector c = new Collector(result);
+    Collector c = new Collector(result, nsp.stats);
     if (flags.timeout() != null) {
       var timer = nsp.server().scheduler().schedule(c::timeout, flags.timeout().toNanos(), TimeUnit.NANOSECONDS);
       result.whenComplete((r, e) -> timer.cancel(false));
@@ -169,8 +169,11 @@ public final class BroadcastOperator {
     private int expectedClients;
     private int gone;
 
-    Collector(CompletableFuture<List<Args>> result) {
+    private final NamespaceStats stats;
+
+    Collector(CompletableFuture<List<Args>> result, NamespaceStats stats) {
       this.result = result;
+      this.stats = stats;
     }
 
     synchronized void servers(int count) {
@@ -197,6 +200,9 @@ public final class BroadcastOperator {
     }
 
     synchronized void timeout() {
+      if (!result.isDone()) {
+        stats.ackTimeouts.increment();
+      }
       result.completeExceptionally(new AckTimeoutException(answers));
     }
 

@@ -7,6 +7,7 @@ import io.switchboard.engine.CloseReason;
 import io.switchboard.engine.EngineMessage;
 import io.switchboard.engine.EngineSocket;
 import io.switchboard.engine.InputBudget;
+import io.switchboard.engine.Logs;
 import io.switchboard.server.parser.Packet;
 import io.switchboard.server.parser.PacketDecoder;
 import io.switchboard.server.parser.PacketType;
@@ -30,6 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Client implements EngineSocket.Listener {
   private static final Logger log = LoggerFactory.getLogger(Client.class);
+  private static final Logger limitsLog = LoggerFactory.getLogger(Logs.LIMITS);
+  private static final Logs.Limiter PRE_CONNECT_LINES = new Logs.Limiter(10, TimeUnit.SECONDS);
 
   private final Server server;
   final EngineSocket conn;
@@ -57,7 +60,7 @@ final class Client implements EngineSocket.Listener {
   Client(Server server, EngineSocket conn) {
     this.server = server;
     this.conn = conn;
-    this.serial = new SerialExecutor(server.handlerExecutor());
+    this.serial = new SerialExecutor(server.handlerExecutor(), server.stats());
     this.decoder = server.codec().newDecoder();
     this.budget = conn.inputBudget();
     long timeout = server.options().connectTimeout().toNanos();
@@ -122,8 +125,14 @@ final class Client implements EngineSocket.Listener {
     if (untrustedInput <= server.options().preConnectInputLimit()) {
       return true;
     }
-    log.debug("client {} sent more than {} before joining a namespace, closing", conn.id(),
-        server.options().preConnectInputLimit());
+    server.stats().count(ServerStats.ConnectFailure.PRE_CONNECT_LIMIT);
+    if (limitsLog.isInfoEnabled() && PRE_CONNECT_LINES.allow()) {
+      try (var c = Logs.context(conn.id(), null, conn.request().remoteAddress())) {
+        limitsLog.info("limit hit: preConnectInputLimit {} ({} so far, {} not logged since the last line)",
+            server.options().preConnectInputLimit(),
+            server.stats().connectFailures(ServerStats.ConnectFailure.PRE_CONNECT_LIMIT), PRE_CONNECT_LINES.skipped());
+      }
+    }
     drop(DisconnectReason.FORCED_SERVER_CLOSE);
     return false;
   }
@@ -246,6 +255,7 @@ final class Client implements EngineSocket.Listener {
     }
     Namespace nsp = server.resolveNamespace(name, auth);
     if (nsp == null) {
+      server.stats().count(ServerStats.ConnectFailure.INVALID_NAMESPACE);
       connecting.remove(name);
       ObjectNode err = server.codec().mapper().createObjectNode().put("message", "Invalid namespace");
       writePacket(new Packet(PacketType.CONNECT_ERROR, name, err, null));
@@ -385,6 +395,7 @@ final class Client implements EngineSocket.Listener {
 
   private void onConnectTimeout() {
     if (byNamespace.isEmpty() && !closed) {
+      server.stats().count(ServerStats.ConnectFailure.CONNECT_TIMEOUT);
       log.debug("client {} joined no namespace in time, closing", conn.id());
       close(DisconnectReason.FORCED_SERVER_CLOSE);
     }

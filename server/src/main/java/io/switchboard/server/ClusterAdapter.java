@@ -3,11 +3,13 @@ package io.switchboard.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import io.switchboard.engine.Logs;
 import io.switchboard.server.cluster.ClusterMessage;
 import io.switchboard.server.cluster.ClusterMessageMapper;
 import io.switchboard.server.cluster.ClusterMessageType;
 import io.switchboard.server.cluster.ClusterReplies;
 import io.switchboard.server.cluster.ClusterResponse;
+import io.switchboard.server.cluster.ClusterStats;
 import io.switchboard.server.parser.Packet;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -23,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,8 +52,9 @@ import org.slf4j.LoggerFactory;
  * request whose answers do not all come within the timeout completes with the answers that came
  * ({@link ClusterReplies} says how many, and which known servers, were missing).
  */
-public abstract class ClusterAdapter extends InMemoryAdapter {
+public abstract class ClusterAdapter extends InMemoryAdapter implements ClusterStats {
   private static final Logger log = LoggerFactory.getLogger(ClusterAdapter.class);
+  private static final Logger clusterLog = LoggerFactory.getLogger(Logs.CLUSTER);
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** The uid emitters put in their messages. */
@@ -67,6 +71,9 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
   private final Map<String, Long> nodes = new ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicLong publishFailures = new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong lastFailureLog = new java.util.concurrent.atomic.AtomicLong();
+  private final LongAdder published = new LongAdder();
+  private final LongAdder received = new LongAdder();
+  private final LongAdder requestTimeouts = new LongAdder();
   private volatile boolean closed;
 
   private record AckRequest(IntConsumer clientCount, AckListener ack) {}
@@ -306,6 +313,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
 
   /** Publishes a message; failures are logged, never thrown. */
   protected final CompletionStage<Void> publish(ClusterMessage message) {
+    published.increment();
     CompletionStage<Void> s;
     try {
       s = doPublish(message);
@@ -326,20 +334,42 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     long last = lastFailureLog.get();
     if (!closed && (last == 0 || now - last > TimeUnit.SECONDS.toNanos(1))
         && lastFailureLog.compareAndSet(last, now)) {
-      log.warn("[{}] cannot publish {} in {} ({} failures so far; delivery stays local meanwhile): {}", uid, type,
+      clusterLog.warn("[{}] cannot publish {} in {} ({} failures so far; delivery stays local meanwhile): {}", uid, type,
           nsp.name(), n, e.toString());
     } else {
-      log.debug("[{}] cannot publish {} in {}: {}", uid, type, nsp.name(), e.toString());
+      clusterLog.debug("[{}] cannot publish {} in {}: {}", uid, type, nsp.name(), e.toString());
     }
   }
 
   /** How many publications (messages and responses) failed so far. */
+  @Override
   public long publishFailures() {
     return publishFailures.get();
   }
 
+  @Override
+  public long messagesPublished() {
+    return published.sum();
+  }
+
+  @Override
+  public long messagesReceived() {
+    return received.sum();
+  }
+
+  @Override
+  public long requestTimeouts() {
+    return requestTimeouts.sum();
+  }
+
+  @Override
+  public int servers() {
+    return 1 + nodes.size();
+  }
+
   /** Publishes a response; failures are logged, never thrown. */
   protected final void publishResponse(String requesterUid, ClusterResponse response) {
+    published.increment();
     CompletionStage<Void> s;
     try {
       s = doPublishResponse(requesterUid, response);
@@ -369,6 +399,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     if (uid.equals(m.uid())) {
       return;
     }
+    received.increment();
     seen(m.uid());
     if (!nsp.name().equals(m.nsp())) {
       log.debug("[{}] ignoring a message for namespace {}", uid, m.nsp());
@@ -430,6 +461,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     if (r.uid() != null && uid.equals(r.uid())) {
       return;
     }
+    received.increment();
     seen(r.uid());
     try {
       if (r instanceof ClusterResponse.BroadcastClientCount c) {
@@ -475,8 +507,12 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
 
   private void seen(String node) {
     if (node != null && !node.equals(uid) && !EMITTER_UID.equals(node)) {
-      if (nodes.put(node, System.nanoTime()) == null && nodes.size() > MAX_KNOWN_NODES) {
-        forgetOldestNodes(); // servers that left without ADAPTER_CLOSE (classic Redis mode) must not pile up
+      if (nodes.put(node, System.nanoTime()) == null) {
+        clusterLog.info("[{}] server {} joined the cluster in {} ({} servers)", uid, node, nsp.name(),
+            1 + nodes.size());
+        if (nodes.size() > MAX_KNOWN_NODES) {
+          forgetOldestNodes(); // servers that left without ADAPTER_CLOSE (classic Redis mode) must not pile up
+        }
       }
     }
   }
@@ -493,7 +529,9 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     if (node == null) {
       return;
     }
-    nodes.remove(node);
+    if (nodes.remove(node) != null) {
+      clusterLog.info("[{}] server {} left the cluster in {} ({} servers)", uid, node, nsp.name(), 1 + nodes.size());
+    }
     for (Request<?> r : List.copyOf(requests.values())) {
       r.nodeLeft(node);
     }
@@ -584,6 +622,8 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
       silent.removeAll(responders);
       if (received >= expected) {
         silent.clear();
+      } else {
+        requestTimeouts.increment();
       }
       future.complete(new ClusterReplies<>(values, expected, received, silent));
     }

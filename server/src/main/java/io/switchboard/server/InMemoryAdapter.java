@@ -93,7 +93,22 @@ public class InMemoryAdapter implements Adapter {
     Args outgoing = packet.type().isEvent() ? nsp.codec().args(packet.data(), 1) : null;
     String event = outgoing == null ? null : eventName(packet);
     boolean vol = opts.flags().volatileEmit();
-    apply(opts, socket -> socket.writeBroadcast(encoded, event, outgoing, vol));
+    int[] count = {0};
+    apply(opts, socket -> {
+      count[0]++;
+      socket.writeBroadcast(encoded, event, outgoing, vol);
+    });
+    counted(event, count[0]);
+  }
+
+  /** Counts one broadcast delivered here to {@code recipients} sockets (once per broadcast: no cost per recipient). */
+  private void counted(String event, int recipients) {
+    NamespaceStats stats = nsp.stats;
+    stats.broadcasts.increment();
+    stats.deliveries.add(recipients);
+    if (event != null) {
+      stats.sent(event, recipients);
+    }
   }
 
   @Override
@@ -110,6 +125,7 @@ public class InMemoryAdapter implements Adapter {
         socket.writeBroadcast(encoded, event, outgoing, opts.flags().volatileEmit());
       }
     });
+    counted(event, count[0]);
     clientCount.accept(count[0]);
   }
 

@@ -1,6 +1,7 @@
 package io.switchboard.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.engine.Logs;
 import io.switchboard.server.parser.Packet;
 import io.switchboard.server.parser.PacketType;
 import java.time.Duration;
@@ -32,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public sealed class Namespace permits ParentNamespace {
   private static final Logger log = LoggerFactory.getLogger(Namespace.class);
+  private static final Logger recoveryLog = LoggerFactory.getLogger(Logs.RECOVERY);
+  private final Logs.Limiter recoveryLines = new Logs.Limiter(10, java.util.concurrent.TimeUnit.SECONDS);
 
   private final Server server;
   private final String name;
@@ -42,11 +45,14 @@ public sealed class Namespace permits ParentNamespace {
   private final List<Consumer<Socket>> connectionHandlers = new CopyOnWriteArrayList<>();
   private final Map<String, List<EventHandler>> serverSideHandlers = new ConcurrentHashMap<>();
   private final AtomicLong ackIds = new AtomicLong();
+  final NamespaceStats stats;
 
   Namespace(Server server, String name, ParentNamespace parent, Function<Namespace, Adapter> adapterFactory) {
     this.server = server;
     this.name = name;
     this.parent = parent;
+    // a parent is never joined: its children have stats of their own
+    this.stats = this instanceof ParentNamespace ? new NamespaceStats(this, null) : server.stats().register(this);
     this.adapter = adapterFactory.apply(this);
   }
 
@@ -63,6 +69,11 @@ public sealed class Namespace permits ParentNamespace {
   /** The adapter holding this namespace's rooms. */
   public Adapter adapter() {
     return adapter;
+  }
+
+  /** The live counters of this namespace on this server. */
+  public NamespaceStats stats() {
+    return stats;
   }
 
   /** Adds a middleware run for each socket before it connects. */
@@ -225,15 +236,28 @@ public sealed class Namespace permits ParentNamespace {
     ConnectionStateRecovery csr = server.options().connectionStateRecovery();
     if (csr != null && auth.get("pid") instanceof String pid) {
       String offset = auth.get("offset") instanceof String o ? o : null;
+      server.stats().recoveryAttempts.increment();
       Socket recovered = restore(client, hs, pid, offset);
       if (recovered != null) {
-        log.debug("socket {} recovered in {}", recovered.id(), name);
+        server.stats().recoverySuccesses.increment();
+        if (recoveryLog.isDebugEnabled()) {
+          try (var c = Logs.context(recovered.id(), name, client.conn.request().remoteAddress())) {
+            recoveryLog.debug("session recovered");
+          }
+        }
         if (csr.skipMiddlewares()) {
           doConnect(client, recovered);
         } else {
           runMiddlewares(client, recovered);
         }
         return;
+      }
+    }
+    if (csr != null && auth.get("pid") instanceof String && recoveryLog.isInfoEnabled() && recoveryLines.allow()) {
+      try (var c = Logs.context(client.id(), name, client.conn.request().remoteAddress())) {
+        recoveryLog.info("recovery failed: session unknown, expired or missing packets; a new session is given "
+            + "({} failed so far, {} not logged since the last line)",
+            server.stats().recoveryAttempts() - server.stats().recoverySuccesses(), recoveryLines.skipped());
       }
     }
     runMiddlewares(client, new Socket(this, client, hs, null));
@@ -252,7 +276,7 @@ public sealed class Namespace permits ParentNamespace {
     try {
       return adapter.restoreAndRegister(pid, offset, register);
     } catch (RuntimeException e) {
-      log.warn("session restore failed in {}", name, e);
+      recoveryLog.warn("session restore failed in {}", name, e);
       return null;
     }
   }
@@ -271,6 +295,8 @@ public sealed class Namespace permits ParentNamespace {
   }
 
   private void refuse(Client client, Socket socket, Throwable err) {
+    stats.middlewareRefusals.increment();
+    server.stats().count(ServerStats.ConnectFailure.MIDDLEWARE);
     forget(socket);
     client.connectDone(name);
     if (client.isClosed()) {
@@ -297,6 +323,7 @@ public sealed class Namespace permits ParentNamespace {
       return;
     }
     client.connected(socket);
+    stats.connects.increment();
     sockets.put(socket.id(), socket);   // reachable first; broadcasts wait in the socket until its CONNECT is out
     socket.onConnect();
     List<Consumer<Socket>> handlers = new ArrayList<>();

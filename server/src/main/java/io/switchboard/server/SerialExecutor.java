@@ -13,16 +13,19 @@ final class SerialExecutor implements Executor {
   private static final int BATCH = 64;
 
   private final Executor delegate;
+  private final ServerStats stats;
   private final Queue<Runnable> tasks = new ArrayDeque<>();
   private boolean scheduled;
   private volatile Thread runner;
 
-  SerialExecutor(Executor delegate) {
+  SerialExecutor(Executor delegate, ServerStats stats) {
     this.delegate = delegate;
+    this.stats = stats;
   }
 
   @Override
   public void execute(Runnable task) {
+    stats.handlerQueueDepth.increment();
     synchronized (tasks) {
       tasks.add(task);
       if (scheduled) {
@@ -53,6 +56,7 @@ final class SerialExecutor implements Executor {
     } catch (RejectedExecutionException e) {
       log.debug("handler executor rejected a task; dropping {} queued tasks", tasks.size());
       synchronized (tasks) {
+        stats.handlerQueueDepth.add(-tasks.size());
         tasks.clear();
         scheduled = false;
       }
@@ -71,10 +75,15 @@ final class SerialExecutor implements Executor {
             return;
           }
         }
+        stats.handlerQueueDepth.decrement();
+        long start = stats.timing ? System.nanoTime() : 0;
         try {
           next.run();
         } catch (RuntimeException | Error e) {
           log.warn("task failed", e);
+        }
+        if (start != 0) {
+          stats.handlerTime.record(System.nanoTime() - start);
         }
       }
     } finally {

@@ -58,6 +58,7 @@ public final class Server implements AutoCloseable {
   private final Map<String, Namespace> nsps = new ConcurrentHashMap<>();
   private final List<ParentNamespace> parents = new CopyOnWriteArrayList<>();
   private final Set<Client> clients = ConcurrentHashMap.newKeySet();
+  private final ServerStats stats = new ServerStats(this);
   private final AtomicInteger parentCount = new AtomicInteger();
   private final ClientBundle bundle;
   private volatile HttpServer http;
@@ -107,6 +108,16 @@ public final class Server implements AutoCloseable {
   /** The options. */
   public ServerOptions options() {
     return options;
+  }
+
+  /** The live counters of this server and its namespaces (what metrics binders read). */
+  public ServerStats stats() {
+    return stats;
+  }
+
+  /** The HTTP server started by {@link #listen}, or {@code null} (not listening, or serving in another pipeline). */
+  public HttpServer httpServer() {
+    return http;
   }
 
   /** The Engine.IO server underneath. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.engine.EngineMessage;
+import io.switchboard.engine.Logs;
 import io.switchboard.engine.Transport;
 import io.switchboard.server.parser.Packet;
 import io.switchboard.server.parser.PacketDecoder;
@@ -48,6 +49,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Socket {
   private static final Logger log = LoggerFactory.getLogger(Socket.class);
+  private static final Logger handlersLog = LoggerFactory.getLogger(Logs.HANDLERS);
+  private static final Logger connectionsLog = LoggerFactory.getLogger(Logs.CONNECTIONS);
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Namespace nsp;
@@ -73,11 +76,22 @@ public final class Socket {
   private final List<Consumer<Throwable>> errorListeners = new CopyOnWriteArrayList<>();
   private final Map<Long, PendingAck> acks = new ConcurrentHashMap<>();
 
-  /** An acknowledgement this socket waits for. */
-  private interface PendingAck {
-    void complete(Args args);
+  /** An acknowledgement this socket waits for, with when it was asked for (0 when times are not measured). */
+  private abstract static class PendingAck {
+    final long sentAt;
 
-    void gone();
+    PendingAck(long sentAt) {
+      this.sentAt = sentAt;
+    }
+
+    abstract void complete(Args args);
+
+    abstract void gone();
+  }
+
+  /** Now, if durations are measured; else 0 (no clock read). */
+  private long stamp() {
+    return nsp.server().stats().timing ? System.nanoTime() : 0;
   }
 
   Socket(Namespace nsp, Client client, Handshake handshake, RestoredSession session) {
@@ -339,6 +353,7 @@ public final class Socket {
       return true;
     }
     notifyOutgoing(event, nsp.codec().args(payload, 1));
+    nsp.stats.sent(event, 1);
     writeDirect(nsp.codec().encode(packet), flags.volatileEmit());
     return true;
   }
@@ -350,7 +365,8 @@ public final class Socket {
     }
     CompletableFuture<Args> result = new CompletableFuture<>();
     long ackId = nsp.nextAckId();
-    acks.put(ackId, new PendingAck() {
+    nsp.stats.acksPending.increment();
+    acks.put(ackId, new PendingAck(stamp()) {
       @Override
       public void complete(Args a) {
         result.complete(a);
@@ -364,6 +380,8 @@ public final class Socket {
     if (flags.timeout() != null) {
       var timer = client.conn.executor().schedule(() -> {
         if (acks.remove(ackId) != null) {
+          nsp.stats.acksPending.decrement();
+          nsp.stats.ackTimeouts.increment();
           result.completeExceptionally(new AckTimeoutException(List.of()));
         }
       }, flags.timeout().toNanos(), TimeUnit.NANOSECONDS);
@@ -371,6 +389,7 @@ public final class Socket {
     }
     ArrayNode payload = nsp.codec().eventArray(event, args);
     notifyOutgoing(event, nsp.codec().args(payload, 1));
+    nsp.stats.sent(event, 1);
     writeDirect(nsp.codec().encode(Packet.event(nsp.name(), payload, ackId)), flags.volatileEmit());
     return result;
   }
@@ -410,7 +429,8 @@ public final class Socket {
     if (!connected) {
       return false;
     }
-    acks.put(ackId, new PendingAck() {
+    nsp.stats.acksPending.increment();
+    acks.put(ackId, new PendingAck(stamp()) {
       @Override
       public void complete(Args a) {
         listener.onAck(a);
@@ -467,6 +487,11 @@ public final class Socket {
       gate = null;
       missed = null;
     }
+    if (connectionsLog.isDebugEnabled()) {
+      try (var c = Logs.context(id, nsp.name(), handshake.address())) {
+        connectionsLog.debug("socket joined over {}{}", transport().wireName(), recovered ? " (recovered)" : "");
+      }
+    }
     sessionChanged();
   }
 
@@ -498,6 +523,7 @@ public final class Socket {
     JsonNode first = p.data().get(0);
     String event = first.isTextual() ? first.textValue() : first.asText();
     Args args = nsp.codec().args(p.data(), 1);
+    nsp.stats.received(event);
     Ack ack = p.id() == null ? Ack.NONE : new ClientAck(p.id());
     for (AnyListener l : anyIncoming) {
       try {
@@ -536,7 +562,9 @@ public final class Socket {
       try {
         h.handle(args, ack);
       } catch (Exception e) {
-        log.warn("socket {}: handler of event {} failed", id, event, e);
+        try (var c = Logs.context(id, nsp.name(), handshake.address())) {
+          handlersLog.warn("handler of event {} failed", event, e);
+        }
         reportError(e);
       }
     }
@@ -547,6 +575,10 @@ public final class Socket {
     if (pending == null) {
       log.debug("socket {}: unknown ack id {}", id, p.id());
       return;
+    }
+    nsp.stats.acksPending.decrement();
+    if (pending.sentAt != 0) {
+      nsp.server().stats().ackRoundTrip.record(System.nanoTime() - pending.sentAt);
     }
     pending.complete(nsp.codec().args(p.data(), 0));
   }
@@ -574,10 +606,19 @@ public final class Socket {
     nsp.remove(this);
     client.remove(this, reason);
     connected = false;
-    for (PendingAck a : new ArrayList<>(acks.values())) {
-      a.gone();
+    nsp.stats.disconnected(reason);
+    if (connectionsLog.isDebugEnabled()) {
+      try (var c = Logs.context(id, nsp.name(), handshake.address())) {
+        connectionsLog.debug("socket left: {} ({})", reason, description);
+      }
     }
-    acks.clear();
+    for (Long ackId : new ArrayList<>(acks.keySet())) {
+      PendingAck a = acks.remove(ackId);
+      if (a != null) {
+        nsp.stats.acksPending.decrement();
+        a.gone();
+      }
+    }
     for (DisconnectListener l : disconnected) {
       try {
         l.onDisconnect(reason, description);
