@@ -104,6 +104,9 @@ public class InMemoryAdapter implements Adapter {
   /** Counts one broadcast delivered here to {@code recipients} sockets (once per broadcast: no cost per recipient). */
   private void counted(String event, int recipients) {
     NamespaceStats stats = nsp.stats;
+    if (stats == null) {
+      return; // a cluster message delivered while the namespace is still being built
+    }
     stats.broadcasts.increment();
     stats.deliveries.add(recipients);
     if (event != null) {

@@ -51,9 +51,10 @@ public sealed class Namespace permits ParentNamespace {
     this.server = server;
     this.name = name;
     this.parent = parent;
-    // a parent is never joined: its children have stats of their own
-    this.stats = this instanceof ParentNamespace ? new NamespaceStats(this, null) : server.stats().register(this);
     this.adapter = adapterFactory.apply(this);
+    // after the adapter, so that binders see its cluster statistics; a parent is never joined: its children have
+    // stats of their own
+    this.stats = this instanceof ParentNamespace ? new NamespaceStats(this, null) : server.stats().register(this);
   }
 
   /** The name, starting with {@code /}. */

@@ -25,19 +25,21 @@ import java.util.Set;
  * @param redis     a Redis URI for the cluster scenario, or {@code null}
  * @param streams   whether the cluster uses the Redis Streams adapter rather than the pub/sub one
  * @param recovery  whether connection state recovery is on (two minutes)
+ * @param metrics   whether the Switchboard meters are bound to a Prometheus registry, scraped every second
  */
 public record ServerArgs(String host, int port, int threads, NettyTransport transport, String handlers, String redis,
-    boolean streams, boolean recovery) {
+    boolean streams, boolean recovery, boolean metrics) {
 
   /** What the servers accept. */
   public static final String USAGE = String.join("\n",
       "options: --host ADDR (127.0.0.1)  --port N (3000)  --threads N (one per core)",
       "         --transport auto|epoll|io_uring|nio (auto)  --handlers default|direct (default)",
       "         --redis URL (a cluster through Redis)  --streams (the Redis Streams adapter; needs --redis)",
-      "         --recovery (connection state recovery, two minutes)");
+      "         --recovery (connection state recovery, two minutes)",
+      "         --metrics (Switchboard meters bound to a Prometheus registry, scraped every second)");
 
   private static final Set<String> WITH_VALUE = Set.of("host", "port", "threads", "transport", "handlers", "redis");
-  private static final Set<String> SWITCHES = Set.of("streams", "recovery");
+  private static final Set<String> SWITCHES = Set.of("streams", "recovery", "metrics");
 
   /**
    * Parses {@code --name value} pairs and the switches {@code --streams} and {@code --recovery}.
@@ -73,7 +75,8 @@ public record ServerArgs(String host, int port, int threads, NettyTransport tran
           m.getOrDefault("handlers", "default"),
           m.get("redis"),
           on.contains("streams"),
-          on.contains("recovery"));
+          on.contains("recovery"),
+          on.contains("metrics"));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("not a number: " + e.getMessage() + "\n" + USAGE);
     }

@@ -1,12 +1,18 @@
 package io.switchboard.bench.servers;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.redis.RedisAdapterFactory;
 import io.switchboard.redis.RedisStreamsAdapterFactory;
 import io.switchboard.server.AdapterFactory;
 import io.switchboard.server.ConnectionStateRecovery;
 import io.switchboard.server.Server;
 import io.switchboard.server.ServerOptions;
+import io.switchboard.server.metrics.SwitchboardMetrics;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The Switchboard server under load: namespace {@code /} with the bench contract shared by every reference server:
@@ -54,6 +60,21 @@ public final class SwitchboardBenchServer {
     return io;
   }
 
+  /**
+   * Binds the Switchboard meters to a Prometheus registry and scrapes it every second on a thread of its own (a
+   * Prometheus server would scrape every 15 s or so: this is the heavier case).
+   */
+  static void scrapeEverySecond(Server io) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new SwitchboardMetrics(io).bindTo(registry);
+    ScheduledExecutorService scraper = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "bench-scraper");
+      t.setDaemon(true);
+      return t;
+    });
+    scraper.scheduleAtFixedRate(() -> registry.scrape().length(), 1, 1, TimeUnit.SECONDS);
+  }
+
   /** Starts the server and blocks until it stops; refuses unknown options with the usage. */
   public static void main(String... argv) {
     ServerArgs args;
@@ -77,10 +98,13 @@ public final class SwitchboardBenchServer {
     }
     Server io = create(args, adapter);
     BenchHttpServer http = BenchHttpServer.start(args.address(), args.transport(), args.threads(), io::configure);
+    if (args.metrics()) {
+      scrapeEverySecond(io);
+    }
     System.out.println("switchboard bench server on " + args.host() + ":" + http.port() + " (" + args.transport().label()
         + ", " + args.threads() + " event loops, handlers " + args.handlers()
         + (redis == null ? "" : ", Redis " + (args.streams() ? "Streams" : "pub/sub") + " adapter on " + args.redis())
-        + (args.recovery() ? ", connection state recovery" : "") + ")");
+        + (args.recovery() ? ", connection state recovery" : "") + (args.metrics() ? ", metrics" : "") + ")");
     AutoCloseable closeRedis = redis;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       io.close();
