@@ -1,0 +1,21 @@
+package io.switchboard.spring;
+
+/**
+ * An event argument could not be converted to its parameter's type (or a primitive parameter had no argument); the
+ * client's acknowledgement is {@code {"error": "bad_request", "message": ..}} unless a {@link SocketExceptionHandler}
+ * says otherwise.
+ *
+ * <pre>{@code
+ * @SocketExceptionHandler
+ * String badInput(PayloadConversionException e) {
+ *   return "unreadable: " + e.getMessage();
+ * }
+ * }</pre>
+ */
+public final class PayloadConversionException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public PayloadConversionException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}
