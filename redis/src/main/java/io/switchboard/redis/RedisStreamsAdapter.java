@@ -97,7 +97,6 @@ final class RedisStreamsAdapter extends ClusterAdapter {
   private final ConnectionStateRecovery recovery;
   private final Map<String, Tracked> sessions = new ConcurrentHashMap<>();
   private final AtomicLong localOnly = new AtomicLong();
-  private final AtomicLong sequence = new AtomicLong();
   private final AtomicLong repeats = new AtomicLong();
   private final Map<String, Long> seen = sequences(); // guarded by the reader's lock
   private final AtomicLong lastLocalOnlyLog = new AtomicLong();
@@ -224,8 +223,7 @@ final class RedisStreamsAdapter extends ClusterAdapter {
     byte[][] node = wire.entryFields(m);
     byte[][] fields = Arrays.copyOf(node, node.length + 2);
     fields[node.length] = StreamsWire.SEQ;
-    fields[node.length + 1] = StreamsWire.bytes(Long.toString(sequence.incrementAndGet()));
-    return outbox.add(fields);
+    return outbox.addNumbered(fields); // numbered in the order of the stream (the outbox's, under its lock)
   }
 
   /**

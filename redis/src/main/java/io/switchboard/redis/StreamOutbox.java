@@ -61,6 +61,7 @@ final class StreamOutbox {
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private final AtomicLong retries = new AtomicLong();
   private final AtomicLong lastRetryLog = new AtomicLong();
+  private long sequence; // the last number given by addNumbered
   private int waiting; // queued and on their way
   private boolean sending;
   private boolean closed;
@@ -76,9 +77,22 @@ final class StreamOutbox {
 
   /** Adds an entry (field names and values alternating) after every entry added before; completes with its id. */
   CompletionStage<String> add(byte[][] fields) {
-    int size = 0;
+    return add(fields, false);
+  }
+
+  /**
+   * {@link #add(byte[][])}, with the last field's value set to this outbox's next sequence number (1, 2, ...) in the
+   * order the entries are queued, which is the order they enter the stream: a reader that skips an entry whose number
+   * is not above the last one it saw (a batch added twice) must never see a smaller number after a larger one.
+   */
+  CompletionStage<String> addNumbered(byte[][] fields) {
+    return add(fields, true);
+  }
+
+  private CompletionStage<String> add(byte[][] fields, boolean numbered) {
+    int size = numbered ? 20 + 8 : 0;
     for (byte[] f : fields) {
-      size += f.length + 8;
+      size += f == null ? 0 : f.length + 8;
     }
     Pending p = new Pending(fields, size, new CompletableFuture<>());
     synchronized (this) {
@@ -87,6 +101,9 @@ final class StreamOutbox {
       }
       if (waiting >= capacity) {
         return CompletableFuture.failedFuture(link.refuse(capacity));
+      }
+      if (numbered) {
+        fields[fields.length - 1] = StreamsWire.bytes(Long.toString(++sequence));
       }
       queue.addLast(p);
       waiting++;
