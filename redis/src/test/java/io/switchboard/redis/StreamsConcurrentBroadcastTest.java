@@ -99,4 +99,34 @@ class StreamsConcurrentBroadcastTest {
       assertThat(c.numbers("n")).hasSize(total);
     }
   }
+
+  /**
+   * A handler still running when its server closes gracefully (its client was told to go while the handler ran)
+   * broadcasts, then acknowledges: the entry reaches the other server's clients, the close waits for it.
+   */
+  @Test
+  void aBroadcastOfAHandlerRunningDuringAGracefulCloseReachesTheOtherServer() throws Exception {
+    a.io.onConnection(s -> s.on("slow", (args, ack) -> {
+      try {
+        Thread.sleep(1500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      a.io.to("r").emit("late", 1);
+      ack.send("done");
+    }));
+    try (RecoveryClient sender = RecoveryClient.start(a.url(), "s", "x");
+        RecoveryClient receiver = RecoveryClient.start(b.url(), "c", "r")) {
+      sender.awaitConnect();
+      receiver.awaitConnect();
+      receiver.until("joined", () -> !receiver.messages("joined").isEmpty(), WAIT);
+      java.util.concurrent.CompletableFuture<Object> answered =
+          java.util.concurrent.CompletableFuture.supplyAsync(() -> sender.emitWithAck("slow", "go"));
+      Thread.sleep(300); // the event is read before the close: it is handled and acknowledged
+      a.io.close(Duration.ofSeconds(4));
+      a.streams.close();
+      assertThat(answered.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("done");
+      receiver.until("the late broadcast", () -> receiver.messages("late").size() == 1, WAIT);
+    }
+  }
 }
