@@ -179,8 +179,11 @@ class RollingRestartIT {
     }
     assertThat(ackedBy).as("messages acknowledged").hasSizeGreaterThan(50);
     // deliveries: a recovered client gets what it missed; a broadcast that reaches a client in the moment it moves
-    // can still fall between the two nodes (seen: 1 delivery in about 3,400, once in two runs on a busy machine;
-    // to be traced in the recovery path). Every miss is printed; more than a handful fails.
+    // can still fall between the two nodes (seen: 1 delivery in about 3,400, in 2 of 6 runs on a busy machine; not
+    // yet explained). Ruled out: a handler's broadcast lost at a graceful close (the close waits for the entry,
+    // StreamsConcurrentBroadcastTest); fixed meanwhile: entries numbered out of stream order, which dropped a
+    // broadcast for every live reader (a different pattern: a broadcast missed by all). Every miss is printed; more
+    // than a handful fails.
     List<String> missedDeliveries = new ArrayList<>();
     for (Map.Entry<String, Set<Long>> r : received.entrySet()) {
       ackedBy.forEach((id, sender) -> {
