@@ -7,7 +7,7 @@
 //
 // Events written (JSON lines): {"event":"connect","user":..,"t":ms,"recovered":bool}
 //   {"event":"joined","user":..} (the first join)  {"event":"disconnect","user":..,"t":ms,"reason":..}  {"event":"connect_error","user":..,"t":ms,"message":..}
-//   {"event":"summary","user":..,"acked":[{"clientId":..,"id":n}],"received":[n,..],"pending":n,"connected":bool}
+//   {"event":"summary","user":..,"acked":[{"clientId":..,"id":n,"t":ms}],"received":[n,..],"pending":n,"connected":bool}
 // Commands on stdin: {"op":"go"} starts sending (once every user has joined: "joined"); {"op":"stop"} stops sending, waits up to 15 s for the outboxes to empty, then writes one summary
 // per user and {"event":"stopped"}.
 import { createRequire } from "node:module";
@@ -54,7 +54,7 @@ function startClient({ name, token }, joinedFirst) {
       c.inFlight.delete(clientId);
       if (err) return; // no answer (the connection went away): sent again after the reconnection
       if (res && res.ok && res.message) {
-        if (c.outbox.delete(clientId)) c.acked.push({ clientId, id: res.message.id });
+        if (c.outbox.delete(clientId)) c.acked.push({ clientId, id: res.message.id, t: Date.now() });
       } else {
         out({ event: "refused", user: name, clientId, answer: res });
         c.outbox.delete(clientId);

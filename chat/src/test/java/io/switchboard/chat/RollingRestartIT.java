@@ -167,12 +167,14 @@ class RollingRestartIT {
     Map<Long, String> history = history(url, login(url, "roller0"));
     Map<String, Set<Long>> received = new HashMap<>();
     Map<Long, String> ackedBy = new HashMap<>();
+    Map<Long, Long> ackedAt = new HashMap<>();
     for (JsonNode s : summaries.values()) {
       Set<Long> r = new HashSet<>();
       s.path("received").forEach(id -> r.add(id.asLong()));
       received.put(s.path("user").asText(), r);
       for (JsonNode a : s.path("acked")) {
         String previous = ackedBy.put(a.path("id").asLong(), s.path("user").asText());
+        ackedAt.put(a.path("id").asLong(), a.path("t").asLong());
         assertThat(previous).as("id %s acknowledged twice", a.path("id")).isNull();
         assertThat(history).as("acknowledged %s is in the history", a).containsKey(a.path("id").asLong());
       }
@@ -188,7 +190,8 @@ class RollingRestartIT {
     for (Map.Entry<String, Set<Long>> r : received.entrySet()) {
       ackedBy.forEach((id, sender) -> {
         if (!sender.equals(r.getKey()) && !r.getValue().contains(id)) {
-          missedDeliveries.add(id + " from " + sender + " to " + r.getKey() + " " + timeline.get(r.getKey()));
+          missedDeliveries.add(id + " from " + sender + " (acknowledged at " + ackedAt.get(id) + ") to " + r.getKey()
+              + " " + timeline.get(r.getKey()));
         }
       });
     }
