@@ -121,7 +121,8 @@ class ScenarioSmokeTest {
   void deflateCompressesFanoutAndEchoFramesAndLosesNothing() throws Exception {
     ServerArgs args = ServerArgs.parse("--port", "0", "--threads", "2", "--deflate", "--deflate-threshold", "1024");
     Server deflating = SwitchboardBenchServer.create(args);
-    BenchHttpServer http = BenchHttpServer.start(args.address(), args.transport(), args.threads(), deflating::configure);
+    BenchHttpServer http =
+        BenchHttpServer.start(args.address(), args.transport(), args.threads(), deflating::configure);
     try {
       JsonNode f = run(http, "fanout", "--clients", "10", "--rate", "100", "--deflate", "--payload", "2048",
           "--padding", "words");

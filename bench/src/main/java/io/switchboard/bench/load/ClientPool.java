@@ -145,7 +145,8 @@ final class ClientPool implements AutoCloseable {
                 ch.pipeline().addLast("wire", wire);
               }
               if (kind != BenchClient.Kind.SSE) {
-                ch.pipeline().addLast("upgrade", new WebSocketUpgrade(hostPort, target, options.deflate() ? wire : null));
+                WireStats stats = options.deflate() ? wire : null;
+                ch.pipeline().addLast("upgrade", new WebSocketUpgrade(hostPort, target, stats));
               }
               ch.pipeline().addLast("client", client);
             }

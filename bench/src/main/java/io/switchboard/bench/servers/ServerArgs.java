@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * The command-line options every bench server takes: {@code --host}, {@code --port}, {@code --threads},
  * {@code --transport}, and for the Switchboard server {@code --handlers}, {@code --redis}, {@code --streams},
- * {@code --recovery}, {@code --metrics}, {@code --shutdown-grace}, {@code --deflate} and {@code --deflate-threshold}. An unknown flag is refused with {@link #USAGE}, so that a typo never runs another benchmark.
+ * {@code --recovery}, {@code --metrics}, {@code --shutdown-grace}, {@code --deflate} and {@code --deflate-threshold}.
+ * An unknown flag is refused with {@link #USAGE}, so that a typo never runs another benchmark.
  *
  * <pre>{@code
  * ServerArgs a = ServerArgs.parse("--port", "3000", "--transport", "epoll");
