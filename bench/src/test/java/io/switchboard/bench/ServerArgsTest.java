@@ -24,6 +24,11 @@ class ServerArgsTest {
     assertThat(plain.shutdownGrace()).isEqualTo(java.time.Duration.ofSeconds(10));
     assertThat(ServerArgs.parse("--shutdown-grace", "500ms").shutdownGrace()).isEqualTo(java.time.Duration.ofMillis(500));
     assertThat(ServerArgs.parse("--shutdown-grace", "0").shutdownGrace()).isZero();
+    assertThat(plain.deflate()).isFalse();
+    ServerArgs deflate = ServerArgs.parse("--deflate", "--deflate-threshold", "2048");
+    assertThat(deflate.deflate()).isTrue();
+    assertThat(deflate.deflateThreshold()).isEqualTo(2048);
+    assertThat(ServerArgs.parse("--deflate").deflateThreshold()).isEqualTo(1024);
   }
 
   @Test
@@ -35,5 +40,9 @@ class ServerArgsTest {
     assertThatThrownBy(() -> ServerArgs.parse("--port", "x")).hasMessageContaining("not a number");
     assertThatThrownBy(() -> ServerArgs.parse("--streams")).hasMessageContaining("--streams needs --redis");
     assertThatThrownBy(() -> ServerArgs.parse("--shutdown-grace", "soon")).hasMessageContaining("not a number");
+    assertThatThrownBy(() -> ServerArgs.parse("--deflate-threshold", "512")).hasMessageContaining("needs --deflate");
+    assertThatThrownBy(() -> ServerArgs.parse("--deflate", "--deflate-threshold", "-1"))
+        .hasMessageContaining("not a number");
+    assertThatThrownBy(() -> ServerArgs.parse("--deflate-level", "1")).hasMessageContaining("unknown option");
   }
 }

@@ -36,6 +36,7 @@ final class ClientPool implements AutoCloseable {
   private final List<BenchClient> all = Collections.synchronizedList(new ArrayList<>());
   private final AtomicInteger failures = new AtomicInteger();
   private final ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
+  private final WireStats wire = new WireStats();
 
   ClientPool(LoadOptions options) {
     this.options = options;
@@ -46,6 +47,11 @@ final class ClientPool implements AutoCloseable {
   /** The transport the clients use. */
   NettyTransport transport() {
     return transport;
+  }
+
+  /** What the clients received on the wire (counted only with {@link LoadOptions#deflate()}). */
+  WireStats wire() {
+    return wire;
   }
 
   /** Connection attempts that failed or were refused so far. */
@@ -135,8 +141,12 @@ final class ClientPool implements AutoCloseable {
           .handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
+              if (options.deflate()) {
+                ch.pipeline().addLast("wire", wire);
+              }
               if (kind != BenchClient.Kind.SSE) {
-                ch.pipeline().addLast("upgrade", new WebSocketUpgrade(hostPort, target));
+                WireStats stats = options.deflate() ? wire : null;
+                ch.pipeline().addLast("upgrade", new WebSocketUpgrade(hostPort, target, stats));
               }
               ch.pipeline().addLast("client", client);
             }

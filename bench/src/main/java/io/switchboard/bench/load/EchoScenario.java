@@ -25,7 +25,7 @@ final class EchoScenario implements Scenario {
   public JsonLine run(LoadOptions o) throws Exception {
     ProcessProbe server = new ProcessProbe(o.serverPid(), o.serverPid2());
     ProcessProbe self = new ProcessProbe(ProcessHandle.current().pid());
-    String padding = Frames.padding(o.payloadBytes());
+    String padding = Frames.padding(o);
     try (ClientPool pool = new ClientPool(o)) {
       List<BenchClient> clients = pool.connect(o.clients(), i -> listener(padding), 0);
       for (BenchClient c : clients) {

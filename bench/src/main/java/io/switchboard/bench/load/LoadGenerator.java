@@ -43,7 +43,8 @@ public final class LoadGenerator {
   /** {@code <scenario> --option value…}. */
   public static void main(String... args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: load connect|fanout|echo|slow [--port 3000] [--server-pid PID] [--clients N] …");
+      System.err.println("usage: load connect|fanout|echo|slow [--port 3000] [--server-pid PID] [--clients N]"
+          + " [--payload BYTES] [--padding letters|words] [--deflate] …");
       System.exit(2);
     }
     LoadOptions o = LoadOptions.parse(args[0], Arrays.copyOfRange(args, 1, args.length));

@@ -37,11 +37,15 @@ import java.util.Map;
  * @param connectTimeout the longest wait for all clients to connect
  * @param liveHeap       whether {@code connect} asks a JVM server for its live heap (a full GC, through jcmd)
  * @param hold           how long {@code connect} keeps its clients connected after measuring (for outside probes)
+ * @param deflate        whether the WebSocket clients offer {@code permessage-deflate} (switch {@code --deflate})
+ * @param padding        {@code letters} (the alphabet repeated: compresses to almost nothing) or {@code words}
+ *                       (words drawn from a fixed vocabulary with a fixed seed: compresses about as text does)
  */
 public record LoadOptions(String scenario, String label, String host, int port, int port2, String path,
     long serverPid, long serverPid2,
     int clients, int concurrency, int sources, int threads, int rate, int window, int inFlight, int payloadBytes,
-    Duration warmup, Duration duration, Duration drain, Duration connectTimeout, boolean liveHeap, Duration hold) {
+    Duration warmup, Duration duration, Duration drain, Duration connectTimeout, boolean liveHeap, Duration hold,
+    boolean deflate, String padding) {
 
   public LoadOptions {
     if (!host.startsWith("127.") && !host.equals("localhost")) {
@@ -60,13 +64,23 @@ public record LoadOptions(String scenario, String label, String host, int port, 
         || hold.compareTo(Duration.ofMinutes(10)) > 0) {
       throw new IllegalArgumentException("a run is at most 5 min warm-up + 10 min load (or hold)");
     }
+    if (!padding.equals("letters") && !padding.equals("words")) {
+      throw new IllegalArgumentException("padding must be letters or words, not " + padding);
+    }
   }
 
-  /** Parses {@code scenario --option value…}; options left out take the defaults of {@code scenario}. */
+  /**
+   * Parses {@code scenario --option value…} and the switch {@code --deflate}; options left out take the defaults of
+   * {@code scenario}.
+   */
   public static LoadOptions parse(String scenario, String... args) {
     Map<String, String> m = new HashMap<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
+      if (a.equals("--deflate")) {
+        m.put("deflate", "true");
+        continue;
+      }
       if (!a.startsWith("--") || i + 1 >= args.length) {
         throw new IllegalArgumentException("expected --name value, got " + a);
       }
@@ -103,6 +117,8 @@ public record LoadOptions(String scenario, String label, String host, int port, 
         Duration.ofMillis(Long.parseLong(m.getOrDefault("drain-ms", "3000"))),
         Duration.ofMillis(Long.parseLong(m.getOrDefault("connect-timeout-ms", "60000"))),
         Boolean.parseBoolean(m.getOrDefault("live-heap", "true")),
-        Duration.ofMillis(Long.parseLong(m.getOrDefault("hold-ms", "0"))));
+        Duration.ofMillis(Long.parseLong(m.getOrDefault("hold-ms", "0"))),
+        Boolean.parseBoolean(m.getOrDefault("deflate", "false")),
+        m.getOrDefault("padding", "letters"));
   }
 }

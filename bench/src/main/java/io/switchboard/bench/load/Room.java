@@ -47,7 +47,7 @@ final class Room {
 
   private Room(LoadOptions options) {
     this.options = options;
-    this.padding = Frames.padding(options.payloadBytes());
+    this.padding = Frames.padding(options);
   }
 
   /** Connects {@code n} clients and has each join the room; returns once all joined (or the connect bound passed). */

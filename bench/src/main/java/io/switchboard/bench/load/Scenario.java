@@ -26,13 +26,26 @@ interface Scenario {
     };
   }
 
-  /** The fields every result starts with. */
+  /**
+   * The fields every result starts with; with {@code --deflate}, also the connections that negotiated
+   * {@code permessage-deflate} and what the clients received over the whole run (warm-up and drain included).
+   */
   static JsonLine header(LoadOptions o, ClientPool pool) {
-    return new JsonLine()
+    JsonLine line = new JsonLine()
         .put("scenario", o.scenario())
         .put("server", o.label())
         .put("clients", o.clients())
         .put("generator_transport", pool.transport().label())
-        .put("generator_threads", o.threads());
+        .put("generator_threads", o.threads())
+        .put("padding", o.padding())
+        .put("deflate", o.deflate());
+    if (o.deflate()) {
+      WireStats w = pool.wire();
+      line.put("deflate_negotiated", w.deflateNegotiated())
+          .put("frames_in", w.framesIn())
+          .put("frames_in_compressed", w.compressedFramesIn())
+          .put("wire_bytes_in", w.bytesIn());
+    }
+    return line;
   }
 }

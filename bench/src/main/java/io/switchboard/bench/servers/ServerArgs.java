@@ -9,8 +9,9 @@ import java.util.Set;
 
 /**
  * The command-line options every bench server takes: {@code --host}, {@code --port}, {@code --threads},
- * {@code --transport}, and for the Switchboard server {@code --handlers}, {@code --redis}, {@code --streams} and
- * {@code --recovery}. An unknown flag is refused with {@link #USAGE}, so that a typo never runs another benchmark.
+ * {@code --transport}, and for the Switchboard server {@code --handlers}, {@code --redis}, {@code --streams},
+ * {@code --recovery}, {@code --metrics}, {@code --shutdown-grace}, {@code --deflate} and {@code --deflate-threshold}.
+ * An unknown flag is refused with {@link #USAGE}, so that a typo never runs another benchmark.
  *
  * <pre>{@code
  * ServerArgs a = ServerArgs.parse("--port", "3000", "--transport", "epoll");
@@ -26,10 +27,14 @@ import java.util.Set;
  * @param streams   whether the cluster uses the Redis Streams adapter rather than the pub/sub one
  * @param recovery  whether connection state recovery is on (two minutes)
  * @param metrics   whether the Switchboard meters are bound to a Prometheus registry, scraped every second
+ * @param shutdownGrace how long SIGTERM may take to move the clients away
+ * @param deflate   whether WebSocket {@code permessage-deflate} is accepted when a client offers it (the engine's
+ *                  settings once enabled: no context takeover, level 1)
+ * @param deflateThreshold the smallest message compressed, in bytes (1,024 as the engine's default)
  */
 public record ServerArgs(String host, int port, int threads, NettyTransport transport, String handlers, String redis,
     boolean streams, boolean recovery, boolean metrics,
-    java.time.Duration shutdownGrace) {
+    java.time.Duration shutdownGrace, boolean deflate, int deflateThreshold) {
 
   /** {@code 500ms}, {@code 10s} or a number of seconds. */
   private static java.time.Duration grace(String v) {
@@ -41,6 +46,14 @@ public record ServerArgs(String host, int port, int threads, NettyTransport tran
     return d;
   }
 
+  private static int threshold(String v) {
+    int n = Integer.parseInt(v);
+    if (n < 0) {
+      throw new NumberFormatException("negative --deflate-threshold " + v);
+    }
+    return n;
+  }
+
   /** What the servers accept. */
   public static final String USAGE = String.join("\n",
       "options: --host ADDR (127.0.0.1)  --port N (3000)  --threads N (one per core)",
@@ -48,11 +61,13 @@ public record ServerArgs(String host, int port, int threads, NettyTransport tran
       "         --redis URL (a cluster through Redis)  --streams (the Redis Streams adapter; needs --redis)",
       "         --recovery (connection state recovery, two minutes)",
       "         --metrics (Switchboard meters bound to a Prometheus registry, scraped every second)",
-      "         --shutdown-grace T (how long SIGTERM may take to move the clients away: 10s, 500ms, 0; default 10s)");
+      "         --shutdown-grace T (how long SIGTERM may take to move the clients away: 10s, 500ms, 0; default 10s)",
+      "         --deflate (WebSocket permessage-deflate accepted when offered)",
+      "         --deflate-threshold N (smallest message compressed, bytes; default 1024; needs --deflate)");
 
   private static final Set<String> WITH_VALUE = Set.of("host", "port", "threads", "transport", "handlers", "redis",
-      "shutdown-grace");
-  private static final Set<String> SWITCHES = Set.of("streams", "recovery", "metrics");
+      "shutdown-grace", "deflate-threshold");
+  private static final Set<String> SWITCHES = Set.of("streams", "recovery", "metrics", "deflate");
 
   /**
    * Parses {@code --name value} pairs and the switches {@code --streams} and {@code --recovery}.
@@ -79,6 +94,9 @@ public record ServerArgs(String host, int port, int threads, NettyTransport tran
     if (on.contains("streams") && !m.containsKey("redis")) {
       throw new IllegalArgumentException("--streams needs --redis\n" + USAGE);
     }
+    if (m.containsKey("deflate-threshold") && !on.contains("deflate")) {
+      throw new IllegalArgumentException("--deflate-threshold needs --deflate\n" + USAGE);
+    }
     try {
       return new ServerArgs(
           m.getOrDefault("host", "127.0.0.1"),
@@ -90,7 +108,9 @@ public record ServerArgs(String host, int port, int threads, NettyTransport tran
           on.contains("streams"),
           on.contains("recovery"),
           on.contains("metrics"),
-          grace(m.getOrDefault("shutdown-grace", "10s")));
+          grace(m.getOrDefault("shutdown-grace", "10s")),
+          on.contains("deflate"),
+          threshold(m.getOrDefault("deflate-threshold", "1024")));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("not a number: " + e.getMessage() + "\n" + USAGE);
     }

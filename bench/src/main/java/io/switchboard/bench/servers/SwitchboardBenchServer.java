@@ -3,6 +3,8 @@ package io.switchboard.bench.servers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.switchboard.engine.EngineOptions;
+import io.switchboard.engine.PerMessageDeflate;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.server.EventStreamOptions;
 import io.switchboard.server.PlainWebSocketOptions;
@@ -29,6 +31,7 @@ import java.util.concurrent.TimeUnit;
  * java -jar bench/target/switchboard-bench.jar server --port 3000
  * java -jar bench/target/switchboard-bench.jar server --port 3001 --redis redis://127.0.0.1:6379   # one of a cluster
  * java -jar bench/target/switchboard-bench.jar server --port 3001 --redis redis://127.0.0.1:6379 --streams --recovery
+ * java -jar bench/target/switchboard-bench.jar server --port 3000 --deflate --deflate-threshold 1024
  * }</pre>
  */
 public final class SwitchboardBenchServer {
@@ -48,6 +51,10 @@ public final class SwitchboardBenchServer {
     }
     if (adapter != null) {
       options.adapter(adapter);
+    }
+    if (args.deflate()) {
+      options.engine(EngineOptions.DEFAULT.toBuilder().perMessageDeflate(PerMessageDeflate.builder()
+          .enabled(true).threshold(args.deflateThreshold()).build()).build());
     }
     if ("direct".equals(args.handlers())) {
       options.handlerExecutor(Runnable::run); // the bench handlers never block
@@ -135,7 +142,8 @@ public final class SwitchboardBenchServer {
     System.out.println("switchboard bench server on " + args.host() + ":" + http.port() + " (" + args.transport().label()
         + ", " + args.threads() + " event loops, handlers " + args.handlers()
         + (redis == null ? "" : ", Redis " + (args.streams() ? "Streams" : "pub/sub") + " adapter on " + args.redis())
-        + (args.recovery() ? ", connection state recovery" : "") + (args.metrics() ? ", metrics" : "") + ")");
+        + (args.recovery() ? ", connection state recovery" : "") + (args.metrics() ? ", metrics" : "")
+        + (args.deflate() ? ", permessage-deflate from " + args.deflateThreshold() + " bytes" : "") + ")");
     AutoCloseable closeRedis = redis;
     // SIGTERM: new connections are refused, the clients are moved away within --shutdown-grace, then everything closes
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
