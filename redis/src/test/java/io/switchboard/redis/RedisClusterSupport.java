@@ -9,28 +9,31 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * The cluster adapter contract on a real Redis Cluster of three masters that the test class starts (from the same
- * {@code redis-server} binary as {@link TestRedis}, {@code cluster-enabled yes}), one key prefix per test.
+ * The cluster adapter contract on a real Redis Cluster of three masters (from the same {@code redis-server} binary as
+ * {@link TestRedis}, {@code cluster-enabled yes}), one key prefix per test. The cluster is started once for all the
+ * test classes of a test JVM (every test has its own keys and channels) and stopped when the JVM exits.
  */
 abstract class RedisClusterSupport extends ClusterAdapterContract {
+  private static TestRedis.Cluster shared;
   static TestRedis.Cluster redisCluster;
   private final Map<String, List<AutoCloseable>> resources = new ConcurrentHashMap<>();
 
   @BeforeAll
   static void startRedisCluster() {
-    redisCluster = TestRedis.startCluster(3);
-    RedisTests.requireMode(RedisMode.SHARDED, redisCluster.uris().get(0));
+    redisCluster = sharedCluster();
   }
 
-  @AfterAll
-  static void stopRedisCluster() {
-    if (redisCluster != null) {
-      redisCluster.close();
+  private static synchronized TestRedis.Cluster sharedCluster() {
+    if (shared == null) {
+      TestRedis.Cluster cluster = TestRedis.startCluster(3);
+      Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "redis-cluster-stop"));
+      RedisTests.requireMode(RedisMode.SHARDED, cluster.uris().get(0));
+      shared = cluster;
     }
+    return shared;
   }
 
   /** Keeps something to close with the cluster named {@code key}. */
