@@ -28,9 +28,12 @@ public interface Ack {
   boolean requested();
 
   /**
-   * Sends the answer; returns {@code false} if none was asked for or one was already sent.
+   * Sends the answer: the client's callback receives {@code args}, encoded like those of {@link Socket#emit} (the
+   * reference's {@code callback(...args)}). May be called from any thread, now or later; only the first call sends.
    *
-   * @return {@code true} (as in the reference server)
+   * @param args the values of the answer, in order; {@code byte[]} and {@code ByteBuffer} go as binary
+   * @return {@code true} if the answer was written; {@code false} if none was asked for, one was already sent, or the
+   *     socket has left its namespace
    */
   boolean send(Object... args);
 }

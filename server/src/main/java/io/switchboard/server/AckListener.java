@@ -9,7 +9,12 @@ package io.switchboard.server;
  */
 @FunctionalInterface
 public interface AckListener {
-  /** A client answered. */
+  /**
+   * A client answered; called once per answering client, on the thread that received the answer (for a remote
+   * client, the cluster adapter's), so keep it short.
+   *
+   * @param args the arguments the client's acknowledgement carried
+   */
   void onAck(Args args);
 
   /** A client will not answer (it disconnected). */

@@ -15,6 +15,11 @@ import java.util.List;
 public final class AckTimeoutException extends RuntimeException {
   private final transient List<Args> partial;
 
+  /**
+   * An exception with the answers that arrived in time.
+   *
+   * @param partial the answers that arrived before the timeout, in arrival order (copied; empty for a single socket)
+   */
   public AckTimeoutException(List<Args> partial) {
     super("operation has timed out", null, false, false);
     this.partial = List.copyOf(partial);

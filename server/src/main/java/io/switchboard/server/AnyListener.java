@@ -9,5 +9,13 @@ package io.switchboard.server;
  */
 @FunctionalInterface
 public interface AnyListener {
+  /**
+   * Sees one event: an incoming one on the handler executor before the event middlewares, an outgoing one on the
+   * emitting thread before it is written. An exception it throws is reported to {@link Socket#onError} (incoming) or
+   * logged (outgoing); the event goes on either way.
+   *
+   * @param event the event name
+   * @param args  its arguments, without the acknowledgement callback
+   */
   void onEvent(String event, Args args);
 }

@@ -36,7 +36,13 @@ public final class Args {
     return values.isEmpty();
   }
 
-  /** {@return argument {@code i} as a JSON tree (binary arguments are {@code BinaryNode}s)} */
+  /**
+   * Argument {@code i} as a JSON tree.
+   *
+   * @param i the index, from 0
+   * @return the tree; binary arguments are {@code BinaryNode}s, a JSON {@code null} is a {@code NullNode}
+   * @throws IndexOutOfBoundsException if there is no argument {@code i}
+   */
   public JsonNode node(int i) {
     return values.get(i);
   }
@@ -46,17 +52,40 @@ public final class Args {
     return values;
   }
 
-  /** {@return argument {@code i} bound to {@code type}; throws {@link IllegalArgumentException} if it does not fit} */
+  /**
+   * Argument {@code i} bound to {@code type} by the server's Jackson mapper ({@link ServerOptions#objectMapper()}).
+   *
+   * @param <T>  the type
+   * @param i    the index, from 0
+   * @param type the class to bind to; {@code byte[].class} reads a binary attachment
+   * @return the value, {@code null} for a JSON {@code null}
+   * @throws IllegalArgumentException  if the argument does not fit {@code type}
+   * @throws IndexOutOfBoundsException if there is no argument {@code i}
+   */
   public <T> T get(int i, Class<T> type) {
     return mapper.convertValue(values.get(i), type);
   }
 
-  /** {@return argument {@code i} bound to a generic type} */
+  /**
+   * Argument {@code i} bound to a generic type, such as {@code new TypeReference<List<Point>>() {}}.
+   *
+   * @param <T>  the type
+   * @param i    the index, from 0
+   * @param type the type to bind to
+   * @return the value, {@code null} for a JSON {@code null}
+   * @throws IllegalArgumentException  if the argument does not fit {@code type}
+   * @throws IndexOutOfBoundsException if there is no argument {@code i}
+   */
   public <T> T get(int i, TypeReference<T> type) {
     return mapper.convertValue(values.get(i), type);
   }
 
-  /** {@return argument {@code i} as text, or {@code null} if it is not a string} */
+  /**
+   * Argument {@code i} as text, without binding.
+   *
+   * @param i the index, from 0
+   * @return the string, or {@code null} if the argument is not a string or there is no argument {@code i}
+   */
   public String string(int i) {
     return i < values.size() && values.get(i).isTextual() ? values.get(i).textValue() : null;
   }

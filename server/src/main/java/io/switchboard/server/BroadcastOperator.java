@@ -40,8 +40,10 @@ public final class BroadcastOperator {
   }
 
   /**
-   * Targets the sockets in these rooms too.
+   * Targets the sockets in these rooms too (the reference's {@code to(...)}): a socket in any of the rooms is reached
+   * once.
    *
+   * @param more rooms to add to the targets; a socket id targets that socket
    * @return a new operator with this setting (operators are immutable)
    */
   public BroadcastOperator to(String... more) {
@@ -49,8 +51,9 @@ public final class BroadcastOperator {
   }
 
   /**
-   * Targets the sockets in these rooms too.
+   * Targets the sockets in these rooms too, as {@link #to(String...)} does.
    *
+   * @param more rooms to add to the targets
    * @return a new operator with this setting (operators are immutable)
    */
   public BroadcastOperator to(Collection<String> more) {
@@ -60,8 +63,9 @@ public final class BroadcastOperator {
   }
 
   /**
-   * Same as {@link #to}.
+   * Same as {@link #to(String...)} (the reference's {@code in(...)}).
    *
+   * @param more rooms to add to the targets
    * @return a new operator with this setting (operators are immutable)
    */
   public BroadcastOperator in(String... more) {
@@ -69,8 +73,9 @@ public final class BroadcastOperator {
   }
 
   /**
-   * Leaves out the sockets in these rooms.
+   * Leaves out the sockets in these rooms (the reference's {@code except(...)}), even those in a target room.
    *
+   * @param more rooms to add to the exceptions; a socket id leaves out that socket
    * @return a new operator with this setting (operators are immutable)
    */
   public BroadcastOperator except(String... more) {
@@ -78,8 +83,9 @@ public final class BroadcastOperator {
   }
 
   /**
-   * Leaves out the sockets in these rooms.
+   * Leaves out the sockets in these rooms, as {@link #except(String...)} does.
    *
+   * @param more rooms to add to the exceptions
    * @return a new operator with this setting (operators are immutable)
    */
   public BroadcastOperator except(Collection<String> more) {
@@ -91,14 +97,18 @@ public final class BroadcastOperator {
   /**
    * Allows or forbids compression: with {@code false}, the packet goes uncompressed to recipients over a WebSocket
    * that negotiated {@code permessage-deflate}; otherwise it is compressed once for all recipients that use no server
-   * context takeover (the default), once per recipient for the others.
+   * context takeover (the default), once per recipient for the others. The reference's {@code compress(...)}.
+   *
+   * @param compress whether the packet may be compressed; the default is {@code true}
+   * @return a new operator with this setting (operators are immutable)
    */
   public BroadcastOperator compress(boolean compress) {
     return new BroadcastOperator(nsp, adapter, rooms, except, flags.withCompress(compress));
   }
 
   /**
-   * Drops the packet for each client that cannot take it right now.
+   * Drops the packet for each client that cannot take it right now (the reference's {@code volatile}), as
+   * {@link Socket#asVolatile()} explains; volatile packets are not kept for connection state recovery.
    *
    * @return a new operator with this setting (operators are immutable)
    */
@@ -107,7 +117,8 @@ public final class BroadcastOperator {
   }
 
   /**
-   * Keeps the broadcast on this server.
+   * Keeps the broadcast, and the other commands of this operator, on this server (the reference's {@code local}):
+   * a cluster adapter does not pass them on.
    *
    * @return a new operator with this setting (operators are immutable)
    */
@@ -116,8 +127,9 @@ public final class BroadcastOperator {
   }
 
   /**
-   * Sets how long {@link #emitWithAck} waits.
+   * Sets how long {@link #emitWithAck} waits for the answers (the reference's {@code timeout(ms)}).
    *
+   * @param timeout the wait, after which the stage fails with {@link AckTimeoutException}; {@code null} for no limit
    * @return a new operator with this setting (operators are immutable)
    */
   public BroadcastOperator timeout(Duration timeout) {
@@ -130,9 +142,13 @@ public final class BroadcastOperator {
   }
 
   /**
-   * Emits to every target.
+   * Emits to every target, on every server of the cluster unless {@link #local()}; the packet is encoded once. May be
+   * called from any thread; it does not wait for the packets to be written.
    *
+   * @param event the event name
+   * @param args  the arguments; {@code byte[]} and {@code ByteBuffer} go as binary
    * @return {@code true} (as in the reference server)
+   * @throws IllegalArgumentException if {@code event} is null or reserved ({@code connect}, {@code disconnect}…)
    */
   public boolean emit(String event, Object... args) {
     Socket.checkEventName(event);
@@ -141,8 +157,9 @@ public final class BroadcastOperator {
   }
 
   /**
-   * Emits a {@code message} event to every target.
+   * Emits a {@code message} event to every target (the reference's {@code send(...)}).
    *
+   * @param args the arguments, as for {@link #emit}
    * @return {@code true} (as in the reference server)
    */
   public boolean send(Object... args) {
@@ -153,9 +170,12 @@ public final class BroadcastOperator {
    * Emits and completes with every target client's answer; with a timeout, fails with {@link
    * AckTimeoutException} (holding the answers that came) if some are missing. A client that disconnects counts as
    * answered (with nothing); without a timeout, a connected client that never answers keeps the stage pending, so set
-   * one.
+   * one. The reference's {@code emitWithAck(...)}.
    *
-   * @return a stage that completes as described above
+   * @param event the event name
+   * @param args  the arguments; {@code byte[]} and {@code ByteBuffer} go as binary
+   * @return a stage that completes with the answers in arrival order, one per answering client
+   * @throws IllegalArgumentException if {@code event} is null or reserved
    */
   public CompletionStage<List<Args>> emitWithAck(String event, Object... args) {
     Socket.checkEventName(event);
@@ -176,7 +196,11 @@ public final class BroadcastOperator {
     return result;
   }
 
-  /** {@return the target sockets, here or on other servers} */
+  /**
+   * {@return the target sockets, here or on other servers (the reference's {@code fetchSockets()}): a stage that
+   * completes with a snapshot of each one's details once every server has answered, or with those of the servers that
+   * did answer when a cluster adapter's wait ends ({@link #timeout}, else the adapter's request timeout)}
+   */
   public CompletionStage<List<RemoteSocket>> fetchSockets() {
     return adapter.fetchSockets(options()).thenApply(list -> {
       List<RemoteSocket> out = new ArrayList<>(list.size());
@@ -187,17 +211,31 @@ public final class BroadcastOperator {
     });
   }
 
-  /** Makes the target sockets join rooms. */
+  /**
+   * Makes the target sockets join rooms (the reference's {@code socketsJoin(...)}): at once on this server, when the
+   * cluster message arrives on the others.
+   *
+   * @param roomsToJoin the room names
+   */
   public void socketsJoin(String... roomsToJoin) {
     adapter.addSockets(options(), new LinkedHashSet<>(Arrays.asList(roomsToJoin)));
   }
 
-  /** Makes the target sockets leave rooms. */
+  /**
+   * Makes the target sockets leave rooms (the reference's {@code socketsLeave(...)}), like {@link #socketsJoin}.
+   *
+   * @param roomsToLeave the room names
+   */
   public void socketsLeave(String... roomsToLeave) {
     adapter.delSockets(options(), new LinkedHashSet<>(Arrays.asList(roomsToLeave)));
   }
 
-  /** Disconnects the target sockets; {@code close} also closes their connections. */
+  /**
+   * Disconnects the target sockets, as {@link Socket#disconnect(boolean)} does (the reference's
+   * {@code disconnectSockets(close)}).
+   *
+   * @param close whether to close their underlying connections too
+   */
   public void disconnectSockets(boolean close) {
     adapter.disconnectSockets(options(), close);
   }

@@ -16,6 +16,14 @@ import java.util.Set;
  * @param flags  the modifiers
  */
 public record BroadcastOptions(Set<String> rooms, Set<String> except, BroadcastFlags flags) {
+  /**
+   * Copies the room sets, keeping their order.
+   *
+   * @param rooms  target rooms; empty means all sockets of the namespace
+   * @param except rooms whose sockets are left out
+   * @param flags  the modifiers
+   * @throws NullPointerException if {@code rooms} or {@code except} is null
+   */
   public BroadcastOptions {
     rooms = Collections.unmodifiableSet(new LinkedHashSet<>(rooms));
     except = Collections.unmodifiableSet(new LinkedHashSet<>(except));
@@ -26,7 +34,12 @@ public record BroadcastOptions(Set<String> rooms, Set<String> except, BroadcastF
     return new BroadcastOptions(Set.of(), Set.of(), BroadcastFlags.DEFAULT);
   }
 
-  /** {@return the sockets in {@code room}} */
+  /**
+   * The sockets in one room, no flag.
+   *
+   * @param room the room (a socket id targets that one socket)
+   * @return the options
+   */
   public static BroadcastOptions room(String room) {
     return new BroadcastOptions(Set.of(room), Set.of(), BroadcastFlags.DEFAULT);
   }

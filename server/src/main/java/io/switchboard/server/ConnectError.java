@@ -12,10 +12,21 @@ package io.switchboard.server;
 public class ConnectError extends RuntimeException {
   private final transient Object data;
 
+  /**
+   * A refusal without data.
+   *
+   * @param message what the client receives as the error's {@code message}
+   */
   public ConnectError(String message) {
     this(message, null);
   }
 
+  /**
+   * A refusal with details for the client.
+   *
+   * @param message what the client receives as the error's {@code message}
+   * @param data    sent as the error's {@code data}, encoded with the server's Jackson mapper; {@code null} for none
+   */
   public ConnectError(String message, Object data) {
     super(message, null, false, false);
     this.data = data;

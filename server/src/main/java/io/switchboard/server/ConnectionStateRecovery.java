@@ -33,6 +33,15 @@ public record ConnectionStateRecovery(Duration maxDisconnectionDuration, boolean
   /** Two minutes, middlewares skipped, 100,000 packets. */
   public static final ConnectionStateRecovery DEFAULT = new ConnectionStateRecovery(Duration.ofMinutes(2), true);
 
+  /**
+   * Checks the settings.
+   *
+   * @param maxDisconnectionDuration how long a session and the packets are kept after a disconnection
+   * @param skipMiddlewares          whether a recovered socket skips the namespace middlewares
+   * @param maxStoredPackets         the most packets kept per namespace for replay
+   * @throws NullPointerException     if {@code maxDisconnectionDuration} is null
+   * @throws IllegalArgumentException if {@code maxDisconnectionDuration} or {@code maxStoredPackets} is not positive
+   */
   public ConnectionStateRecovery {
     Objects.requireNonNull(maxDisconnectionDuration, "maxDisconnectionDuration");
     if (maxDisconnectionDuration.isNegative() || maxDisconnectionDuration.isZero()) {
@@ -43,7 +52,13 @@ public record ConnectionStateRecovery(Duration maxDisconnectionDuration, boolean
     }
   }
 
-  /** The settings with the default bound on stored packets. */
+  /**
+   * The settings with the default bound on stored packets ({@link #DEFAULT_MAX_STORED_PACKETS}), as the reference's
+   * {@code connectionStateRecovery: {maxDisconnectionDuration, skipMiddlewares}}.
+   *
+   * @param maxDisconnectionDuration how long a session and the packets are kept after a disconnection; positive
+   * @param skipMiddlewares          whether a recovered socket skips the namespace middlewares
+   */
   public ConnectionStateRecovery(Duration maxDisconnectionDuration, boolean skipMiddlewares) {
     this(maxDisconnectionDuration, skipMiddlewares, DEFAULT_MAX_STORED_PACKETS);
   }

@@ -12,5 +12,12 @@ package io.switchboard.server;
  */
 @FunctionalInterface
 public interface DataHandler<T> {
+  /**
+   * Handles the event, on the handler executor, one event at a time per client; it may block.
+   *
+   * @param data the first argument bound to {@code T}, or {@code null} if the event had no argument
+   * @param ack  the answer to send, or {@link Ack#NONE} if the client asked for none
+   * @throws Exception anything: it is logged and reported to {@link Socket#onError}, and the next event is handled
+   */
   void handle(T data, Ack ack) throws Exception;
 }

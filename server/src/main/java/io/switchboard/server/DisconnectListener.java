@@ -9,5 +9,12 @@ package io.switchboard.server;
  */
 @FunctionalInterface
 public interface DisconnectListener {
+  /**
+   * Told once per socket, on the handler executor in the order of the client's other events; an exception it throws
+   * is logged and the other listeners still run.
+   *
+   * @param reason      why the socket left (its {@link DisconnectReason#text()} is the reference's {@code reason})
+   * @param description the reason's text, or the Engine.IO layer's details of why the connection closed
+   */
   void onDisconnect(DisconnectReason reason, String description);
 }

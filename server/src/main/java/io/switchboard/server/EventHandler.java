@@ -12,5 +12,12 @@ package io.switchboard.server;
  */
 @FunctionalInterface
 public interface EventHandler {
+  /**
+   * Handles the event; the handlers of one event run in the order they were added.
+   *
+   * @param args the event's arguments, without its name
+   * @param ack  the answer to send, or {@link Ack#NONE} if the client asked for none
+   * @throws Exception anything: it is logged and reported to {@link Socket#onError}, and the next handler runs
+   */
   void handle(Args args, Ack ack) throws Exception;
 }

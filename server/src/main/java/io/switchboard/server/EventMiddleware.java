@@ -12,5 +12,14 @@ package io.switchboard.server;
  */
 @FunctionalInterface
 public interface EventMiddleware {
+  /**
+   * Runs for one incoming event, on the handler executor; the event reaches the next middleware, then the handlers,
+   * only once {@code next.proceed()} is called (now or later, from any thread).
+   *
+   * @param event the event name
+   * @param args  its arguments
+   * @param next  the continuation: call {@link Next#proceed()} or {@link Next#fail(Throwable)} exactly once
+   * @throws Exception anything: it counts as {@code next.fail(e)}
+   */
   void handle(String event, Args args, Next next) throws Exception;
 }

@@ -38,6 +38,19 @@ public record Handshake(
     Map<String, String> query,
     Map<String, Object> auth) {
 
+  /**
+   * Copies the maps ({@code auth} keeps its order).
+   *
+   * @param headers request headers, names in lower case
+   * @param time    when the connection was opened
+   * @param address the client's IP address
+   * @param xdomain whether the request was cross-origin
+   * @param secure  whether the connection is TLS
+   * @param url     the request target of the connection's first request
+   * @param query   query parameters of that request
+   * @param auth    the payload of the CONNECT packet, empty if none
+   * @throws NullPointerException if a map is null, or {@code headers} or {@code query} holds null
+   */
   public Handshake {
     headers = Map.copyOf(headers);
     query = Map.copyOf(query);

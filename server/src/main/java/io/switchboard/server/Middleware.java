@@ -14,5 +14,13 @@ package io.switchboard.server;
  */
 @FunctionalInterface
 public interface Middleware {
+  /**
+   * Runs for one socket before it connects (the reference's {@code io.use((socket, next) => ...)}); the socket joins
+   * the namespace only once {@code next.proceed()} has been called by every middleware.
+   *
+   * @param socket the socket, not yet connected: its handshake and data may be read and set, handlers added
+   * @param next   the continuation: call {@link Next#proceed()} or {@link Next#fail(Throwable)} exactly once
+   * @throws Exception anything: it counts as {@code next.fail(e)}
+   */
   void handle(Socket socket, Next next) throws Exception;
 }

@@ -73,14 +73,16 @@ public sealed class Namespace permits ParentNamespace {
     return adapter;
   }
 
-  /** The live counters of this namespace on this server. */
+  /** {@return the live counters of this namespace on this server (what metrics binders read)} */
   public NamespaceStats stats() {
     return stats;
   }
 
   /**
-   * Adds a middleware run for each socket before it connects.
+   * Adds a middleware run for each socket before it connects (the reference's {@code nsp.use(...)}); middlewares run
+   * in the order they were added, those of a dynamic namespace's parent first.
    *
+   * @param middleware runs on the handler executor and may refuse the socket
    * @return this namespace
    */
   public Namespace use(Middleware middleware) {
@@ -89,8 +91,11 @@ public sealed class Namespace permits ParentNamespace {
   }
 
   /**
-   * Handles each socket that connected (after the middlewares).
+   * Handles each socket that connected, after the middlewares (the reference's {@code nsp.on("connection", ...)});
+   * handlers run in the order they were added, those of a dynamic namespace's parent first.
    *
+   * @param handler runs on the handler executor, once the client has been told it is connected; an exception it
+   *     throws is logged
    * @return this namespace
    */
   public Namespace onConnection(Consumer<Socket> handler) {
@@ -112,8 +117,9 @@ public sealed class Namespace permits ParentNamespace {
   // ---- broadcasting ----
 
   /**
-   * Targets the sockets in these rooms.
+   * Targets the sockets in these rooms: {@link BroadcastOperator#to(String...)} (the reference's {@code nsp.to(...)}).
    *
+   * @param rooms the target rooms; a socket id targets that socket
    * @return a new operator with this setting (operators are immutable)
    */
   public BroadcastOperator to(String... rooms) {
@@ -121,8 +127,9 @@ public sealed class Namespace permits ParentNamespace {
   }
 
   /**
-   * Same as {@link #to}.
+   * Same as {@link #to}: {@link BroadcastOperator#in(String...)} (the reference's {@code nsp.in(...)}).
    *
+   * @param rooms the target rooms
    * @return a new operator with this setting (operators are immutable)
    */
   public BroadcastOperator in(String... rooms) {
@@ -130,42 +137,76 @@ public sealed class Namespace permits ParentNamespace {
   }
 
   /**
-   * Targets every socket but those in these rooms.
+   * Targets every socket but those in these rooms: {@link BroadcastOperator#except(String...)} (the reference's
+   * {@code nsp.except(...)}).
    *
+   * @param rooms the rooms whose sockets are left out
    * @return a new operator with this setting (operators are immutable)
    */
   public BroadcastOperator except(String... rooms) {
     return newOperator(Set.of(), Set.of()).except(rooms);
   }
 
+  /**
+   * Targets every socket, with compression allowed or not: {@link BroadcastOperator#compress(boolean)} (the
+   * reference's {@code nsp.compress(...)}).
+   *
+   * @param compress whether the packet may be compressed; the default is {@code true}
+   * @return a new operator with this setting (operators are immutable)
+   */
   public BroadcastOperator compress(boolean compress) {
     return newOperator(Set.of(), Set.of()).compress(compress);
   }
 
+  /**
+   * Targets every socket, dropping the packet where the client cannot take it now:
+   * {@link BroadcastOperator#asVolatile()} (the reference's {@code nsp.volatile}).
+   *
+   * @return a new operator with this setting (operators are immutable)
+   */
   public BroadcastOperator asVolatile() {
     return newOperator(Set.of(), Set.of()).asVolatile();
   }
 
+  /**
+   * Targets every socket of this namespace on this server only: {@link BroadcastOperator#local()} (the reference's
+   * {@code nsp.local}).
+   *
+   * @return a new operator with this setting (operators are immutable)
+   */
   public BroadcastOperator local() {
     return newOperator(Set.of(), Set.of()).local();
   }
 
+  /**
+   * Targets every socket, with a timeout on the acknowledgements: {@link BroadcastOperator#timeout(Duration)} (the
+   * reference's {@code nsp.timeout(ms)}).
+   *
+   * @param timeout how long {@link BroadcastOperator#emitWithAck} waits; {@code null} for no limit
+   * @return a new operator with this setting (operators are immutable)
+   */
   public BroadcastOperator timeout(Duration timeout) {
     return newOperator(Set.of(), Set.of()).timeout(timeout);
   }
 
   /**
-   * Emits to every socket of the namespace.
+   * Emits to every socket of the namespace, on every server of the cluster: {@link BroadcastOperator#emit} (the
+   * reference's {@code nsp.emit(...)}).
    *
+   * @param event the event name
+   * @param args  the arguments; {@code byte[]} and {@code ByteBuffer} go as binary
    * @return {@code true} (as in the reference server)
+   * @throws IllegalArgumentException if {@code event} is null or reserved ({@code connect}, {@code disconnect}…)
    */
   public boolean emit(String event, Object... args) {
     return newOperator(Set.of(), Set.of()).emit(event, args);
   }
 
   /**
-   * Emits a {@code message} event to every socket of the namespace.
+   * Emits a {@code message} event to every socket of the namespace: {@link BroadcastOperator#send} (the reference's
+   * {@code nsp.send(...)}).
    *
+   * @param args the arguments, as for {@link #emit}
    * @return {@code true} (as in the reference server)
    */
   public boolean send(Object... args) {
@@ -173,42 +214,82 @@ public sealed class Namespace permits ParentNamespace {
   }
 
   /**
-   * Emits to every socket and collects their answers.
+   * Emits to every socket and collects their answers, with no timeout: {@link BroadcastOperator#emitWithAck} (the
+   * reference's {@code nsp.emitWithAck(...)}). Set one with {@link #timeout}.
    *
-   * @return a stage that completes as described above
+   * @param event the event name
+   * @param args  the arguments; {@code byte[]} and {@code ByteBuffer} go as binary
+   * @return a stage that completes with the answers, one per answering client
+   * @throws IllegalArgumentException if {@code event} is null or reserved
    */
   public CompletionStage<List<Args>> emitWithAck(String event, Object... args) {
     return newOperator(Set.of(), Set.of()).emitWithAck(event, args);
   }
 
+  /**
+   * {@return every socket of the namespace, here or on other servers: {@link BroadcastOperator#fetchSockets()} (the
+   * reference's {@code nsp.fetchSockets()})}
+   */
   public CompletionStage<List<RemoteSocket>> fetchSockets() {
     return newOperator(Set.of(), Set.of()).fetchSockets();
   }
 
+  /**
+   * Makes every socket of the namespace join rooms: {@link BroadcastOperator#socketsJoin} (the reference's
+   * {@code nsp.socketsJoin(...)}).
+   *
+   * @param rooms the room names
+   */
   public void socketsJoin(String... rooms) {
     newOperator(Set.of(), Set.of()).socketsJoin(rooms);
   }
 
+  /**
+   * Makes every socket of the namespace leave rooms: {@link BroadcastOperator#socketsLeave} (the reference's
+   * {@code nsp.socketsLeave(...)}).
+   *
+   * @param rooms the room names
+   */
   public void socketsLeave(String... rooms) {
     newOperator(Set.of(), Set.of()).socketsLeave(rooms);
   }
 
+  /**
+   * Disconnects every socket of the namespace: {@link BroadcastOperator#disconnectSockets} (the reference's
+   * {@code nsp.disconnectSockets(close)}).
+   *
+   * @param close whether to close their underlying connections too
+   */
   public void disconnectSockets(boolean close) {
     newOperator(Set.of(), Set.of()).disconnectSockets(close);
   }
 
   // ---- server-side events ----
 
-  /** Sends an event to this namespace on the other servers of the cluster (no-op on a single server). */
+  /**
+   * Sends an event to this namespace on the other servers of the cluster, whose {@link #onServerSideEmit} handlers
+   * get it (the reference's {@code nsp.serverSideEmit(...)}); nothing happens on a single server.
+   *
+   * @param event the event name
+   * @param args  the arguments, written as JSON by the server's Jackson mapper
+   * @throws IllegalArgumentException if {@code event} is null or reserved
+   */
   public void serverSideEmit(String event, Object... args) {
     Socket.checkEventName(event);
     adapter.serverSideEmit(event, codec().args(codec().eventArray(null, args), 0));
   }
 
   /**
-   * Sends an event to the other servers and collects their acknowledgements.
+   * Sends an event to the other servers and collects their acknowledgements (the reference's
+   * {@code nsp.timeout(ms).serverSideEmitWithAck(...)}). Unlike the reference, servers that do not answer in time do
+   * not fail the stage: it completes with the answers that came, and the adapter logs the silent servers.
    *
-   * @return a stage that completes as described above
+   * @param timeout how long to wait for the other servers; {@code null} for the adapter's request timeout
+   * @param event   the event name
+   * @param args    the arguments, written as JSON by the server's Jackson mapper
+   * @return a stage that completes with one answer per answering server (the first argument its handler passed to
+   *     {@link Ack#send}); at once with an empty list on a single server
+   * @throws IllegalArgumentException if {@code event} is null or reserved
    */
   public CompletionStage<List<Args>> serverSideEmitWithAck(Duration timeout, String event, Object... args) {
     Socket.checkEventName(event);
@@ -216,8 +297,12 @@ public sealed class Namespace permits ParentNamespace {
   }
 
   /**
-   * Handles an event another server sent with {@code serverSideEmit}.
+   * Handles an event another server sent with {@link #serverSideEmit} (the reference's {@code nsp.on(event, ...)}
+   * for server-side events).
    *
+   * @param event   the event name
+   * @param handler runs on the handler executor; its {@link Ack} answers a {@link #serverSideEmitWithAck}, and is
+   *     {@link Ack#NONE} otherwise
    * @return this namespace
    */
   public Namespace onServerSideEmit(String event, EventHandler handler) {

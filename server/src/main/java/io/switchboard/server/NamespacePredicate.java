@@ -14,5 +14,14 @@ import java.util.Map;
  */
 @FunctionalInterface
 public interface NamespacePredicate {
+  /**
+   * Decides for one CONNECT to a namespace that does not exist yet; once it accepts, the namespace exists and later
+   * clients join it without asking again.
+   *
+   * @param name the namespace asked for, starting with {@code /}
+   * @param auth the client's CONNECT payload (empty if none)
+   * @return whether to create the namespace as a child of this parent
+   * @throws Exception anything: it is logged and counts as {@code false}
+   */
   boolean test(String name, Map<String, Object> auth) throws Exception;
 }

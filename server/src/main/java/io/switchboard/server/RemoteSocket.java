@@ -31,10 +31,12 @@ public final class RemoteSocket {
     this.details = details;
   }
 
+  /** {@return the socket id (see {@link Socket#id()})} */
   public String id() {
     return details.id();
   }
 
+  /** {@return the socket's handshake (see {@link Socket#handshake()})} */
   public Handshake handshake() {
     return details.handshake();
   }
@@ -53,27 +55,60 @@ public final class RemoteSocket {
     return new BroadcastOperator(nsp, adapter, Set.of(details.id()), Set.of(), BroadcastFlags.DEFAULT);
   }
 
+  /**
+   * Emits an event to this socket wherever it is, through the adapter (the reference's {@code RemoteSocket.emit}); a
+   * socket that has left by then gets nothing.
+   *
+   * @param event the event name
+   * @param args  the arguments; {@code byte[]} and {@code ByteBuffer} go as binary
+   * @return {@code true} (as in the reference server)
+   * @throws IllegalArgumentException if {@code event} is null or reserved
+   */
   public boolean emit(String event, Object... args) {
     return self().emit(event, args);
   }
 
   /**
-   * Emits and completes with the socket's answer (a list of one, or none if it is gone).
+   * Emits an event to this socket and completes with its answer (the reference's
+   * {@code remoteSocket.timeout(ms).emitWithAck(...)}), as {@link BroadcastOperator#emitWithAck} does for one socket.
    *
-   * @return a stage that completes as described above
+   * @param timeout how long to wait for the answer; {@code null} for no limit
+   * @param event   the event name
+   * @param args    the arguments; {@code byte[]} and {@code ByteBuffer} go as binary
+   * @return a stage that completes with a list of one answer, or an empty list if the socket is gone; it fails with
+   *     {@link AckTimeoutException} when the timeout passes first
+   * @throws IllegalArgumentException if {@code event} is null or reserved
    */
   public CompletionStage<List<Args>> emitWithAck(Duration timeout, String event, Object... args) {
     return self().timeout(timeout).emitWithAck(event, args);
   }
 
+  /**
+   * Makes this socket join rooms, through the adapter (the reference's {@code RemoteSocket.join}): at once for a
+   * socket on this server, when the cluster message arrives for one on another. {@link #rooms()} does not change.
+   *
+   * @param rooms the room names
+   */
   public void join(String... rooms) {
     adapter.addSockets(self().options(), new LinkedHashSet<>(Arrays.asList(rooms)));
   }
 
+  /**
+   * Makes this socket leave rooms, through the adapter (the reference's {@code RemoteSocket.leave}), like
+   * {@link #join}.
+   *
+   * @param rooms the room names
+   */
   public void leave(String... rooms) {
     adapter.delSockets(self().options(), new LinkedHashSet<>(Arrays.asList(rooms)));
   }
 
+  /**
+   * Disconnects this socket wherever it is, through the adapter, as {@link Socket#disconnect(boolean)} does (the
+   * reference's {@code RemoteSocket.disconnect}).
+   *
+   * @param close whether to close its underlying connection too
+   */
   public void disconnect(boolean close) {
     adapter.disconnectSockets(self().options(), close);
   }

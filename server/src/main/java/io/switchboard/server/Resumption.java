@@ -23,6 +23,12 @@ public record Resumption(List<JsonNode> missed, String position) {
   /** Nothing stored: no resumption, no position. */
   public static final Resumption NONE = new Resumption(null, null);
 
+  /**
+   * Copies the missed payloads.
+   *
+   * @param missed   the EVENT payloads missed, in order, or {@code null} when the offset cannot be resumed from
+   * @param position the offset of the newest stored broadcast, or {@code null} when the adapter stores nothing
+   */
   public Resumption {
     missed = missed == null ? null : List.copyOf(missed);
   }

@@ -17,9 +17,19 @@ package io.switchboard.server;
  * A socket that leaves on disconnect leaves each of its rooms, its own room included.
  */
 public interface RoomListener {
-  /** Socket {@code id} joined {@code room} (it was not in it). */
+  /**
+   * Socket {@code id} joined {@code room} (it was not in it); the reference's {@code join-room} event.
+   *
+   * @param room the room (the socket's own id for its private room)
+   * @param id   the socket id
+   */
   void joined(String room, String id);
 
-  /** Socket {@code id} left {@code room} (it was in it). */
+  /**
+   * Socket {@code id} left {@code room} (it was in it); the reference's {@code leave-room} event.
+   *
+   * @param room the room (the socket's own id for its private room)
+   * @param id   the socket id
+   */
   void left(String room, String id);
 }

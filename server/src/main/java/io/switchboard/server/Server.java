@@ -70,11 +70,19 @@ public final class Server implements AutoCloseable {
   /** Completed once a close has started and every client is gone. */
   private final CompletableFuture<Void> allGone = new CompletableFuture<>();
 
-  /** A server with the default options. */
+  /** A server with the default options ({@link ServerOptions#DEFAULT}); see {@link #Server(ServerOptions)}. */
   public Server() {
     this(ServerOptions.DEFAULT);
   }
 
+  /**
+   * A server with these options and its main namespace {@code "/"}; it serves nothing until {@link #listen} or
+   * {@link #configure}. It owns a timer thread and, without {@link ServerOptions#handlerExecutor()}, a handler
+   * executor, which {@link #close()} stops.
+   *
+   * @param options the configuration
+   * @throws NullPointerException if {@code options} is null
+   */
   public Server(ServerOptions options) {
     this.options = Objects.requireNonNull(options, "options");
     ObjectMapper mapper = options.objectMapper() != null ? options.objectMapper() : new ObjectMapper();
@@ -113,12 +121,15 @@ public final class Server implements AutoCloseable {
     return options;
   }
 
-  /** The live counters of this server and its namespaces (what metrics binders read). */
+  /** {@return the live counters of this server and its namespaces (what metrics binders read)} */
   public ServerStats stats() {
     return stats;
   }
 
-  /** The HTTP server started by {@link #listen}, or {@code null} (not listening, or serving in another pipeline). */
+  /**
+   * {@return the HTTP server started by {@link #listen}, or {@code null} (not listening, or serving in another
+   * pipeline)}
+   */
   public HttpServer httpServer() {
     return http;
   }
@@ -132,9 +143,12 @@ public final class Server implements AutoCloseable {
 
   /**
    * Starts an HTTP server on {@code address} (port 0 picks a free one) serving Socket.IO at the path, with the
-   * limits of {@link ServerOptions#http()}.
+   * limits of {@link ServerOptions#http()}, and TLS when {@link ServerOptions#tls()} is set (the reference's
+   * {@code io.listen(port)}). Returns once the socket is bound.
    *
+   * @param address where to listen
    * @return this server
+   * @throws IllegalStateException if this server is listening already
    */
   public Server listen(InetSocketAddress address) {
     if (http != null) {
@@ -148,8 +162,10 @@ public final class Server implements AutoCloseable {
 
   /**
    * Reads the TLS certificate of the server started by {@link #listen} again: new connections get it, open ones keep
-   * theirs; whether the new one is in use (see {@link HttpServer#reloadCertificates()}).
+   * theirs (see {@link HttpServer#reloadCertificates()}).
    *
+   * @return whether the new certificate is in use ({@code false}: it could not be read or did not match its key, a
+   *     warning is logged and the previous one stays)
    * @throws IllegalStateException when not listening, or without TLS
    */
   public boolean reloadCertificates() {
@@ -160,12 +176,22 @@ public final class Server implements AutoCloseable {
     return h.reloadCertificates();
   }
 
-  /** Starts an HTTP server on {@code port} on all interfaces. */
+  /**
+   * Starts an HTTP server on {@code port} on all interfaces, as {@link #listen(InetSocketAddress)} does.
+   *
+   * @param port the port; 0 picks a free one (see {@link #port()})
+   * @return this server
+   * @throws IllegalStateException if this server is listening already
+   */
   public Server listen(int port) {
     return listen(new InetSocketAddress(port));
   }
 
-  /** {@return the port of the server started by {@link #listen}} */
+  /**
+   * {@return the port of the server started by {@link #listen}: the one it picked when asked for port 0}
+   *
+   * @throws IllegalStateException when not listening
+   */
   public int port() {
     HttpServer h = http;
     if (h == null) {
@@ -177,6 +203,12 @@ public final class Server implements AutoCloseable {
   /**
    * Adds this server's handlers to a connection's pipeline, after the HTTP codec: the client bundle (when served) and
    * the Engine.IO handler. Requests for other paths go on to the handlers added after them.
+   *
+   * <p>Call it from the application's {@code ChannelInitializer}, for each connection, after the
+   * {@code HttpServerCodec}. Add the {@link #webSocket} endpoints first: one added later does not reach the
+   * connections configured before it.
+   *
+   * @param pipeline the connection's pipeline
    */
   public void configure(ChannelPipeline pipeline) {
     if (bundle != null) {
@@ -201,6 +233,14 @@ public final class Server implements AutoCloseable {
    * io.sse("/events", EventStreamOptions.DEFAULT, stream -> stream.join("prices"));
    * io.to("prices").emit("price", Map.of("sym", "ACME", "px", 12.5));  // Socket.IO, plain WebSocket and SSE alike
    * }</pre>
+   *
+   * @param path    the path, starting with {@code /}, outside {@link ServerOptions#path()}
+   * @param options the stream options
+   * @param onOpen  called for each new stream
+   * @return this server
+   * @throws IllegalArgumentException if {@code path} has no leading {@code /}, has a query, or is under the Socket.IO
+   *     path
+   * @throws IllegalStateException    if an endpoint is at {@code path} already
    */
   public Server sse(String path, EventStreamOptions options, Consumer<EventStream> onOpen) {
     addEndpoint(new SseEndpoint(this, checkPath(path), Objects.requireNonNull(options, "options"),
@@ -217,6 +257,14 @@ public final class Server implements AutoCloseable {
    * <pre>{@code
    * io.webSocket("/ws", PlainWebSocketOptions.DEFAULT, ws -> ws.onText(room -> ws.join(room)));
    * }</pre>
+   *
+   * @param path         the path, starting with {@code /}, outside {@link ServerOptions#path()}
+   * @param options      the plain WebSocket options
+   * @param onConnection called for each new client
+   * @return this server
+   * @throws IllegalArgumentException if {@code path} has no leading {@code /}, has a query, or is under the Socket.IO
+   *     path
+   * @throws IllegalStateException    if an endpoint is at {@code path} already
    */
   public Server webSocket(String path, PlainWebSocketOptions options, Consumer<PlainWebSocket> onConnection) {
     PlainWebSocketEndpoint e = new PlainWebSocketEndpoint(this, checkPath(path),
@@ -257,7 +305,12 @@ public final class Server implements AutoCloseable {
     return of(MAIN_NAMESPACE);
   }
 
-  /** {@return the namespace with this name, created if needed} */
+  /**
+   * The namespace with this name, created if needed (the reference's {@code io.of(name)}); safe from any thread.
+   *
+   * @param name the name, with or without its leading {@code /}
+   * @return the namespace
+   */
   public Namespace of(String name) {
     String n = name.startsWith("/") ? name : "/" + name;
     Namespace existing = nsps.get(n);
@@ -281,13 +334,16 @@ public final class Server implements AutoCloseable {
   /**
    * Calls {@code listener} for each namespace created from now on, dynamic children included (the reference's
    * {@code new_namespace} event); {@link #namespaces()} gives those that exist already.
+   *
+   * @param listener called on the thread that created the namespace, right after; an exception it throws is logged
+   * @return this server
    */
   public Server onNewNamespace(Consumer<Namespace> listener) {
     namespaceListeners.add(Objects.requireNonNull(listener, "listener"));
     return this;
   }
 
-  /** The namespaces that exist now, dynamic children included (the reference's {@code io._nsps}). */
+  /** {@return the namespaces that exist now, dynamic children included (the reference's {@code io._nsps}): a copy} */
   public List<Namespace> namespaces() {
     return List.copyOf(nsps.values());
   }
@@ -302,12 +358,24 @@ public final class Server implements AutoCloseable {
     }
   }
 
-  /** {@return dynamic namespaces whose names match the whole pattern} */
+  /**
+   * Dynamic namespaces whose names match the whole pattern (the reference's {@code io.of(/regex/)}).
+   *
+   * @param pattern matched against the whole name, leading {@code /} included
+   * @return the parent: its middlewares and handlers apply to every child it creates
+   */
   public ParentNamespace of(Pattern pattern) {
     return of((name, auth) -> pattern.matcher(name).matches());
   }
 
-  /** {@return dynamic namespaces whose names (and {@code auth} payloads) the predicate accepts} */
+  /**
+   * Dynamic namespaces whose names (and {@code auth} payloads) the predicate accepts (the reference's
+   * {@code io.of((name, auth, next) => ...)}). Parents are asked in the order they were created; the first that
+   * accepts creates the child.
+   *
+   * @param predicate asked for each CONNECT to a namespace that does not exist
+   * @return the parent: its middlewares and handlers apply to every child it creates
+   */
   public ParentNamespace of(NamespacePredicate predicate) {
     ParentNamespace p = new ParentNamespace(this, "/_" + parentCount.getAndIncrement(), predicate);
     parents.add(p);
@@ -316,85 +384,211 @@ public final class Server implements AutoCloseable {
 
   // ---- the main namespace's methods ----
 
+  /**
+   * Adds a middleware to the main namespace: {@link Namespace#use} (the reference's {@code io.use(...)}).
+   *
+   * @param middleware runs for each socket before it joins {@code "/"}
+   * @return this server
+   */
   public Server use(Middleware middleware) {
     sockets().use(middleware);
     return this;
   }
 
+  /**
+   * Handles each socket that joins the main namespace: {@link Namespace#onConnection} (the reference's
+   * {@code io.on("connection", ...)}).
+   *
+   * @param handler runs on the handler executor for each connected socket
+   * @return this server
+   */
   public Server onConnection(Consumer<Socket> handler) {
     sockets().onConnection(handler);
     return this;
   }
 
+  /**
+   * Targets the sockets of the main namespace in these rooms: {@link Namespace#to} (the reference's
+   * {@code io.to(...)}).
+   *
+   * @param rooms the target rooms; a socket id targets that socket
+   * @return a new operator (operators are immutable)
+   */
   public BroadcastOperator to(String... rooms) {
     return sockets().to(rooms);
   }
 
+  /**
+   * Same as {@link #to}: {@link Namespace#in} (the reference's {@code io.in(...)}).
+   *
+   * @param rooms the target rooms
+   * @return a new operator (operators are immutable)
+   */
   public BroadcastOperator in(String... rooms) {
     return sockets().in(rooms);
   }
 
+  /**
+   * Targets the sockets of the main namespace but those in these rooms: {@link Namespace#except} (the reference's
+   * {@code io.except(...)}).
+   *
+   * @param rooms the rooms whose sockets are left out
+   * @return a new operator (operators are immutable)
+   */
   public BroadcastOperator except(String... rooms) {
     return sockets().except(rooms);
   }
 
+  /**
+   * Targets the main namespace, with compression allowed or not: {@link Namespace#compress} (the reference's
+   * {@code io.compress(...)}).
+   *
+   * @param compress whether the packet may be compressed; the default is {@code true}
+   * @return a new operator (operators are immutable)
+   */
   public BroadcastOperator compress(boolean compress) {
     return sockets().compress(compress);
   }
 
+  /**
+   * Targets the main namespace, dropping the packet where a client cannot take it now: {@link Namespace#asVolatile}
+   * (the reference's {@code io.volatile}).
+   *
+   * @return a new operator (operators are immutable)
+   */
   public BroadcastOperator asVolatile() {
     return sockets().asVolatile();
   }
 
+  /**
+   * Targets the main namespace on this server only: {@link Namespace#local} (the reference's {@code io.local}).
+   *
+   * @return a new operator (operators are immutable)
+   */
   public BroadcastOperator local() {
     return sockets().local();
   }
 
+  /**
+   * Targets the main namespace, with a timeout on the acknowledgements: {@link Namespace#timeout} (the reference's
+   * {@code io.timeout(ms)}).
+   *
+   * @param timeout how long {@link BroadcastOperator#emitWithAck} waits; {@code null} for no limit
+   * @return a new operator (operators are immutable)
+   */
   public BroadcastOperator timeout(Duration timeout) {
     return sockets().timeout(timeout);
   }
 
+  /**
+   * Emits to every socket of the main namespace, on every server of the cluster: {@link Namespace#emit} (the
+   * reference's {@code io.emit(...)}).
+   *
+   * @param event the event name
+   * @param args  the arguments; {@code byte[]} and {@code ByteBuffer} go as binary
+   * @return {@code true} (as in the reference server)
+   * @throws IllegalArgumentException if {@code event} is null or reserved ({@code connect}, {@code disconnect}…)
+   */
   public boolean emit(String event, Object... args) {
     return sockets().emit(event, args);
   }
 
   /**
-   * Emits a {@code message} event to every socket of the main namespace.
+   * Emits a {@code message} event to every socket of the main namespace: {@link Namespace#send} (the reference's
+   * {@code io.send(...)}).
    *
+   * @param args the arguments, as for {@link #emit}
    * @return {@code true} (as in the reference server)
    */
   public boolean send(Object... args) {
     return sockets().send(args);
   }
 
+  /**
+   * Emits to every socket of the main namespace and collects their answers, with no timeout:
+   * {@link Namespace#emitWithAck} (the reference's {@code io.emitWithAck(...)}). Set one with {@link #timeout}.
+   *
+   * @param event the event name
+   * @param args  the arguments; {@code byte[]} and {@code ByteBuffer} go as binary
+   * @return a stage that completes with the answers, one per answering client
+   * @throws IllegalArgumentException if {@code event} is null or reserved
+   */
   public CompletionStage<List<Args>> emitWithAck(String event, Object... args) {
     return sockets().emitWithAck(event, args);
   }
 
+  /**
+   * {@return every socket of the main namespace, here or on other servers: {@link Namespace#fetchSockets()} (the
+   * reference's {@code io.fetchSockets()})}
+   */
   public CompletionStage<List<RemoteSocket>> fetchSockets() {
     return sockets().fetchSockets();
   }
 
+  /**
+   * Makes every socket of the main namespace join rooms: {@link Namespace#socketsJoin} (the reference's
+   * {@code io.socketsJoin(...)}).
+   *
+   * @param rooms the room names
+   */
   public void socketsJoin(String... rooms) {
     sockets().socketsJoin(rooms);
   }
 
+  /**
+   * Makes every socket of the main namespace leave rooms: {@link Namespace#socketsLeave} (the reference's
+   * {@code io.socketsLeave(...)}).
+   *
+   * @param rooms the room names
+   */
   public void socketsLeave(String... rooms) {
     sockets().socketsLeave(rooms);
   }
 
+  /**
+   * Disconnects every socket of the main namespace: {@link Namespace#disconnectSockets} (the reference's
+   * {@code io.disconnectSockets(close)}).
+   *
+   * @param close whether to close their underlying connections too, and with them their sockets in other namespaces
+   */
   public void disconnectSockets(boolean close) {
     sockets().disconnectSockets(close);
   }
 
+  /**
+   * Sends an event to the main namespace of the other servers of the cluster: {@link Namespace#serverSideEmit} (the
+   * reference's {@code io.serverSideEmit(...)}).
+   *
+   * @param event the event name
+   * @param args  the arguments
+   * @throws IllegalArgumentException if {@code event} is null or reserved
+   */
   public void serverSideEmit(String event, Object... args) {
     sockets().serverSideEmit(event, args);
   }
 
+  /**
+   * Sends an event to the other servers and collects their acknowledgements: {@link Namespace#serverSideEmitWithAck}
+   * (the reference's {@code io.timeout(ms).serverSideEmitWithAck(...)}).
+   *
+   * @param timeout how long to wait for the other servers; {@code null} for the adapter's request timeout
+   * @param event   the event name
+   * @param args    the arguments
+   * @return a stage that completes with one answer per answering server
+   * @throws IllegalArgumentException if {@code event} is null or reserved
+   */
   public CompletionStage<List<Args>> serverSideEmitWithAck(Duration timeout, String event, Object... args) {
     return sockets().serverSideEmitWithAck(timeout, event, args);
   }
 
+  /**
+   * Handles an event another server sent to the main namespace: {@link Namespace#onServerSideEmit} (the reference's
+   * {@code io.on(event, ...)} for server-side events).
+   *
+   * @param event   the event name
+   * @param handler runs on the handler executor
+   * @return this server
+   */
   public Server onServerSideEmit(String event, EventHandler handler) {
     sockets().onServerSideEmit(event, handler);
     return this;
@@ -405,13 +599,16 @@ public final class Server implements AutoCloseable {
    * socket is closed and before any client is told to go: an endpoint of the application's own (event streams, plain
    * WebSockets) ends its connections over {@link Shutdown#spread()} and may make the close wait for that with
    * {@link Shutdown#hold}. Hooks run in the order they were added, on the closing thread.
+   *
+   * @param hook called once per graceful close; an exception it throws is logged and the close goes on
+   * @return this server
    */
   public Server onShutdown(Consumer<Shutdown> hook) {
     shutdownHooks.add(Objects.requireNonNull(hook, "hook"));
     return this;
   }
 
-  /** Whether a close has started ({@link #close()} or {@link #close(Duration)}). */
+  /** {@return whether a close has started ({@link #close()} or {@link #close(Duration)}); never false again after} */
   public boolean isClosing() {
     return closed;
   }
@@ -448,6 +645,10 @@ public final class Server implements AutoCloseable {
    * </ol>
    *
    * <p>A second call returns at once.
+   *
+   * @param grace how long to wait for the clients to go; {@link Duration#ZERO} closes at once
+   * @throws NullPointerException     if {@code grace} is null
+   * @throws IllegalArgumentException if {@code grace} is negative
    */
   public void close(Duration grace) {
     Objects.requireNonNull(grace, "grace");

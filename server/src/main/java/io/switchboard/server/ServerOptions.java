@@ -116,7 +116,10 @@ public final class ServerOptions {
     return http;
   }
 
-  /** TLS of the server started by {@link Server#listen} ({@code http().tls()}), or {@code null} for plain HTTP. */
+  /**
+   * {@return the TLS settings of the server started by {@link Server#listen} ({@code http().tls()}), or {@code null}
+   * for plain HTTP (the default)}
+   */
   public TlsOptions tls() {
     return http.tls();
   }
@@ -250,10 +253,6 @@ public final class ServerOptions {
     }
 
     /**
-     * The Engine.IO options (ping interval and timeout, max payload, CORS, transports…); their path and untrusted
-     * input limit are replaced by {@link #path} and {@link #preConnectInputLimit}.
-     */
-    /**
      * The HTTP server's limits, used by {@link Server#listen}.
      *
      * @param http the new value (see {@link ServerOptions#http()})
@@ -267,12 +266,23 @@ public final class ServerOptions {
     /**
      * Serves HTTPS and WSS with this certificate ({@link Server#listen}); it takes the place of the TLS settings of
      * {@link #http}, whichever is set first. {@code null} keeps those of {@link #http}.
+     *
+     * @param tls the certificate and key, or {@code null} (the default)
+     * @return this builder
      */
     public Builder tls(TlsOptions tls) {
       this.tls = tls;
       return this;
     }
 
+    /**
+     * The Engine.IO options (ping interval and timeout, max payload, CORS, transports…); their path and untrusted
+     * input limit are replaced by {@link #path} and {@link #preConnectInputLimit}. Default
+     * {@link EngineOptions#DEFAULT}.
+     *
+     * @param engine the new value (see {@link ServerOptions#engine()})
+     * @return this builder
+     */
     public Builder engine(EngineOptions engine) {
       this.engine = engine;
       return this;
@@ -399,6 +409,14 @@ public final class ServerOptions {
       return this;
     }
 
+    /**
+     * Checks the settings and builds the options.
+     *
+     * @return the options
+     * @throws NullPointerException     if the path, engine or HTTP options, or a timeout is null
+     * @throws IllegalArgumentException if a timeout or {@code preConnectInputLimit} is not positive,
+     *                                  {@code maxAttachments} is negative or {@code maxJsonDepth} is below 1
+     */
     public ServerOptions build() {
       return new ServerOptions(this);
     }

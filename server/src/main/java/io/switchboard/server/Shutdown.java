@@ -37,29 +37,53 @@ public final class Shutdown {
     this.deadlineNanos = startNanos + grace.toNanos();
   }
 
-  /** How long the server waits in all for its clients and the held work before it closes what is left. */
+  /**
+   * How long the server waits in all for its clients and the held work before it closes what is left.
+   *
+   * @return the grace period given to {@link Server#close(Duration)}, counted from the start of the close
+   */
   public Duration grace() {
     return grace;
   }
 
-  /** The window over which clients are told to go: the first half of {@link #grace()}. */
+  /**
+   * The window over which clients are told to go.
+   *
+   * @return the first half of {@link #grace()}
+   */
   public Duration spread() {
     return spread;
   }
 
-  /** The time left until the grace period ends (zero once it has). */
+  /**
+   * The time left until the grace period ends, read from the monotonic clock on each call.
+   *
+   * @return the time left, zero once the grace period is over
+   */
   public Duration remaining() {
     long left = deadlineNanos - System.nanoTime();
     return left > 0 ? Duration.ofNanos(left) : Duration.ZERO;
   }
 
-  /** A random point of the {@link #spread()} window, uniformly drawn: when to tell one connection to go. */
+  /**
+   * A random point of the {@link #spread()} window, uniformly drawn: when to tell one connection to go. Safe to call
+   * from any thread.
+   *
+   * @return a delay from now, at least zero and less than {@link #spread()} (zero when the window is empty)
+   */
   public Duration nextDelay() {
     long window = spread.toNanos();
     return window <= 0 ? Duration.ZERO : Duration.ofNanos(ThreadLocalRandom.current().nextLong(window));
   }
 
-  /** Makes the close wait for {@code work} (up to the end of the grace period) before it closes what is left. */
+  /**
+   * Makes the close wait for {@code work} (up to the end of the grace period) before it closes what is left. Work
+   * that fails counts as done: the failure is logged and the close goes on. Call it from within the hook: work held
+   * after the hooks have returned is not waited for.
+   *
+   * @param work what the close waits for
+   * @throws NullPointerException if {@code work} is null
+   */
   public void hold(CompletionStage<?> work) {
     held.add(work.toCompletableFuture());
   }

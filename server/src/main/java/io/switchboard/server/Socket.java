@@ -160,7 +160,13 @@ public final class Socket extends Recipient {
     return data;
   }
 
-  /** Attaches application data; with connection state recovery it comes back with the session. */
+  /**
+   * Attaches application data (the reference's {@code socket.data = ...}); with connection state recovery it comes
+   * back with the session. May be called from any thread.
+   *
+   * @param value any object, or {@code null}; a cluster adapter sends it to other servers (for their
+   *     {@code fetchSockets()}) as JSON written by the server's Jackson mapper
+   */
   public void data(Object value) {
     this.data = value;
     sessionChanged();
@@ -168,18 +174,32 @@ public final class Socket extends Recipient {
 
   // ---- rooms ----
 
-  /** Joins rooms. */
+  /**
+   * Joins rooms on this server's adapter (the reference's {@code socket.join(...)}); joining a room it is in already
+   * does nothing. Takes effect before it returns: a broadcast sent afterwards reaches it.
+   *
+   * @param rooms the room names
+   */
   public void join(String... rooms) {
     join(Arrays.asList(rooms));
   }
 
-  /** Joins rooms. */
+  /**
+   * Joins rooms, as {@link #join(String...)} does.
+   *
+   * @param rooms the room names
+   */
   public void join(Collection<String> rooms) {
     nsp.adapter().addAll(id, new LinkedHashSet<>(rooms));
     sessionChanged();
   }
 
-  /** Leaves a room. */
+  /**
+   * Leaves a room (the reference's {@code socket.leave(room)}); leaving a room it is not in does nothing. On
+   * disconnection a socket leaves all its rooms by itself.
+   *
+   * @param room the room name
+   */
   public void leave(String room) {
     nsp.adapter().del(id, room);
     sessionChanged();
@@ -193,8 +213,11 @@ public final class Socket extends Recipient {
   // ---- listeners ----
 
   /**
-   * Handles an event with its raw arguments.
+   * Handles an event with its raw arguments (the reference's {@code socket.on(event, listener)}); several handlers of
+   * one event run in the order they were added.
    *
+   * @param event   the event name
+   * @param handler runs on the handler executor for each such event, after the event middlewares
    * @return this socket
    */
   public Socket on(String event, EventHandler handler) {
@@ -206,6 +229,10 @@ public final class Socket extends Recipient {
    * Handles an event whose first argument is bound to {@code type}; a payload that does not fit reaches {@link
    * #onError} instead of the handler.
    *
+   * @param <T>     the type of the first argument
+   * @param event   the event name
+   * @param type    what the first argument is bound to, by the server's Jackson mapper
+   * @param handler runs on the handler executor for each such event that fits
    * @return this socket
    */
   public <T> Socket on(String event, Class<T> type, DataHandler<T> handler) {
@@ -222,8 +249,10 @@ public final class Socket extends Recipient {
   }
 
   /**
-   * Removes every handler of an event.
+   * Removes every handler of an event (the reference's {@code socket.removeAllListeners(event)}); the client's later
+   * events of that name are dropped, and their acknowledgements never sent.
    *
+   * @param event the event name
    * @return this socket
    */
   public Socket off(String event) {
@@ -232,8 +261,9 @@ public final class Socket extends Recipient {
   }
 
   /**
-   * Sees every incoming event, before the event middlewares.
+   * Sees every incoming event, before the event middlewares (the reference's {@code socket.onAny(...)}).
    *
+   * @param listener runs on the handler executor, in the client's order
    * @return this socket
    */
   public Socket onAny(AnyListener listener) {
@@ -242,8 +272,9 @@ public final class Socket extends Recipient {
   }
 
   /**
-   * Stops seeing incoming events.
+   * Stops seeing incoming events (the reference's {@code socket.offAny(listener)}).
    *
+   * @param listener a listener given to {@link #onAny}; another one is ignored
    * @return this socket
    */
   public Socket offAny(AnyListener listener) {
@@ -252,8 +283,10 @@ public final class Socket extends Recipient {
   }
 
   /**
-   * Sees every event emitted to this client (runs on the emitting thread).
+   * Sees every event emitted to this client, its own or a broadcast (the reference's {@code socket.onAnyOutgoing(...)};
+   * acknowledgements are not events).
    *
+   * @param listener runs on the emitting thread, before the packet is written: keep it short
    * @return this socket
    */
   public Socket onAnyOutgoing(AnyListener listener) {
@@ -262,8 +295,9 @@ public final class Socket extends Recipient {
   }
 
   /**
-   * Stops seeing outgoing events.
+   * Stops seeing outgoing events (the reference's {@code socket.offAnyOutgoing(listener)}).
    *
+   * @param listener a listener given to {@link #onAnyOutgoing}; another one is ignored
    * @return this socket
    */
   public Socket offAnyOutgoing(AnyListener listener) {
@@ -272,8 +306,9 @@ public final class Socket extends Recipient {
   }
 
   /**
-   * Adds an event middleware.
+   * Adds an event middleware (the reference's {@code socket.use(...)}); middlewares run in the order they were added.
    *
+   * @param middleware runs for each incoming event, after the {@link #onAny} listeners and before the handlers
    * @return this socket
    */
   public Socket use(EventMiddleware middleware) {
@@ -282,8 +317,9 @@ public final class Socket extends Recipient {
   }
 
   /**
-   * Told when the socket is about to leave; its rooms are still there.
+   * Told when the socket is about to leave; its rooms are still there (the reference's {@code disconnecting} event).
    *
+   * @param listener runs once, on the handler executor
    * @return this socket
    */
   public Socket onDisconnecting(DisconnectListener listener) {
@@ -292,8 +328,10 @@ public final class Socket extends Recipient {
   }
 
   /**
-   * Told when the socket has left.
+   * Told when the socket has left: out of its rooms, its pending acknowledgements failed (the reference's
+   * {@code disconnect} event).
    *
+   * @param listener runs once, on the handler executor
    * @return this socket
    */
   public Socket onDisconnect(DisconnectListener listener) {
@@ -302,8 +340,10 @@ public final class Socket extends Recipient {
   }
 
   /**
-   * Told of errors: event middleware refusals, handler exceptions, payloads that do not fit a typed handler.
+   * Told of errors: event middleware refusals, handler exceptions, payloads that do not fit a typed handler. Without
+   * a listener they are logged at debug level (handler exceptions at warn, always).
    *
+   * @param listener runs on the handler executor
    * @return this socket
    */
   public Socket onError(Consumer<Throwable> listener) {
@@ -314,10 +354,13 @@ public final class Socket extends Recipient {
   // ---- emitting ----
 
   /**
-   * Emits an event to this client; {@code byte[]} and {@code ByteBuffer} anywhere in {@code args} go as
-   * binary. Returns {@code false} if the socket is not connected.
+   * Emits an event to this client (the reference's {@code socket.emit(...)}); {@code byte[]} and {@code ByteBuffer}
+   * anywhere in {@code args} go as binary. May be called from any thread; the packet is queued, not waited for.
    *
-   * @return {@code true} (as in the reference server)
+   * @param event the event name
+   * @param args  the arguments, written as JSON by the server's Jackson mapper
+   * @return {@code true}, or {@code false} if the socket is not connected (nothing is sent)
+   * @throws IllegalArgumentException if {@code event} is null or reserved ({@code connect}, {@code disconnect}…)
    */
   public boolean emit(String event, Object... args) {
     return emit(event, args, BroadcastFlags.DEFAULT);
@@ -326,24 +369,31 @@ public final class Socket extends Recipient {
   /**
    * Emits a {@code message} event (the reference's {@code socket.send(...)}).
    *
-   * @return {@code true} (as in the reference server)
+   * @param args the arguments, as for {@link #emit}
+   * @return {@code true}, or {@code false} if the socket is not connected
    */
   public boolean send(Object... args) {
     return emit("message", args);
   }
 
   /**
-   * Emits an event and completes with the client's acknowledgement.
+   * Emits an event and completes with the client's acknowledgement (the reference's {@code socket.emitWithAck(...)}).
+   * Without a timeout ({@link #timeout}), it waits until the client answers or the socket leaves.
    *
-   * @return a stage that completes as described above
+   * @param event the event name
+   * @param args  the arguments, as for {@link #emit}
+   * @return a stage that completes with the answer's arguments, or fails with {@link IllegalStateException} if the
+   *     socket is not connected or leaves before answering
+   * @throws IllegalArgumentException if {@code event} is null or reserved
    */
   public CompletionStage<Args> emitWithAck(String event, Object... args) {
     return emitWithAck(event, args, BroadcastFlags.DEFAULT);
   }
 
   /**
-   * Emits to this client with a timeout on the acknowledgement.
+   * Emits to this client with a timeout on the acknowledgement (the reference's {@code socket.timeout(ms)}).
    *
+   * @param timeout how long {@link SocketEmitter#emitWithAck} waits before it fails with {@link AckTimeoutException}
    * @return a new emitter with this setting
    */
   public SocketEmitter timeout(Duration timeout) {
@@ -351,7 +401,9 @@ public final class Socket extends Recipient {
   }
 
   /**
-   * Emits to this client only if it can take the packet right now.
+   * Emits to this client only if it can take the packet right now (the reference's {@code socket.volatile}): the
+   * packet is dropped when the connection still has packets queued, its WebSocket's outbound buffer is full, or on
+   * long-polling no GET is waiting.
    *
    * @return a new emitter with this setting
    */
@@ -360,15 +412,20 @@ public final class Socket extends Recipient {
   }
 
   /**
-   * Emits with compression allowed or not: with {@code false}, the packet goes uncompressed over a WebSocket that
-   * negotiated {@code permessage-deflate} ({@link io.switchboard.engine.PerMessageDeflate}), whatever its size.
+   * Emits with compression allowed or not (the reference's {@code socket.compress(...)}): with {@code false}, the
+   * packet goes uncompressed over a WebSocket that negotiated {@code permessage-deflate}
+   * ({@link io.switchboard.engine.PerMessageDeflate}), whatever its size.
+   *
+   * @param compress whether the packet may be compressed; the default is {@code true}
+   * @return a new emitter with this setting
    */
   public SocketEmitter compress(boolean compress) {
     return new SocketEmitter(this, BroadcastFlags.DEFAULT.withCompress(compress));
   }
 
   /**
-   * Broadcasts to every socket of the namespace but this one.
+   * Broadcasts to every socket of the namespace but this one (the reference's {@code socket.broadcast}), on every
+   * server of the cluster.
    *
    * @return a new operator with this setting (operators are immutable)
    */
@@ -377,8 +434,9 @@ public final class Socket extends Recipient {
   }
 
   /**
-   * Broadcasts to the sockets in these rooms but this one.
+   * Broadcasts to the sockets in these rooms but this one (the reference's {@code socket.to(...)}).
    *
+   * @param rooms the target rooms; a socket id targets that socket
    * @return a new operator with this setting (operators are immutable)
    */
   public BroadcastOperator to(String... rooms) {
@@ -386,8 +444,9 @@ public final class Socket extends Recipient {
   }
 
   /**
-   * Same as {@link #to}.
+   * Same as {@link #to} (the reference's {@code socket.in(...)}).
    *
+   * @param rooms the target rooms
    * @return a new operator with this setting (operators are immutable)
    */
   public BroadcastOperator in(String... rooms) {
@@ -395,8 +454,10 @@ public final class Socket extends Recipient {
   }
 
   /**
-   * Broadcasts to every socket of the namespace but this one and those in {@code rooms}.
+   * Broadcasts to every socket of the namespace but this one and those in {@code rooms} (the reference's
+   * {@code socket.except(...)}).
    *
+   * @param rooms the rooms whose sockets are left out
    * @return a new operator with this setting (operators are immutable)
    */
   public BroadcastOperator except(String... rooms) {
@@ -404,7 +465,8 @@ public final class Socket extends Recipient {
   }
 
   /**
-   * Broadcasts to sockets on this server only.
+   * Broadcasts to every socket of the namespace on this server only, but this one (the reference's
+   * {@code socket.local}).
    *
    * @return a new operator with this setting (operators are immutable)
    */
@@ -414,7 +476,10 @@ public final class Socket extends Recipient {
 
   /**
    * Leaves the namespace: sends DISCONNECT and fires {@code disconnect} with "server namespace disconnect"; with
-   * {@code close}, closes the whole connection. Asynchronous unless called from this client's handler.
+   * {@code close}, closes the whole connection (the reference's {@code socket.disconnect(close)}). Asynchronous unless
+   * called from this client's handler; does nothing if the socket has left already.
+   *
+   * @param close whether to close the underlying connection too, and with it the client's sockets in other namespaces
    */
   public void disconnect(boolean close) {
     client.serial.executeOrRun(() -> {

@@ -16,6 +16,15 @@ import java.util.Set;
  * @param data      its application data, or {@code null}
  */
 public record SocketDetails(String id, Handshake handshake, Set<String> rooms, Object data) {
+  /**
+   * Copies the rooms.
+   *
+   * @param id        the socket id
+   * @param handshake its handshake
+   * @param rooms     the rooms it is in
+   * @param data      its application data, or {@code null}
+   * @throws NullPointerException if {@code rooms} is null or holds null
+   */
   public SocketDetails {
     rooms = Set.copyOf(rooms);
   }

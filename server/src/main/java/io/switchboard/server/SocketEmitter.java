@@ -21,27 +21,55 @@ public final class SocketEmitter {
     this.flags = flags;
   }
 
+  /**
+   * Sets how long {@link #emitWithAck} waits for the answer (the reference's {@code socket.timeout(ms)}).
+   *
+   * @param timeout the wait, after which the stage fails with {@link AckTimeoutException}; {@code null} for no limit
+   * @return a new emitter with this setting
+   */
   public SocketEmitter timeout(Duration timeout) {
     return new SocketEmitter(socket, flags.withTimeout(timeout));
   }
 
+  /**
+   * Drops the packet if the client cannot take it right now, as {@link Socket#asVolatile()} explains.
+   *
+   * @return a new emitter with this setting
+   */
   public SocketEmitter asVolatile() {
     return new SocketEmitter(socket, flags.withVolatile(true));
   }
 
+  /**
+   * Allows or forbids compression of the packet, as {@link Socket#compress(boolean)} explains.
+   *
+   * @param compress whether the packet may be compressed; the default is {@code true}
+   * @return a new emitter with this setting
+   */
   public SocketEmitter compress(boolean compress) {
     return new SocketEmitter(socket, flags.withCompress(compress));
   }
 
-  /** {@return emits; returns {@code false} if the socket is not connected} */
+  /**
+   * Emits an event to the socket with these settings, as {@link Socket#emit} does; the timeout does not apply.
+   *
+   * @param event the event name
+   * @param args  the arguments; {@code byte[]} and {@code ByteBuffer} go as binary
+   * @return {@code true}, or {@code false} if the socket is not connected (nothing is sent)
+   * @throws IllegalArgumentException if {@code event} is null or reserved
+   */
   public boolean emit(String event, Object... args) {
     return socket.emit(event, args, flags);
   }
 
   /**
-   * Emits and completes with the acknowledgement, or with {@link AckTimeoutException} after the timeout.
+   * Emits an event and completes with the client's acknowledgement, as {@link Socket#emitWithAck} does.
    *
-   * @return a stage that completes as described above
+   * @param event the event name
+   * @param args  the arguments; {@code byte[]} and {@code ByteBuffer} go as binary
+   * @return a stage that completes with the answer's arguments; it fails with {@link AckTimeoutException} when the
+   *     timeout passes first, with {@link IllegalStateException} if the socket is not connected or leaves
+   * @throws IllegalArgumentException if {@code event} is null or reserved
    */
   public CompletionStage<Args> emitWithAck(String event, Object... args) {
     return socket.emitWithAck(event, args, flags);
