@@ -144,7 +144,8 @@ public final class Server implements AutoCloseable {
   /**
    * Starts an HTTP server on {@code address} (port 0 picks a free one) serving Socket.IO at the path, with the
    * limits of {@link ServerOptions#http()}, and TLS when {@link ServerOptions#tls()} is set (the reference's
-   * {@code io.listen(port)}). Returns once the socket is bound.
+   * {@code io.listen(port)}). Returns once the socket is bound; if it cannot be (the port is taken), the bind error,
+   * such as {@code java.net.BindException}, is thrown as it is, although checked.
    *
    * @param address where to listen
    * @return this server
