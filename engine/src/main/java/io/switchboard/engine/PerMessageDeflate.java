@@ -150,7 +150,7 @@ public final class PerMessageDeflate {
     /**
      * Sets {@link PerMessageDeflate#threshold()}.
      *
-     * @param threshold the new value in bytes, 0 to compress every message; {@link #build()} throws if it is negative
+     * @param threshold the new value in bytes, 0 for no minimum; {@link #build()} throws if it is negative
      * @return this builder
      */
     public Builder threshold(int threshold) {
