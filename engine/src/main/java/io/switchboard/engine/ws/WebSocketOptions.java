@@ -389,8 +389,8 @@ public final class WebSocketOptions {
     /**
      * Sets {@link WebSocketOptions#subprotocols()}.
      *
-     * @param subprotocols the tokens in order of preference, copied; {@link #build()} throws on an empty one or one
-     *     with a comma, space or non-printable character
+     * @param subprotocols the tokens the endpoint speaks, copied; {@link #build()} throws on an empty one or one with
+     *     a comma, space or non-printable character
      * @return this builder
      * @throws NullPointerException if the list is null or holds null
      */
