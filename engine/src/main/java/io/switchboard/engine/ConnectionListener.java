@@ -9,5 +9,12 @@ package io.switchboard.engine;
  */
 @FunctionalInterface
 public interface ConnectionListener {
+  /**
+   * A session opened (the handshake succeeded), like the {@code connection} event of a Node {@code engine.io}
+   * server. Set the socket's {@link EngineSocket#listener(EngineSocket.Listener)} here. An exception thrown here is
+   * logged and the session stays open.
+   *
+   * @param socket the new session
+   */
   void onConnection(EngineSocket socket);
 }

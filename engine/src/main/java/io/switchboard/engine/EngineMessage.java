@@ -38,24 +38,34 @@ public final class EngineMessage {
   }
 
   /**
-   * This message with compression turned off: over a WebSocket with {@code permessage-deflate} it goes uncompressed
-   * whatever its size (Socket.IO's {@code compress(false)}).
+   * {@return this message with compression turned off: over a WebSocket with {@code permessage-deflate} it goes
+   * uncompressed whatever its size (Socket.IO's {@code compress(false)})} This message itself when it already is.
    */
   public EngineMessage uncompressed() {
     return compress ? new EngineMessage(text, binary, packet, false) : this;
   }
 
-  /** Whether the message may be compressed (true unless {@link #uncompressed()}). */
+  /** {@return whether the message may be compressed (true unless made by {@link #uncompressed()})} */
   public boolean compress() {
     return compress;
   }
 
-  /** {@return a text message} */
+  /**
+   * {@return a text message}
+   *
+   * @param text the message; not null
+   * @throws NullPointerException if {@code text} is null
+   */
   public static EngineMessage text(String text) {
     return new EngineMessage(Objects.requireNonNull(text, "text"), null, "4" + text);
   }
 
-  /** {@return a binary message; the array is not copied and must not change afterwards} */
+  /**
+   * {@return a binary message}
+   *
+   * @param data the message; not copied, so it must not change afterwards
+   * @throws NullPointerException if {@code data} is null
+   */
   public static EngineMessage binary(byte[] data) {
     return new EngineMessage(null, Objects.requireNonNull(data, "data"), null);
   }

@@ -212,16 +212,16 @@ public final class EngineOptions {
   }
 
   /**
-   * The WebSocket {@code permessage-deflate} extension: whether it is negotiated and how. Default
-   * {@link PerMessageDeflate#DEFAULT} (off).
+   * {@return the WebSocket {@code permessage-deflate} extension: whether it is negotiated and how; default
+   * {@link PerMessageDeflate#DEFAULT} (off)}
    */
   public PerMessageDeflate perMessageDeflate() {
     return perMessageDeflate;
   }
 
   /**
-   * Whether polling responses of at least {@link HttpCompression#THRESHOLD} bytes are gzipped for clients that send
-   * {@code Accept-Encoding: gzip}. Default true, as in the reference server ({@code httpCompression}).
+   * {@return whether polling responses of at least {@link HttpCompression#THRESHOLD} bytes are gzipped for clients
+   * that send {@code Accept-Encoding: gzip}; default true, as in the reference server ({@code httpCompression})}
    */
   public boolean httpCompression() {
     return httpCompression;
@@ -479,16 +479,35 @@ public final class EngineOptions {
       return this;
     }
 
+    /**
+     * Sets {@link EngineOptions#perMessageDeflate()}.
+     *
+     * @param perMessageDeflate the new value (see {@link EngineOptions#perMessageDeflate()})
+     * @return this builder
+     */
     public Builder perMessageDeflate(PerMessageDeflate perMessageDeflate) {
       this.perMessageDeflate = perMessageDeflate;
       return this;
     }
 
+    /**
+     * Sets {@link EngineOptions#httpCompression()}.
+     *
+     * @param httpCompression the new value (see {@link EngineOptions#httpCompression()})
+     * @return this builder
+     */
     public Builder httpCompression(boolean httpCompression) {
       this.httpCompression = httpCompression;
       return this;
     }
 
+    /**
+     * {@return the options}
+     *
+     * @throws IllegalArgumentException if a value is out of range: a size or duration that is not positive, a buffer
+     *     limit below {@code maxHttpBufferSize}, no transport, an empty origin
+     * @throws NullPointerException if the path, a duration or {@code perMessageDeflate} is null
+     */
     public EngineOptions build() {
       return new EngineOptions(this);
     }

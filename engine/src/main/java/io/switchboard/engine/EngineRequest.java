@@ -40,17 +40,38 @@ public record EngineRequest(
     boolean secure,
     Instant time) {
 
+  /**
+   * Copies the maps, so the record stays immutable; {@link #of(Channel, HttpRequest)} builds it from a Netty request,
+   * and tests of a {@link RequestVerifier} may build their own.
+   *
+   * @param method the HTTP method, upper case
+   * @param uri the request target as sent, path and query
+   * @param headers header names in lower case; repeated headers joined with {@code ", "}; copied
+   * @param query query parameters, first value of each; copied
+   * @param remoteAddress the client's address
+   * @param secure whether the connection is TLS
+   * @param time when the request arrived
+   * @throws NullPointerException if a map is null or holds a null key or value
+   */
   public EngineRequest {
     headers = Map.copyOf(headers);
     query = Map.copyOf(query);
   }
 
-  /** {@return the header's value, or {@code null}; the name is case-insensitive} */
+  /**
+   * {@return the header's value (repeated headers joined with {@code ", "}), or {@code null} when absent}
+   *
+   * @param name the header name, in any case; not null
+   */
   public String header(String name) {
     return headers.get(name.toLowerCase(java.util.Locale.ROOT));
   }
 
-  /** {@return the first value of a query parameter, or {@code null}} */
+  /**
+   * {@return the first value of a query parameter, or {@code null} when absent}
+   *
+   * @param name the parameter name, case-sensitive; not null
+   */
   public String queryParam(String name) {
     return query.get(name);
   }
@@ -62,8 +83,13 @@ public record EngineRequest(
   }
 
   /**
-   * The request as plain values: the client address is the one behind a trusted proxy ({@code X-Forwarded-For}) when
-   * the {@link HttpServer} knows it, else the TCP peer.
+   * {@return the request as plain values, its query taken from a decoder the caller already has} The client address
+   * is the one a trusted proxy names ({@code X-Forwarded-For}, with port 0) when the {@link HttpServer} knows it, else
+   * the TCP peer; {@link #time()} is now.
+   *
+   * @param channel the connection the request came on
+   * @param req the request; only its method, target and headers are read
+   * @param qs the decoded target of {@code req}
    */
   public static EngineRequest of(Channel channel, HttpRequest req, QueryStringDecoder qs) {
     Map<String, String> headers = new HashMap<>();
@@ -85,12 +111,23 @@ public record EngineRequest(
     return new EngineRequest(req.method().name(), req.uri(), headers, query, remote, secure, Instant.now());
   }
 
-  /** The request as plain values ({@link #of(Channel, HttpRequest, QueryStringDecoder)}). */
+  /**
+   * {@return the request as plain values} As {@link #of(Channel, HttpRequest, QueryStringDecoder)}, decoding the
+   * query from the request's target.
+   *
+   * @param channel the connection the request came on
+   * @param req the request; only its method, target and headers are read
+   */
   public static EngineRequest of(Channel channel, HttpRequest req) {
     return of(channel, req, new QueryStringDecoder(req.uri()));
   }
 
-  /** The value of a cookie, or {@code null}. */
+  /**
+   * {@return the value of a cookie, or {@code null} when the request has none of that name} The {@code Cookie} header
+   * is parsed on each call; with a repeated name, the first wins.
+   *
+   * @param name the cookie name, case-sensitive
+   */
   public String cookie(String name) {
     String header = header("cookie");
     if (header == null) {

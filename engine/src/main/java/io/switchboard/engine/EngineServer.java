@@ -53,6 +53,12 @@ public final class EngineServer implements AutoCloseable {
   private volatile boolean closed;
   private volatile boolean draining;
 
+  /**
+   * A server with no session yet, and a connection listener that does nothing until {@link #onConnection} sets one.
+   *
+   * @param options the configuration, such as {@link EngineOptions#DEFAULT}
+   * @throws NullPointerException if {@code options} is null
+   */
   public EngineServer(EngineOptions options) {
     this.options = Objects.requireNonNull(options, "options");
     this.webSocketConfig = webSocketConfig(options, false);
@@ -100,7 +106,7 @@ public final class EngineServer implements AutoCloseable {
     return deflateWebSocketConfig;
   }
 
-  /** The configuration. */
+  /** {@return the configuration} */
   public EngineOptions options() {
     return options;
   }
@@ -151,7 +157,14 @@ public final class EngineServer implements AutoCloseable {
     bytesOut.add(bytes);
   }
 
-  /** Sets the listener told of every new session. */
+  /**
+   * Sets the listener told of every new session, replacing any earlier one; like {@code server.on("connection")} of
+   * a Node {@code engine.io} server, but one listener only. Set it before the server receives requests: sessions
+   * opened before then are not told.
+   *
+   * @param listener the listener; not null
+   * @throws NullPointerException if {@code listener} is null
+   */
   public void onConnection(ConnectionListener listener) {
     this.connectionListener = Objects.requireNonNull(listener, "listener");
   }
@@ -171,7 +184,11 @@ public final class EngineServer implements AutoCloseable {
     return Collections.unmodifiableCollection(new ArrayList<>(sessions.values()));
   }
 
-  /** {@return the open session with this id, or {@code null}} */
+  /**
+   * {@return the open session with this id, or {@code null}}
+   *
+   * @param id a session id, as {@link EngineSocket#id()}; not null
+   */
   public EngineSocket socket(String id) {
     return sessions.get(id);
   }
@@ -194,7 +211,7 @@ public final class EngineServer implements AutoCloseable {
     draining = true;
   }
 
-  /** Whether {@link #drain()} or {@link #close()} was called. */
+  /** {@return whether {@link #drain()} or {@link #close()} was called} */
   public boolean isDraining() {
     return draining || closed;
   }

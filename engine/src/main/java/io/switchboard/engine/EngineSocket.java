@@ -40,23 +40,51 @@ public interface EngineSocket {
    */
   boolean isWritable();
 
-  /** Sets the listener for messages and close; call it from {@code onConnection}. */
+  /**
+   * Sets the listener for messages and close, replacing any earlier one; call it from {@code onConnection}, so no
+   * message arrives before it is set. Until then, messages are dropped.
+   *
+   * @param listener the listener; not null
+   * @throws NullPointerException if {@code listener} is null
+   */
   void listener(Listener listener);
 
-  /** Sends a text message. */
+  /**
+   * Sends a text message; the same as {@code send(EngineMessage.text(text))}.
+   *
+   * @param text the message; not null
+   * @throws NullPointerException if {@code text} is null
+   */
   default void send(String text) {
     send(EngineMessage.text(text));
   }
 
-  /** Sends a binary message; the array must not change afterwards. */
+  /**
+   * Sends a binary message; the array is not copied and must not change afterwards. The same as
+   * {@code send(EngineMessage.binary(data))}.
+   *
+   * @param data the message; not null
+   * @throws NullPointerException if {@code data} is null
+   */
   default void send(byte[] data) {
     send(EngineMessage.binary(data));
   }
 
-  /** Sends a message encoded once (shareable between recipients). Ignored once the session is closing. */
+  /**
+   * Sends a message encoded once (shareable between recipients). Ignored once the session is closing.
+   *
+   * @param message the message; not null
+   * @throws NullPointerException if {@code message} is null
+   */
   void send(EngineMessage message);
 
-  /** Sends several messages that must not be separated by others (e.g. a packet and its binary attachments). */
+  /**
+   * Sends several messages that must not be separated by others (e.g. a packet and its binary attachments). Ignored
+   * once the session is closing.
+   *
+   * @param messages the messages in order, iterated once at the call; none null
+   * @throws NullPointerException if {@code messages} is or holds null
+   */
   void send(Iterable<EngineMessage> messages);
 
   /**
@@ -74,24 +102,48 @@ public interface EngineSocket {
   /**
    * Closes the session after what is queued has been written, for this reason: {@link CloseReason#SERVER_SHUTTING_DOWN}
    * closes a WebSocket with status 1001 (going away) instead of 1000; either way the client sees its transport close
-   * and an official client reconnects. The listener sees {@code reason}.
+   * and an official client reconnects. The listener sees {@code reason}. The default implementation ignores the
+   * reason and calls {@link #close()}.
+   *
+   * @param reason why the server closes the session; not null
    */
   default void close(CloseReason reason) {
     close();
   }
 
-  /** Receives what happens on one session. Methods run on the session's event loop. */
+  /**
+   * Receives what happens on one session, like the {@code message}, {@code upgrade} and {@code close} events of a
+   * Node {@code engine.io} socket. Methods run on the session's event loop and must not block; an exception they
+   * throw is logged at WARN with its stack trace, and the session goes on. Every method does nothing by default.
+   */
   interface Listener {
-    /** A text message arrived. */
+    /**
+     * A text message arrived.
+     *
+     * @param text the message
+     */
     default void onMessage(String text) {}
 
-    /** A binary message arrived. */
+    /**
+     * A binary message arrived.
+     *
+     * @param data the message; the listener may keep it, the session does not reuse it
+     */
     default void onBinary(byte[] data) {}
 
-    /** The transport changed (polling to WebSocket). */
+    /**
+     * The transport changed (polling to WebSocket).
+     *
+     * @param transport the transport in use from now on
+     */
     default void onUpgrade(Transport transport) {}
 
-    /** The session ended; called once. */
+    /**
+     * The session ended; called once, after which nothing more is sent or received.
+     *
+     * @param reason why it ended
+     * @param description a short detail for logs, such as the error that failed the transport
+     */
     default void onClose(CloseReason reason, String description) {}
   }
 }

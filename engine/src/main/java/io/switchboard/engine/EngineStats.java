@@ -34,32 +34,43 @@ public final class EngineStats {
     this.bytesOut = bytesOut;
   }
 
-  /** How many requests were answered with this Engine.IO error (unknown transport, unknown sid, forbidden…). */
+  /**
+   * {@return how many requests were answered with this Engine.IO error (unknown transport, unknown sid, forbidden…)}
+   *
+   * @param code the error
+   */
   public long errors(ErrorCode code) {
     return errors[code.ordinal()];
   }
 
-  /** How many sessions were opened (handshakes that succeeded). */
+  /** {@return how many sessions were opened (handshakes that succeeded)} */
   public long opened() {
     return opened;
   }
 
-  /** How many sessions moved from polling to WebSocket. */
+  /** {@return how many sessions moved from polling to WebSocket} */
   public long upgrades() {
     return upgrades;
   }
 
-  /** Payload received in messages: characters of text messages plus bytes of binary ones. */
+  /** {@return the payload received in messages: characters of text messages plus bytes of binary ones} */
   public long bytesIn() {
     return bytesIn;
   }
 
-  /** Bytes queued for clients: each message as its WebSocket frame (header included), whatever the transport. */
+  /**
+   * {@return the bytes queued for clients: each message counted as its WebSocket frame (header included), whatever
+   * the transport}
+   */
   public long bytesOut() {
     return bytesOut;
   }
 
-  /** {@return how many times input was refused for this cause} */
+  /**
+   * {@return how many times input was refused for this cause}
+   *
+   * @param refusal the cause
+   */
   public long count(Refusal refusal) {
     return counts[refusal.ordinal()];
   }

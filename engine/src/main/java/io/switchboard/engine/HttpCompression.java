@@ -33,8 +33,10 @@ public final class HttpCompression {
   private HttpCompression() {}
 
   /**
-   * Whether an {@code Accept-Encoding} header value accepts gzip: {@code gzip} or {@code *} listed without
-   * {@code q=0}.
+   * {@return whether an {@code Accept-Encoding} header value accepts gzip: {@code gzip} (or {@code x-gzip}) or
+   * {@code *} listed without {@code q=0}} An unreadable {@code q} counts as a refusal.
+   *
+   * @param acceptEncoding the header value; {@code null} (no header) accepts nothing
    */
   public static boolean acceptsGzip(String acceptEncoding) {
     if (acceptEncoding == null) {
@@ -65,7 +67,12 @@ public final class HttpCompression {
     return star;
   }
 
-  /** Whether bodies of this content type are worth compressing: text, JavaScript, JSON, SVG. */
+  /**
+   * {@return whether bodies of this content type are worth compressing: HTML, CSS, JavaScript, JSON, SVG}
+   *
+   * @param contentType a {@code Content-Type} value, parameters such as {@code charset} allowed; {@code null} is not
+   *     compressible
+   */
   public static boolean compressible(String contentType) {
     if (contentType == null) {
       return false;
@@ -75,7 +82,13 @@ public final class HttpCompression {
     return TYPES.contains(type);
   }
 
-  /** The gzip form of {@code data} at the given level (1 fastest to 9 smallest). */
+  /**
+   * {@return the gzip form of {@code data}, a new array}
+   *
+   * @param data the bytes to compress; not null
+   * @param level the deflate level, 1 (fastest) to 9 (smallest)
+   * @throws IllegalArgumentException if the level is out of range
+   */
   public static byte[] gzip(byte[] data, int level) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(data.length / 3 + 64);
     try (GZIPOutputStream gz = new GZIPOutputStream(out, 8192) {
@@ -90,7 +103,12 @@ public final class HttpCompression {
     return out.toByteArray();
   }
 
-  /** The gzip form of {@code data} at the fastest level, for responses compressed as they are sent. */
+  /**
+   * {@return the gzip form of {@code data} at the fastest level, a new array} For responses compressed as they are
+   * sent.
+   *
+   * @param data the bytes to compress; not null
+   */
   public static byte[] gzip(byte[] data) {
     return gzip(data, Deflater.BEST_SPEED);
   }

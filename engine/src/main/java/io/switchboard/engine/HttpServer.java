@@ -102,8 +102,12 @@ public final class HttpServer implements AutoCloseable {
   }
 
   /**
-   * Starts a server with the default options (one event loop per core).
+   * Starts a server with {@link HttpServerOptions#DEFAULT}; see
+   * {@link #start(InetSocketAddress, HttpServerOptions, Consumer)}.
    *
+   * @param address where to listen; port 0 picks a free port
+   * @param handlers adds this application's handlers to each connection's pipeline, after the HTTP codec and the
+   *                 request checks
    * @return the running server
    */
   public static HttpServer start(InetSocketAddress address, Consumer<ChannelPipeline> handlers) {
@@ -116,18 +120,25 @@ public final class HttpServer implements AutoCloseable {
    * @param address  where to listen; port 0 picks a free port
    * @param threads  worker event loops, 0 for Netty's default (twice the cores)
    * @param handlers adds this application's handlers to each connection's pipeline, after the HTTP codec
+   * @return the running server
    */
   public static HttpServer start(InetSocketAddress address, int threads, Consumer<ChannelPipeline> handlers) {
     return start(address, HttpServerOptions.DEFAULT.toBuilder().threads(threads).build(), handlers);
   }
 
   /**
-   * Starts a server.
+   * Starts a server: reads the TLS certificate if there is one, binds, and returns once it listens. {@code handlers}
+   * is called on a connection's event loop for every new connection. When binding fails (the port is taken, say),
+   * the event loops are shut down and the bind's exception is thrown as it is: an {@link java.io.IOException},
+   * although undeclared.
    *
    * @param address  where to listen; port 0 picks a free port
    * @param options  the limits, timeouts and fatal error handler
    * @param handlers adds this application's handlers to each connection's pipeline, after the HTTP codec and the
    *                 request checks
+   * @return the running server
+   * @throws IllegalArgumentException when the TLS certificate cannot be read or does not match its key
+   * @throws IllegalStateException when {@link TlsProvider#OPENSSL} was asked for and is not available
    */
   public static HttpServer start(InetSocketAddress address, HttpServerOptions options,
       Consumer<ChannelPipeline> handlers) {
@@ -249,6 +260,8 @@ public final class HttpServer implements AutoCloseable {
    * {@return the client address of a connection of an {@link HttpServer}: the TCP peer, or, when the peer is a trusted
    * proxy, the client named by its {@code X-Forwarded-For} (known from the connection's first request on); {@code null}
    * when the channel has no IP peer}
+   *
+   * @param channel a connection accepted by an {@link HttpServer}
    */
   public static InetAddress clientAddress(Channel channel) {
     InetAddress client = channel.attr(CLIENT_ADDRESS).get();
@@ -268,7 +281,10 @@ public final class HttpServer implements AutoCloseable {
     return localAddress().getPort();
   }
 
-  /** The event loops serving the connections (and the Engine.IO sessions on them). */
+  /**
+   * {@return the event loops serving the connections (and the Engine.IO sessions on them)} Shut down by
+   * {@link #close()}.
+   */
   public EventLoopGroup eventLoops() {
     return workerGroup;
   }
@@ -283,7 +299,7 @@ public final class HttpServer implements AutoCloseable {
     return shared.options;
   }
 
-  /** The TLS implementation serving this server's connections, or {@code null} when it speaks plain HTTP. */
+  /** {@return the TLS implementation serving this server's connections, or {@code null} when it speaks plain HTTP} */
   public TlsProvider tlsProvider() {
     return tls == null ? null : tls.provider();
   }
@@ -291,8 +307,10 @@ public final class HttpServer implements AutoCloseable {
   /**
    * Reads the certificate again now (see {@link TlsOptions}): new handshakes use it, connections already open keep
    * theirs. When it cannot be read, or the key does not match, one warning is logged and the previous certificate
-   * stays. Whether the new certificate is in use.
+   * stays. Safe from any thread; it reads files, so better not on an event loop.
    *
+   * @return whether the new certificate is in use; false also with a ready {@link TlsOptions.Builder#sslContext},
+   *     which has nothing to reload
    * @throws IllegalStateException when the server speaks plain HTTP
    */
   public boolean reloadCertificates() {
@@ -302,7 +320,7 @@ public final class HttpServer implements AutoCloseable {
     return tls.reload();
   }
 
-  /** The port of the plain-HTTP listener that redirects to HTTPS, or -1 when there is none. */
+  /** {@return the port of the plain-HTTP listener that redirects to HTTPS, or -1 when there is none} */
   public int redirectPort() {
     Channel r = redirectChannel;
     return r == null ? -1 : ((InetSocketAddress) r.localAddress()).getPort();

@@ -226,7 +226,9 @@ public final class HttpServerOptions {
     return fatalErrorHandler;
   }
 
-  /** TLS (HTTPS and WSS) and its optional redirect listener, or {@code null} for plain HTTP (the default). */
+  /**
+   * {@return TLS (HTTPS and WSS) and its optional redirect listener, or {@code null} for plain HTTP (the default)}
+   */
   public TlsOptions tls() {
     return tls;
   }
@@ -471,13 +473,23 @@ public final class HttpServerOptions {
       return this;
     }
 
-    /** Serves HTTPS (and WSS) with this certificate and settings; {@code null} for plain HTTP. */
+    /**
+     * Serves HTTPS (and WSS) with this certificate and settings; sets {@link HttpServerOptions#tls()}.
+     *
+     * @param tls the TLS settings, or {@code null} for plain HTTP
+     * @return this builder
+     */
     public Builder tls(TlsOptions tls) {
       this.tls = tls;
       return this;
     }
 
-    /** The options. */
+    /**
+     * {@return the options}
+     *
+     * @throws IllegalArgumentException if a value is out of range or a trusted proxy is not an address or CIDR range
+     * @throws NullPointerException if a duration or the fatal error handler is null
+     */
     public HttpServerOptions build() {
       return new HttpServerOptions(this);
     }

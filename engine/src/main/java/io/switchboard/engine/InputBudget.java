@@ -26,7 +26,12 @@ public final class InputBudget {
   private final AtomicLong used = new AtomicLong();
   private final LongAdder refusals = new LongAdder();
 
-  /** A budget of {@code limit} bytes; {@link Long#MAX_VALUE} for none. */
+  /**
+   * A budget of {@code limit} bytes, none reserved yet.
+   *
+   * @param limit the most bytes reserved at once; {@link Long#MAX_VALUE} for no limit
+   * @throws IllegalArgumentException if {@code limit} is not positive
+   */
   public InputBudget(long limit) {
     if (limit <= 0) {
       throw new IllegalArgumentException("limit must be positive: " + limit);
@@ -37,7 +42,9 @@ public final class InputBudget {
   /**
    * Reserves {@code bytes} if the total stays within the limit; counts a refusal otherwise.
    *
-   * @return whether the bytes were reserved
+   * @param bytes how many bytes to reserve; 0 always succeeds
+   * @return whether the bytes were reserved; if so, the caller must {@link #release(long)} them later
+   * @throws IllegalArgumentException if {@code bytes} is negative
    */
   public boolean tryReserve(long bytes) {
     if (bytes < 0) {
@@ -56,7 +63,12 @@ public final class InputBudget {
     }
   }
 
-  /** Gives back bytes reserved earlier. */
+  /**
+   * Gives back bytes reserved earlier. Giving back more than was reserved corrupts the budget: release exactly what
+   * {@link #tryReserve(long)} granted.
+   *
+   * @param bytes how many bytes to give back; 0 or less does nothing
+   */
   public void release(long bytes) {
     if (bytes > 0) {
       used.addAndGet(-bytes);

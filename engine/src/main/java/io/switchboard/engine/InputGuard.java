@@ -54,6 +54,7 @@ public final class InputGuard extends ChannelInboundHandlerAdapter {
      *
      * @param status 1009 (message too big), 1013 (server input budget exhausted), 1008 (too many fragments or
      *               frames a second), 1002 (invalid close code) or 1007 (close reason not UTF-8)
+     * @param reason the reason to put in the close frame, a short English phrase
      */
     void refused(WebSocketCloseStatus status, String reason);
   }

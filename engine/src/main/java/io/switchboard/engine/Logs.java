@@ -46,22 +46,47 @@ public final class Logs {
 
   private Logs() {}
 
-  /** The logger of a concern, one of the names above. */
+  /**
+   * {@return the SLF4J logger of a concern}
+   *
+   * @param concern one of the logger names above, such as {@link #LIMITS}
+   */
   public static Logger of(String concern) {
     return LoggerFactory.getLogger(concern);
   }
 
-  /** Connection-scoped MDC, removed when closed: {@code try (var c = Logs.context(sid, nsp, remote)) {...}}. */
+  /**
+   * Connection-scoped MDC, removed when closed: {@code try (var c = Logs.context(sid, nsp, remote)) {...}}. The MDC
+   * is per thread: close the scope on the thread that opened it. A null value leaves its key unset.
+   *
+   * @param sid the Engine.IO session id or Socket.IO socket id, or null
+   * @param nsp the Socket.IO namespace, or null
+   * @param remote the client's address, printed as {@link #address(InetSocketAddress)} does, or null
+   * @return the scope, to close
+   */
   public static Context context(String sid, String nsp, InetSocketAddress remote) {
     return new Context(sid, nsp, remote == null ? null : address(remote));
   }
 
-  /** Connection-scoped MDC with the client's address already printable. */
+  /**
+   * Connection-scoped MDC with the client's address already printable; otherwise as
+   * {@link #context(String, String, InetSocketAddress)}.
+   *
+   * @param sid the Engine.IO session id or Socket.IO socket id, or null
+   * @param nsp the Socket.IO namespace, or null
+   * @param remote the client's printable address; null or empty leaves {@link #REMOTE} unset
+   * @return the scope, to close
+   */
   public static Context context(String sid, String nsp, String remote) {
     return new Context(sid, nsp, remote == null || remote.isEmpty() ? null : remote);
   }
 
-  /** The printable address of a client: {@code 203.0.113.7:51234}. */
+  /**
+   * {@return the printable address of a client: {@code 203.0.113.7:51234}} An unresolved address prints as its
+   * {@code toString()}.
+   *
+   * @param a the address; not null
+   */
   public static String address(InetSocketAddress a) {
     return a.getAddress() != null ? a.getAddress().getHostAddress() + ":" + a.getPort() : a.toString();
   }
@@ -112,12 +137,17 @@ public final class Logs {
     private final LongAdder skipped = new LongAdder();
     private volatile long skippedAtLastLine;
 
-    /** At most one line per {@code interval} of {@code unit}. */
+    /**
+     * At most one line per {@code interval} of {@code unit}; the first call to {@link #allow()} is let through.
+     *
+     * @param interval the shortest time between two lines, in {@code unit}
+     * @param unit the unit of {@code interval}
+     */
     public Limiter(long interval, TimeUnit unit) {
       this.intervalNanos = unit.toNanos(interval);
     }
 
-    /** Whether a line may be written now; if not, the event is counted as skipped. */
+    /** {@return whether a line may be written now} If not, the event is counted as skipped. */
     public boolean allow() {
       long now = System.nanoTime();
       long prev = last.get();
@@ -128,7 +158,10 @@ public final class Logs {
       return false;
     }
 
-    /** How many events were not logged since the previous line that was (call after {@link #allow()}). */
+    /**
+     * {@return how many events were not logged since the previous line that was} Call it after {@link #allow()}
+     * returned true, once per line written.
+     */
     public long skipped() {
       long total = skipped.sum();
       long since = total - skippedAtLastLine;

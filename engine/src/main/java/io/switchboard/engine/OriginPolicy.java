@@ -21,6 +21,14 @@ public record OriginPolicy(Set<String> allowed, boolean allowMissing) {
   /** Every origin, and requests without one. */
   public static final OriginPolicy ANY = new OriginPolicy(Set.of(), true);
 
+  /**
+   * Checks and copies the allowed origins.
+   *
+   * @param allowed exact origins such as {@code https://chat.example}; empty for every origin; copied
+   * @param allowMissing whether a request without an {@code Origin} header may proceed
+   * @throws NullPointerException if {@code allowed} is null
+   * @throws IllegalArgumentException if an allowed origin is null or empty
+   */
   public OriginPolicy {
     for (String origin : Objects.requireNonNull(allowed, "allowed")) {
       if (origin == null || origin.isEmpty()) {
@@ -30,7 +38,12 @@ public record OriginPolicy(Set<String> allowed, boolean allowMissing) {
     allowed = Set.copyOf(allowed);
   }
 
-  /** Whether a request with this {@code Origin} header value ({@code null} when absent) may proceed. */
+  /**
+   * {@return whether a request with this {@code Origin} header value may proceed} The value is compared with the
+   * allowed origins as an exact, case-sensitive string.
+   *
+   * @param origin the {@code Origin} header value, or {@code null} when the request has none
+   */
   public boolean allows(String origin) {
     if (origin == null) {
       return allowMissing;
@@ -39,8 +52,10 @@ public record OriginPolicy(Set<String> allowed, boolean allowMissing) {
   }
 
   /**
-   * Whether a header value holds printable ASCII only: an {@code Origin} with control or non-ASCII characters is a
-   * bad request (400), whatever the policy.
+   * {@return whether a header value holds printable ASCII only (0x20 to 0x7e)} An {@code Origin} with control or
+   * non-ASCII characters is a bad request (400), whatever the policy.
+   *
+   * @param s the header value; not null
    */
   public static boolean isPrintableAscii(String s) {
     for (int i = 0; i < s.length(); i++) {

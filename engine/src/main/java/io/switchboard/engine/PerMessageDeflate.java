@@ -52,53 +52,59 @@ public final class PerMessageDeflate {
     this.level = b.level;
   }
 
+  /** {@return a builder with the defaults (extension off)} */
   public static Builder builder() {
     return new Builder();
   }
 
+  /** {@return a builder holding these settings, to change a part of them} */
   public Builder toBuilder() {
     return new Builder(this);
   }
 
-  /** Whether the server accepts the extension when a client offers it. Default false. */
+  /** {@return whether the server accepts the extension when a client offers it; default false} */
   public boolean enabled() {
     return enabled;
   }
 
   /**
-   * The smallest WebSocket payload (the encoded Engine.IO packet, in bytes) that is compressed; smaller ones are sent
-   * as they are. Default 1,024, as in the reference server.
+   * {@return the smallest WebSocket payload (the encoded Engine.IO packet, in bytes) that is compressed; default
+   * 1,024, as in the reference server} Smaller ones are sent as they are.
    */
   public int threshold() {
     return threshold;
   }
 
   /**
-   * Whether the server compresses every message with a fresh context (and says so in the handshake). Default true:
-   * a broadcast is then compressed once for all its recipients, and connections hold no compressor.
+   * {@return whether the server compresses every message with a fresh context (and says so in the handshake);
+   * default true} A broadcast is then compressed once for all its recipients, and connections hold no compressor.
    */
   public boolean serverNoContextTakeover() {
     return serverNoContextTakeover;
   }
 
   /**
-   * Whether the server asks clients to compress every message with a fresh context. Default true: the server then
-   * holds no decompressor per connection. A client that asks for it itself gets it regardless.
+   * {@return whether the server asks clients to compress every message with a fresh context; default true} The
+   * server then holds no decompressor per connection. A client that asks for it itself gets it regardless.
    */
   public boolean clientNoContextTakeover() {
     return clientNoContextTakeover;
   }
 
   /**
-   * The LZ77 window the server asks clients to compress with ({@code client_max_window_bits}), 8 to 15, when the
-   * client allows it. Default 15. The server's own window is always 15 bits (the JDK's deflater has no other): an
-   * offer that asks for a smaller {@code server_max_window_bits} is declined, and the connection goes uncompressed.
+   * {@return the LZ77 window, in bits, the server asks clients to compress with ({@code client_max_window_bits}), 8
+   * to 15, when the client allows it; default 15} The server's own window is always 15 bits (the JDK's deflater has
+   * no other): an offer that asks for a smaller {@code server_max_window_bits} is declined, and the connection goes
+   * uncompressed.
    */
   public int clientMaxWindowBits() {
     return clientMaxWindowBits;
   }
 
-  /** The zlib compression level, 1 (fastest) to 9 (smallest). Default 1: see docs/benchmarks.md. */
+  /**
+   * {@return the zlib compression level, 1 (fastest) to 9 (smallest); default 1} The project's
+   * {@code docs/benchmarks.md} compares the levels.
+   */
   public int level() {
     return level;
   }
@@ -130,36 +136,77 @@ public final class PerMessageDeflate {
       level = o.level;
     }
 
+    /**
+     * Sets {@link PerMessageDeflate#enabled()}.
+     *
+     * @param enabled whether the extension is accepted when a client offers it
+     * @return this builder
+     */
     public Builder enabled(boolean enabled) {
       this.enabled = enabled;
       return this;
     }
 
+    /**
+     * Sets {@link PerMessageDeflate#threshold()}.
+     *
+     * @param threshold the new value in bytes, 0 for no minimum; {@link #build()} throws if it is negative
+     * @return this builder
+     */
     public Builder threshold(int threshold) {
       this.threshold = threshold;
       return this;
     }
 
+    /**
+     * Sets {@link PerMessageDeflate#serverNoContextTakeover()}.
+     *
+     * @param serverNoContextTakeover the new value
+     * @return this builder
+     */
     public Builder serverNoContextTakeover(boolean serverNoContextTakeover) {
       this.serverNoContextTakeover = serverNoContextTakeover;
       return this;
     }
 
+    /**
+     * Sets {@link PerMessageDeflate#clientNoContextTakeover()}.
+     *
+     * @param clientNoContextTakeover the new value
+     * @return this builder
+     */
     public Builder clientNoContextTakeover(boolean clientNoContextTakeover) {
       this.clientNoContextTakeover = clientNoContextTakeover;
       return this;
     }
 
+    /**
+     * Sets {@link PerMessageDeflate#clientMaxWindowBits()}.
+     *
+     * @param clientMaxWindowBits the new value; {@link #build()} throws unless it is 8 to 15
+     * @return this builder
+     */
     public Builder clientMaxWindowBits(int clientMaxWindowBits) {
       this.clientMaxWindowBits = clientMaxWindowBits;
       return this;
     }
 
+    /**
+     * Sets {@link PerMessageDeflate#level()}.
+     *
+     * @param level the new value; {@link #build()} throws unless it is 1 to 9
+     * @return this builder
+     */
     public Builder level(int level) {
       this.level = level;
       return this;
     }
 
+    /**
+     * {@return the settings}
+     *
+     * @throws IllegalArgumentException if a value is out of the range its setter names
+     */
     public PerMessageDeflate build() {
       return new PerMessageDeflate(this);
     }

@@ -14,6 +14,11 @@ package io.switchboard.engine;
  */
 @FunctionalInterface
 public interface RequestVerifier {
-  /** {@return whether the request may open a session, or upgrade one} */
+  /**
+   * {@return whether the request may open a session, or upgrade one} An exception thrown here is logged and refuses
+   * the request, as false does.
+   *
+   * @param request the handshake or upgrade request
+   */
   boolean allow(EngineRequest request);
 }

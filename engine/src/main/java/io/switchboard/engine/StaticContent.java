@@ -16,8 +16,8 @@ import java.util.zip.Deflater;
 
 /**
  * A file served from memory, compressed once when it is loaded: each request gets the gzip form (if the client
- * accepts it and it is smaller) or the original, with {@code Content-Length}, {@code Vary: Accept-Encoding}, and an
- * ETag per form, answering {@code If-None-Match} with 304.
+ * accepts it and it is smaller) or the original, with {@code Content-Length}, an ETag per form ({@code Vary:
+ * Accept-Encoding} when there are two), answering {@code If-None-Match} with 304.
  *
  * <pre>{@code
  * StaticContent bundle = StaticContent.of(bytes, "application/javascript; charset=utf-8");
@@ -42,8 +42,12 @@ public final class StaticContent {
   }
 
   /**
-   * The content with its gzip form computed now (at the highest level: it is done once), if the type is
-   * compressible and the body at least {@link HttpCompression#THRESHOLD} bytes; the array is not copied.
+   * {@return the content with its gzip form computed now (at the highest level: it is done once), if the type is
+   * compressible and the body at least {@link HttpCompression#THRESHOLD} bytes} Also hashes the body (SHA-256) for
+   * the ETag; call it once at startup, not per request.
+   *
+   * @param body the file's bytes; not copied, so they must not change afterwards
+   * @param contentType the {@code Content-Type} header value, such as {@code text/html; charset=utf-8}
    */
   public static StaticContent of(byte[] body, String contentType) {
     byte[] gz = null;
@@ -65,28 +69,32 @@ public final class StaticContent {
     }
   }
 
-  /** The original bytes (shared: do not modify). */
+  /** {@return the original bytes (shared: do not modify)} */
   public byte[] body() {
     return body;
   }
 
-  /** The gzip form, or {@code null} if it is not served compressed (shared: do not modify). */
+  /** {@return the gzip form, or {@code null} if it is not served compressed (shared: do not modify)} */
   public byte[] gzipped() {
     return gzipped;
   }
 
+  /** {@return the {@code Content-Type} header value of the responses} */
   public String contentType() {
     return contentType;
   }
 
-  /** The ETag of the original form; the gzip form's ends in {@code -gz}. */
+  /** {@return the ETag of the original form, quoted; the gzip form's ends in {@code -gz}} */
   public String etag() {
     return etag;
   }
 
   /**
-   * The response to a GET with these request headers: 304 if {@code If-None-Match} names the form the client would
-   * get, else 200 with the gzip form when accepted. Cache-Control and connection headers are the caller's.
+   * {@return a new response to a GET with these request headers: 304 if {@code If-None-Match} names the form the
+   * client would get, else 200 with the gzip form when accepted} Its content wraps the shared array without copying;
+   * writing it releases it. Cache-Control and connection headers are the caller's.
+   *
+   * @param request the request's headers; {@code Accept-Encoding} and {@code If-None-Match} are read
    */
   public FullHttpResponse response(HttpHeaders request) {
     boolean gzip = gzipped != null && HttpCompression.acceptsGzip(request.get(HttpHeaderNames.ACCEPT_ENCODING));

@@ -100,37 +100,45 @@ public final class TlsOptions {
     this.httpsPublicPort = b.httpsPublicPort;
   }
 
-  /** TLS with a PEM certificate chain and PKCS#8 private key, and every other setting at its default. */
+  /**
+   * TLS with a PEM certificate chain and PKCS#8 private key, and every other setting at its default; the same as
+   * {@code builder().pem(certificateChain, privateKey).build()}.
+   *
+   * @param certificateChain the PEM certificate chain file, leaf first; not null
+   * @param privateKey the unencrypted PKCS#8 PEM private key file; not null
+   * @return the options
+   * @throws NullPointerException if either path is null
+   */
   public static TlsOptions pem(Path certificateChain, Path privateKey) {
     return builder().pem(certificateChain, privateKey).build();
   }
 
-  /** A builder with the defaults and no certificate source yet. */
+  /** {@return a builder with the defaults and no certificate source yet} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder holding this configuration, to change a part of it. */
+  /** {@return a builder holding this configuration, to change a part of it} */
   public Builder toBuilder() {
     return new Builder(this);
   }
 
-  /** The PEM certificate chain file, or {@code null} when the certificate comes from elsewhere. */
+  /** {@return the PEM certificate chain file, or {@code null} when the certificate comes from elsewhere} */
   public Path certificateChain() {
     return certificateChain;
   }
 
-  /** The PEM PKCS#8 private key file, or {@code null} when the certificate comes from elsewhere. */
+  /** {@return the PEM PKCS#8 private key file, or {@code null} when the certificate comes from elsewhere} */
   public Path privateKey() {
     return privateKey;
   }
 
-  /** The key store file (PKCS#12 or JKS), or {@code null}. */
+  /** {@return the key store file (PKCS#12 or JKS), or {@code null} when the certificate comes from elsewhere} */
   public Path keyStoreFile() {
     return keyStoreFile;
   }
 
-  /** The key store object, or {@code null}. */
+  /** {@return the loaded key store, or {@code null} when the certificate comes from elsewhere} */
   public KeyStore keyStore() {
     return keyStore;
   }
@@ -139,40 +147,40 @@ public final class TlsOptions {
     return keyStorePassword == null ? null : keyStorePassword.clone();
   }
 
-  /** The ready context, used as it is, or {@code null}. */
+  /** {@return the ready server context, used as it is, or {@code null} when the certificate comes from elsewhere} */
   public SslContext sslContext() {
     return sslContext;
   }
 
-  /** The TLS implementation; default {@link TlsProvider#AUTO}. Ignored with a ready {@link #sslContext()}. */
+  /** {@return the TLS implementation; default {@link TlsProvider#AUTO}} Ignored with a ready {@link #sslContext()}. */
   public TlsProvider provider() {
     return provider;
   }
 
   /**
-   * How often the certificate files are checked for a change (their modification time and size, two file system
-   * look-ups); default 1 minute, zero = never (reload with {@link HttpServer#reloadCertificates()} only).
+   * {@return how often the certificate files are checked for a change (their modification time and size, two file
+   * system look-ups); default 1 minute, zero = never (reload with {@link HttpServer#reloadCertificates()} only)}
    */
   public Duration reloadCheckInterval() {
     return reloadCheckInterval;
   }
 
-  /** How long a client may take to finish its handshake before the connection is closed; default 10 s. */
+  /** {@return how long a client may take to finish its handshake before the connection is closed; default 10 s} */
   public Duration handshakeTimeout() {
     return handshakeTimeout;
   }
 
   /**
-   * The port of a plain-HTTP listener (same address) that answers every request with a redirect to the same path
-   * over HTTPS: 301 for GET and HEAD, 308 for other methods; default -1 (none), 0 for any free port.
+   * {@return the port of a plain-HTTP listener (same address) that answers every request with a redirect to the same
+   * path over HTTPS: 301 for GET and HEAD, 308 for other methods; default -1 (none), 0 for any free port}
    */
   public int httpRedirectPort() {
     return httpRedirectPort;
   }
 
   /**
-   * The HTTPS port the redirects name, when clients reach the server on another port than it listens on (a port
-   * mapping); default 0, the listening port. 443 is left out of the URL.
+   * {@return the HTTPS port the redirects name, when clients reach the server on another port than it listens on (a
+   * port mapping); default 0, the listening port} 443 is left out of the URL.
    */
   public int httpsPublicPort() {
     return httpsPublicPort;
@@ -234,7 +242,15 @@ public final class TlsOptions {
       sslContext = null;
     }
 
-    /** The certificate from a PEM chain (leaf first) and an unencrypted PKCS#8 PEM private key; replaces any other. */
+    /**
+     * The certificate from a PEM chain (leaf first) and an unencrypted PKCS#8 PEM private key; replaces any other
+     * source. The files are read by {@link HttpServer#start}, not here.
+     *
+     * @param certificateChain the PEM certificate chain file; not null
+     * @param privateKey the PEM private key file; not null
+     * @return this builder
+     * @throws NullPointerException if either path is null
+     */
     public Builder pem(Path certificateChain, Path privateKey) {
       clearSource();
       this.certificateChain = Objects.requireNonNull(certificateChain, "certificateChain");
@@ -242,7 +258,14 @@ public final class TlsOptions {
       return this;
     }
 
-    /** The certificate from a PKCS#12 or JKS file (its first key entry); replaces any other source. */
+    /**
+     * The certificate from a PKCS#12 or JKS file (its first key entry); replaces any other source.
+     *
+     * @param file the key store file; not null
+     * @param password the password of the store and its key; copied, so the caller may clear its array
+     * @return this builder
+     * @throws NullPointerException if either argument is null
+     */
     public Builder keyStore(Path file, char[] password) {
       clearSource();
       this.keyStoreFile = Objects.requireNonNull(file, "file");
@@ -250,7 +273,14 @@ public final class TlsOptions {
       return this;
     }
 
-    /** The certificate from a loaded key store (its first key entry); replaces any other source. */
+    /**
+     * The certificate from a loaded key store (its first key entry); replaces any other source.
+     *
+     * @param keyStore the loaded key store; not null
+     * @param password the password of its key entry; copied, so the caller may clear its array
+     * @return this builder
+     * @throws NullPointerException if either argument is null
+     */
     public Builder keyStore(KeyStore keyStore, char[] password) {
       clearSource();
       this.keyStore = Objects.requireNonNull(keyStore, "keyStore");
@@ -258,7 +288,15 @@ public final class TlsOptions {
       return this;
     }
 
-    /** A ready server context, used as it is (its protocols, ciphers and provider included); replaces any other. */
+    /**
+     * A ready server context, used as it is (its protocols, ciphers and provider included) and never reloaded;
+     * replaces any other source.
+     *
+     * @param sslContext a server-side Netty context; not null
+     * @return this builder
+     * @throws NullPointerException if {@code sslContext} is null
+     * @throws IllegalArgumentException if it is a client context
+     */
     public Builder sslContext(SslContext sslContext) {
       clearSource();
       this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
@@ -268,37 +306,68 @@ public final class TlsOptions {
       return this;
     }
 
-    /** The TLS implementation; default {@link TlsProvider#AUTO}. */
+    /**
+     * Sets {@link TlsOptions#provider()}.
+     *
+     * @param provider the new value (see {@link TlsOptions#provider()}); {@link #build()} throws on null
+     * @return this builder
+     */
     public Builder provider(TlsProvider provider) {
       this.provider = provider;
       return this;
     }
 
-    /** How often the certificate files are checked for a change; zero = never. */
+    /**
+     * Sets {@link TlsOptions#reloadCheckInterval()}.
+     *
+     * @param reloadCheckInterval the new value, zero for never; {@link #build()} throws if it is null or negative
+     * @return this builder
+     */
     public Builder reloadCheckInterval(Duration reloadCheckInterval) {
       this.reloadCheckInterval = reloadCheckInterval;
       return this;
     }
 
-    /** How long a client may take to finish its handshake. */
+    /**
+     * Sets {@link TlsOptions#handshakeTimeout()}.
+     *
+     * @param handshakeTimeout the new value; {@link #build()} throws if it is null, zero or negative
+     * @return this builder
+     */
     public Builder handshakeTimeout(Duration handshakeTimeout) {
       this.handshakeTimeout = handshakeTimeout;
       return this;
     }
 
-    /** The port of a plain-HTTP listener that redirects to HTTPS; -1 for none, 0 for any free port. */
+    /**
+     * Sets {@link TlsOptions#httpRedirectPort()}.
+     *
+     * @param httpRedirectPort -1 for no redirect listener, 0 for any free port, or a port up to 65535
+     * @return this builder
+     */
     public Builder httpRedirectPort(int httpRedirectPort) {
       this.httpRedirectPort = httpRedirectPort;
       return this;
     }
 
-    /** The HTTPS port the redirects name; 0 for the port the server listens on. */
+    /**
+     * Sets {@link TlsOptions#httpsPublicPort()}.
+     *
+     * @param httpsPublicPort 0 for the port the server listens on, or a port up to 65535
+     * @return this builder
+     */
     public Builder httpsPublicPort(int httpsPublicPort) {
       this.httpsPublicPort = httpsPublicPort;
       return this;
     }
 
-    /** The options. */
+    /**
+     * {@return the options}
+     *
+     * @throws IllegalArgumentException if not exactly one certificate source was given, or a duration or port is out
+     *     of range
+     * @throws NullPointerException if the provider or a duration is null
+     */
     public TlsOptions build() {
       return new TlsOptions(this);
     }

@@ -23,7 +23,10 @@ public enum TlsProvider {
   /** The JDK's {@code SSLEngine}. */
   JDK;
 
-  /** Whether OpenSSL (netty-tcnative) is on the class path and loads on this platform. */
+  /**
+   * {@return whether OpenSSL (netty-tcnative) is on the class path and loads on this platform} The first call tries
+   * to load the native library.
+   */
   public static boolean openSslAvailable() {
     return OpenSsl.isAvailable();
   }

@@ -10,7 +10,9 @@ import java.util.Locale;
  * }</pre>
  */
 public enum Transport {
+  /** HTTP long-polling ({@code polling}): a GET waits for messages, a POST carries the client's. */
   POLLING,
+  /** WebSocket ({@code websocket}), from the start or upgraded to from polling. */
   WEBSOCKET;
 
   private final String wireName = name().toLowerCase(Locale.ROOT);
@@ -20,7 +22,11 @@ public enum Transport {
     return wireName;
   }
 
-  /** {@return the transport named {@code name} on the wire, or {@code null} if there is none} */
+  /**
+   * {@return the transport named {@code name} on the wire, or {@code null} if there is none}
+   *
+   * @param name the wire name, lower case ({@code polling} or {@code websocket}); {@code null} gives {@code null}
+   */
   public static Transport fromWireName(String name) {
     for (Transport t : values()) {
       if (t.wireName.equals(name)) {

@@ -25,22 +25,38 @@ public final class Admission {
     this.body = body;
   }
 
-  /** Accepts the request with no attachment. */
+  /** {@return an acceptance with no attachment} */
   public static Admission accept() {
     return ACCEPT;
   }
 
-  /** Accepts the request; the connection carries {@code attachment} (the authenticated user, say). */
+  /**
+   * {@return an acceptance whose connection carries {@code attachment}} See
+   * {@link WebSocketConnection#attachment()}.
+   *
+   * @param attachment what the connection carries (the authenticated user, say); {@code null} for none
+   */
   public static Admission accept(Object attachment) {
     return attachment == null ? ACCEPT : new Admission(true, attachment, 101, null);
   }
 
-  /** Refuses the request with this status (400 to 599) and the status's reason phrase as the body. */
+  /**
+   * {@return a refusal with this status and the status's reason phrase as the body}
+   *
+   * @param status the HTTP status, 400 to 599
+   * @throws IllegalArgumentException if the status is not 4xx or 5xx
+   */
   public static Admission refuse(int status) {
     return refuse(status, null);
   }
 
-  /** Refuses the request with this status (400 to 599) and this plain-text body ({@code null}: the reason phrase). */
+  /**
+   * {@return a refusal with this status and this plain-text body}
+   *
+   * @param status the HTTP status, 400 to 599
+   * @param body the response body, sent as UTF-8 plain text; {@code null} for the status's reason phrase
+   * @throws IllegalArgumentException if the status is not 4xx or 5xx
+   */
   public static Admission refuse(int status, String body) {
     if (status < 400 || status > 599) {
       throw new IllegalArgumentException("a refusal's status must be 4xx or 5xx: " + status);
@@ -48,22 +64,22 @@ public final class Admission {
     return new Admission(false, null, status, body);
   }
 
-  /** Whether the upgrade proceeds. */
+  /** {@return whether the upgrade proceeds} */
   public boolean accepted() {
     return accepted;
   }
 
-  /** What the accepted connection carries, or {@code null}. */
+  /** {@return what the accepted connection carries, or {@code null} (always for a refusal)} */
   public Object attachment() {
     return attachment;
   }
 
-  /** The HTTP status of a refusal (101 for an acceptance). */
+  /** {@return the HTTP status of a refusal (101 for an acceptance)} */
   public int status() {
     return status;
   }
 
-  /** The body of a refusal, or {@code null} for the status's reason phrase. */
+  /** {@return the body of a refusal, or {@code null} for the status's reason phrase (always for an acceptance)} */
   public String body() {
     return body;
   }

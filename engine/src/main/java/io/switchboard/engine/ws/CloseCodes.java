@@ -35,8 +35,10 @@ public final class CloseCodes {
   private CloseCodes() {}
 
   /**
-   * Whether an endpoint may send this code in a close frame: 1000–1003, 1007–1014 and the private range 3000–4999
-   * (1004, 1005, 1006 and 1015 never go on the wire).
+   * {@return whether an endpoint may send this code in a close frame: 1000–1003, 1007–1014 and the range 3000–4999
+   * (registered and private codes)} 1004, 1005, 1006 and 1015 never go on the wire.
+   *
+   * @param code a close code
    */
   public static boolean isSendable(int code) {
     return (code >= 1000 && code <= 1014 && code != 1004 && code != 1005 && code != 1006)

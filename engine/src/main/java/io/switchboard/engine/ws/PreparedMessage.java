@@ -31,27 +31,37 @@ public final class PreparedMessage {
     this.text = opcode == OP_TEXT;
   }
 
-  /** A text message (encoded as UTF-8 once). */
+  /**
+   * {@return a text message, encoded as UTF-8 once}
+   *
+   * @param text the message; not null
+   * @throws NullPointerException if {@code text} is null
+   */
   public static PreparedMessage text(String text) {
     return new PreparedMessage(OP_TEXT, Objects.requireNonNull(text, "text").getBytes(StandardCharsets.UTF_8));
   }
 
-  /** A binary message; the array is copied into the frame, so it may be reused afterwards. */
+  /**
+   * {@return a binary message}
+   *
+   * @param data the message; copied into the frame, so it may be reused afterwards
+   * @throws NullPointerException if {@code data} is null
+   */
   public static PreparedMessage binary(byte[] data) {
     return new PreparedMessage(OP_BINARY, Objects.requireNonNull(data, "data"));
   }
 
-  /** Whether this is a text message. */
+  /** {@return whether this is a text message (else binary)} */
   public boolean isText() {
     return text;
   }
 
-  /** The payload's length in bytes. */
+  /** {@return the payload's length in bytes: the message, UTF-8 encoded for text} */
   public int payloadLength() {
     return payloadLength;
   }
 
-  /** The frame's length in bytes, header included. */
+  /** {@return the frame's length in bytes, header (2 to 10 bytes) included} */
   public int frameLength() {
     return frame.length;
   }

@@ -26,10 +26,22 @@ public interface WebSocketAuthenticator {
   /** Accepts every request, with no attachment. */
   WebSocketAuthenticator ACCEPT_ALL = sync(req -> Admission.accept());
 
-  /** The decision on this request, now or later. */
+  /**
+   * Decides on one upgrade request; called on the connection's event loop, so it must not block.
+   *
+   * @param request the upgrade request
+   * @return the decision, now (a completed stage) or later; a stage still open after
+   *     {@link WebSocketOptions#authTimeout()} refuses the upgrade with 503
+   */
   CompletionStage<Admission> authenticate(WebSocketRequest request);
 
-  /** An authenticator that decides at once, on the event loop (it must not block). */
+  /**
+   * {@return an authenticator that decides at once, on the event loop} An exception {@code decide} throws refuses
+   * the upgrade with 500.
+   *
+   * @param decide the decision on a request; it must not block
+   * @throws NullPointerException if {@code decide} is null
+   */
   static WebSocketAuthenticator sync(Function<WebSocketRequest, Admission> decide) {
     Objects.requireNonNull(decide, "decide");
     return req -> CompletableFuture.completedFuture(decide.apply(req));

@@ -97,56 +97,71 @@ public final class WebSocketConnection {
     this.options = endpoint.options();
   }
 
-  /** A random id, unique for the life of the process (144 bits, URL-safe base64). */
+  /** {@return a random id, unique for the life of the process (144 bits, URL-safe base64)} */
   public String id() {
     return id;
   }
 
-  /** The upgrade request: path, query, headers, cookies, client address. */
+  /** {@return the upgrade request: path, query, headers, cookies, client address} */
   public WebSocketRequest request() {
     return request;
   }
 
-  /** The client's address (behind a trusted proxy: the client it names). */
+  /**
+   * {@return the client's address (behind a trusted proxy: the client it names)} The same as
+   * {@code request().remoteAddress()}.
+   */
   public InetSocketAddress remoteAddress() {
     return request.remoteAddress();
   }
 
-  /** The subprotocol selected at the handshake, or {@code null}. */
+  /** {@return the subprotocol selected at the handshake, or {@code null} when none was} */
   public String subprotocol() {
     return subprotocol;
   }
 
-  /** What the authenticator accepted the connection with ({@link Admission#accept(Object)}), or {@code null}. */
+  /**
+   * {@return what the authenticator accepted the connection with ({@link Admission#accept(Object)}), or {@code null}}
+   *
+   * @param <T> the attachment's type, as the caller expects it; not checked here, so a wrong one fails with a
+   *     {@link ClassCastException} where the result is assigned
+   */
   @SuppressWarnings("unchecked")
   public <T> T attachment() {
     return (T) attachment;
   }
 
-  /** The application's own values for this connection; thread-safe. */
+  /** {@return the application's own values for this connection, a thread-safe map that starts empty} */
   public ConcurrentMap<String, Object> attributes() {
     return attributes;
   }
 
-  /** The connection's event loop: the handler's calls run there; run work there to keep it ordered with them. */
+  /**
+   * {@return the connection's event loop} The handler's calls run there; run work there to keep it ordered with them.
+   */
   public Executor executor() {
     return channel.eventLoop();
   }
 
-  /** Whether the connection is open and not closing. */
+  /** {@return whether the connection is open and not closing} */
   public boolean isOpen() {
     return !closing && channel.isActive();
   }
 
   /**
-   * Whether the client reads fast enough that nothing much is queued for it (the queue is below {@link
-   * WebSocketOptions#maxOutboundBytes()}); a sender of many messages may pause while this is false.
+   * {@return whether the client reads fast enough that nothing much is queued for it (the queue is below {@link
+   * WebSocketOptions#maxOutboundBytes()})} A sender of many messages may pause while this is false.
    */
   public boolean isWritable() {
     return channel.isWritable();
   }
 
-  /** Sends a text message. */
+  /**
+   * Sends a text message; see the class comment for ordering, slow consumers and sends after close.
+   *
+   * @param text the message; not null
+   * @throws NullPointerException if {@code text} is null
+   */
   public void send(String text) {
     Objects.requireNonNull(text, "text");
     if (admit()) {
@@ -154,7 +169,12 @@ public final class WebSocketConnection {
     }
   }
 
-  /** Sends a binary message; the array is copied. */
+  /**
+   * Sends a binary message; the array is copied, so the caller may reuse it.
+   *
+   * @param data the message; not null
+   * @throws NullPointerException if {@code data} is null
+   */
   public void send(byte[] data) {
     Objects.requireNonNull(data, "data");
     if (admit()) {
@@ -162,7 +182,12 @@ public final class WebSocketConnection {
     }
   }
 
-  /** Sends a message encoded once for many connections: this connection writes a wrapper around its bytes. */
+  /**
+   * Sends a message encoded once for many connections: this connection writes a wrapper around its bytes.
+   *
+   * @param message the prepared message; not null
+   * @throws NullPointerException if {@code message} is null
+   */
   public void send(PreparedMessage message) {
     Objects.requireNonNull(message, "message");
     if (admit()) {
@@ -194,7 +219,8 @@ public final class WebSocketConnection {
    * WebSocketOptions#closeTimeout()}); nothing is sent after it. A second call does nothing.
    *
    * @param code   a code that may be sent ({@link CloseCodes#isSendable(int)})
-   * @param reason a short text; cut to 123 bytes of UTF-8
+   * @param reason a short text; cut to 123 bytes of UTF-8; null for none
+   * @throws IllegalArgumentException if the code may not be sent
    */
   public void close(int code, String reason) {
     if (!CloseCodes.isSendable(code)) {

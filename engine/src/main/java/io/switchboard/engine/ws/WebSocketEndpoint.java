@@ -53,18 +53,28 @@ public final class WebSocketEndpoint implements AutoCloseable {
   private final LongAdder pingTimeouts = new LongAdder();
   private volatile boolean closed;
 
+  /**
+   * An endpoint; it serves nothing until its {@link #newHandler()} is in a server's pipelines.
+   *
+   * @param options the configuration, such as {@link WebSocketOptions#DEFAULT}
+   * @param handler what the application does with the connections; one instance serves all of them
+   * @throws NullPointerException if either argument is null
+   */
   public WebSocketEndpoint(WebSocketOptions options, WebSocketHandler handler) {
     this.options = Objects.requireNonNull(options, "options");
     this.handler = Objects.requireNonNull(handler, "handler");
     this.inputBudget = new InputBudget(options.maxBufferedInput());
   }
 
-  /** A new handler for one HTTP connection; add it to the pipeline after the HTTP codec, as Engine.IO's. */
+  /**
+   * {@return a new handler for one HTTP connection} Add it to the pipeline after the HTTP codec, as Engine.IO's; one
+   * handler per connection, as it is not shareable.
+   */
   public ChannelHandler newHandler() {
     return new UpgradeHandler(this);
   }
 
-  /** The configuration. */
+  /** {@return the configuration} */
   public WebSocketOptions options() {
     return options;
   }
@@ -73,22 +83,24 @@ public final class WebSocketEndpoint implements AutoCloseable {
     return handler;
   }
 
-  /** The budget of unfinished input shared by all connections ({@link WebSocketOptions#maxBufferedInput()}). */
+  /**
+   * {@return the budget of unfinished input shared by all connections ({@link WebSocketOptions#maxBufferedInput()})}
+   */
   public InputBudget inputBudget() {
     return inputBudget;
   }
 
-  /** The open connections (a snapshot). */
+  /** {@return the open connections, an unmodifiable snapshot taken now} */
   public Collection<WebSocketConnection> connections() {
     return Collections.unmodifiableCollection(new ArrayList<>(connections));
   }
 
-  /** How many connections are open. */
+  /** {@return how many connections are open} */
   public int connectionCount() {
     return connections.size();
   }
 
-  /** What the endpoint refused or closed so far. */
+  /** {@return what the endpoint refused or closed so far, counted since it was created} */
   public WebSocketStats stats() {
     return new WebSocketStats(refusedUpgrades.sum(), closedForInput.sum(), slowConsumers.sum(), pingTimeouts.sum());
   }

@@ -17,13 +17,28 @@ package io.switchboard.engine.ws;
  * the connection with 1011.
  */
 public interface WebSocketHandler {
-  /** The handshake is complete; the connection may send. */
+  /**
+   * The handshake is complete; the connection may send. Does nothing by default.
+   *
+   * @param connection the new connection
+   */
   default void onOpen(WebSocketConnection connection) {}
 
-  /** A complete text message (its fragments joined; valid UTF-8, checked as the fragments arrived). */
+  /**
+   * A complete text message (its fragments joined; valid UTF-8, checked as the fragments arrived). Does nothing by
+   * default.
+   *
+   * @param connection the connection it came on
+   * @param text the message
+   */
   default void onText(WebSocketConnection connection, String text) {}
 
-  /** A complete binary message (its fragments joined). */
+  /**
+   * A complete binary message (its fragments joined). Does nothing by default.
+   *
+   * @param connection the connection it came on
+   * @param data the message, a new array the handler may keep
+   */
   default void onBinary(WebSocketConnection connection, byte[] data) {}
 
   /**
@@ -36,6 +51,12 @@ public interface WebSocketHandler {
    *   <li>no close frame at all (the TCP connection dropped, the heartbeat timed out): 1006 with a description such
    *       as {@code "ping timeout"} or {@code "connection lost"}.
    * </ul>
+   *
+   * <p>An exception thrown here is logged. Does nothing by default.
+   *
+   * @param connection the closed connection; sends on it are dropped
+   * @param code the close code, as listed above ({@link CloseCodes})
+   * @param reason the close reason or description; empty when there was none
    */
   default void onClose(WebSocketConnection connection, int code, String reason) {}
 }

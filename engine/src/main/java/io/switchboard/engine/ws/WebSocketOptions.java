@@ -120,85 +120,97 @@ public final class WebSocketOptions {
     return d;
   }
 
+  /** {@return a builder with the defaults} */
   public static Builder builder() {
     return new Builder();
   }
 
+  /** {@return a builder holding this configuration, to change a part of it} */
   public Builder toBuilder() {
     return new Builder(this);
   }
 
-  /** The path of the upgrade request (exact match; the query is free). Default {@code /ws}. */
+  /** {@return the path of the upgrade request (exact match; the query is free); default {@code /ws}} */
   public String path() {
     return path;
   }
 
-  /** The largest message, all its fragments together, in bytes; a larger one gets close 1009. Default 1 MiB. */
+  /**
+   * {@return the largest message, all its fragments together, in bytes; default 1 MiB} A larger one gets close 1009.
+   */
   public int maxPayload() {
     return maxPayload;
   }
 
-  /** The most continuation frames in one message; more get close 1008. Default 1,024. */
+  /** {@return the most continuation frames in one message; default 1,024} More get close 1008. */
   public int maxFragments() {
     return maxFragments;
   }
 
-  /** The most frames a client may send in one second, 0 for no limit; more get close 1008. Default 10,000. */
+  /**
+   * {@return the most frames a client may send in one second, 0 for no limit; default 10,000} More get close 1008.
+   */
   public int maxFramesPerSecond() {
     return maxFramesPerSecond;
   }
 
   /**
-   * The most bytes of unfinished messages all connections of the endpoint may hold together; the connection whose
-   * frame would pass it gets close 1013. Default a quarter of the max heap, at least 16 MiB.
+   * {@return the most bytes of unfinished messages all connections of the endpoint may hold together; default a
+   * quarter of the max heap, at least 16 MiB} The connection whose frame would pass it gets close 1013.
    */
   public long maxBufferedInput() {
     return maxBufferedInput;
   }
 
   /**
-   * How long a client may be silent (send no byte at all: a client in the middle of a long frame is not silent)
-   * before the server pings it; {@code Duration.ZERO}: no heartbeat. Default 25 s.
+   * {@return how long a client may be silent (send no byte at all: a client in the middle of a long frame is not
+   * silent) before the server pings it; {@code Duration.ZERO}: no heartbeat; default 25 s}
    */
   public Duration pingInterval() {
     return pingInterval;
   }
 
-  /** How much longer a pinged client may stay silent before its TCP connection is dropped. Default 20 s. */
+  /** {@return how much longer a pinged client may stay silent before its TCP connection is dropped; default 20 s} */
   public Duration pingTimeout() {
     return pingTimeout;
   }
 
-  /** How long the server waits for the client's close frame after sending its own. Default 5 s. */
+  /** {@return how long the server waits for the client's close frame after sending its own; default 5 s} */
   public Duration closeTimeout() {
     return closeTimeout;
   }
 
-  /** The most bytes queued for a client before a further send closes it with 1008. Default 4 MiB. */
+  /** {@return the most bytes queued for a client before a further send closes it with 1008; default 4 MiB} */
   public long maxOutboundBytes() {
     return maxOutboundBytes;
   }
 
-  /** The origins whose pages may connect. Default every origin, and requests without one. */
+  /**
+   * {@return the origins whose pages may connect; default every origin, and requests without one} Set with
+   * {@link Builder#allowedOrigins} and {@link Builder#allowMissingOrigin}.
+   */
   public OriginPolicy origins() {
     return origins;
   }
 
   /**
-   * The subprotocols the endpoint speaks. The first of the client's {@code Sec-WebSocket-Protocol} values (in the
-   * client's order) that is listed here is selected; with none in common the upgrade proceeds without one (a client
-   * that insists then fails the connection itself). Default none.
+   * {@return the subprotocols the endpoint speaks; default none} The first of the client's
+   * {@code Sec-WebSocket-Protocol} values (in the client's order) that is listed here is selected; with none in
+   * common the upgrade proceeds without one (a client that insists then fails the connection itself).
    */
   public List<String> subprotocols() {
     return subprotocols;
   }
 
-  /** Decides on each upgrade request before the 101. Default: accepts everyone with no attachment. */
+  /**
+   * {@return what decides on each upgrade request before the 101; default {@link WebSocketAuthenticator#ACCEPT_ALL},
+   * which accepts everyone with no attachment}
+   */
   public WebSocketAuthenticator authenticator() {
     return authenticator;
   }
 
-  /** How long the authenticator may take before the upgrade is refused with 503. Default 10 s. */
+  /** {@return how long the authenticator may take before the upgrade is refused with 503; default 10 s} */
   public Duration authTimeout() {
     return authTimeout;
   }
@@ -247,77 +259,174 @@ public final class WebSocketOptions {
       authTimeout = o.authTimeout;
     }
 
+    /**
+     * Sets {@link WebSocketOptions#path()}.
+     *
+     * @param path the new value; {@link #build()} throws unless it starts with {@code /} and has no {@code ?}
+     * @return this builder
+     */
     public Builder path(String path) {
       this.path = path;
       return this;
     }
 
+    /**
+     * Sets {@link WebSocketOptions#maxPayload()}.
+     *
+     * @param maxPayload the new value in bytes; {@link #build()} throws unless it is positive and at most
+     *     {@link WebSocketOptions#maxBufferedInput()}
+     * @return this builder
+     */
     public Builder maxPayload(int maxPayload) {
       this.maxPayload = maxPayload;
       return this;
     }
 
+    /**
+     * Sets {@link WebSocketOptions#maxFragments()}.
+     *
+     * @param maxFragments the new value; {@link #build()} throws if it is negative
+     * @return this builder
+     */
     public Builder maxFragments(int maxFragments) {
       this.maxFragments = maxFragments;
       return this;
     }
 
+    /**
+     * Sets {@link WebSocketOptions#maxFramesPerSecond()}.
+     *
+     * @param maxFramesPerSecond the new value, 0 for no limit; {@link #build()} throws if it is negative
+     * @return this builder
+     */
     public Builder maxFramesPerSecond(int maxFramesPerSecond) {
       this.maxFramesPerSecond = maxFramesPerSecond;
       return this;
     }
 
+    /**
+     * Sets {@link WebSocketOptions#maxBufferedInput()}.
+     *
+     * @param maxBufferedInput the new value in bytes; {@link #build()} throws if it is below
+     *     {@link WebSocketOptions#maxPayload()}
+     * @return this builder
+     */
     public Builder maxBufferedInput(long maxBufferedInput) {
       this.maxBufferedInput = maxBufferedInput;
       return this;
     }
 
+    /**
+     * Sets {@link WebSocketOptions#pingInterval()}.
+     *
+     * @param pingInterval the new value, {@code Duration.ZERO} for no heartbeat; {@link #build()} throws if it is
+     *     null or negative
+     * @return this builder
+     */
     public Builder pingInterval(Duration pingInterval) {
       this.pingInterval = pingInterval;
       return this;
     }
 
+    /**
+     * Sets {@link WebSocketOptions#pingTimeout()}.
+     *
+     * @param pingTimeout the new value; {@link #build()} throws if it is null or negative, or zero while the ping
+     *     interval is not
+     * @return this builder
+     */
     public Builder pingTimeout(Duration pingTimeout) {
       this.pingTimeout = pingTimeout;
       return this;
     }
 
+    /**
+     * Sets {@link WebSocketOptions#closeTimeout()}.
+     *
+     * @param closeTimeout the new value; {@link #build()} throws unless it is positive
+     * @return this builder
+     */
     public Builder closeTimeout(Duration closeTimeout) {
       this.closeTimeout = closeTimeout;
       return this;
     }
 
+    /**
+     * Sets {@link WebSocketOptions#maxOutboundBytes()}.
+     *
+     * @param maxOutboundBytes the new value in bytes; {@link #build()} throws unless it is positive
+     * @return this builder
+     */
     public Builder maxOutboundBytes(long maxOutboundBytes) {
       this.maxOutboundBytes = maxOutboundBytes;
       return this;
     }
 
-    /** Exact origins such as {@code https://chat.example}; empty for every origin. */
+    /**
+     * The origins whose pages may connect (see {@link WebSocketOptions#origins()}); default every origin.
+     *
+     * @param allowedOrigins exact origins such as {@code https://chat.example}; empty for every origin; copied
+     * @return this builder
+     * @throws NullPointerException if {@code allowedOrigins} is null
+     */
     public Builder allowedOrigins(Set<String> allowedOrigins) {
       this.allowedOrigins = new LinkedHashSet<>(Objects.requireNonNull(allowedOrigins, "allowedOrigins"));
       return this;
     }
 
+    /**
+     * Whether an upgrade request without an {@code Origin} header (not from a browser page: native apps, servers,
+     * tests) may proceed; default true. When false, such requests get 403.
+     *
+     * @param allowMissingOrigin the new value
+     * @return this builder
+     */
     public Builder allowMissingOrigin(boolean allowMissingOrigin) {
       this.allowMissingOrigin = allowMissingOrigin;
       return this;
     }
 
+    /**
+     * Sets {@link WebSocketOptions#subprotocols()}.
+     *
+     * @param subprotocols the tokens the endpoint speaks, copied; {@link #build()} throws on an empty one or one with
+     *     a comma, space or non-printable character
+     * @return this builder
+     * @throws NullPointerException if the list is null or holds null
+     */
     public Builder subprotocols(List<String> subprotocols) {
       this.subprotocols = List.copyOf(subprotocols);
       return this;
     }
 
+    /**
+     * Sets {@link WebSocketOptions#authenticator()}.
+     *
+     * @param authenticator the new value; {@link #build()} throws on null
+     * @return this builder
+     */
     public Builder authenticator(WebSocketAuthenticator authenticator) {
       this.authenticator = authenticator;
       return this;
     }
 
+    /**
+     * Sets {@link WebSocketOptions#authTimeout()}.
+     *
+     * @param authTimeout the new value; {@link #build()} throws unless it is positive
+     * @return this builder
+     */
     public Builder authTimeout(Duration authTimeout) {
       this.authTimeout = authTimeout;
       return this;
     }
 
+    /**
+     * {@return the options}
+     *
+     * @throws IllegalArgumentException if a value is out of the range its setter names
+     * @throws NullPointerException if a duration or the authenticator is null
+     */
     public WebSocketOptions build() {
       return new WebSocketOptions(this);
     }

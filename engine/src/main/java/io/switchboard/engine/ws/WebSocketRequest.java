@@ -38,6 +38,21 @@ public record WebSocketRequest(
     boolean secure,
     Instant time) {
 
+  /**
+   * Copies the maps, so the record stays immutable; the endpoint builds it from the upgrade request, and tests of an
+   * authenticator may build their own.
+   *
+   * @param method the HTTP method, upper case
+   * @param uri the request target as sent, path and query
+   * @param path the decoded path
+   * @param headers header names in lower case; repeated headers joined with {@code ", "}; copied
+   * @param query query parameters, every value of each; copied
+   * @param cookies the cookies of the {@code Cookie} header, by name; copied
+   * @param remoteAddress the client's address
+   * @param secure whether the connection is TLS
+   * @param time when the request arrived
+   * @throws NullPointerException if a map is null or holds a null key or value
+   */
   public WebSocketRequest {
     headers = Map.copyOf(headers);
     Map<String, List<String>> q = new java.util.HashMap<>();
@@ -46,18 +61,30 @@ public record WebSocketRequest(
     cookies = Map.copyOf(cookies);
   }
 
-  /** The header's value, or {@code null}; the name is case-insensitive. */
+  /**
+   * {@return the header's value (repeated headers joined with {@code ", "}), or {@code null} when absent}
+   *
+   * @param name the header name, in any case; not null
+   */
   public String header(String name) {
     return headers.get(name.toLowerCase(Locale.ROOT));
   }
 
-  /** The first value of a query parameter, or {@code null}. */
+  /**
+   * {@return the first value of a query parameter, or {@code null} when absent} {@link #query()} has every value.
+   *
+   * @param name the parameter name, case-sensitive; not null
+   */
   public String queryParam(String name) {
     List<String> values = query.get(name);
     return values == null || values.isEmpty() ? null : values.get(0);
   }
 
-  /** The value of a cookie, or {@code null}. */
+  /**
+   * {@return the value of a cookie, or {@code null} when the request has none of that name}
+   *
+   * @param name the cookie name, case-sensitive; not null
+   */
   public String cookie(String name) {
     return cookies.get(name);
   }
