@@ -96,11 +96,9 @@ public final class EngineStats {
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder("EngineStats{opened=").append(opened).append(", upgrades=").append(upgrades);
-    boolean first = false;
     for (Refusal r : REFUSALS) {
       if (counts[r.ordinal()] != 0) {
-        sb.append(first ? "" : ", ").append(r).append('=').append(counts[r.ordinal()]);
-        first = false;
+        sb.append(", ").append(r).append('=').append(counts[r.ordinal()]);
       }
     }
     for (ErrorCode e : ERRORS) {
