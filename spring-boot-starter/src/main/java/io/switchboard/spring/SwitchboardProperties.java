@@ -555,11 +555,11 @@ public class SwitchboardProperties {
     public enum Adapter {
       /** No adapter: broadcasts reach the clients of this server only. */
       NONE,
-      /** Redis pub/sub ({@code RedisAdapterFactory}), as the reference's {@code @socket.io/redis-adapter}. */
+      /** Redis pub/sub ({@code RedisAdapterFactory}), as the reference's redis adapter. */
       PUBSUB,
       /**
-       * A Redis stream ({@code RedisStreamsAdapterFactory}), as the reference's {@code @socket.io/redis-streams-adapter};
-       * it keeps the packets for connection state recovery across servers.
+       * A Redis stream ({@code RedisStreamsAdapterFactory}), as the reference's redis-streams adapter; it keeps the
+       * packets for connection state recovery across servers.
        */
       STREAMS
     }
