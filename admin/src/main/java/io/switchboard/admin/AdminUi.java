@@ -118,8 +118,15 @@ public final class AdminUi implements AutoCloseable {
 
   /**
    * Instruments {@code io}: creates the admin namespace with its authentication, watches every namespace (in
-   * development mode) and starts the periodic stats. Throws {@link IllegalArgumentException} when the options chose
-   * no authentication, neither {@link AdminUiOptions.Builder#auth} nor {@link AdminUiOptions.Builder#noAuth}.
+   * development mode) and starts the periodic stats. Call it once per server, before it listens, so that the admin
+   * namespace and its authentication are there for the first connection.
+   *
+   * @param io the server to instrument
+   * @param options the options; their authentication must be chosen
+   * @return the instrumentation, to serve the UI ({@link #newUiHandler()}) and to {@link #close()} with the server
+   * @throws IllegalArgumentException when the options chose no authentication, neither {@link
+   *     AdminUiOptions.Builder#auth} nor {@link AdminUiOptions.Builder#noAuth}
+   * @throws NullPointerException if an argument is null
    */
   public static AdminUi instrument(Server io, AdminUiOptions options) {
     Objects.requireNonNull(io, "io");
@@ -132,17 +139,17 @@ public final class AdminUi implements AutoCloseable {
     return ui;
   }
 
-  /** The options. */
+  /** {@return the options it was instrumented with} */
   public AdminUiOptions options() {
     return options;
   }
 
-  /** The admin namespace. */
+  /** {@return the admin namespace the UI connects to} */
   public Namespace namespace() {
     return admin;
   }
 
-  /** This server's id in the UI. */
+  /** {@return this server's id in the UI: {@link AdminUiOptions#serverId()}, or else the host name} */
   public String serverId() {
     return (String) baseStats.get("serverId");
   }
@@ -151,12 +158,14 @@ public final class AdminUi implements AutoCloseable {
    * A handler serving the UI's files at {@link AdminUiOptions#uiPath()} (GET only, with ETags) and passing every other
    * request on; add it to each connection's pipeline before {@link Server#configure}. Without a packaged UI (the
    * build ran without {@code npm ci} in {@code interop/}) or with {@code uiPath(null)} it passes everything on.
+   *
+   * @return a new handler, for one connection's pipeline
    */
   public ChannelHandler newUiHandler() {
     return files == null ? AdminUiFiles.passThrough() : files.newHandler();
   }
 
-  /** Whether the build packaged the UI's files. */
+  /** {@return whether the UI's files are served: the build packaged them and {@code uiPath} is not {@code null}} */
   public boolean servesUi() {
     return files != null;
   }

@@ -37,8 +37,19 @@ public final class AdminUiOptions {
   /**
    * Basic authentication: the user name and a bcrypt hash of the password ({@code $2a$}, {@code $2b$} or {@code $2y$},
    * as {@code bcryptjs} and {@code htpasswd -B} make).
+   *
+   * @param username the user name the UI's sign-in form must give
+   * @param passwordHash the bcrypt hash of the password, such as {@code $2b$10$...}; never the password itself
    */
   public record BasicAuth(String username, String passwordHash) {
+    /**
+     * Checks the parts.
+     *
+     * @param username the user name
+     * @param passwordHash the bcrypt hash of the password
+     * @throws NullPointerException if a part is null
+     * @throws IllegalArgumentException if {@code passwordHash} is not a bcrypt hash
+     */
     public BasicAuth {
       Objects.requireNonNull(username, "username");
       Objects.requireNonNull(passwordHash, "passwordHash");
@@ -77,60 +88,70 @@ public final class AdminUiOptions {
     this.sessionDuration = b.sessionDuration;
   }
 
+  /** {@return a builder with the defaults of {@link #DEFAULT}} */
   public static Builder builder() {
     return new Builder();
   }
 
+  /** {@return a builder holding these options, to change some of them} */
   public Builder toBuilder() {
     return new Builder(this);
   }
 
-  /** The admin namespace, default {@code /admin}. */
+  /** {@return the admin namespace the UI connects to, default {@code /admin}} */
   public String namespaceName() {
     return namespaceName;
   }
 
-  /** The basic authentication, or {@code null} when there is none (see {@link #authDecided()}). */
+  /** {@return the basic authentication, or {@code null} when there is none (see {@link #authDecided()})} */
   public BasicAuth auth() {
     return auth;
   }
 
-  /** Whether {@link Builder#auth} or {@link Builder#noAuth} was called. */
+  /**
+   * {@return whether {@link Builder#auth} or {@link Builder#noAuth} was called; {@link AdminUi#instrument} refuses
+   * options where it was not}
+   */
   public boolean authDecided() {
     return authDecided;
   }
 
-  /** Whether the UI may only look (no emit, join, leave or disconnect), default false. */
+  /** {@return whether the UI may only look (no emit, join, leave or disconnect), default false} */
   public boolean readonly() {
     return readonly;
   }
 
-  /** The id this server shows in the UI, or {@code null} for the host name. */
+  /** {@return the id this server shows in the UI, or {@code null} (the default) for the host name} */
   public String serverId() {
     return serverId;
   }
 
-  /** Development (every event) or production (aggregated counts only); default development, as the reference. */
+  /**
+   * {@return development (every event) or production (aggregated counts only); default development, as in the
+   * reference}
+   */
   public Mode mode() {
     return mode;
   }
 
-  /** How often this server sends its stats, default 2 s (the reference's fixed interval). */
+  /** {@return how often this server sends its stats, default 2 s (the reference's fixed interval)} */
   public Duration statsInterval() {
     return statsInterval;
   }
 
-  /** The HTTP path of the served UI, ending with {@code /}, default {@code /admin/}; {@code null} serves none. */
+  /**
+   * {@return the HTTP path of the served UI, ending with {@code /}, default {@code /admin/}; {@code null} serves none}
+   */
   public String uiPath() {
     return uiPath;
   }
 
-  /** How many signed-in sessions are remembered (the oldest is forgotten past it), default 10,000. */
+  /** {@return how many signed-in sessions are remembered (the oldest is forgotten past it), default 10,000} */
   public int maxSessions() {
     return maxSessions;
   }
 
-  /** How long a signed-in session lets the UI reconnect without the password, default 24 h. */
+  /** {@return how long a signed-in session lets the UI reconnect without the password, default 24 h} */
   public Duration sessionDuration() {
     return sessionDuration;
   }
@@ -169,41 +190,86 @@ public final class AdminUiOptions {
       sessionDuration = o.sessionDuration;
     }
 
+    /**
+     * Sets the admin namespace; the UI's "Admin namespace" field must say the same.
+     *
+     * @param namespaceName the namespace name; a leading {@code /} is added when missing
+     * @return this builder
+     * @throws NullPointerException if {@code namespaceName} is null
+     */
     public Builder namespaceName(String namespaceName) {
       Objects.requireNonNull(namespaceName, "namespaceName");
       this.namespaceName = namespaceName.startsWith("/") ? namespaceName : "/" + namespaceName;
       return this;
     }
 
-    /** Basic authentication with this user name and bcrypt hash of the password. */
+    /**
+     * Requires basic authentication: the UI signs in with this user name and the password whose hash is given.
+     *
+     * @param username the user name
+     * @param bcryptHash a bcrypt hash of the password ({@code htpasswd -nbBC 10 "" secret} prints one after the colon)
+     * @return this builder
+     * @throws IllegalArgumentException if {@code bcryptHash} is not a bcrypt hash
+     */
     public Builder auth(String username, String bcryptHash) {
       this.auth = new BasicAuth(username, bcryptHash);
       this.authDecided = true;
       return this;
     }
 
-    /** No authentication: anyone who reaches the namespace is admin (the reference's {@code auth: false}). */
+    /**
+     * No authentication: anyone who reaches the namespace is admin (the reference's {@code auth: false}); for a
+     * server that only trusted networks reach.
+     *
+     * @return this builder
+     */
     public Builder noAuth() {
       this.auth = null;
       this.authDecided = true;
       return this;
     }
 
+    /**
+     * Sets whether the UI may only look; default false.
+     *
+     * @param readonly true to refuse the UI's emit, join, leave and disconnect commands
+     * @return this builder
+     */
     public Builder readonly(boolean readonly) {
       this.readonly = readonly;
       return this;
     }
 
+    /**
+     * Sets the id this server shows in the UI, to tell the servers of a cluster apart.
+     *
+     * @param serverId the id, or {@code null} (the default) for the host name
+     * @return this builder
+     */
     public Builder serverId(String serverId) {
       this.serverId = serverId;
       return this;
     }
 
+    /**
+     * Sets what the UI is sent; default {@link Mode#DEVELOPMENT}.
+     *
+     * @param mode the mode
+     * @return this builder
+     * @throws NullPointerException if {@code mode} is null
+     */
     public Builder mode(Mode mode) {
       this.mode = Objects.requireNonNull(mode, "mode");
       return this;
     }
 
+    /**
+     * Sets how often this server sends its stats; default 2 s.
+     *
+     * @param statsInterval the period, positive
+     * @return this builder
+     * @throws IllegalArgumentException if it is zero or negative
+     */
     public Builder statsInterval(Duration statsInterval) {
       if (statsInterval.isNegative() || statsInterval.isZero()) {
         throw new IllegalArgumentException("statsInterval must be positive");
@@ -212,7 +278,13 @@ public final class AdminUiOptions {
       return this;
     }
 
-    /** The HTTP path of the UI (a trailing {@code /} is added), or {@code null} to serve none. */
+    /**
+     * Sets the HTTP path of the served UI; default {@code /admin/}.
+     *
+     * @param uiPath the path, starting with {@code /} (a trailing {@code /} is added), or {@code null} to serve none
+     * @return this builder
+     * @throws IllegalArgumentException if it does not start with {@code /}
+     */
     public Builder uiPath(String uiPath) {
       if (uiPath != null && !uiPath.startsWith("/")) {
         throw new IllegalArgumentException("uiPath must start with /");
@@ -221,6 +293,13 @@ public final class AdminUiOptions {
       return this;
     }
 
+    /**
+     * Sets how many signed-in sessions are remembered, the oldest forgotten first; default 10,000.
+     *
+     * @param maxSessions the bound, at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if it is less than 1
+     */
     public Builder maxSessions(int maxSessions) {
       if (maxSessions < 1) {
         throw new IllegalArgumentException("maxSessions must be at least 1");
@@ -229,11 +308,19 @@ public final class AdminUiOptions {
       return this;
     }
 
+    /**
+     * Sets how long a signed-in session lets the UI reconnect without the password; default 24 h.
+     *
+     * @param sessionDuration the lifetime of a session
+     * @return this builder
+     * @throws NullPointerException if it is null
+     */
     public Builder sessionDuration(Duration sessionDuration) {
       this.sessionDuration = Objects.requireNonNull(sessionDuration, "sessionDuration");
       return this;
     }
 
+    /** {@return the options} */
     public AdminUiOptions build() {
       return new AdminUiOptions(this);
     }

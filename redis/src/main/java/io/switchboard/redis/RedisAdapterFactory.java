@@ -35,7 +35,10 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
   /**
    * Connects to {@code redisUri} (e.g. {@code redis://host:6379}) with the default options.
    *
+   * @param redisUri a Lettuce Redis URI: {@code redis://[user:password@]host[:port][/database]}, {@code rediss://}
+   *     for TLS
    * @return the factory, for {@code ServerOptions.builder().adapter(...)}
+   * @throws io.lettuce.core.RedisException if Redis cannot be reached
    */
   public static RedisAdapterFactory create(String redisUri) {
     return create(redisUri, RedisAdapterOptions.DEFAULT);
@@ -44,7 +47,10 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
   /**
    * Connects to {@code redisUri} with a Lettuce client of its own, set up from {@code options}.
    *
+   * @param redisUri a Lettuce Redis URI, such as {@code redis://host:6379}
+   * @param options the adapter's options
    * @return the factory, for {@code ServerOptions.builder().adapter(...)}
+   * @throws io.lettuce.core.RedisException if Redis cannot be reached
    */
   public static RedisAdapterFactory create(String redisUri, RedisAdapterOptions options) {
     Objects.requireNonNull(options, "options");
@@ -55,7 +61,10 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
    * Connects through the caller's Lettuce client (which the caller shuts down); its own options govern
    * reconnection and queueing.
    *
+   * @param client the Lettuce client to connect with; the factory neither configures nor shuts it down
+   * @param options the adapter's options
    * @return the factory, for {@code ServerOptions.builder().adapter(...)}
+   * @throws io.lettuce.core.RedisException if Redis cannot be reached
    */
   public static RedisAdapterFactory create(RedisClient client, RedisAdapterOptions options) {
     Objects.requireNonNull(options, "options");
@@ -66,7 +75,11 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
    * Connects to a Redis Cluster through any of its nodes ({@code redis://host:port} each), with a Lettuce
    * cluster client of its own. The sharded mode suits a cluster best: each channel lives on the node of its slot.
    *
+   * @param nodes the URIs of some nodes of the cluster ({@code redis://host:port} each); the others are discovered
+   * @param options the adapter's options
    * @return the factory, for {@code ServerOptions.builder().adapter(...)}
+   * @throws IllegalArgumentException if {@code nodes} is empty
+   * @throws io.lettuce.core.RedisException if Redis cannot be reached
    */
   public static RedisAdapterFactory createCluster(List<String> nodes, RedisAdapterOptions options) {
     Objects.requireNonNull(options, "options");

@@ -59,15 +59,12 @@ public final class RedisAdapterOptions {
     return d;
   }
 
+  /** {@return a builder with the defaults of {@link #DEFAULT}} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /**
-   * A builder holding these settings.
-   *
-   * @return this builder
-   */
+  /** {@return a new builder holding these settings, to change some of them} */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.key = key;
@@ -274,6 +271,7 @@ public final class RedisAdapterOptions {
       return this;
     }
 
+    /** {@return the options} */
     public RedisAdapterOptions build() {
       return new RedisAdapterOptions(this);
     }

@@ -60,32 +60,60 @@ public final class RedisEmitter implements AutoCloseable {
     this.compress = compress;
   }
 
-  /** {@return an emitter for the main namespace of the cluster on {@code redisUri}, with the default key and parser} */
+  /**
+   * Connects to Redis with a Lettuce client of its own and the default key and parser.
+   *
+   * @param redisUri a Lettuce Redis URI: {@code redis://[user:password@]host[:port][/database]}, {@code rediss://}
+   *     for TLS
+   * @return an emitter for the main namespace {@code "/"} of the cluster on {@code redisUri}, to close when done
+   * @throws io.lettuce.core.RedisException if Redis cannot be reached
+   */
   public static RedisEmitter create(String redisUri) {
     return create(redisUri, RedisAdapterOptions.DEFAULT);
   }
 
-  /** {@return an emitter using {@code options}' key, parser, queue bound and timeouts} */
+  /**
+   * Connects to Redis with a Lettuce client of its own, set up from {@code options}; the key and parser must be
+   * those of the servers' adapters.
+   *
+   * @param redisUri a Lettuce Redis URI, such as {@code redis://host:6379}
+   * @param options the options whose key, parser, queue bound and timeouts are used (the rest is ignored)
+   * @return an emitter for the main namespace {@code "/"}, to close when done
+   * @throws io.lettuce.core.RedisException if Redis cannot be reached
+   */
   public static RedisEmitter create(String redisUri, RedisAdapterOptions options) {
     return new RedisEmitter(RedisLink.open(redisUri, options, false), true, options, new ObjectMapper(), "/",
         Set.of(), Set.of(), false, null);
   }
 
-  /** {@return an emitter over the caller's Lettuce client} */
+  /**
+   * Connects through the caller's Lettuce client, whose own options govern reconnection and queueing.
+   *
+   * @param client the Lettuce client; closing the emitter closes its connection, not the client
+   * @param options the options whose key and parser are used; they must be those of the servers' adapters
+   * @return an emitter for the main namespace {@code "/"}, to close when done
+   * @throws io.lettuce.core.RedisException if Redis cannot be reached
+   */
   public static RedisEmitter create(RedisClient client, RedisAdapterOptions options) {
     return new RedisEmitter(RedisLink.open(client, options, false), true, options, new ObjectMapper(), "/",
         Set.of(), Set.of(), false, null);
   }
 
-  /** {@return the same emitter for namespace {@code name}} */
+  /**
+   * Targets another namespace, as the reference emitter's {@code of(name)}; rooms and flags start afresh.
+   *
+   * @param name the namespace's name ({@code "/admin"}; a leading {@code /} is added when missing)
+   * @return an emitter for that namespace over the same connection
+   */
   public RedisEmitter of(String name) {
     String n = name.startsWith("/") ? name : "/" + name;
     return new RedisEmitter(link, false, options, mapper, n, Set.of(), Set.of(), false, null);
   }
 
   /**
-   * Targets the sockets in these rooms too.
+   * Targets the sockets in these rooms too: a socket in any of the rooms is reached.
    *
+   * @param more rooms to add to the target (a socket id is a room of its own)
    * @return a new emitter with this setting (emitters are immutable)
    */
   public RedisEmitter to(String... more) {
@@ -97,6 +125,7 @@ public final class RedisEmitter implements AutoCloseable {
   /**
    * Same as {@link #to}.
    *
+   * @param more rooms to add to the target
    * @return a new emitter with this setting (emitters are immutable)
    */
   public RedisEmitter in(String... more) {
@@ -106,6 +135,7 @@ public final class RedisEmitter implements AutoCloseable {
   /**
    * Leaves out the sockets in these rooms.
    *
+   * @param more rooms whose sockets are left out, even when in a targeted room
    * @return a new emitter with this setting (emitters are immutable)
    */
   public RedisEmitter except(String... more) {
@@ -124,8 +154,10 @@ public final class RedisEmitter implements AutoCloseable {
   }
 
   /**
-   * Sets the compression hint.
+   * Sets the compression hint of the packet, as the reference's {@code compress(flag)}: whether the servers may
+   * compress it (WebSocket permessage-deflate) for their clients.
    *
+   * @param c {@code false} to ask that the packet be sent uncompressed
    * @return a new emitter with this setting (emitters are immutable)
    */
   public RedisEmitter compress(boolean c) {
@@ -133,9 +165,14 @@ public final class RedisEmitter implements AutoCloseable {
   }
 
   /**
-   * Broadcasts an event to the target sockets of every server.
+   * Broadcasts an event to the target sockets of every server, as the reference emitter's {@code emit}; no
+   * acknowledgement can be asked for.
    *
-   * @return a stage that completes as described above
+   * @param event the event name, not a reserved one ({@code connect}, {@code disconnect}, ...)
+   * @param args the arguments, converted with Jackson ({@code byte[]} stays binary)
+   * @return a stage that completes when Redis took the message, or fails
+   * @throws IllegalArgumentException if {@code event} is reserved
+   * @throws NullPointerException if {@code event} is null
    */
   public CompletionStage<Void> emit(String event, Object... args) {
     Objects.requireNonNull(event, "event");
@@ -162,9 +199,10 @@ public final class RedisEmitter implements AutoCloseable {
   }
 
   /**
-   * Makes the target sockets of every server join {@code rooms}.
+   * Makes the target sockets of every server join rooms, as the reference emitter's {@code socketsJoin}.
    *
-   * @return a stage that completes as described above
+   * @param roomsToJoin the rooms to join
+   * @return a stage that completes when Redis took the request, or fails
    */
   public CompletionStage<Void> socketsJoin(String... roomsToJoin) {
     ObjectNode req = request(2);
@@ -173,9 +211,10 @@ public final class RedisEmitter implements AutoCloseable {
   }
 
   /**
-   * Makes the target sockets of every server leave {@code rooms}.
+   * Makes the target sockets of every server leave rooms, as the reference emitter's {@code socketsLeave}.
    *
-   * @return a stage that completes as described above
+   * @param roomsToLeave the rooms to leave
+   * @return a stage that completes when Redis took the request, or fails
    */
   public CompletionStage<Void> socketsLeave(String... roomsToLeave) {
     ObjectNode req = request(3);
@@ -184,9 +223,11 @@ public final class RedisEmitter implements AutoCloseable {
   }
 
   /**
-   * Disconnects the target sockets of every server; {@code close} also closes their connections.
+   * Disconnects the target sockets of every server, as the reference emitter's {@code disconnectSockets}.
    *
-   * @return a stage that completes as described above
+   * @param close {@code true} to close the clients' connections too (with other namespaces on them), {@code false}
+   *     to leave the namespace only
+   * @return a stage that completes when Redis took the request, or fails
    */
   public CompletionStage<Void> disconnectSockets(boolean close) {
     ObjectNode req = request(4);
@@ -195,9 +236,12 @@ public final class RedisEmitter implements AutoCloseable {
   }
 
   /**
-   * Sends a server-side event to every server of the namespace (no acknowledgements).
+   * Sends a server-side event to every server of the namespace, as the reference emitter's {@code serverSideEmit};
+   * the servers' {@code onServerSideEmit} handlers get it, with no acknowledgement.
    *
-   * @return a stage that completes as described above
+   * @param event the event name
+   * @param args the arguments, converted with Jackson
+   * @return a stage that completes when Redis took the request, or fails
    */
   public CompletionStage<Void> serverSideEmit(String event, Object... args) {
     ObjectNode req = NODES.objectNode();

@@ -70,7 +70,10 @@ public final class RedisStreamsAdapterFactory implements AdapterFactory, AutoClo
   /**
    * Connects to {@code redisUri} (e.g. {@code redis://host:6379}) with the default options.
    *
+   * @param redisUri a Lettuce Redis URI: {@code redis://[user:password@]host[:port][/database]}, {@code rediss://}
+   *     for TLS
    * @return the factory, for {@code ServerOptions.builder().adapter(...)}
+   * @throws io.lettuce.core.RedisException if Redis cannot be reached
    */
   public static RedisStreamsAdapterFactory create(String redisUri) {
     return create(redisUri, RedisStreamsAdapterOptions.DEFAULT);
@@ -79,7 +82,10 @@ public final class RedisStreamsAdapterFactory implements AdapterFactory, AutoClo
   /**
    * Connects to {@code redisUri} with a Lettuce client of its own, set up from {@code options}.
    *
+   * @param redisUri a Lettuce Redis URI, such as {@code redis://host:6379}
+   * @param options the adapter's options
    * @return the factory, for {@code ServerOptions.builder().adapter(...)}
+   * @throws io.lettuce.core.RedisException if Redis cannot be reached
    */
   public static RedisStreamsAdapterFactory create(String redisUri, RedisStreamsAdapterOptions options) {
     Objects.requireNonNull(options, "options");
@@ -90,7 +96,10 @@ public final class RedisStreamsAdapterFactory implements AdapterFactory, AutoClo
    * Connects through the caller's Lettuce client (which the caller shuts down); its own options govern
    * reconnection, queueing and timeouts (the XREAD timeout must exceed {@code blockTimeInMs}).
    *
+   * @param client the Lettuce client to connect with; the factory neither configures nor shuts it down
+   * @param options the adapter's options
    * @return the factory, for {@code ServerOptions.builder().adapter(...)}
+   * @throws io.lettuce.core.RedisException if Redis cannot be reached
    */
   public static RedisStreamsAdapterFactory create(RedisClient client, RedisStreamsAdapterOptions options) {
     Objects.requireNonNull(options, "options");
@@ -102,7 +111,11 @@ public final class RedisStreamsAdapterFactory implements AdapterFactory, AutoClo
    * cluster client of its own: the stream, the session keys and (with {@code useShardedPubSub}) the channels each live
    * on the node of their slot; the server count adds up the subscribers of every node.
    *
+   * @param nodes the URIs of some nodes of the cluster ({@code redis://host:port} each); the others are discovered
+   * @param options the adapter's options
    * @return the factory, for {@code ServerOptions.builder().adapter(...)}
+   * @throws IllegalArgumentException if {@code nodes} is empty
+   * @throws io.lettuce.core.RedisException if Redis cannot be reached
    */
   public static RedisStreamsAdapterFactory createCluster(List<String> nodes, RedisStreamsAdapterOptions options) {
     Objects.requireNonNull(options, "options");
@@ -117,6 +130,9 @@ public final class RedisStreamsAdapterFactory implements AdapterFactory, AutoClo
   /**
    * {@return the stream of a namespace: {@code streamName}, or {@code streamName-i} with {@code i} the Java (and JS)
    * string hash of the namespace name modulo {@code streamCount} (negative for a negative hash, as in the reference)}
+   *
+   * @param namespace the namespace's name, such as {@code "/chat"}
+   * @param options the options that give {@code streamName} and {@code streamCount}
    */
   public static String streamName(String namespace, RedisStreamsAdapterOptions options) {
     return options.streamCount() == 1 ? options.streamName()

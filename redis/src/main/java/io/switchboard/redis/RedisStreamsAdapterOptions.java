@@ -97,15 +97,12 @@ public final class RedisStreamsAdapterOptions {
     return d;
   }
 
+  /** {@return a builder with the defaults of {@link #DEFAULT}} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /**
-   * A builder holding these settings.
-   *
-   * @return this builder
-   */
+  /** {@return a new builder holding these settings, to change some of them} */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.streamName = streamName;
@@ -409,6 +406,7 @@ public final class RedisStreamsAdapterOptions {
       return this;
     }
 
+    /** {@return the options} */
     public RedisStreamsAdapterOptions build() {
       return new RedisStreamsAdapterOptions(this);
     }

@@ -29,6 +29,6 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 public @interface OnEvent {
-  /** The event name. */
+  /** {@return the event name, as the client's {@code socket.emit(name, ...)} sends it} */
   String value();
 }

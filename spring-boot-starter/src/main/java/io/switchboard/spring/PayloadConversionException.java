@@ -15,6 +15,12 @@ package io.switchboard.spring;
 public final class PayloadConversionException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Makes the exception; the starter throws it while binding an event's arguments.
+   *
+   * @param message which argument of which event, and why; sent to the client as the acknowledgement's {@code message}
+   * @param cause the mapper's exception, or {@code null}
+   */
   public PayloadConversionException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -19,12 +19,17 @@ public final class PayloadValidationException extends RuntimeException {
 
   private final transient List<Violation> violations;
 
+  /**
+   * Makes the exception; the starter throws it while binding an event's arguments.
+   *
+   * @param violations the broken constraints, copied
+   */
   public PayloadValidationException(List<Violation> violations) {
     super(violations.size() + " constraint violation(s): " + violations);
     this.violations = List.copyOf(violations);
   }
 
-  /** The broken constraints. */
+  /** {@return the broken constraints, an unmodifiable list} */
   public List<Violation> violations() {
     return violations;
   }
@@ -32,6 +37,9 @@ public final class PayloadValidationException extends RuntimeException {
   /**
    * One broken constraint: the property path inside the argument ({@code ""} for the argument itself) and the
    * message.
+   *
+   * @param path the property path inside the argument, such as {@code "items[0].name"}; {@code ""} for the argument
+   * @param message the constraint's message, as Bean Validation interpolated it
    */
   public record Violation(String path, String message) {}
 }

@@ -31,11 +31,11 @@ import org.springframework.stereotype.Component;
 @Documented
 @Component
 public @interface SocketController {
-  /** The namespace, {@code "/"} by default. */
+  /** {@return the namespace whose sockets this controller handles, such as {@code "/chat"}; {@code "/"} by default} */
   @AliasFor("namespace")
   String value() default "/";
 
-  /** The namespace, {@code "/"} by default. */
+  /** {@return the namespace, as {@link #value()} (an alias, to write {@code namespace = "/chat"})} */
   @AliasFor("value")
   String namespace() default "/";
 }

@@ -29,6 +29,6 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 public @interface SocketExceptionHandler {
-  /** The exception types handled; empty for the type of the method's {@code Throwable} parameter. */
+  /** {@return the exception types handled (subtypes included); empty for the method's {@code Throwable} parameter's} */
   Class<? extends Throwable>[] value() default {};
 }

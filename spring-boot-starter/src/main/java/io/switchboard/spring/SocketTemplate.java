@@ -25,36 +25,74 @@ import java.util.concurrent.CompletionStage;
 public final class SocketTemplate {
   private final Server server;
 
+  /**
+   * Wraps a server; the starter makes one around the auto-configured server, so applications just inject it.
+   *
+   * @param server the server to emit through
+   * @throws NullPointerException if {@code server} is null
+   */
   public SocketTemplate(Server server) {
     this.server = Objects.requireNonNull(server, "server");
   }
 
-  /** The server underneath. */
+  /** {@return the server underneath, for what the template does not cover ({@code server().timeout(..)}, say)} */
   public Server server() {
     return server;
   }
 
-  /** The namespace with this name ({@code "/chat"}), created if needed. */
+  /**
+   * Returns a namespace, to emit to all its clients or pick rooms of it; {@link Server#of(String)}.
+   *
+   * @param name the namespace's name, such as {@code "/chat"}
+   * @return the namespace with this name, created if needed
+   */
   public Namespace namespace(String name) {
     return server.of(name);
   }
 
-  /** Emits to every client of the main namespace {@code "/"}; whether anything was sent. */
+  /**
+   * Emits an event to every client of the main namespace {@code "/"} (of every server, with a Redis adapter), as
+   * {@code io.emit(event, ...args)}; {@link Server#emit(String, Object...)}. May be called from any thread.
+   *
+   * @param event the event name
+   * @param args the arguments, converted by the server's Jackson mapper ({@code byte[]} ones go as binary)
+   * @return {@code true}, as in the reference server
+   */
   public boolean emit(String event, Object... args) {
     return server.emit(event, args);
   }
 
-  /** Emits to the clients in these rooms of {@code "/"} (a socket id is a room of its own). */
+  /**
+   * Picks the clients in any of these rooms of the main namespace {@code "/"}, as {@code io.to(rooms)}; {@link
+   * Server#to(String...)}.
+   *
+   * @param rooms the rooms (a socket id is a room of its own)
+   * @return the target, on which {@code emit} (or {@code except}, {@code timeout}, ...) follows
+   */
   public BroadcastOperator to(String... rooms) {
     return server.to(rooms);
   }
 
-  /** Emits to the clients in these rooms of {@code namespace}. */
+  /**
+   * Picks the clients in any of these rooms of another namespace, as {@code io.of(namespace).to(rooms)}.
+   *
+   * @param namespace the namespace's name, such as {@code "/chat"}; created if needed
+   * @param rooms the rooms (a socket id is a room of its own)
+   * @return the target, on which {@code emit} (or {@code except}, {@code timeout}, ...) follows
+   */
   public BroadcastOperator to(String namespace, List<String> rooms) {
     return server.of(namespace).to(rooms.toArray(String[]::new));
   }
 
-  /** Emits to every client of {@code "/"} and collects their acknowledgements (use {@code timeout} first). */
+  /**
+   * Emits to every client of {@code "/"} and collects their acknowledgements, as {@code io.emitWithAck}; {@link
+   * Server#emitWithAck(String, Object...)}. Without a timeout a client that never answers keeps the stage pending:
+   * prefer {@code server().timeout(Duration.ofSeconds(5)).emitWithAck(..)}.
+   *
+   * @param event the event name
+   * @param args the arguments, converted by the server's Jackson mapper
+   * @return a stage that completes with every client's answer
+   */
   public CompletionStage<List<Args>> emitWithAck(String event, Object... args) {
     return server.emitWithAck(event, args);
   }

@@ -22,6 +22,12 @@ public final class SwitchboardHealthIndicator implements HealthIndicator {
   private final Server server;
   private final SwitchboardLifecycle lifecycle;
 
+  /**
+   * Makes the indicator; the starter registers one when the actuator is on the class path.
+   *
+   * @param server the server reported on
+   * @param lifecycle its lifecycle, which says whether it listens
+   */
   public SwitchboardHealthIndicator(Server server, SwitchboardLifecycle lifecycle) {
     this.server = server;
     this.lifecycle = lifecycle;

@@ -18,6 +18,12 @@ public final class SwitchboardInfoContributor implements InfoContributor {
   private final Server server;
   private final SwitchboardLifecycle lifecycle;
 
+  /**
+   * Makes the contributor; the starter registers one when the actuator is on the class path.
+   *
+   * @param server the server described
+   * @param lifecycle its lifecycle, which says whether it listens (the port is shown only then) and its grace
+   */
   public SwitchboardInfoContributor(Server server, SwitchboardLifecycle lifecycle) {
     this.server = server;
     this.lifecycle = lifecycle;

@@ -49,7 +49,10 @@ public final class SwitchboardLifecycle implements SmartLifecycle {
     this.grace = grace;
   }
 
-  /** The grace period given to {@code server.close} on stop. */
+  /**
+   * {@return the grace period given to {@code server.close} on stop: {@code switchboard.shutdown-grace}, or else 3/4
+   * of {@code spring.lifecycle.timeout-per-shutdown-phase}, zero with {@code server.shutdown=immediate}}
+   */
   public Duration grace() {
     return grace;
   }

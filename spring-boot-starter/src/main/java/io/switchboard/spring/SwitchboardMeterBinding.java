@@ -18,6 +18,11 @@ public final class SwitchboardMeterBinding implements ApplicationListener<Switch
   private final MeterRegistry registry;
   private SwitchboardMetrics metrics;
 
+  /**
+   * Makes the binding; the starter registers one when Micrometer and a registry are there.
+   *
+   * @param registry the registry the meters go to
+   */
   public SwitchboardMeterBinding(MeterRegistry registry) {
     this.registry = registry;
   }

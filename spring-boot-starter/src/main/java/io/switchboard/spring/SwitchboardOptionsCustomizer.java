@@ -15,5 +15,10 @@ import io.switchboard.server.ServerOptions;
  */
 @FunctionalInterface
 public interface SwitchboardOptionsCustomizer {
+  /**
+   * Changes the options before the server is made, at context startup; the properties are already applied.
+   *
+   * @param options the builder, holding what the properties set
+   */
   void customize(ServerOptions.Builder options);
 }

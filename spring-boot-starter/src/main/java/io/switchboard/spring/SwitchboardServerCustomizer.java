@@ -19,5 +19,10 @@ import io.switchboard.server.Server;
  */
 @FunctionalInterface
 public interface SwitchboardServerCustomizer {
+  /**
+   * Works on the server once, on the thread that starts the context, before it listens.
+   *
+   * @param server the auto-configured server
+   */
   void customize(Server server);
 }

@@ -16,16 +16,21 @@ import org.springframework.context.ApplicationEvent;
 public final class SwitchboardStartedEvent extends ApplicationEvent {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Makes the event; the starter publishes it once the server listens.
+   *
+   * @param server the server that now listens, the event's source
+   */
   public SwitchboardStartedEvent(Server server) {
     super(server);
   }
 
-  /** The server. */
+  /** {@return the server that now listens} */
   public Server server() {
     return (Server) getSource();
   }
 
-  /** The port it listens on. */
+  /** {@return the port the server listens on, the actual one when {@code switchboard.port=0}} */
   public int port() {
     return server().port();
   }
