@@ -1,7 +1,12 @@
-package io.switchboard.server;
+package io.switchboard.server.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.switchboard.server.BroadcastOptions;
+import io.switchboard.server.ConnectionStateRecovery;
+import io.switchboard.server.InMemoryAdapter;
+import io.switchboard.server.Namespace;
+import io.switchboard.server.Resumption;
 import io.switchboard.server.parser.Packet;
 import io.switchboard.server.parser.PacketType;
 import java.security.SecureRandom;
@@ -92,7 +97,7 @@ public class SessionAwareAdapter extends InMemoryAdapter {
   }
 
   /** The offset of the newest stored packet: where a socket connecting now starts. */
-  String currentOffset() {
+  public String currentOffset() {
     synchronized (lock) {
       return offset(sequence);
     }
