@@ -55,6 +55,14 @@ public class SessionAwareAdapter extends InMemoryAdapter {
 
   private record Kept(PersistedSession session, long at) {}
 
+  /**
+   * Creates the adapter of a namespace; the server does so when connection state recovery is on and no adapter factory
+   * is set.
+   *
+   * @param nsp      the namespace
+   * @param settings how long sessions and packets are kept ({@code maxDisconnectionDuration}) and how many packets at
+   *                 most ({@code maxStoredPackets})
+   */
   public SessionAwareAdapter(Namespace nsp, ConnectionStateRecovery settings) {
     this(nsp, settings, System::nanoTime);
   }
@@ -96,7 +104,10 @@ public class SessionAwareAdapter extends InMemoryAdapter {
     return stored(packet, opts);
   }
 
-  /** The offset of the newest stored packet: where a socket connecting now starts. */
+  /**
+   * {@return the offset of the newest stored packet: where a socket connecting now starts} The server reads it when a
+   * socket connects, as the point to replay from if its client comes back without having received any event.
+   */
   public String currentOffset() {
     synchronized (lock) {
       return offset(sequence);
