@@ -8,7 +8,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.switchboard.testkit.Await;
 import io.switchboard.server.ConnectionStateRecovery;
-import io.switchboard.server.RestoredSession;
+import io.switchboard.server.cluster.RestoredSession;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -79,14 +79,25 @@ public abstract class ClusterAdapter extends InMemoryAdapter implements ClusterS
   private record AckRequest(IntConsumer clientCount, AckListener ack) {}
 
   /**
+   * Creates the adapter of a namespace with a random 8-byte hex server id.
+   *
    * @param nsp             the namespace
    * @param requestsTimeout how long requests wait for answers when the operation gives no timeout of its own
+   *                        ({@link #DEFAULT_REQUESTS_TIMEOUT} is the reference adapters' value)
+   * @throws IllegalArgumentException if {@code requestsTimeout} is null, zero or negative
    */
   protected ClusterAdapter(Namespace nsp, Duration requestsTimeout) {
     this(nsp, requestsTimeout, newId(8));
   }
 
-  /** With a given server id (backends whose wire format fixes its shape). */
+  /**
+   * Creates the adapter of a namespace with a given server id (backends whose wire format fixes its shape).
+   *
+   * @param nsp             the namespace
+   * @param requestsTimeout how long requests wait for answers when the operation gives no timeout of its own
+   * @param uid             this server's id in the cluster; unique among the servers, never {@link #EMITTER_UID}
+   * @throws IllegalArgumentException if {@code requestsTimeout} is null, zero or negative
+   */
   protected ClusterAdapter(Namespace nsp, Duration requestsTimeout, String uid) {
     super(nsp);
     if (requestsTimeout == null || requestsTimeout.isNegative() || requestsTimeout.isZero()) {
@@ -121,7 +132,11 @@ public abstract class ClusterAdapter extends InMemoryAdapter implements ClusterS
     return mapper;
   }
 
-  /** {@return a random id of {@code bytes} bytes in hex} */
+  /**
+   * {@return a random id of {@code bytes} bytes in lower-case hex, from a {@link SecureRandom}}
+   *
+   * @param bytes how many random bytes (the id has twice as many characters)
+   */
   protected static String newId(int bytes) {
     byte[] b = new byte[bytes];
     RANDOM.nextBytes(b);
@@ -129,16 +144,20 @@ public abstract class ClusterAdapter extends InMemoryAdapter implements ClusterS
   }
 
   /**
-   * Sends a message to every other server (it may reach this one too: it is ignored then).
+   * Sends a message to every other server (it may reach this one too: it is ignored then). Called from any thread;
+   * must not block.
    *
-   * @return a stage that completes as described above
+   * @param message the message
+   * @return a stage that completes when the transport took the message, or fails with why it could not
    */
   protected abstract CompletionStage<Void> doPublish(ClusterMessage message);
 
   /**
-   * Sends a response to the server {@code requesterUid}.
+   * Sends a response to the server {@code requesterUid}. Called from any thread; must not block.
    *
-   * @return a stage that completes as described above
+   * @param requesterUid the id of the server that made the request
+   * @param response     the response
+   * @return a stage that completes when the transport took the response, or fails with why it could not
    */
   protected abstract CompletionStage<Void> doPublishResponse(String requesterUid, ClusterResponse response);
 
@@ -182,14 +201,25 @@ public abstract class ClusterAdapter extends InMemoryAdapter implements ClusterS
     super.broadcast(packet, opts);
   }
 
-  /** Delivers a packet to the matching sockets of this server only, publishing nothing (for backends that publish
-   * first and deliver when their transport confirms, or hands the packet back). */
+  /**
+   * Delivers a packet to the matching sockets of this server only, publishing nothing (for backends that publish
+   * first and deliver when their transport confirms, or hands the packet back).
+   *
+   * @param packet the packet
+   * @param opts   which local sockets receive it
+   */
   protected final void deliverLocally(Packet packet, BroadcastOptions opts) {
     super.broadcast(packet, opts);
   }
 
-  /** {@link #deliverLocally(Packet, BroadcastOptions)}, saying whether the packet's last argument is its recovery
-   * offset (which {@link #carriesOffset} otherwise decides). */
+  /**
+   * {@link #deliverLocally(Packet, BroadcastOptions)}, saying whether the packet's last argument is its recovery
+   * offset (which {@link #carriesOffset} otherwise decides).
+   *
+   * @param packet        the packet
+   * @param opts          which local sockets receive it
+   * @param carriesOffset whether the last argument of the packet is its recovery offset
+   */
   protected final void deliverLocally(Packet packet, BroadcastOptions opts, boolean carriesOffset) {
     deliver(packet, opts, carriesOffset);
   }
@@ -244,6 +274,8 @@ public abstract class ClusterAdapter extends InMemoryAdapter implements ClusterS
   /**
    * {@return the matching sockets of every server, with what is known of the servers that did not answer in time (the
    * timeout flag of {@code opts}, or the requests timeout)}
+   *
+   * @param opts which sockets; only this server's when its flags say local
    */
   public CompletionStage<ClusterReplies<SocketDetails>> fetchSocketsFromCluster(BroadcastOptions opts) {
     List<SocketDetails> local = super.fetchSockets(opts).toCompletableFuture().getNow(List.of());
@@ -282,7 +314,10 @@ public abstract class ClusterAdapter extends InMemoryAdapter implements ClusterS
    * Sends a server-side event and collects one acknowledgement per other server (the first argument each
    * handler passed to {@link Ack#send}), with what is known of the servers that did not answer within {@code timeout}.
    *
-   * @return a stage that completes as described above
+   * @param event   the event name
+   * @param args    its arguments
+   * @param timeout how long to wait for the answers, or {@code null} for {@link #requestsTimeout()}
+   * @return a stage that completes once every other server answered or the timeout passed; it does not fail
    */
   public CompletionStage<ClusterReplies<Args>> serverSideEmitToCluster(String event, Args args, Duration timeout) {
     Duration t = timeout != null ? timeout : requestsTimeout;
@@ -298,7 +333,13 @@ public abstract class ClusterAdapter extends InMemoryAdapter implements ClusterS
     });
   }
 
-  /** {@return {@link #serverSideEmitToCluster(String, Args, Duration)} with Java arguments} */
+  /**
+   * {@return {@link #serverSideEmitToCluster(String, Args, Duration)} with Java arguments}
+   *
+   * @param timeout how long to wait for the answers, or {@code null} for {@link #requestsTimeout()}
+   * @param event   the event name (not a reserved one)
+   * @param args    the arguments, encoded as for {@code emit}
+   */
   public CompletionStage<ClusterReplies<Args>> serverSideEmitToCluster(Duration timeout, String event,
       Object... args) {
     Socket.checkEventName(event);
@@ -332,9 +373,10 @@ public abstract class ClusterAdapter extends InMemoryAdapter implements ClusterS
   // ---- publishing ----
 
   /**
-   * Publishes a message; failures are logged, never thrown.
+   * Publishes a message through {@link #doPublish}; failures are logged (at most one WARN a second), never thrown.
    *
-   * @return a stage that completes as described above
+   * @param message the message
+   * @return the stage of {@link #doPublish}, failed if it threw
    */
   protected final CompletionStage<Void> publish(ClusterMessage message) {
     published.increment();
@@ -391,7 +433,12 @@ public abstract class ClusterAdapter extends InMemoryAdapter implements ClusterS
     return 1 + nodes.size();
   }
 
-  /** Publishes a response; failures are logged, never thrown. */
+  /**
+   * Publishes a response through {@link #doPublishResponse}; failures are logged, never thrown.
+   *
+   * @param requesterUid the id of the server that made the request
+   * @param response     the response
+   */
   protected final void publishResponse(String requesterUid, ClusterResponse response) {
     published.increment();
     CompletionStage<Void> s;
@@ -418,7 +465,12 @@ public abstract class ClusterAdapter extends InMemoryAdapter implements ClusterS
 
   // ---- receiving ----
 
-  /** Handles a message from another server; messages from this server or for another namespace are ignored. */
+  /**
+   * Handles a message from another server; messages from this server or for another namespace are ignored. Backends
+   * call it from their receiving thread; it does not block.
+   *
+   * @param m the message received
+   */
   protected void onMessage(ClusterMessage m) {
     if (uid.equals(m.uid())) {
       return;
@@ -480,7 +532,12 @@ public abstract class ClusterAdapter extends InMemoryAdapter implements ClusterS
     return args.isEmpty() ? NullNode.getInstance() : args.node(0);
   }
 
-  /** Handles a response from another server to one of this server's requests; unknown ones are ignored. */
+  /**
+   * Handles a response from another server to one of this server's requests; unknown ones are ignored. Backends call
+   * it from their receiving thread; it does not block.
+   *
+   * @param r the response received
+   */
   protected void onResponse(ClusterResponse r) {
     if (r.uid() != null && uid.equals(r.uid())) {
       return;
@@ -512,6 +569,8 @@ public abstract class ClusterAdapter extends InMemoryAdapter implements ClusterS
 
   /**
    * {@return whether a request with this id is waiting for answers here (backends use it to skip their own requests)}
+   *
+   * @param requestId the request id of a message or response, or {@code null}
    */
   protected boolean isPendingRequest(String requestId) {
     return requestId != null && (requests.containsKey(requestId) || ackRequests.containsKey(requestId));

@@ -62,7 +62,14 @@ public final class EventStream extends PlainMember {
     this.corsOrigin = corsOrigin;
   }
 
-  /** Sends an event to this stream only (no id: it is not stored for resumption). */
+  /**
+   * Sends an event to this stream only, as {@code event: <event>} and {@code data: <data as JSON>}, without an id: it
+   * is not stored for resumption. Dropped if the stream is closed.
+   *
+   * @param event the event name (a line break in it is replaced)
+   * @param data  the event's data, encoded as JSON by the namespace's codec
+   * @throws IllegalArgumentException if {@code data} cannot be encoded
+   */
   public void send(String event, Object data) {
     String json;
     try {

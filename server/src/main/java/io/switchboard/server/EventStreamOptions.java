@@ -53,55 +53,58 @@ public final class EventStreamOptions {
     return d;
   }
 
-  /** A builder with the defaults. */
+  /** {@return a builder with the defaults} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder holding this configuration. */
+  /** {@return a builder holding this configuration} */
   public Builder toBuilder() {
     return new Builder(this);
   }
 
-  /** The namespace whose rooms the streams are in; default {@code "/"}. */
+  /** {@return the namespace whose rooms the streams are in; default {@code "/"}} */
   public String namespace() {
     return namespace;
   }
 
-  /** Who may open a stream, and as whom; default {@link HttpAuthenticator#ANYONE}. */
+  /** {@return who may open a stream, and as whom; default {@link HttpAuthenticator#ANYONE}} */
   public HttpAuthenticator authenticator() {
     return authenticator;
   }
 
-  /** How often a comment line goes down a stream (it keeps proxies and dead-peer detection busy); default 15 s. */
+  /**
+   * {@return how often a comment line goes down a stream (it keeps proxies and dead-peer detection busy); default 15 s}
+   */
   public Duration heartbeat() {
     return heartbeat;
   }
 
-  /** The reconnection delay the stream tells the browser ({@code retry:}); default 3 s. */
+  /** {@return the reconnection delay the stream tells the browser ({@code retry:}); default 3 s} */
   public Duration retry() {
     return retry;
   }
 
   /**
-   * The most bytes a stream may have waiting for a reader that does not keep up; past it the stream is closed (the
-   * browser reconnects with its {@code Last-Event-ID} and, within the recovery window, misses nothing). Default 1 MiB.
+   * {@return the most bytes a stream may have waiting for a reader that does not keep up; past it the stream is closed
+   * (the browser reconnects with its {@code Last-Event-ID} and, within the recovery window, misses nothing); default
+   * 1 MiB}
    */
   public int maxQueuedBytes() {
     return maxQueuedBytes;
   }
 
-  /** The most streams one authenticated user holds open on this server; one more gets 429. Default 5. */
+  /** {@return the most streams one authenticated user holds open on this server; one more gets 429. Default 5} */
   public int maxStreamsPerUser() {
     return maxStreamsPerUser;
   }
 
-  /** The most streams one client address holds open on this server; one more gets 429. Default 20. */
+  /** {@return the most streams one client address holds open on this server; one more gets 429. Default 20} */
   public int maxStreamsPerAddress() {
     return maxStreamsPerAddress;
   }
 
-  /** Origins that may read the streams cross-origin, with credentials; default none (same origin only). */
+  /** {@return origins that may read the streams cross-origin, with credentials; default none (same origin only)} */
   public Set<String> allowedOrigins() {
     return allowedOrigins;
   }
@@ -130,46 +133,101 @@ public final class EventStreamOptions {
       allowedOrigins = o.allowedOrigins;
     }
 
+    /**
+     * Sets {@link EventStreamOptions#namespace()}.
+     *
+     * @param namespace the namespace name, starting with {@code /}
+     * @return this builder
+     */
     public Builder namespace(String namespace) {
       this.namespace = namespace;
       return this;
     }
 
+    /**
+     * Sets {@link EventStreamOptions#authenticator()}.
+     *
+     * @param authenticator decides who may open a stream
+     * @return this builder
+     */
     public Builder authenticator(HttpAuthenticator authenticator) {
       this.authenticator = authenticator;
       return this;
     }
 
+    /**
+     * Sets {@link EventStreamOptions#heartbeat()}.
+     *
+     * @param heartbeat the interval between comment lines; positive
+     * @return this builder
+     */
     public Builder heartbeat(Duration heartbeat) {
       this.heartbeat = heartbeat;
       return this;
     }
 
+    /**
+     * Sets {@link EventStreamOptions#retry()}.
+     *
+     * @param retry the delay the browser waits before reconnecting; positive
+     * @return this builder
+     */
     public Builder retry(Duration retry) {
       this.retry = retry;
       return this;
     }
 
+    /**
+     * Sets {@link EventStreamOptions#maxQueuedBytes()}.
+     *
+     * @param maxQueuedBytes the cap in bytes; at least 1024
+     * @return this builder
+     */
     public Builder maxQueuedBytes(int maxQueuedBytes) {
       this.maxQueuedBytes = maxQueuedBytes;
       return this;
     }
 
+    /**
+     * Sets {@link EventStreamOptions#maxStreamsPerUser()}.
+     *
+     * @param maxStreamsPerUser the cap; at least 1
+     * @return this builder
+     */
     public Builder maxStreamsPerUser(int maxStreamsPerUser) {
       this.maxStreamsPerUser = maxStreamsPerUser;
       return this;
     }
 
+    /**
+     * Sets {@link EventStreamOptions#maxStreamsPerAddress()}.
+     *
+     * @param maxStreamsPerAddress the cap; at least 1
+     * @return this builder
+     */
     public Builder maxStreamsPerAddress(int maxStreamsPerAddress) {
       this.maxStreamsPerAddress = maxStreamsPerAddress;
       return this;
     }
 
+    /**
+     * Sets {@link EventStreamOptions#allowedOrigins()}.
+     *
+     * @param allowedOrigins the origins, such as {@code https://app.example.com}; copied
+     * @return this builder
+     */
     public Builder allowedOrigins(Set<String> allowedOrigins) {
       this.allowedOrigins = allowedOrigins;
       return this;
     }
 
+    /**
+     * {@return the options}
+     *
+     * @throws NullPointerException     if the namespace, authenticator, heartbeat or retry is null
+     * @throws IllegalArgumentException if a duration is not positive, {@code maxQueuedBytes} is under 1024 or a cap
+     *                                  under 1
+     */
     public EventStreamOptions build() {
       return new EventStreamOptions(this);
     }

@@ -23,6 +23,12 @@ public interface HttpAuthenticator {
   /** Everyone is admitted, anonymous. */
   HttpAuthenticator ANYONE = req -> Admission.anonymous();
 
-  /** The decision for this request. */
+  /**
+   * Decides about one request.
+   *
+   * @param request the HTTP request (headers, query, cookies, remote address); its body is not read
+   * @return the decision, never {@code null}
+   * @throws Exception anything: the request is refused with 500
+   */
   Admission admit(EngineRequest request) throws Exception;
 }

@@ -33,6 +33,11 @@ public class InMemoryAdapter implements Adapter {
   private final Map<String, Set<String>> sids = new ConcurrentHashMap<>();
   private final List<RoomListener> roomListeners = new CopyOnWriteArrayList<>();
 
+  /**
+   * Creates the adapter of a namespace; the server calls it through {@link AdapterFactory}.
+   *
+   * @param nsp the namespace it serves
+   */
   public InMemoryAdapter(Namespace nsp) {
     this.nsp = nsp;
   }
@@ -58,12 +63,22 @@ public class InMemoryAdapter implements Adapter {
     }
   }
 
-  /** Adds a listener told of every local join and leave (the reference adapter's join-room and leave-room). */
+  /**
+   * Adds a listener told of every local join and leave (the reference adapter's join-room and leave-room), under this
+   * adapter's lock on the joining or leaving thread: it must be quick and must not block.
+   *
+   * @param listener the listener
+   * @throws NullPointerException if {@code listener} is null
+   */
   public void addRoomListener(RoomListener listener) {
     roomListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
   }
 
-  /** Removes a listener added with {@link #addRoomListener}. */
+  /**
+   * Removes a listener added with {@link #addRoomListener}; nothing happens if it was not added.
+   *
+   * @param listener the listener
+   */
   public void removeRoomListener(RoomListener listener) {
     roomListeners.remove(listener);
   }
@@ -131,6 +146,10 @@ public class InMemoryAdapter implements Adapter {
   /**
    * Whether a packet that {@link #broadcast} delivers ends with a recovery offset that this adapter appended; none
    * here. Adapters that store broadcasts for recovery say which packets carry one.
+   *
+   * @param packet the packet being broadcast
+   * @param opts   its broadcast options
+   * @return whether its last argument is a recovery offset
    */
   protected boolean carriesOffset(Packet packet, BroadcastOptions opts) {
     return false;
@@ -207,10 +226,19 @@ public class InMemoryAdapter implements Adapter {
     apply(opts, s -> s.disconnect(close));
   }
 
-  /** Called, under this adapter's lock, when a room gets its first local member (a hook for cluster adapters). */
+  /**
+   * Called, under this adapter's lock, when a room gets its first local member (a hook for cluster adapters, such as
+   * subscribing to the room's channel); must not block.
+   *
+   * @param room the room
+   */
   protected void onRoomCreated(String room) {}
 
-  /** Called, under this adapter's lock, when a room loses its last local member. */
+  /**
+   * Called, under this adapter's lock, when a room loses its last local member; must not block.
+   *
+   * @param room the room
+   */
   protected void onRoomDeleted(String room) {}
 
   /** Calls {@code fn} for each connected local recipient matching {@code opts}, each once, whatever its transport. */

@@ -2,6 +2,7 @@ package io.switchboard.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.engine.Logs;
+import io.switchboard.server.cluster.RestoredSession;
 import io.switchboard.server.parser.Packet;
 import io.switchboard.server.parser.PacketType;
 import java.time.Duration;

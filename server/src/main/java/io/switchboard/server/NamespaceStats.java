@@ -47,14 +47,15 @@ public final class NamespaceStats {
     }
   }
 
-  /** The namespace's name. */
+  /** {@return the namespace's name, such as {@code "/"} or {@code "/chat"}} */
   public String name() {
     return name;
   }
 
   /**
-   * The sockets connected now on this server, by transport name as on the wire ({@code polling}, {@code websocket},
-   * and any transport added later under its own name). Computed when called: it walks the namespace's sockets.
+   * {@return how many sockets are connected now on this server, by transport name as on the wire ({@code polling},
+   * {@code websocket}, and any transport added later under its own name)} Computed when called: it walks the
+   * namespace's sockets.
    */
   public Map<String, Long> connections() {
     Map<String, Long> out = new TreeMap<>();
@@ -66,7 +67,12 @@ public final class NamespaceStats {
     return out;
   }
 
-  /** The sockets connected now on this server over the transport of this wire name. */
+  /**
+   * {@return how many sockets are connected now on this server over the transport of this wire name} Computed when
+   * called.
+   *
+   * @param transport the transport's wire name, such as {@code websocket}
+   */
   public long connections(String transport) {
     long n = 0;
     for (Socket s : nsp.routableSockets()) {
@@ -77,66 +83,84 @@ public final class NamespaceStats {
     return n;
   }
 
-  /** Sockets that joined (recovered ones included). */
+  /** {@return how many sockets joined the namespace since it was created (recovered ones included)} */
   public long connects() {
     return connects.sum();
   }
 
-  /** Sockets that left for this reason. */
+  /**
+   * {@return how many sockets left for this reason since the namespace was created}
+   *
+   * @param reason the reason
+   */
   public long disconnects(DisconnectReason reason) {
     return disconnects[reason.ordinal()].sum();
   }
 
-  /** Sockets a middleware refused (CONNECT_ERROR). */
+  /** {@return how many connections a middleware refused (answered with CONNECT_ERROR)} */
   public long middlewareRefusals() {
     return middlewareRefusals.sum();
   }
 
-  /** Events received from clients. */
+  /** {@return how many events the namespace received from clients} */
   public long eventsReceived() {
     return eventsReceived.sum();
   }
 
-  /** Events sent to clients: each recipient of a broadcast counts once. */
+  /** {@return how many events were sent to clients: each recipient of a broadcast counts once} */
   public long eventsSent() {
     return eventsSent.sum();
   }
 
-  /** Events of this name received, if the name is counted ({@link ServerStats#countEventNames}); else 0. */
+  /**
+   * {@return how many events of this name were received, if the name is counted ({@link ServerStats#countEventNames});
+   * else 0}
+   *
+   * @param event the event name
+   */
   public long eventsReceived(String event) {
     Map<String, LongAdder[]> m = byEvent;
     LongAdder[] c = m == null ? null : m.get(event);
     return c == null ? 0 : c[0].sum();
   }
 
-  /** Events of this name sent, if the name is counted; else 0. */
+  /**
+   * {@return how many events of this name were sent (one per recipient), if the name is counted; else 0}
+   *
+   * @param event the event name
+   */
   public long eventsSent(String event) {
     Map<String, LongAdder[]> m = byEvent;
     LongAdder[] c = m == null ? null : m.get(event);
     return c == null ? 0 : c[1].sum();
   }
 
-  /** Broadcasts delivered on this server (one per packet, local or from the cluster, whatever its recipients). */
+  /**
+   * {@return how many broadcasts were delivered on this server (one per packet, local or from the cluster, whatever
+   * its recipients)}
+   */
   public long broadcasts() {
     return broadcasts.sum();
   }
 
-  /** Recipients of those broadcasts on this server. */
+  /** {@return how many recipients those broadcasts had on this server, in all} */
   public long broadcastDeliveries() {
     return deliveries.sum();
   }
 
-  /** Acknowledgements this server waits for from clients now. */
+  /** {@return how many acknowledgements this server waits for from clients now} */
   public long acksPending() {
     return acksPending.sum();
   }
 
-  /** Emits with acknowledgement whose timeout passed before every answer came (a broadcast counts once). */
+  /**
+   * {@return how many emits with acknowledgement timed out before every answer came (a broadcast counts once)}
+   */
   public long ackTimeouts() {
     return ackTimeouts.sum();
   }
 
-  /** The adapter's cluster statistics, or {@code null} for an adapter of one server. */
+  /** {@return the adapter's cluster statistics, or {@code null} for an adapter of one server} */
   public ClusterStats cluster() {
     return nsp.adapter() instanceof ClusterStats c ? c : null;
   }

@@ -41,37 +41,51 @@ abstract sealed class PlainMember extends Recipient permits PlainWebSocket, Even
     return id;
   }
 
-  /** The namespace whose rooms it is in. */
+  /** {@return the namespace whose rooms it is in} */
   public Namespace namespace() {
     return nsp;
   }
 
-  /** The HTTP request it connected with ({@code auth} holds {@code user} when the authenticator named one). */
+  /** {@return the HTTP request it connected with ({@code auth} holds {@code user} when the authenticator named one)} */
   public Handshake handshake() {
     return handshake;
   }
 
-  /** The user its {@link HttpAuthenticator} admitted it as, or {@code null}. */
+  /** {@return the user its {@link HttpAuthenticator} admitted it as, or {@code null}} */
   public String user() {
     return user;
   }
 
-  /** Application data (visible through {@code fetchSockets()}), or {@code null}. */
+  /** {@return the application data (visible through {@code fetchSockets()}), or {@code null} if none was attached} */
   public Object data() {
     return data;
   }
 
-  /** Attaches application data. */
+  /**
+   * Attaches application data, replacing any before it; other servers see it through {@code fetchSockets()}, like a
+   * Socket.IO socket's {@code socket.data}.
+   *
+   * @param value the data (it must serialize to JSON for other servers), or {@code null}
+   */
   public void data(Object value) {
     this.data = value;
   }
 
-  /** Joins rooms: broadcasts to them reach it, here and from the other servers of the cluster. */
+  /**
+   * Joins rooms: broadcasts to them reach it, here and from the other servers of the cluster. Does nothing once it is
+   * closed.
+   *
+   * @param rooms the rooms to join
+   */
   public void join(String... rooms) {
     join(Arrays.asList(rooms));
   }
 
-  /** Joins rooms. */
+  /**
+   * Joins rooms, as {@link #join(String...)}.
+   *
+   * @param rooms the rooms to join
+   */
   @Override
   public void join(Collection<String> rooms) {
     if (!gone) {
@@ -82,23 +96,32 @@ abstract sealed class PlainMember extends Recipient permits PlainWebSocket, Even
     }
   }
 
-  /** Leaves a room. */
+  /**
+   * Leaves a room; nothing happens if it was not in it.
+   *
+   * @param room the room to leave
+   */
   @Override
   public void leave(String room) {
     nsp.adapter().del(id, room);
   }
 
-  /** The rooms it is in, its own id included. */
+  /** {@return the rooms it is in, its own id included} */
   public Set<String> rooms() {
     return nsp.adapter().socketRooms(id);
   }
 
-  /** Whether it is still connected. */
+  /** {@return whether it is still connected} */
   public boolean connected() {
     return !gone;
   }
 
-  /** Told once when the connection is gone (after it left its rooms). */
+  /**
+   * Adds a listener told once when the connection is gone (after it left its rooms); added after that, it runs at once
+   * on the calling thread.
+   *
+   * @param listener the listener
+   */
   public void onClose(Runnable listener) {
     closeListeners.add(listener);
     if (gone && closeListeners.remove(listener)) {

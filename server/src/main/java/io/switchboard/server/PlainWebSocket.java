@@ -32,6 +32,12 @@ public final class PlainWebSocket extends PlainMember {
   /** Told of the close code and reason when the connection is gone. */
   @FunctionalInterface
   public interface CloseListener {
+    /**
+     * Told once that the connection is gone, on the handler executor after the client's last message was handled.
+     *
+     * @param code   the close code: the client's, the server's, or 1006 when the connection dropped without one
+     * @param reason the close reason, possibly empty
+     */
     void onClose(int code, String reason);
   }
 
@@ -47,35 +53,66 @@ public final class PlainWebSocket extends PlainMember {
     this.serial = new SerialExecutor(nsp.server().handlerExecutor(), nsp.server().stats());
   }
 
-  /** Handles each text message of the client. */
+  /**
+   * Adds a handler of each text message of the client (handlers run in the order added, on the handler executor). A
+   * handler that throws closes the connection with 1011.
+   *
+   * @param handler given the message
+   * @return this client
+   */
   public PlainWebSocket onText(Consumer<String> handler) {
     textHandlers.add(handler);
     return this;
   }
 
-  /** Handles each binary message of the client. */
+  /**
+   * Adds a handler of each binary message of the client (handlers run in the order added, on the handler executor). A
+   * handler that throws closes the connection with 1011.
+   *
+   * @param handler given the message's bytes
+   * @return this client
+   */
   public PlainWebSocket onBinary(Consumer<byte[]> handler) {
     binaryHandlers.add(handler);
     return this;
   }
 
-  /** Told once, with the close code (the client's, the server's, or 1006 when TCP dropped) and reason. */
+  /**
+   * Adds a listener told once, with the close code (the client's, the server's, or 1006 when TCP dropped) and reason.
+   *
+   * @param listener the listener
+   * @return this client
+   */
   public PlainWebSocket onDisconnect(CloseListener listener) {
     closeListeners.add(listener);
     return this;
   }
 
-  /** Sends a text frame. */
+  /**
+   * Sends a text frame to this client only, queued if the socket is busy.
+   *
+   * @param text the frame's text
+   */
   public void send(String text) {
     conn.send(text);
   }
 
-  /** Sends a binary frame. */
+  /**
+   * Sends a binary frame to this client only, queued if the socket is busy.
+   *
+   * @param data the frame's bytes
+   */
   public void send(byte[] data) {
     conn.send(data);
   }
 
-  /** Sends {@code {"event":event,"data":[args...]}}, the shape of a broadcast, to this client only. */
+  /**
+   * Sends {@code {"event":event,"data":[args...]}}, the shape of a broadcast, to this client only.
+   *
+   * @param event the event name
+   * @param args  the arguments, encoded as by {@link Socket#emit}; {@code byte[]} become base64 strings
+   * @throws IllegalArgumentException if an argument cannot be encoded as JSON
+   */
   public void emit(String event, Object... args) {
     ObjectNode o = nsp.codec().mapper().createObjectNode();
     o.put("event", event);
@@ -93,12 +130,19 @@ public final class PlainWebSocket extends PlainMember {
     conn.close(1000, "");
   }
 
-  /** Closes with this code (1000, 1001, 1008, 1011, or 3000-4999 for the application's) and reason. */
+  /**
+   * Closes with this code and reason; the close listeners are told when the connection is gone.
+   *
+   * @param code   the close code: 1000, 1001, 1008, 1011, or 3000-4999 for the application's
+   * @param reason a short text, cut to 123 bytes of UTF-8
+   */
   public void close(int code, String reason) {
     conn.close(code, reason);
   }
 
-  /** Whether the client reads fast enough that little is queued for it. */
+  /**
+   * {@return whether the client reads fast enough that little is queued for it (volatile broadcasts skip it when not)}
+   */
   public boolean isWritable() {
     return conn.isWritable();
   }

@@ -37,39 +37,39 @@ public final class PlainWebSocketOptions {
     this.webSocket = Objects.requireNonNull(b.webSocket, "webSocket");
   }
 
-  /** A builder with the defaults. */
+  /** {@return a builder with the defaults} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder holding this configuration. */
+  /** {@return a builder holding this configuration} */
   public Builder toBuilder() {
     return new Builder(this);
   }
 
-  /** The namespace whose rooms the clients are in; default {@code "/"}. */
+  /** {@return the namespace whose rooms the clients are in; default {@code "/"}} */
   public String namespace() {
     return namespace;
   }
 
-  /** Who may connect, and as whom (decided before the upgrade); default {@link HttpAuthenticator#ANYONE}. */
+  /** {@return who may connect, and as whom (decided before the upgrade); default {@link HttpAuthenticator#ANYONE}} */
   public HttpAuthenticator authenticator() {
     return authenticator;
   }
 
-  /** The most connections one authenticated user holds open on this server; default 20. */
+  /** {@return the most connections one authenticated user holds open on this server; default 20} */
   public int maxConnectionsPerUser() {
     return maxConnectionsPerUser;
   }
 
-  /** The most connections one client address holds open on this server; default 100. */
+  /** {@return the most connections one client address holds open on this server; default 100} */
   public int maxConnectionsPerAddress() {
     return maxConnectionsPerAddress;
   }
 
   /**
-   * The engine endpoint's limits ({@link WebSocketOptions}: maxPayload, ping, outbound queue, origins); its path and
-   * authenticator are replaced by the endpoint's. Default {@link WebSocketOptions#DEFAULT}.
+   * {@return the engine endpoint's limits ({@link WebSocketOptions}: maxPayload, ping, outbound queue, origins); its
+   * path and authenticator are replaced by the endpoint's. Default {@link WebSocketOptions#DEFAULT}}
    */
   public WebSocketOptions webSocket() {
     return webSocket;
@@ -93,31 +93,67 @@ public final class PlainWebSocketOptions {
       webSocket = o.webSocket;
     }
 
+    /**
+     * Sets {@link PlainWebSocketOptions#namespace()}.
+     *
+     * @param namespace the namespace name, starting with {@code /}
+     * @return this builder
+     */
     public Builder namespace(String namespace) {
       this.namespace = namespace;
       return this;
     }
 
+    /**
+     * Sets {@link PlainWebSocketOptions#authenticator()}.
+     *
+     * @param authenticator decides who may connect
+     * @return this builder
+     */
     public Builder authenticator(HttpAuthenticator authenticator) {
       this.authenticator = authenticator;
       return this;
     }
 
+    /**
+     * Sets {@link PlainWebSocketOptions#maxConnectionsPerUser()}.
+     *
+     * @param maxConnectionsPerUser the cap; at least 1
+     * @return this builder
+     */
     public Builder maxConnectionsPerUser(int maxConnectionsPerUser) {
       this.maxConnectionsPerUser = maxConnectionsPerUser;
       return this;
     }
 
+    /**
+     * Sets {@link PlainWebSocketOptions#maxConnectionsPerAddress()}.
+     *
+     * @param maxConnectionsPerAddress the cap; at least 1
+     * @return this builder
+     */
     public Builder maxConnectionsPerAddress(int maxConnectionsPerAddress) {
       this.maxConnectionsPerAddress = maxConnectionsPerAddress;
       return this;
     }
 
+    /**
+     * Sets {@link PlainWebSocketOptions#webSocket()}.
+     *
+     * @param webSocket the engine endpoint limits
+     * @return this builder
+     */
     public Builder webSocket(WebSocketOptions webSocket) {
       this.webSocket = webSocket;
       return this;
     }
 
+    /**
+     * {@return the options}
+     *
+     * @throws NullPointerException     if the namespace, authenticator or WebSocket options are null
+     * @throws IllegalArgumentException if a cap is under 1
+     */
     public PlainWebSocketOptions build() {
       return new PlainWebSocketOptions(this);
     }

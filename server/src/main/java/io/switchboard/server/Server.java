@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.channel.ChannelPipeline;
 import io.switchboard.engine.EngineServer;
 import io.switchboard.engine.HttpServer;
+import io.switchboard.server.cluster.SessionAwareAdapter;
 import io.switchboard.server.parser.DecoderLimits;
 import java.net.InetSocketAddress;
 import java.time.Duration;

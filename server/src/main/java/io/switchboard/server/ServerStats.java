@@ -69,6 +69,8 @@ public final class ServerStats {
    * {@link NamespaceStats#eventsSent(String)}); other names are counted in the totals only. A fixed list keeps the
    * number of series bounded whatever names clients send. Call it before traffic starts; a later call replaces the
    * list and starts the new names from zero.
+   *
+   * @param names the event names to count on their own; copied
    */
   public void countEventNames(Set<String> names) {
     Set<String> copy = Set.copyOf(names);
@@ -78,18 +80,26 @@ public final class ServerStats {
     }
   }
 
-  /** The names given to {@link #countEventNames}, or an empty set. */
+  /** {@return the names given to {@link #countEventNames}, or an empty set} */
   public Set<String> eventNames() {
     Set<String> n = eventNames;
     return n == null ? Set.of() : n;
   }
 
-  /** The statistics of every namespace created so far (dynamic ones included, even once removed). */
+  /**
+   * {@return the statistics of every namespace created so far (dynamic ones included, even once removed)} A live,
+   * unmodifiable view.
+   */
   public Collection<NamespaceStats> namespaces() {
     return Collections.unmodifiableCollection(namespaces.values());
   }
 
-  /** Calls {@code listener} for each namespace there is now, then for each new one (a binder registers its meters). */
+  /**
+   * Calls {@code listener} for each namespace there is now, then for each new one (a binder registers its meters); a
+   * new namespace's call runs on the thread that creates it.
+   *
+   * @param listener given each namespace's statistics, once each
+   */
   public void onNamespace(Consumer<NamespaceStats> listener) {
     namespaceListeners.add(listener);
     for (NamespaceStats n : namespaces.values()) {
@@ -97,37 +107,51 @@ public final class ServerStats {
     }
   }
 
-  /** Clients refused before joining a namespace, for this cause (Engine.IO errors: {@code engine().stats()}). */
+  /**
+   * {@return how many clients were refused before joining a namespace, for this cause (Engine.IO errors:
+   * {@code engine().stats()})}
+   *
+   * @param cause the cause
+   */
   public long connectFailures(ConnectFailure cause) {
     return connectFailures[cause.ordinal()].sum();
   }
 
-  /** Events (and connects, disconnects) queued for application handlers and not started yet, all clients together. */
+  /**
+   * {@return how many events (and connects, disconnects) are queued for application handlers and not started yet, all
+   * clients together}
+   */
   public long handlerQueueDepth() {
     return handlerQueueDepth.sum();
   }
 
-  /** Time spent in handlers, middlewares and listeners (measured after {@link #measureTimes()}). */
+  /** {@return the time spent in handlers, middlewares and listeners (measured after {@link #measureTimes()})} */
   public Timing handlerTime() {
     return handlerTime;
   }
 
-  /** From an emit with acknowledgement to the client's answer (measured after {@link #measureTimes()}). */
+  /**
+   * {@return the time from an emit with acknowledgement to the client's answer (measured after
+   * {@link #measureTimes()})}
+   */
   public Timing ackRoundTrip() {
     return ackRoundTrip;
   }
 
-  /** Clients that came back with a session id to recover (connection state recovery on). */
+  /** {@return how many clients came back with a session id to recover (connection state recovery on)} */
   public long recoveryAttempts() {
     return recoveryAttempts.sum();
   }
 
-  /** Clients that got their session back. */
+  /** {@return how many of them got their session back} */
   public long recoverySuccesses() {
     return recoverySuccesses.sum();
   }
 
-  /** The sockets connected now, by transport name ({@code polling}, {@code websocket}, …), all namespaces. */
+  /**
+   * {@return how many sockets are connected now, by transport name ({@code polling}, {@code websocket}, …), all
+   * namespaces} Computed when called.
+   */
   public Map<String, Long> connectionsByTransport() {
     Map<String, Long> out = new java.util.TreeMap<>();
     for (NamespaceStats n : namespaces.values()) {
@@ -172,7 +196,11 @@ public final class ServerStats {
     private final LongAdder total = new LongAdder();
     private final AtomicLong max = new AtomicLong();
 
-    /** Adds one measurement. */
+    /**
+     * Adds one measurement; from any thread.
+     *
+     * @param nanos the duration, in nanoseconds
+     */
     public void record(long nanos) {
       count.increment();
       total.add(nanos);
@@ -182,22 +210,24 @@ public final class ServerStats {
       }
     }
 
-    /** How many measurements. */
+    /** {@return how many measurements were added} */
     public long count() {
       return count.sum();
     }
 
-    /** Their sum, in nanoseconds. */
+    /** {@return their sum, in nanoseconds} */
     public long totalNanos() {
       return total.sum();
     }
 
-    /** The largest since the previous call of this method (a scrape), in nanoseconds, then starts again from 0. */
+    /**
+     * {@return the largest since the previous call of this method (a scrape), in nanoseconds} Starts again from 0.
+     */
     public long maxNanosAndReset() {
       return max.getAndSet(0);
     }
 
-    /** The largest since the last reset, in nanoseconds. */
+    /** {@return the largest since the last reset, in nanoseconds} */
     public long maxNanos() {
       return max.get();
     }

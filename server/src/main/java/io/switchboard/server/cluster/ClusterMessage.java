@@ -31,6 +31,14 @@ public sealed interface ClusterMessage {
 
   /** INITIAL_HEARTBEAT, HEARTBEAT or ADAPTER_CLOSE: a server tells it is there or leaving. */
   record Presence(String uid, String nsp, ClusterMessageType type) implements ClusterMessage {
+    /**
+     * Checks the type.
+     *
+     * @param uid  the sender's id
+     * @param nsp  the namespace
+     * @param type INITIAL_HEARTBEAT, HEARTBEAT or ADAPTER_CLOSE
+     * @throws IllegalArgumentException if {@code type} is not a presence type
+     */
     public Presence {
       if (type != ClusterMessageType.INITIAL_HEARTBEAT && type != ClusterMessageType.HEARTBEAT
           && type != ClusterMessageType.ADAPTER_CLOSE) {
@@ -42,6 +50,16 @@ public sealed interface ClusterMessage {
   /** A packet to the matching sockets; with a {@code requestId}, their acknowledgements are wanted. */
   record Broadcast(String uid, String nsp, Packet packet, BroadcastOptions opts, String requestId)
       implements ClusterMessage {
+    /**
+     * Checks the required parts.
+     *
+     * @param uid       the sender's id
+     * @param nsp       the namespace
+     * @param packet    the packet
+     * @param opts      which sockets, and how
+     * @param requestId the id answers refer to, or {@code null} when no acknowledgement is wanted
+     * @throws NullPointerException if {@code packet} or {@code opts} is null
+     */
     public Broadcast {
       Objects.requireNonNull(packet, "packet");
       Objects.requireNonNull(opts, "opts");
@@ -55,6 +73,14 @@ public sealed interface ClusterMessage {
 
   /** The matching sockets join {@code rooms}. */
   record SocketsJoin(String uid, String nsp, BroadcastOptions opts, Set<String> rooms) implements ClusterMessage {
+    /**
+     * Copies {@code rooms}, keeping their order.
+     *
+     * @param uid   the sender's id
+     * @param nsp   the namespace
+     * @param opts  which sockets
+     * @param rooms the rooms they join
+     */
     public SocketsJoin {
       rooms = Collections.unmodifiableSet(new LinkedHashSet<>(rooms));
     }
@@ -67,6 +93,14 @@ public sealed interface ClusterMessage {
 
   /** The matching sockets leave {@code rooms}. */
   record SocketsLeave(String uid, String nsp, BroadcastOptions opts, Set<String> rooms) implements ClusterMessage {
+    /**
+     * Copies {@code rooms}, keeping their order.
+     *
+     * @param uid   the sender's id
+     * @param nsp   the namespace
+     * @param opts  which sockets
+     * @param rooms the rooms they leave
+     */
     public SocketsLeave {
       rooms = Collections.unmodifiableSet(new LinkedHashSet<>(rooms));
     }
@@ -93,8 +127,19 @@ public sealed interface ClusterMessage {
     }
   }
 
-  /** A server-side event {@code [event, ...args]}; with a {@code requestId}, one acknowledgement per server is wanted. */
+  /**
+   * A server-side event {@code [event, ...args]}; with a {@code requestId}, one acknowledgement per server is wanted.
+   */
   record ServerSideEmit(String uid, String nsp, ArrayNode packet, String requestId) implements ClusterMessage {
+    /**
+     * Checks the required parts.
+     *
+     * @param uid       the sender's id
+     * @param nsp       the namespace
+     * @param packet    the array {@code [event, ...args]}
+     * @param requestId the id answers refer to, or {@code null} when none is wanted
+     * @throws NullPointerException if {@code packet} is null
+     */
     public ServerSideEmit {
       Objects.requireNonNull(packet, "packet");
     }

@@ -47,14 +47,22 @@ public final class ClusterMessageMapper {
 
   private final ObjectMapper mapper;
 
-  /** @param mapper converts socket data to trees (the server's mapper) */
+  /**
+   * Creates a mapper; it keeps no state besides {@code mapper} and may be shared between threads.
+   *
+   * @param mapper converts socket data to trees (the server's mapper)
+   */
   public ClusterMessageMapper(ObjectMapper mapper) {
     this.mapper = mapper;
   }
 
   // ---- whole messages ----
 
-  /** {@return the wire tree of a message} */
+  /**
+   * {@return the wire tree of a message}
+   *
+   * @param m the message
+   */
   public ObjectNode toTree(ClusterMessage m) {
     ObjectNode o = header(m.uid(), m.nsp(), m.type());
     ObjectNode d = NODES.objectNode();
@@ -88,7 +96,11 @@ public final class ClusterMessageMapper {
     return o;
   }
 
-  /** {@return the wire tree of a response} */
+  /**
+   * {@return the wire tree of a response}
+   *
+   * @param r the response
+   */
   public ObjectNode toTree(ClusterResponse r) {
     ObjectNode o = header(r.uid(), r.nsp(), r.type());
     ObjectNode d = o.putObject("data");
@@ -106,16 +118,22 @@ public final class ClusterMessageMapper {
     return o;
   }
 
-  /** {@return the type a wire tree claims, or {@code null} if it has no known type} */
+  /**
+   * {@return the type a wire tree claims, or {@code null} if it has no known type}
+   *
+   * @param tree a message or response tree as received
+   */
   public static ClusterMessageType typeOf(JsonNode tree) {
     JsonNode t = tree == null ? null : tree.get("type");
     return t != null && t.canConvertToInt() && t.isIntegralNumber() ? ClusterMessageType.of(t.intValue()) : null;
   }
 
   /**
-   * Reads a message tree; throws {@link IllegalArgumentException} if it is not a well-formed request.
+   * Reads a message tree, as a backend received it from another server or an emitter.
    *
+   * @param tree a message tree as received
    * @return the message
+   * @throws IllegalArgumentException if it is not a well-formed request
    */
   public ClusterMessage readMessage(JsonNode tree) {
     ClusterMessageType type = typeOf(tree);
@@ -144,9 +162,11 @@ public final class ClusterMessageMapper {
   }
 
   /**
-   * Reads a response tree; throws {@link IllegalArgumentException} if it is not a well-formed response.
+   * Reads a response tree, as a backend received it from another server.
    *
+   * @param tree a response tree as received
    * @return the response
+   * @throws IllegalArgumentException if it is not a well-formed response
    */
   public ClusterResponse readResponse(JsonNode tree) {
     ClusterMessageType type = typeOf(tree);
@@ -177,7 +197,11 @@ public final class ClusterMessageMapper {
 
   // ---- pieces ----
 
-  /** {@return {@code {type, data, nsp[, id]}}, as the reference's packet objects} */
+  /**
+   * {@return {@code {type, data, nsp[, id]}}, as the reference's packet objects}
+   *
+   * @param p the packet
+   */
   public ObjectNode packetToTree(Packet p) {
     ObjectNode o = NODES.objectNode();
     o.put("type", p.type() == PacketType.BINARY_EVENT ? PacketType.EVENT.code() : p.type().code());
@@ -193,6 +217,10 @@ public final class ClusterMessageMapper {
 
   /**
    * {@return an EVENT packet from its tree; a missing {@code nsp} means {@code defaultNsp}} Only events are accepted.
+   *
+   * @param t          the packet tree
+   * @param defaultNsp the namespace when the tree names none
+   * @throws IllegalArgumentException if it is not an EVENT packet tree
    */
   public Packet treeToPacket(JsonNode t, String defaultNsp) {
     if (t == null || !t.isObject()) {
@@ -213,7 +241,11 @@ public final class ClusterMessageMapper {
     return new Packet(PacketType.EVENT, nsp, data, ackId);
   }
 
-  /** {@return {@code {rooms, except, flags}}} */
+  /**
+   * {@return {@code {rooms, except, flags}}}
+   *
+   * @param opts the broadcast options
+   */
   public ObjectNode optionsToTree(BroadcastOptions opts) {
     ObjectNode o = NODES.objectNode();
     o.set("rooms", strings(opts.rooms()));
@@ -222,7 +254,11 @@ public final class ClusterMessageMapper {
     return o;
   }
 
-  /** {@return {@code {volatile, compress, local, timeout}}, only the ones that differ from the defaults} */
+  /**
+   * {@return {@code {volatile, compress, local, timeout}}, only the ones that differ from the defaults}
+   *
+   * @param f the flags
+   */
   public ObjectNode flagsToTree(BroadcastFlags f) {
     ObjectNode o = NODES.objectNode();
     if (f.volatileEmit()) {
@@ -240,7 +276,12 @@ public final class ClusterMessageMapper {
     return o;
   }
 
-  /** {@return options from {@code {rooms, except, flags}}; rooms that are numbers become their text} */
+  /**
+   * {@return options from {@code {rooms, except, flags}}; rooms that are numbers become their text}
+   *
+   * @param t the options tree; absent parts take their defaults
+   * @throws IllegalArgumentException if it is not an object or its rooms are not arrays of names
+   */
   public BroadcastOptions treeToOptions(JsonNode t) {
     if (t == null || !t.isObject()) {
       throw new IllegalArgumentException("opts is not an object");
@@ -257,13 +298,21 @@ public final class ClusterMessageMapper {
     return new BroadcastOptions(roomSet(t.path("rooms")), roomSet(t.path("except")), flags);
   }
 
-  /** {@return application data as a tree: trees as they are, {@code byte[]} as binary, anything else by the mapper} */
+  /**
+   * {@return application data as a tree: trees as they are, {@code byte[]} as binary, anything else by the mapper}
+   *
+   * @param data the data, or {@code null} (a JSON null)
+   */
   public JsonNode valueToTree(Object data) {
     return data == null ? NullNode.getInstance()
         : data instanceof JsonNode n ? n : data instanceof byte[] b ? NODES.binaryNode(b) : mapper.valueToTree(data);
   }
 
-  /** {@return {@code {id, handshake, rooms, data}}} */
+  /**
+   * {@return {@code {id, handshake, rooms, data}}}
+   *
+   * @param s the socket details
+   */
   public ObjectNode socketToTree(SocketDetails s) {
     ObjectNode o = NODES.objectNode();
     o.put("id", s.id());
@@ -287,7 +336,12 @@ public final class ClusterMessageMapper {
     return o;
   }
 
-  /** {@return socket details from their tree; {@code data} stays a JSON tree} */
+  /**
+   * {@return socket details from their tree; {@code data} stays a JSON tree}
+   *
+   * @param t the socket tree
+   * @throws IllegalArgumentException if it is not a socket object
+   */
   public SocketDetails treeToSocket(JsonNode t) {
     if (t == null || !t.isObject()) {
       throw new IllegalArgumentException("socket is not an object");
@@ -309,7 +363,12 @@ public final class ClusterMessageMapper {
         data == null || data.isNull() || data.isMissingNode() || (data.isObject() && data.isEmpty()) ? null : data);
   }
 
-  /** {@return a list of socket trees} */
+  /**
+   * {@return a list of socket trees}
+   *
+   * @param t a JSON array of socket trees
+   * @throws IllegalArgumentException if it is not an array of socket objects
+   */
   public List<SocketDetails> treeToSockets(JsonNode t) {
     if (t == null || !t.isArray()) {
       throw new IllegalArgumentException("sockets is not an array");
@@ -321,7 +380,12 @@ public final class ClusterMessageMapper {
     return out;
   }
 
-  /** {@return a non-empty {@code [event, ...args]} array whose first element is text} */
+  /**
+   * {@return a non-empty {@code [event, ...args]} array whose first element is text}
+   *
+   * @param t the tree to check
+   * @throws IllegalArgumentException if it is not such an array
+   */
   public static ArrayNode eventArray(JsonNode t) {
     if (t == null || !t.isArray() || t.isEmpty() || !t.get(0).isTextual()) {
       throw new IllegalArgumentException("not an [event, ...args] array");
@@ -329,7 +393,12 @@ public final class ClusterMessageMapper {
     return (ArrayNode) t;
   }
 
-  /** {@return room names from a JSON array (numbers become text); an absent value is an empty set} */
+  /**
+   * {@return room names from a JSON array (numbers become text); an absent value is an empty set}
+   *
+   * @param t a JSON array of room names, or a missing node
+   * @throws IllegalArgumentException if it is neither missing nor an array of text and numbers
+   */
   public static Set<String> roomSet(JsonNode t) {
     Set<String> out = new LinkedHashSet<>();
     if (t == null || t.isMissingNode() || t.isNull()) {
@@ -347,7 +416,11 @@ public final class ClusterMessageMapper {
     return out;
   }
 
-  /** {@return a JSON array of strings} */
+  /**
+   * {@return a JSON array of strings}
+   *
+   * @param values the strings
+   */
   public static ArrayNode strings(Iterable<String> values) {
     ArrayNode a = NODES.arrayNode();
     values.forEach(a::add);

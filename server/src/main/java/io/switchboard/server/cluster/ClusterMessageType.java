@@ -10,18 +10,34 @@ package io.switchboard.server.cluster;
  * }</pre>
  */
 public enum ClusterMessageType {
+  /** A server has just started its adapter; the others answer with a {@link #HEARTBEAT}. */
   INITIAL_HEARTBEAT(1),
+  /** A server is there: the answer to an {@link #INITIAL_HEARTBEAT}, or a periodic sign of life. */
   HEARTBEAT(2),
+  /** A packet for the matching sockets ({@link ClusterMessage.Broadcast}). */
   BROADCAST(3),
+  /** The matching sockets join rooms ({@link ClusterMessage.SocketsJoin}). */
   SOCKETS_JOIN(4),
+  /** The matching sockets leave rooms ({@link ClusterMessage.SocketsLeave}). */
   SOCKETS_LEAVE(5),
+  /** The matching sockets are disconnected ({@link ClusterMessage.DisconnectSockets}). */
   DISCONNECT_SOCKETS(6),
+  /** A request for the details of the matching sockets ({@link ClusterMessage.FetchSockets}). */
   FETCH_SOCKETS(7),
+  /** One server's answer to {@link #FETCH_SOCKETS} ({@link ClusterResponse.FetchSocketsResponse}). */
   FETCH_SOCKETS_RESPONSE(8),
+  /** A server-side event for the other servers ({@link ClusterMessage.ServerSideEmit}). */
   SERVER_SIDE_EMIT(9),
+  /** One server's acknowledgement of a {@link #SERVER_SIDE_EMIT} ({@link ClusterResponse.ServerSideEmitResponse}). */
   SERVER_SIDE_EMIT_RESPONSE(10),
+  /**
+   * How many local clients one server sent a broadcast with acknowledgement to
+   * ({@link ClusterResponse.BroadcastClientCount}).
+   */
   BROADCAST_CLIENT_COUNT(11),
+  /** One client's acknowledgement of a broadcast, for the requesting server ({@link ClusterResponse.BroadcastAck}). */
   BROADCAST_ACK(12),
+  /** A server's adapter is closing: the others forget it. */
   ADAPTER_CLOSE(13);
 
   private static final ClusterMessageType[] BY_CODE = values();
@@ -43,7 +59,11 @@ public enum ClusterMessageType {
         || this == BROADCAST_ACK;
   }
 
-  /** {@return the type with this number, or {@code null} if there is none} */
+  /**
+   * {@return the type with this number, or {@code null} if there is none}
+   *
+   * @param code the number on the wire
+   */
   public static ClusterMessageType of(int code) {
     return code >= 1 && code <= BY_CODE.length ? BY_CODE[code - 1] : null;
   }

@@ -23,6 +23,14 @@ import java.util.Set;
  * @param <T>         the answer type
  */
 public record ClusterReplies<T>(List<T> values, int expected, int received, Set<String> silentNodes) {
+  /**
+   * Copies {@code values} and {@code silentNodes}, which must not be or hold {@code null}.
+   *
+   * @param values      the answers
+   * @param expected    how many other servers were expected to answer
+   * @param received    how many did
+   * @param silentNodes the known servers that did not answer
+   */
   public ClusterReplies {
     values = List.copyOf(values);
     silentNodes = Set.copyOf(silentNodes);

@@ -29,6 +29,14 @@ public sealed interface ClusterResponse {
   /** The sockets of one server that matched a fetch. */
   record FetchSocketsResponse(String uid, String nsp, String requestId, List<SocketDetails> sockets)
       implements ClusterResponse {
+    /**
+     * Copies {@code sockets}.
+     *
+     * @param uid       the answering server's id
+     * @param nsp       the namespace
+     * @param requestId the id of the fetch answered
+     * @param sockets   the matching sockets of that server
+     */
     public FetchSocketsResponse {
       sockets = List.copyOf(sockets);
     }

@@ -12,27 +12,30 @@ package io.switchboard.server.cluster;
  * }</pre>
  */
 public interface ClusterStats {
-  /** Messages and responses this server sent to the cluster (published successfully or not). */
+  /** {@return how many messages and responses this server sent to the cluster (published successfully or not)} */
   long messagesPublished();
 
-  /** Messages and responses from other servers that reached this namespace's adapter. */
+  /** {@return how many messages and responses from other servers reached this namespace's adapter} */
   long messagesReceived();
 
-  /** Publications that failed (the backend refused them or was away). */
+  /** {@return how many publications failed (the backend refused them or was away)} */
   long publishFailures();
 
-  /** Cluster requests (fetchSockets, serverSideEmitWithAck, broadcast acks) that ended without every answer. */
+  /**
+   * {@return how many cluster requests (fetchSockets, serverSideEmitWithAck, broadcast acks) ended without every
+   * answer}
+   */
   long requestTimeouts();
 
-  /** The servers in the cluster as this one knows them, itself included. */
+  /** {@return how many servers the cluster has as this one knows them, itself included} */
   int servers();
 
-  /** Whether the link to the backend is up now; {@code true} for backends without one. */
+  /** {@return whether the link to the backend is up now; {@code true} for backends without one} */
   default boolean linkUp() {
     return true;
   }
 
-  /** How many times the link to the backend was lost since the start; 0 for backends without one. */
+  /** {@return how many times the link to the backend was lost since the start; 0 for backends without one} */
   default long linkLosses() {
     return 0;
   }

@@ -3,8 +3,11 @@
  * ({@link io.switchboard.server.cluster.ClusterMessage}, {@link io.switchboard.server.cluster.ClusterResponse},
  * {@link io.switchboard.server.cluster.ClusterMessageType}), their wire trees
  * ({@link io.switchboard.server.cluster.ClusterMessageMapper}) and what a request to the cluster gathered
- * ({@link io.switchboard.server.cluster.ClusterReplies}). A backend extends {@link io.switchboard.server.ClusterAdapter};
- * application code needs none of this.
+ * ({@link io.switchboard.server.cluster.ClusterReplies}), and the connection state recovery types an adapter stores
+ * and gives back ({@link io.switchboard.server.cluster.PersistedSession},
+ * {@link io.switchboard.server.cluster.RestoredSession}, and the in-memory store
+ * {@link io.switchboard.server.cluster.SessionAwareAdapter}). A backend extends
+ * {@link io.switchboard.server.ClusterAdapter}; application code needs none of this.
  *
  * <pre>{@code
  * ClusterMessageMapper mapper = new ClusterMessageMapper(new ObjectMapper());

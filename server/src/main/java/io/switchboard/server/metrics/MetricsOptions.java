@@ -32,30 +32,36 @@ public final class MetricsOptions {
     }
   }
 
+  /** {@return a builder with the defaults} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Event names counted on their own ({@code event} tag); a fixed list keeps the series bounded. Default none. */
+  /**
+   * {@return the event names counted on their own ({@code event} tag); a fixed list keeps the series bounded} Default
+   * none.
+   */
   public Set<String> eventNames() {
     return eventNames;
   }
 
   /**
-   * Whether handler time and acknowledgement round trips are measured (two {@code System.nanoTime()} calls per
-   * handler run and per acknowledgement). Default {@code true}.
+   * {@return whether handler time and acknowledgement round trips are measured (two {@code System.nanoTime()} calls
+   * per handler run and per acknowledgement)} Default {@code true}.
    */
   public boolean durations() {
     return durations;
   }
 
-  /** How often a task is posted to each event loop to measure how long it waits; {@link Duration#ZERO}: never.
-   * Default 1 s. */
+  /**
+   * {@return how often a task is posted to each event loop to measure how long it waits; {@link Duration#ZERO}: never}
+   * Default 1 s.
+   */
   public Duration eventLoopProbe() {
     return eventLoopProbe;
   }
 
-  /** A builder starting from these options. */
+  /** {@return a builder starting from these options} */
   public Builder toBuilder() {
     return new Builder().eventNames(eventNames).durations(durations).eventLoopProbe(eventLoopProbe);
   }
@@ -68,21 +74,46 @@ public final class MetricsOptions {
 
     private Builder() {}
 
+    /**
+     * Sets {@link MetricsOptions#eventNames()}.
+     *
+     * @param names the event names; copied when built
+     * @return this builder
+     * @throws NullPointerException if {@code names} is null
+     */
     public Builder eventNames(Set<String> names) {
       this.eventNames = Objects.requireNonNull(names, "names");
       return this;
     }
 
+    /**
+     * Sets {@link MetricsOptions#durations()}.
+     *
+     * @param on whether to measure durations
+     * @return this builder
+     */
     public Builder durations(boolean on) {
       this.durations = on;
       return this;
     }
 
+    /**
+     * Sets {@link MetricsOptions#eventLoopProbe()}.
+     *
+     * @param interval the probe interval, or {@link Duration#ZERO} for no probe
+     * @return this builder
+     */
     public Builder eventLoopProbe(Duration interval) {
       this.eventLoopProbe = interval;
       return this;
     }
 
+    /**
+     * {@return the options}
+     *
+     * @throws NullPointerException     if the probe interval is null
+     * @throws IllegalArgumentException if the probe interval is negative
+     */
     public MetricsOptions build() {
       return new MetricsOptions(this);
     }

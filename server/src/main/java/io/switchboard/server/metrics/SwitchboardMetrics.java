@@ -59,11 +59,23 @@ public final class SwitchboardMetrics implements MeterBinder, AutoCloseable {
   private ScheduledExecutorService probe;
   private boolean listening;
 
-  /** Metrics of {@code io} with {@link MetricsOptions#DEFAULT}. */
+  /**
+   * Metrics of {@code io} with {@link MetricsOptions#DEFAULT}.
+   *
+   * @param io the server to measure
+   * @throws NullPointerException if {@code io} is null
+   */
   public SwitchboardMetrics(Server io) {
     this(io, MetricsOptions.DEFAULT);
   }
 
+  /**
+   * Metrics of {@code io}; nothing is measured or registered until {@link #bindTo} is called.
+   *
+   * @param io      the server to measure
+   * @param options what to measure beyond the fixed meters
+   * @throws NullPointerException if an argument is null
+   */
   public SwitchboardMetrics(Server io, MetricsOptions options) {
     this.io = Objects.requireNonNull(io, "io");
     this.options = Objects.requireNonNull(options, "options");
@@ -73,6 +85,10 @@ public final class SwitchboardMetrics implements MeterBinder, AutoCloseable {
   /**
    * The HTTP server whose connection limits and event loops to measure, when the application started it itself
    * (with {@code io.configure(pipeline)}); by default the one {@code io.listen} started. Call before binding.
+   *
+   * @param server the HTTP server
+   * @return these metrics
+   * @throws NullPointerException if {@code server} is null
    */
   public SwitchboardMetrics http(HttpServer server) {
     this.http = Objects.requireNonNull(server, "server");

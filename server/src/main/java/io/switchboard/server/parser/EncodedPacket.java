@@ -15,6 +15,12 @@ import java.util.List;
  * @param attachments the binary frames, in placeholder order; do not modify the arrays
  */
 public record EncodedPacket(String text, List<byte[]> attachments) {
+  /**
+   * Copies the list (not the arrays); it must not be or hold {@code null}.
+   *
+   * @param text        the text frame
+   * @param attachments the binary frames
+   */
   public EncodedPacket {
     attachments = List.copyOf(attachments);
   }

@@ -49,7 +49,12 @@ public final class PacketDecoder {
   private List<byte[]> buffers;
   private long held;
 
-  /** A decoder with a JSON mapper of its own; servers share one mapper between all decoders instead. */
+  /**
+   * A decoder with a JSON mapper of its own; servers share one mapper between all decoders instead.
+   *
+   * @param limits the bounds to enforce
+   * @throws NullPointerException if {@code limits} is null
+   */
   public PacketDecoder(DecoderLimits limits) {
     this(limits, mapperFor(limits));
   }
@@ -57,13 +62,21 @@ public final class PacketDecoder {
   /**
    * A decoder that parses JSON with {@code mapper}, which must come from {@link #mapperFor} with the same limits. The
    * mapper is thread-safe and meant to be shared: building one per client would cost kilobytes per connection.
+   *
+   * @param limits the bounds to enforce
+   * @param mapper the mapper from {@link #mapperFor}{@code (limits)}
+   * @throws NullPointerException if an argument is null
    */
   public PacketDecoder(DecoderLimits limits, ObjectMapper mapper) {
     this.limits = Objects.requireNonNull(limits, "limits");
     this.mapper = Objects.requireNonNull(mapper, "mapper");
   }
 
-  /** {@return the JSON mapper that enforces {@code limits} (depth, string, number and document length)} */
+  /**
+   * {@return the JSON mapper that enforces {@code limits} (depth, string, number and document length)}
+   *
+   * @param limits the bounds to enforce
+   */
   public static ObjectMapper mapperFor(DecoderLimits limits) {
     JsonFactory factory = JsonFactory.builder()
         .streamReadConstraints(StreamReadConstraints.builder()
@@ -92,7 +105,10 @@ public final class PacketDecoder {
   /**
    * Decodes a text frame.
    *
+   * @param s the text frame, without the Engine.IO {@code 4} prefix
    * @return the packet, or {@code null} when it is a binary packet whose attachments are still to come
+   * @throws ProtocolViolationException if it is not a valid packet, passes a limit, or comes while attachments are
+   *                                     awaited
    */
   public Packet decode(String s) throws ProtocolViolationException {
     if (pending != null) {
@@ -170,7 +186,9 @@ public final class PacketDecoder {
    * one allowance with its text, {@link DecoderLimits#maxPacketSize()}: a frame that would pass it is a violation
    * (and the waiting packet is dropped).
    *
+   * @param frame the attachment bytes
    * @return the complete packet once its last attachment arrived, else {@code null}
+   * @throws ProtocolViolationException if no packet awaits attachments or the frame passes the packet size limit
    */
   public Packet decodeBinary(byte[] frame) throws ProtocolViolationException {
     if (pending == null) {

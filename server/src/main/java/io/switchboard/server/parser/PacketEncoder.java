@@ -28,7 +28,12 @@ import java.util.Objects;
 public final class PacketEncoder {
   private final ObjectMapper mapper;
 
-  /** An encoder that uses {@code mapper} to turn any POJO left in a tree into JSON. */
+  /**
+   * An encoder that uses {@code mapper} to turn any POJO left in a tree into JSON.
+   *
+   * @param mapper the server's JSON mapper
+   * @throws NullPointerException if {@code mapper} is null
+   */
   public PacketEncoder(ObjectMapper mapper) {
     this.mapper = Objects.requireNonNull(mapper, "mapper");
   }
@@ -36,6 +41,7 @@ public final class PacketEncoder {
   /**
    * Encodes one packet.
    *
+   * @param packet the packet; its binary nodes become attachments
    * @return the packet as text and binary attachments
    */
   public EncodedPacket encode(Packet packet) {

@@ -12,6 +12,11 @@ package io.switchboard.server.parser;
  * }</pre>
  */
 public final class ProtocolViolationException extends Exception {
+  /**
+   * Creates the exception; it has no stack trace (clients can provoke it at will, so it must be cheap).
+   *
+   * @param message what was wrong, for the server's debug log
+   */
   public ProtocolViolationException(String message) {
     super(message, null, false, false);
   }

@@ -1,4 +1,4 @@
-package io.switchboard.server;
+package io.switchboard.server.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
@@ -18,6 +18,15 @@ import java.util.Set;
  * @param missedPackets the EVENT payloads it missed, in order, each ending with its offset
  */
 public record RestoredSession(String sid, String pid, Set<String> rooms, Object data, List<JsonNode> missedPackets) {
+  /**
+   * Copies {@code rooms} and {@code missedPackets}, which must not be or hold {@code null}.
+   *
+   * @param sid           the socket id
+   * @param pid           the private session id
+   * @param rooms         the rooms to rejoin
+   * @param data          the application data
+   * @param missedPackets the EVENT payloads it missed, in order
+   */
   public RestoredSession {
     rooms = Set.copyOf(rooms);
     missedPackets = List.copyOf(missedPackets);

@@ -1,7 +1,12 @@
-package io.switchboard.server;
+package io.switchboard.server.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.switchboard.server.BroadcastOptions;
+import io.switchboard.server.ConnectionStateRecovery;
+import io.switchboard.server.InMemoryAdapter;
+import io.switchboard.server.Namespace;
+import io.switchboard.server.Resumption;
 import io.switchboard.server.parser.Packet;
 import io.switchboard.server.parser.PacketType;
 import java.security.SecureRandom;
@@ -50,6 +55,14 @@ public class SessionAwareAdapter extends InMemoryAdapter {
 
   private record Kept(PersistedSession session, long at) {}
 
+  /**
+   * Creates the adapter of a namespace; the server does so when connection state recovery is on and no adapter factory
+   * is set.
+   *
+   * @param nsp      the namespace
+   * @param settings how long sessions and packets are kept ({@code maxDisconnectionDuration}) and how many packets at
+   *                 most ({@code maxStoredPackets})
+   */
   public SessionAwareAdapter(Namespace nsp, ConnectionStateRecovery settings) {
     this(nsp, settings, System::nanoTime);
   }
@@ -91,8 +104,11 @@ public class SessionAwareAdapter extends InMemoryAdapter {
     return stored(packet, opts);
   }
 
-  /** The offset of the newest stored packet: where a socket connecting now starts. */
-  String currentOffset() {
+  /**
+   * {@return the offset of the newest stored packet: where a socket connecting now starts} The server reads it when a
+   * socket connects, as the point to replay from if its client comes back without having received any event.
+   */
+  public String currentOffset() {
     synchronized (lock) {
       return offset(sequence);
     }

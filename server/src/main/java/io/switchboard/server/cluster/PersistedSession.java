@@ -1,4 +1,4 @@
-package io.switchboard.server;
+package io.switchboard.server.cluster;
 
 import java.util.Set;
 
@@ -17,6 +17,15 @@ import java.util.Set;
  *                   that received no event (it presents no offset), or {@code null} if unknown
  */
 public record PersistedSession(String sid, String pid, Set<String> rooms, Object data, String baseOffset) {
+  /**
+   * Copies {@code rooms}, which must not be or hold {@code null}.
+   *
+   * @param sid        the socket id
+   * @param pid        the private session id
+   * @param rooms      the rooms it was in
+   * @param data       its application data, or {@code null}
+   * @param baseOffset where a client that received no event starts, or {@code null}
+   */
   public PersistedSession {
     rooms = Set.copyOf(rooms);
   }
