@@ -10,6 +10,7 @@ import io.switchboard.server.PlainClients;
 import io.switchboard.server.RemoteSocket;
 import io.switchboard.server.Server;
 import io.switchboard.server.ServerOptions;
+import io.switchboard.testkit.Await;
 import io.switchboard.testkit.NodeScript;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -92,8 +93,11 @@ class PlainTransportsClusterTest {
         assertThat(one.get("data").asInt()).isEqualTo(1);
         seen = one.get("id").asText();
       }
+      long before = RedisTests.streamLength(key);
       a.to("news").emit("n", 2);
       a.to("other").emit("n", 99);
+      // two servers' emits have no order between them until both are in the stream: let A's land first
+      Await.until("A's two entries in the stream", WAIT, () -> RedisTests.streamLength(key) >= before + 2);
       b.to("news").emit("n", 3);
       try (NodeScript c = NodeScript.start("plain-clients.mjs", "--sse", "http://127.0.0.1:" + b.port() + "/events",
           "--room", "news", "--last-event-id", seen)) {

@@ -30,6 +30,16 @@ final class RedisTests {
     }
   }
 
+  /** The number of entries in a stream (XLEN), 0 when it does not exist. */
+  static long streamLength(String key) {
+    RedisClient c = RedisClient.create(URI);
+    try (StatefulRedisConnection<String, String> conn = c.connect()) {
+      return conn.sync().xlen(key);
+    } finally {
+      c.shutdown();
+    }
+  }
+
   /** Fails (never skips) when Redis cannot be reached. */
   static void requireRedis() {
     RedisClient c = RedisClient.create(URI);
