@@ -179,7 +179,7 @@ public final class BroadcastOperator {
    */
   public CompletionStage<List<Args>> emitWithAck(String event, Object... args) {
     Socket.checkEventName(event);
-    CompletableFuture<List<Args>> result = new CompletableFuture<>();
+    CompletableFuture<List<Args>> result = new AckFuture<>();
     Collector c = new Collector(result, nsp.stats);
     if (flags.timeout() != null) {
       var timer = nsp.server().scheduler().schedule(c::timeout, flags.timeout().toNanos(), TimeUnit.NANOSECONDS);

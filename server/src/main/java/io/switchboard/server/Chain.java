@@ -14,11 +14,11 @@ final class Chain {
 
   private Chain() {}
 
-  static void run(List<Step> steps, SerialExecutor serial, Runnable done, Consumer<Throwable> failed) {
+  static void run(List<Step> steps, Dispatcher serial, Runnable done, Consumer<Throwable> failed) {
     run(steps, 0, serial, done, failed);
   }
 
-  private static void run(List<Step> steps, int i, SerialExecutor serial, Runnable done,
+  private static void run(List<Step> steps, int i, Dispatcher serial, Runnable done,
       Consumer<Throwable> failed) {
     if (i >= steps.size()) {
       done.run();

@@ -33,10 +33,11 @@ final class Client implements EngineSocket.Listener {
   private static final Logger log = LoggerFactory.getLogger(Client.class);
   private static final Logger limitsLog = LoggerFactory.getLogger(Logs.LIMITS);
   private static final Logs.Limiter PRE_CONNECT_LINES = new Logs.Limiter(10, TimeUnit.SECONDS);
+  private static final Dispatcher.Track RECOVERY = Dispatcher.Track.declared("session recovery");
 
   private final Server server;
   final EngineSocket conn;
-  final SerialExecutor serial;
+  final Dispatcher serial;  // the client's handler order, on its event loop or the handler executor
   private final PacketDecoder decoder;
   private final InputBudget budget;
   private final Map<String, Socket> byNamespace = new ConcurrentHashMap<>();
@@ -60,7 +61,7 @@ final class Client implements EngineSocket.Listener {
   Client(Server server, EngineSocket conn) {
     this.server = server;
     this.conn = conn;
-    this.serial = new SerialExecutor(server.handlerExecutor(), server.stats());
+    this.serial = new Dispatcher(server, conn.executor());
     this.decoder = server.codec().newDecoder();
     this.budget = conn.inputBudget();
     long timeout = server.options().connectTimeout().toNanos();
@@ -213,7 +214,10 @@ final class Client implements EngineSocket.Listener {
     }
     if (p.type() == PacketType.CONNECT) {
       Map<String, Object> auth = toMap(p.data());
-      serial.execute(() -> connect(p.nsp(), p.data(), auth));
+      // a session restore asks the adapter, which may block
+      Dispatcher.Track track = server.options().connectionStateRecovery() != null && auth.get("pid") instanceof String
+          ? RECOVERY : server.connectTrack(p.nsp());
+      serial.dispatch(track, () -> connect(p.nsp(), p.data(), auth));
       return;
     }
     if (p.type() == PacketType.CONNECT_ERROR) {
@@ -231,7 +235,16 @@ final class Client implements EngineSocket.Listener {
       drop(DisconnectReason.FORCED_SERVER_CLOSE);
       return;
     }
-    serial.execute(() -> s.onPacket(p));
+    serial.dispatch(track(s, p), () -> s.onPacket(p));
+  }
+
+  /** The track of an event's handlers; {@code null} for other packets. */
+  private static Dispatcher.Track track(Socket s, Packet p) {
+    if (p.type() != PacketType.EVENT && p.type() != PacketType.BINARY_EVENT) {
+      return null;
+    }
+    JsonNode first = p.data().get(0);
+    return s.namespace().eventTrack(first.isTextual() ? first.textValue() : first.asText());
   }
 
   private Map<String, Object> toMap(JsonNode data) {

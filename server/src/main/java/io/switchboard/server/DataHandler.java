@@ -13,7 +13,8 @@ package io.switchboard.server;
 @FunctionalInterface
 public interface DataHandler<T> {
   /**
-   * Handles the event, on the handler executor, one event at a time per client; it may block.
+   * Handles the event, one event at a time per client, where {@link HandlerDispatch} says; if it may block, declare
+   * the event with {@link Namespace#blocking(String...)}.
    *
    * @param data the first argument bound to {@code T}, or {@code null} if the event had no argument
    * @param ack  the answer to send, or {@link Ack#NONE} if the client asked for none

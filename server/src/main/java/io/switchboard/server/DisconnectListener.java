@@ -10,7 +10,7 @@ package io.switchboard.server;
 @FunctionalInterface
 public interface DisconnectListener {
   /**
-   * Told once per socket, on the handler executor in the order of the client's other events; an exception it throws
+   * Told once per socket, in the order of the client's other events (where: {@link HandlerDispatch}); an exception it throws
    * is logged and the other listeners still run.
    *
    * @param reason      why the socket left (its {@link DisconnectReason#text()} is the reference's {@code reason})

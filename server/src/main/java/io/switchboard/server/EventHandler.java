@@ -7,8 +7,9 @@ package io.switchboard.server;
  * socket.on("chat message", (args, ack) -> io.emit("chat message", args.toArray()));
  * }</pre>
  *
- * <p>Runs on the server's handler executor, never on a Netty I/O thread, one event at a time per client, in the order
- * the client sent them; it may block.
+ * <p>Runs one event at a time per client, in the order the client sent them, where {@link HandlerDispatch} says: by
+ * default on the client's I/O thread until the event is declared ({@link Namespace#blocking(String...)}) or seen
+ * blocking, then on the server's handler executor. Declare the events whose handlers block.
  */
 @FunctionalInterface
 public interface EventHandler {

@@ -13,7 +13,7 @@ package io.switchboard.server;
 @FunctionalInterface
 public interface EventMiddleware {
   /**
-   * Runs for one incoming event, on the handler executor; the event reaches the next middleware, then the handlers,
+   * Runs for one incoming event, in the client's order (where: {@link HandlerDispatch}); the event reaches the next middleware, then the handlers,
    * only once {@code next.proceed()} is called (now or later, from any thread).
    *
    * @param event the event name

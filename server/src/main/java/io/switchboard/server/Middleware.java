@@ -10,7 +10,8 @@ package io.switchboard.server;
  * });
  * }</pre>
  *
- * <p>Runs on the handler executor and may block. A thrown exception counts as {@code next.fail(e)}.
+ * <p>Runs in the client's order, where {@link HandlerDispatch} says: if it may block (a database look-up), declare its
+ * namespace with {@link Namespace#blocking()}. A thrown exception counts as {@code next.fail(e)}.
  */
 @FunctionalInterface
 public interface Middleware {

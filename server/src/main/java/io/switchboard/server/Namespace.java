@@ -48,6 +48,12 @@ public sealed class Namespace permits ParentNamespace {
   private final Map<String, List<EventHandler>> serverSideHandlers = new ConcurrentHashMap<>();
   private final AtomicLong ackIds = new AtomicLong();
   final NamespaceStats stats;
+  // what is known of the handlers that may block (HandlerDispatch.ADAPTIVE): per event name, bounded
+  private static final int MAX_TRACKS = 256;
+  private final Map<String, Dispatcher.Track> tracks = new ConcurrentHashMap<>();
+  private final Dispatcher.Track connectionTrack;
+  private final Dispatcher.Track overflowTrack;
+  private volatile boolean allBlocking;
 
   Namespace(Server server, String name, ParentNamespace parent, Function<Namespace, Adapter> adapterFactory) {
     this.server = server;
@@ -57,6 +63,13 @@ public sealed class Namespace permits ParentNamespace {
     // after the adapter, so that binders see its cluster statistics; a parent is never joined: its children have
     // stats of their own
     this.stats = this instanceof ParentNamespace ? new NamespaceStats(this, null) : server.stats().register(this);
+    this.connectionTrack = new Dispatcher.Track("the connection of namespace " + name,
+        ": io.of(\"" + name + "\").blocking()");
+    this.overflowTrack = new Dispatcher.Track("events of namespace " + name + " (too many names to tell apart)",
+        ": io.of(\"" + name + "\").blocking(...)");
+    if (parent != null && ((Namespace) parent).allBlocking) {
+      blocking();
+    }
   }
 
   /** {@return the name, starting with {@code /}} */
@@ -83,7 +96,8 @@ public sealed class Namespace permits ParentNamespace {
    * Adds a middleware run for each socket before it connects (the reference's {@code nsp.use(...)}); middlewares run
    * in the order they were added, those of a dynamic namespace's parent first.
    *
-   * @param middleware runs on the handler executor and may refuse the socket
+   * @param middleware runs in the client's order (where: {@link HandlerDispatch}; declare the namespace {@link
+   *     #blocking()} if it may block) and may refuse the socket
    * @return this namespace
    */
   public Namespace use(Middleware middleware) {
@@ -95,13 +109,84 @@ public sealed class Namespace permits ParentNamespace {
    * Handles each socket that connected, after the middlewares (the reference's {@code nsp.on("connection", ...)});
    * handlers run in the order they were added, those of a dynamic namespace's parent first.
    *
-   * @param handler runs on the handler executor, once the client has been told it is connected; an exception it
+   * @param handler runs in the client's order (where: {@link HandlerDispatch}; declare the namespace {@link
+   *     #blocking()} if it may block), once the client has been told it is connected; an exception it
    *     throws is logged
    * @return this namespace
    */
   public Namespace onConnection(Consumer<Socket> handler) {
     connectionHandlers.add(handler);
     return this;
+  }
+
+  /**
+   * Declares that every handler of this namespace may block: its connection middlewares and handlers, event
+   * middlewares and handlers, and listeners. With {@link HandlerDispatch#ADAPTIVE}, a client moves to the handler
+   * executor when it connects to this namespace, before any of them runs. Declared on a dynamic namespace's parent,
+   * it holds for the children created from then on. Without it, connection middlewares and handlers run on the I/O
+   * thread until they are seen blocking: declare a namespace whose middleware looks a user up in a database.
+   *
+   * @return this namespace
+   */
+  public Namespace blocking() {
+    allBlocking = true;
+    connectionTrack.declare();
+    overflowTrack.declare();
+    tracks.values().forEach(Dispatcher.Track::declare);
+    return this;
+  }
+
+  /**
+   * Declares that the handlers of these events may block (JDBC, a remote call, a lock). With {@link
+   * HandlerDispatch#ADAPTIVE}, a client moves to the handler executor, for good, when it sends one of them, before its
+   * handlers run; the client's events keep their order. Declared on a dynamic namespace's parent, it holds for the
+   * children created from then on.
+   *
+   * @param events the event names
+   * @return this namespace
+   * @throws NullPointerException if an event name is null
+   */
+  public Namespace blocking(String... events) {
+    for (String e : events) {
+      java.util.Objects.requireNonNull(e, "event");
+      tracks.computeIfAbsent(e, this::newTrack).declare();
+    }
+    return this;
+  }
+
+  /** Whether {@link #blocking()} or {@link #blocking(String...)} declared the event's handlers blocking. */
+  boolean declaresBlocking(String event) {
+    if (allBlocking) {
+      return true;
+    }
+    Dispatcher.Track t = tracks.get(event);
+    return t != null && t.blocking;
+  }
+
+  /** The track of an event's handlers; one shared track past {@code MAX_TRACKS} names. */
+  Dispatcher.Track eventTrack(String event) {
+    Dispatcher.Track t = tracks.get(event);
+    if (t != null) {
+      return t;
+    }
+    if (tracks.size() >= MAX_TRACKS) {
+      return overflowTrack;
+    }
+    return tracks.computeIfAbsent(event, this::newTrack);
+  }
+
+  private Dispatcher.Track newTrack(String event) {
+    Dispatcher.Track t = new Dispatcher.Track("event \"" + event + "\" of namespace " + name,
+        ": io.of(\"" + name + "\").blocking(\"" + event + "\")");
+    if (allBlocking || parent != null && parent.declaresBlocking(event)) {
+      t.declare();
+    }
+    return t;
+  }
+
+  /** The track of the connection middlewares and handlers. */
+  Dispatcher.Track connectionTrack() {
+    return connectionTrack;
   }
 
   /** {@return the connected sockets on this server, by id} */

@@ -70,6 +70,9 @@ public final class Server implements AutoCloseable {
   private final List<Consumer<Shutdown>> shutdownHooks = new CopyOnWriteArrayList<>();
   /** Completed once a close has started and every client is gone. */
   private final CompletableFuture<Void> allGone = new CompletableFuture<>();
+  /** What is known of the handlers that run for no event (acks, disconnection, late middleware continuations). */
+  private final Dispatcher.Track otherTrack = new Dispatcher.Track("disconnect listeners, ack callbacks or "
+      + "asynchronous middleware continuations", ": Namespace.blocking() on their namespace, or HandlerDispatch.EXECUTOR");
 
   /** A server with the default options ({@link ServerOptions#DEFAULT}); see {@link #Server(ServerOptions)}. */
   public Server() {
@@ -401,7 +404,7 @@ public final class Server implements AutoCloseable {
    * Handles each socket that joins the main namespace: {@link Namespace#onConnection} (the reference's
    * {@code io.on("connection", ...)}).
    *
-   * @param handler runs on the handler executor for each connected socket
+   * @param handler runs in each connected socket's order (where: {@link HandlerDispatch})
    * @return this server
    */
   public Server onConnection(Consumer<Socket> handler) {
@@ -771,6 +774,24 @@ public final class Server implements AutoCloseable {
   ScheduledExecutorService scheduler() {
     return scheduler;
   }
+
+  Dispatcher.Track otherTrack() {
+    return otherTrack;
+  }
+
+  /**
+   * The track a CONNECT to {@code name} runs under, without running anything: the namespace's connection track when
+   * it exists, else a blocking one when a namespace predicate (which may block) must decide, else {@code null}.
+   */
+  Dispatcher.Track connectTrack(String name) {
+    Namespace n = nsps.get(name);
+    if (n != null) {
+      return n.connectionTrack();
+    }
+    return parents.isEmpty() ? null : PREDICATES;
+  }
+
+  private static final Dispatcher.Track PREDICATES = Dispatcher.Track.declared("namespace predicates");
 
   Adapter createAdapter(Namespace nsp) {
     if (options.adapter() != null) {

@@ -21,6 +21,7 @@ import java.util.concurrent.Executor;
  *     .preConnectInputLimit(16 * 1024)
  *     .connectionStateRecovery(ConnectionStateRecovery.DEFAULT)
  *     .handlerExecutor(Executors.newFixedThreadPool(16))
+ *     .handlerDispatch(HandlerDispatch.ADAPTIVE)       // handlers on the I/O thread until they block
  *     .tls(TlsOptions.pem(Path.of("fullchain.pem"), Path.of("privkey.pem")))   // https:// and wss://
  *     .build();
  * }</pre>
@@ -39,6 +40,8 @@ public final class ServerOptions {
   private final ConnectionStateRecovery connectionStateRecovery;
   private final boolean cleanupEmptyChildNamespaces;
   private final Executor handlerExecutor;
+  private final HandlerDispatch handlerDispatch;
+  private final Duration blockingThreshold;
   private final int maxAttachments;
   private final int maxJsonDepth;
   private final ObjectMapper objectMapper;
@@ -63,6 +66,8 @@ public final class ServerOptions {
     this.connectionStateRecovery = b.connectionStateRecovery;
     this.cleanupEmptyChildNamespaces = b.cleanupEmptyChildNamespaces;
     this.handlerExecutor = b.handlerExecutor;
+    this.handlerDispatch = Objects.requireNonNull(b.handlerDispatch, "handlerDispatch");
+    this.blockingThreshold = positive(b.blockingThreshold, "blockingThreshold");
     if (b.maxAttachments < 0 || b.maxJsonDepth < 1) {
       throw new IllegalArgumentException("maxAttachments must be >= 0 and maxJsonDepth >= 1");
     }
@@ -167,12 +172,31 @@ public final class ServerOptions {
   }
 
   /**
-   * {@return where middlewares and event handlers run, or {@code null} for the default: virtual threads on a JVM that
-   * has them, else a cached pool of daemon threads} Events of one client run one at a time, in order, whatever the
-   * executor.
+   * {@return where middlewares and event handlers that may block run (see {@link #handlerDispatch()}), or {@code
+   * null} for the default: virtual threads on a JVM that has them, else a cached pool of daemon threads} Events of one
+   * client run one at a time, in order, whatever the executor.
    */
   public Executor handlerExecutor() {
     return handlerExecutor;
+  }
+
+  /**
+   * {@return where a client's Socket.IO handlers run; default {@link HandlerDispatch#ADAPTIVE}: on the client's I/O
+   * thread until it sends an event that is declared or seen blocking, then on the {@link #handlerExecutor()}} Plain
+   * WebSocket and SSE handlers always run on the handler executor.
+   */
+  public HandlerDispatch handlerDispatch() {
+    return handlerDispatch;
+  }
+
+  /**
+   * {@return how long a handler may run on an I/O thread before the run counts as blocking; default 20 ms} With
+   * {@link HandlerDispatch#ADAPTIVE}, an event whose handlers run longer three times in a row (runs that do not
+   * overlap in time) is taken for blocking: a WARN says to declare it with {@link Namespace#blocking(String...)}, and
+   * each client that sends it from then on moves to the handler executor.
+   */
+  public Duration blockingThreshold() {
+    return blockingThreshold;
   }
 
   /** {@return the most binary attachments a client packet may announce; default 10} */
@@ -200,7 +224,8 @@ public final class ServerOptions {
     return "ServerOptions{path=" + path + ", connectTimeout=" + connectTimeout + ", attachmentTimeout="
         + attachmentTimeout + ", preConnectInputLimit=" + preConnectInputLimit + ", adapter=" + adapter
         + ", connectionStateRecovery=" + connectionStateRecovery + ", cleanupEmptyChildNamespaces="
-        + cleanupEmptyChildNamespaces + ", maxAttachments=" + maxAttachments + ", maxJsonDepth=" + maxJsonDepth
+        + cleanupEmptyChildNamespaces + ", handlerDispatch=" + handlerDispatch + ", blockingThreshold="
+        + blockingThreshold + ", maxAttachments=" + maxAttachments + ", maxJsonDepth=" + maxJsonDepth
         + ", serveClient=" + serveClient + ", engine=" + engine + "}";
   }
 
@@ -216,6 +241,8 @@ public final class ServerOptions {
     private ConnectionStateRecovery connectionStateRecovery;
     private boolean cleanupEmptyChildNamespaces;
     private Executor handlerExecutor;
+    private HandlerDispatch handlerDispatch = HandlerDispatch.ADAPTIVE;
+    private Duration blockingThreshold = Duration.ofMillis(20);
     private int maxAttachments = 10;
     private int maxJsonDepth = 32;
     private ObjectMapper objectMapper;
@@ -235,6 +262,8 @@ public final class ServerOptions {
       connectionStateRecovery = o.connectionStateRecovery;
       cleanupEmptyChildNamespaces = o.cleanupEmptyChildNamespaces;
       handlerExecutor = o.handlerExecutor;
+      handlerDispatch = o.handlerDispatch;
+      blockingThreshold = o.blockingThreshold;
       maxAttachments = o.maxAttachments;
       maxJsonDepth = o.maxJsonDepth;
       objectMapper = o.objectMapper;
@@ -366,6 +395,28 @@ public final class ServerOptions {
     }
 
     /**
+     * See {@link ServerOptions#handlerDispatch()}; default {@link HandlerDispatch#ADAPTIVE}.
+     *
+     * @param handlerDispatch the new value (see {@link ServerOptions#handlerDispatch()})
+     * @return this builder
+     */
+    public Builder handlerDispatch(HandlerDispatch handlerDispatch) {
+      this.handlerDispatch = handlerDispatch;
+      return this;
+    }
+
+    /**
+     * See {@link ServerOptions#blockingThreshold()}; default 20 ms.
+     *
+     * @param blockingThreshold the new value (see {@link ServerOptions#blockingThreshold()})
+     * @return this builder
+     */
+    public Builder blockingThreshold(Duration blockingThreshold) {
+      this.blockingThreshold = blockingThreshold;
+      return this;
+    }
+
+    /**
      * Sets {@link ServerOptions#maxAttachments()}.
      *
      * @param maxAttachments the new value (see {@link ServerOptions#maxAttachments()})
@@ -413,8 +464,10 @@ public final class ServerOptions {
      * Checks the settings and builds the options.
      *
      * @return the options
-     * @throws NullPointerException     if the path, engine or HTTP options, or a timeout is null
-     * @throws IllegalArgumentException if a timeout or {@code preConnectInputLimit} is not positive,
+     * @throws NullPointerException     if the path, engine or HTTP options, the handler dispatch, or a timeout or
+     *                                  threshold is null
+     * @throws IllegalArgumentException if a timeout, the blocking threshold or {@code preConnectInputLimit} is not
+     *                                  positive,
      *                                  {@code maxAttachments} is negative or {@code maxJsonDepth} is below 1
      */
     public ServerOptions build() {

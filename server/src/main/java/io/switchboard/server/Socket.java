@@ -47,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Handlers, middlewares and listeners of one client run one at a time, in the order the client sent its packets,
- * on the server's handler executor, never on a Netty I/O thread; they may block. Emitting, joining and leaving may be
+ * on the client's I/O thread or on the server's handler executor, as {@link ServerOptions#handlerDispatch()} says; by
+ * default ({@link HandlerDispatch#ADAPTIVE}) on the I/O thread until the client sends an event declared ({@link
+ * Namespace#blocking(String...)}) or seen blocking. Emitting, joining and leaving may be
  * called from any thread.
  */
 public final class Socket extends Recipient {
@@ -220,7 +222,8 @@ public final class Socket extends Recipient {
    * one event run in the order they were added.
    *
    * @param event   the event name
-   * @param handler runs on the handler executor for each such event, after the event middlewares
+   * @param handler runs in the client's order for each such event, after the event middlewares (where: {@link
+   *     HandlerDispatch})
    * @return this socket
    */
   public Socket on(String event, EventHandler handler) {
@@ -235,7 +238,7 @@ public final class Socket extends Recipient {
    * @param <T>     the type of the first argument
    * @param event   the event name
    * @param type    what the first argument is bound to, by the server's Jackson mapper
-   * @param handler runs on the handler executor for each such event that fits
+   * @param handler runs in the client's order for each such event that fits (where: {@link HandlerDispatch})
    * @return this socket
    */
   public <T> Socket on(String event, Class<T> type, DataHandler<T> handler) {
@@ -266,7 +269,7 @@ public final class Socket extends Recipient {
   /**
    * Sees every incoming event, before the event middlewares (the reference's {@code socket.onAny(...)}).
    *
-   * @param listener runs on the handler executor, in the client's order
+   * @param listener runs in the client's order (where: {@link HandlerDispatch})
    * @return this socket
    */
   public Socket onAny(AnyListener listener) {
@@ -322,7 +325,7 @@ public final class Socket extends Recipient {
   /**
    * Told when the socket is about to leave; its rooms are still there (the reference's {@code disconnecting} event).
    *
-   * @param listener runs once, on the handler executor
+   * @param listener runs once, in the client's order (where: {@link HandlerDispatch})
    * @return this socket
    */
   public Socket onDisconnecting(DisconnectListener listener) {
@@ -346,7 +349,7 @@ public final class Socket extends Recipient {
    * Told of errors: event middleware refusals, handler exceptions, payloads that do not fit a typed handler. Without
    * a listener they are logged at debug level (handler exceptions at warn, always).
    *
-   * @param listener runs on the handler executor
+   * @param listener runs in the client's order (where: {@link HandlerDispatch})
    * @return this socket
    */
   public Socket onError(Consumer<Throwable> listener) {
@@ -381,7 +384,9 @@ public final class Socket extends Recipient {
 
   /**
    * Emits an event and completes with the client's acknowledgement (the reference's {@code socket.emitWithAck(...)}).
-   * Without a timeout ({@link #timeout}), it waits until the client answers or the socket leaves.
+   * Without a timeout ({@link #timeout}), it waits until the client answers or the socket leaves. Chain the answer's
+   * handling to the stage: a blocking wait ({@code join()}, {@code get()}) on a Netty I/O thread, where a handler may
+   * run, throws {@link IllegalStateException} at once instead of blocking the thread that would read the answer.
    *
    * @param event the event name
    * @param args  the arguments, as for {@link #emit}
@@ -520,7 +525,7 @@ public final class Socket extends Recipient {
     if (!connected) {
       return CompletableFuture.failedFuture(new IllegalStateException("socket is not connected"));
     }
-    CompletableFuture<Args> result = new CompletableFuture<>();
+    CompletableFuture<Args> result = new AckFuture<>();
     long ackId = nsp.nextAckId();
     nsp.stats.acksPending.increment();
     acks.put(ackId, new PendingAck(stamp()) {
