@@ -10,8 +10,8 @@ package io.switchboard.server;
 @FunctionalInterface
 public interface DisconnectListener {
   /**
-   * Told once per socket, in the order of the client's other events (where: {@link HandlerDispatch}); an exception it throws
-   * is logged and the other listeners still run.
+   * Told once per socket, in the order of the client's other events (where: {@link HandlerDispatch}); an exception
+   * it throws is logged and the other listeners still run.
    *
    * @param reason      why the socket left (its {@link DisconnectReason#text()} is the reference's {@code reason})
    * @param description the reason's text, or the Engine.IO layer's details of why the connection closed

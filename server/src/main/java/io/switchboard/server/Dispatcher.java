@@ -150,7 +150,7 @@ final class Dispatcher implements Executor {
    * they may block, declared or seen. Counting is cheap on the fast path: one comparison, no write.
    */
   static final class Track {
-    private static final Logger warnLog = LoggerFactory.getLogger(Namespace.class);
+    private static final Logger warnLog = LoggerFactory.getLogger(io.switchboard.engine.Logs.HANDLERS);
     static final int STRIKES = 3;
 
     private final String what;

@@ -13,8 +13,8 @@ package io.switchboard.server;
 @FunctionalInterface
 public interface EventMiddleware {
   /**
-   * Runs for one incoming event, in the client's order (where: {@link HandlerDispatch}); the event reaches the next middleware, then the handlers,
-   * only once {@code next.proceed()} is called (now or later, from any thread).
+   * Runs for one incoming event, in the client's order (where: {@link HandlerDispatch}); the event reaches the next
+   * middleware, then the handlers, only once {@code next.proceed()} is called (now or later, from any thread).
    *
    * @param event the event name
    * @param args  its arguments

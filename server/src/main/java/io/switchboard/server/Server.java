@@ -72,7 +72,8 @@ public final class Server implements AutoCloseable {
   private final CompletableFuture<Void> allGone = new CompletableFuture<>();
   /** What is known of the handlers that run for no event (acks, disconnection, late middleware continuations). */
   private final Dispatcher.Track otherTrack = new Dispatcher.Track("disconnect listeners, ack callbacks or "
-      + "asynchronous middleware continuations", ": Namespace.blocking() on their namespace, or HandlerDispatch.EXECUTOR");
+      + "asynchronous middleware continuations",
+      ": Namespace.blocking() on their namespace, or HandlerDispatch.EXECUTOR");
 
   /** A server with the default options ({@link ServerOptions#DEFAULT}); see {@link #Server(ServerOptions)}. */
   public Server() {
@@ -409,6 +410,29 @@ public final class Server implements AutoCloseable {
    */
   public Server onConnection(Consumer<Socket> handler) {
     sockets().onConnection(handler);
+    return this;
+  }
+
+  /**
+   * Declares that every handler of the main namespace may block: {@link Namespace#blocking()}.
+   *
+   * @return this server
+   */
+  public Server blocking() {
+    sockets().blocking();
+    return this;
+  }
+
+  /**
+   * Declares that the handlers of these events of the main namespace may block: {@link
+   * Namespace#blocking(String...)}.
+   *
+   * @param events the event names
+   * @return this server
+   * @throws NullPointerException if an event name is null
+   */
+  public Server blocking(String... events) {
+    sockets().blocking(events);
     return this;
   }
 
