@@ -179,6 +179,9 @@ public final class AdminUi implements AutoCloseable {
   // ---- setup ----
 
   private void start() {
+    // its handlers block: the login checks a bcrypt hash (deliberately slow CPU work), the session store may be
+    // remote, and commands reach every node of a cluster; the few admin clients can afford the executor's hop
+    admin.blocking();
     if (options.auth() == null) {
       log.warn("Admin UI at {} without authentication: anyone who reaches it controls every socket",
           admin.name());

@@ -19,6 +19,7 @@ import io.switchboard.redis.RedisStreamsAdapterFactory;
 import io.switchboard.redis.RedisStreamsAdapterOptions;
 import io.switchboard.server.AdapterFactory;
 import io.switchboard.server.ConnectionStateRecovery;
+import io.switchboard.server.HandlerDispatch;
 import io.switchboard.server.Namespace;
 import io.switchboard.server.Server;
 import io.switchboard.server.ServerOptions;
@@ -268,7 +269,9 @@ public final class ChatApp implements AutoCloseable {
    * sent to, or a configured extra origin; any other is refused with 403 {@code {"code":4,"message":"Forbidden"}}).
    */
   static ServerOptions socketOptions(ChatConfig config, AdapterFactory redis, OriginPolicy origins) {
-    ServerOptions.Builder b = ServerOptions.builder();
+    // nearly every chat handler does JDBC (messages, rooms, users) and the connect middleware looks the user up:
+    // every handler runs on the handler executor (virtual threads) rather than declaring each event blocking
+    ServerOptions.Builder b = ServerOptions.builder().handlerDispatch(HandlerDispatch.EXECUTOR);
     if (redis != null) {
       b.adapter(redis);
     }

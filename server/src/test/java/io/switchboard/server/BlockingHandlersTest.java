@@ -15,7 +15,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** Handlers that block do not stall other clients or heartbeats, run off the I/O threads, and keep per-client order. */
+/**
+ * Handlers that block (declared so, or with {@link HandlerDispatch#EXECUTOR}) do not stall other clients or heartbeats,
+ * run off the I/O threads, and keep per-client order.
+ */
 class BlockingHandlersTest {
 
   private static ServerOptions shortHeartbeat() {
@@ -29,6 +32,7 @@ class BlockingHandlersTest {
         NodeClient slow = NodeClient.start(t.url(), "/");
         NodeClient fast = NodeClient.start(t.url(), "/", "--transports", "polling")) {
       Recorder server = new Recorder();
+      t.io.blocking("jdbc");
       t.io.onConnection(s -> {
         s.on("jdbc", (args, ack) -> {
           Thread.sleep(3000); // six heartbeats long
@@ -52,7 +56,8 @@ class BlockingHandlersTest {
   @Test
   void eventsOfOneClientAreHandledInOrderOnTheReplaceableExecutor() {
     ExecutorService pool = Executors.newFixedThreadPool(4, r -> new Thread(r, "app-pool"));
-    try (TestServer t = new TestServer(ServerOptions.builder().handlerExecutor(pool).build());
+    try (TestServer t = new TestServer(ServerOptions.builder().handlerExecutor(pool)
+        .handlerDispatch(HandlerDispatch.EXECUTOR).build());
         NodeClient c = NodeClient.start(t.url(), "/")) {
       List<Integer> order = Collections.synchronizedList(new ArrayList<>());
       List<String> threads = Collections.synchronizedList(new ArrayList<>());
@@ -92,7 +97,8 @@ class BlockingHandlersTest {
 
   @Test
   void theDefaultExecutorIsNotANettyThread() {
-    try (TestServer t = new TestServer(); NodeClient c = NodeClient.start(t.url(), "/")) {
+    ServerOptions executor = ServerOptions.builder().handlerDispatch(HandlerDispatch.EXECUTOR).build();
+    try (TestServer t = new TestServer(executor); NodeClient c = NodeClient.start(t.url(), "/")) {
       t.io.onConnection(s -> s.emit("thread", Thread.currentThread() instanceof FastThreadLocalThread,
           Thread.currentThread().getName()));
       JsonNode args = c.awaitEvent("thread");

@@ -60,7 +60,10 @@ public class SwitchboardAutoConfiguration {
   ServerOptions switchboardServerOptions(SwitchboardProperties p, ObjectProvider<ObjectMapper> mappers,
       ObjectProvider<AdapterFactory> adapters, ObjectProvider<SslBundles> sslBundles,
       ObjectProvider<SwitchboardOptionsCustomizer> customizers) {
-    ServerOptions.Builder b = ServerOptions.builder().path(p.getPath());
+    ServerOptions.Builder b = ServerOptions.builder().path(p.getPath()).handlerDispatch(p.getHandlerDispatch());
+    if (p.getBlockingThreshold() != null) {
+      b.blockingThreshold(p.getBlockingThreshold());
+    }
     EngineOptions.Builder e = EngineOptions.DEFAULT.toBuilder();
     if (p.getPingInterval() != null) {
       e.pingInterval(p.getPingInterval());

@@ -1,5 +1,6 @@
 package io.switchboard.spring;
 
+import io.switchboard.server.HandlerDispatch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +53,18 @@ public class SwitchboardProperties {
    * else 0 (immediate close).
    */
   private Duration shutdownGrace;
+  /**
+   * Where Socket.IO handlers run: executor (the default here: on the handler executor, in each client's order, as
+   * annotated Spring handlers commonly block on JDBC, JPA or remote calls), adaptive (the library's default: on the
+   * I/O thread until an event is declared or seen blocking, then on the executor), or event-loop (always on the I/O
+   * thread: handlers must never block).
+   */
+  private HandlerDispatch handlerDispatch = HandlerDispatch.EXECUTOR;
+  /**
+   * With handler-dispatch adaptive, how long a handler may run on an I/O thread before the run counts as blocking
+   * (three in a row move the event's clients to the executor, with a WARN); unset: 20ms.
+   */
+  private Duration blockingThreshold;
   private final Cors cors = new Cors();
   private final Http http = new Http();
   private final Recovery recovery = new Recovery();
@@ -213,6 +226,40 @@ public class SwitchboardProperties {
    */
   public void setShutdownGrace(Duration shutdownGrace) {
     this.shutdownGrace = shutdownGrace;
+  }
+
+  /**
+   * {@return where Socket.IO handlers run ({@code switchboard.handler-dispatch}); default {@link
+   * HandlerDispatch#EXECUTOR}, because annotated Spring handlers commonly block}
+   */
+  public HandlerDispatch getHandlerDispatch() {
+    return handlerDispatch;
+  }
+
+  /**
+   * Sets {@code switchboard.handler-dispatch}.
+   *
+   * @param handlerDispatch executor, adaptive or event-loop; {@code null} keeps executor
+   */
+  public void setHandlerDispatch(HandlerDispatch handlerDispatch) {
+    this.handlerDispatch = handlerDispatch == null ? HandlerDispatch.EXECUTOR : handlerDispatch;
+  }
+
+  /**
+   * {@return how long a handler may run on an I/O thread before the run counts as blocking ({@code
+   * switchboard.blocking-threshold}), or {@code null} for 20 ms}
+   */
+  public Duration getBlockingThreshold() {
+    return blockingThreshold;
+  }
+
+  /**
+   * Sets {@code switchboard.blocking-threshold}.
+   *
+   * @param blockingThreshold the threshold, positive; {@code null} keeps the server's 20 ms
+   */
+  public void setBlockingThreshold(Duration blockingThreshold) {
+    this.blockingThreshold = blockingThreshold;
   }
 
   /** {@return the {@code switchboard.cors.*} properties: which pages may connect} */

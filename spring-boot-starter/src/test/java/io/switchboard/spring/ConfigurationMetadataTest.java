@@ -28,5 +28,8 @@ class ConfigurationMetadataTest {
     byName.forEach((name, p) -> assertThat(p.path("description").asText()).as(name).isNotBlank());
     assertThat(byName.get("switchboard.port").get("defaultValue").asInt()).isEqualTo(3000);
     assertThat(byName.get("switchboard.path").get("defaultValue").asText()).isEqualTo("/socket.io/");
+    assertThat(byName).containsKeys("switchboard.handler-dispatch", "switchboard.blocking-threshold");
+    assertThat(byName.get("switchboard.handler-dispatch").get("defaultValue").asText()).isEqualToIgnoringCase("executor");
+    assertThat(byName.get("switchboard.handler-dispatch").get("description").asText()).contains("commonly block");
   }
 }

@@ -3,6 +3,7 @@ package io.switchboard.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.server.Server;
+import io.switchboard.server.HandlerDispatch;
 import io.switchboard.server.ServerOptions;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,8 @@ class SwitchboardAutoConfigurationTest {
         "switchboard.max-http-buffer-size=4MB", "switchboard.cors.allowed-origins=https://a.example,https://b.example",
         "switchboard.cors.allow-credentials=true", "switchboard.recovery.enabled=true",
         "switchboard.recovery.max-disconnection-duration=30s", "switchboard.http.max-connections-per-ip=7",
-        "switchboard.shutdown-grace=2s").run(ctx -> {
+        "switchboard.shutdown-grace=2s", "switchboard.handler-dispatch=event-loop",
+        "switchboard.blocking-threshold=50ms").run(ctx -> {
           ServerOptions o = ctx.getBean(ServerOptions.class);
           assertThat(o.path()).isEqualTo("/rt/");
           assertThat(o.engine().pingInterval()).isEqualTo(Duration.ofSeconds(5));
@@ -32,6 +34,8 @@ class SwitchboardAutoConfigurationTest {
           assertThat(o.engine().cors().isCredentialsAllowed()).isTrue();
           assertThat(o.connectionStateRecovery().maxDisconnectionDuration()).isEqualTo(Duration.ofSeconds(30));
           assertThat(o.http().maxConnectionsPerIp()).isEqualTo(7);
+          assertThat(o.handlerDispatch()).isEqualTo(HandlerDispatch.EVENT_LOOP);
+          assertThat(o.blockingThreshold()).isEqualTo(Duration.ofMillis(50));
           assertThat(o.objectMapper()).isNotNull();
           assertThat(ctx.getBean(SwitchboardLifecycle.class).grace()).isEqualTo(Duration.ofSeconds(2));
           assertThat(ctx.getBean(SocketTemplate.class).server()).isSameAs(ctx.getBean(Server.class));
@@ -43,6 +47,9 @@ class SwitchboardAutoConfigurationTest {
     runner.run(ctx -> {
       ServerOptions o = ctx.getBean(ServerOptions.class);
       assertThat(o.engine().pingInterval()).isEqualTo(ServerOptions.DEFAULT.engine().pingInterval());
+      // annotated Spring handlers commonly block: the starter keeps them on the executor unless told otherwise
+      assertThat(o.handlerDispatch()).isEqualTo(HandlerDispatch.EXECUTOR);
+      assertThat(o.blockingThreshold()).isEqualTo(ServerOptions.DEFAULT.blockingThreshold());
       assertThat(o.engine().cors()).isNull();
       assertThat(o.connectionStateRecovery()).isNull();
       assertThat(o.adapter()).isNull();

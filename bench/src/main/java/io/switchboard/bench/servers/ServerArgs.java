@@ -22,7 +22,8 @@ import java.util.Set;
  * @param port      the port
  * @param threads   I/O event loops; by default one per available core (so one when pinned with taskset)
  * @param transport the Netty transport
- * @param handlers  {@code default} (the server's handler executor) or {@code direct} (handlers on the I/O thread)
+ * @param handlers  {@code default} (the server's default dispatch, adaptive), {@code executor} (every handler on the
+ *                  handler executor) or {@code direct} (every handler on the I/O thread)
  * @param redis     a Redis URI for the cluster scenario, or {@code null}
  * @param streams   whether the cluster uses the Redis Streams adapter rather than the pub/sub one
  * @param recovery  whether connection state recovery is on (two minutes)
@@ -57,7 +58,7 @@ public record ServerArgs(String host, int port, int threads, NettyTransport tran
   /** What the servers accept. */
   public static final String USAGE = String.join("\n",
       "options: --host ADDR (127.0.0.1)  --port N (3000)  --threads N (one per core)",
-      "         --transport auto|epoll|io_uring|nio (auto)  --handlers default|direct (default)",
+      "         --transport auto|epoll|io_uring|nio (auto)  --handlers default|executor|direct (default)",
       "         --redis URL (a cluster through Redis)  --streams (the Redis Streams adapter; needs --redis)",
       "         --recovery (connection state recovery, two minutes)",
       "         --metrics (Switchboard meters bound to a Prometheus registry, scraped every second)",
@@ -96,6 +97,9 @@ public record ServerArgs(String host, int port, int threads, NettyTransport tran
     }
     if (m.containsKey("deflate-threshold") && !on.contains("deflate")) {
       throw new IllegalArgumentException("--deflate-threshold needs --deflate\n" + USAGE);
+    }
+    if (!Set.of("default", "executor", "direct").contains(m.getOrDefault("handlers", "default"))) {
+      throw new IllegalArgumentException("--handlers takes default, executor or direct\n" + USAGE);
     }
     try {
       return new ServerArgs(

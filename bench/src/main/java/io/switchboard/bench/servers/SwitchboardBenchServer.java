@@ -12,6 +12,7 @@ import io.switchboard.redis.RedisAdapterFactory;
 import io.switchboard.redis.RedisStreamsAdapterFactory;
 import io.switchboard.server.AdapterFactory;
 import io.switchboard.server.ConnectionStateRecovery;
+import io.switchboard.server.HandlerDispatch;
 import io.switchboard.server.Server;
 import io.switchboard.server.ServerOptions;
 import io.switchboard.server.metrics.SwitchboardMetrics;
@@ -56,8 +57,11 @@ public final class SwitchboardBenchServer {
       options.engine(EngineOptions.DEFAULT.toBuilder().perMessageDeflate(PerMessageDeflate.builder()
           .enabled(true).threshold(args.deflateThreshold()).build()).build());
     }
-    if ("direct".equals(args.handlers())) {
-      options.handlerExecutor(Runnable::run); // the bench handlers never block
+    // default: the server's own choice (ADAPTIVE: the bench handlers never block, so they stay on the I/O thread)
+    if ("executor".equals(args.handlers())) {
+      options.handlerDispatch(HandlerDispatch.EXECUTOR);
+    } else if ("direct".equals(args.handlers())) {
+      options.handlerDispatch(HandlerDispatch.EVENT_LOOP);
     }
     Server io = new Server(options.build());
     io.onConnection(socket -> {
