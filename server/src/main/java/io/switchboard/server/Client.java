@@ -235,7 +235,7 @@ final class Client implements EngineSocket.Listener {
       drop(DisconnectReason.FORCED_SERVER_CLOSE);
       return;
     }
-    serial.dispatch(track(s, p), () -> s.onPacket(p));
+    serial.dispatch(serial.moved() ? null : track(s, p), () -> s.onPacket(p));
   }
 
   /** The track of an event's handlers; {@code null} for other packets. */

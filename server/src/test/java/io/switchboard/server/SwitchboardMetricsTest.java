@@ -142,6 +142,7 @@ class SwitchboardMetricsTest {
     try (TestServer t = new TestServer()) {
       bind(t, r, MetricsOptions.DEFAULT);
       CountDownLatch release = new CountDownLatch(1);
+      t.io.blocking("slow"); // its client moves to the handler executor, where the queue is
       t.io.onConnection(s -> s.on("slow", (args, ack) -> {
         try {
           release.await(WAIT.toSeconds(), TimeUnit.SECONDS);
