@@ -10,7 +10,8 @@ import java.util.Map;
  *   .onConnection(socket -> socket.emit("welcome", socket.namespace().name()));
  * }</pre>
  *
- * <p>Runs on the handler executor and may block.
+ * <p>Runs on the handler executor and may block (on the I/O thread with {@link HandlerDispatch#EVENT_LOOP}, where it
+ * must not).
  */
 @FunctionalInterface
 public interface NamespacePredicate {
