@@ -29,6 +29,10 @@ class ServerArgsTest {
     assertThat(deflate.deflate()).isTrue();
     assertThat(deflate.deflateThreshold()).isEqualTo(2048);
     assertThat(ServerArgs.parse("--deflate").deflateThreshold()).isEqualTo(1024);
+    assertThat(plain.handlers()).isEqualTo("default");
+    assertThat(ServerArgs.parse("--handlers", "executor").handlers()).isEqualTo("executor");
+    assertThat(ServerArgs.parse("--handlers", "direct").handlers()).isEqualTo("direct");
+    assertThatThrownBy(() -> ServerArgs.parse("--handlers", "loop")).hasMessageContaining("default, executor or direct");
   }
 
   @Test
