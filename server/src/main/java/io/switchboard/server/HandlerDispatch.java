@@ -19,7 +19,10 @@ public enum HandlerDispatch {
    * whose handlers may block: an event declared with {@link Namespace#blocking(String...)}, anything of a namespace
    * declared with {@link Namespace#blocking()}, or an event seen blocking (three runs in a row longer than {@link
    * ServerOptions#blockingThreshold()}; a WARN is logged once per event). From then on, for good, the client's
-   * handlers run on the {@link ServerOptions#handlerExecutor() handler executor}, in the same order.
+   * handlers run on the {@link ServerOptions#handlerExecutor() handler executor}, in the same order. A CONNECT that
+   * asks to recover a session, or names a dynamic namespace not created yet, moves the client too: the adapter's
+   * look-up and the namespace predicates may block. Until a blocking event is seen three times, its runs stall the
+   * other clients of the I/O thread: declare what blocks.
    */
   ADAPTIVE,
   /** Every handler runs on the {@link ServerOptions#handlerExecutor() handler executor}; handlers may block. */
