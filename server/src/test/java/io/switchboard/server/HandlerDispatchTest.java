@@ -106,6 +106,25 @@ class HandlerDispatchTest {
   }
 
   @Test
+  void threeSlowRunsInARowThatDoNotOverlapMakeAnEventBlocking() {
+    long ms = 1_000_000;
+    long threshold = 20 * ms;
+    Dispatcher.Track t = new Dispatcher.Track("event \"x\" of namespace /", "");
+    t.ran(0, 30 * ms, threshold);
+    t.ran(100 * ms, 30 * ms, threshold);
+    t.ran(200 * ms, 1 * ms, threshold);            // a fast run: the count starts over
+    t.ran(300 * ms, 30 * ms, threshold);
+    t.ran(310 * ms, 30 * ms, threshold);           // overlaps the last one (another loop, same stall): not counted
+    t.ran(400 * ms, 30 * ms, threshold);
+    assertThat(t.blocking).isFalse();
+    t.ran(500 * ms, 30 * ms, threshold);
+    assertThat(t.blocking).isTrue();
+    assertThat(lines.list).filteredOn(e -> e.getFormattedMessage().contains("event \"x\"")).hasSize(1);
+    t.ran(600 * ms, 30 * ms, threshold);
+    assertThat(lines.list).filteredOn(e -> e.getFormattedMessage().contains("event \"x\"")).hasSize(1);
+  }
+
+  @Test
   void aDeclaredBlockingEventNeverRunsOnAnEventLoopAndTheClientKeepsItsOrder() {
     try (TestServer t = new TestServer(oneIoThread(HandlerDispatch.ADAPTIVE));
         NodeClient c = NodeClient.start(t.url(), "/")) {
