@@ -21,11 +21,11 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -70,14 +70,17 @@ public final class Socket extends Recipient {
   // guarded by this: broadcasts that find the socket before its CONNECT reply is out wait here, then follow it
   private volatile List<List<EngineMessage>> gate = new ArrayList<>();
 
-  private final Map<String, List<EventHandler>> handlers = new ConcurrentHashMap<>();
-  private final List<AnyListener> anyIncoming = new CopyOnWriteArrayList<>();
-  private final List<AnyListener> anyOutgoing = new CopyOnWriteArrayList<>();
-  private final List<EventMiddleware> middlewares = new CopyOnWriteArrayList<>();
-  private final List<DisconnectListener> disconnecting = new CopyOnWriteArrayList<>();
-  private final List<DisconnectListener> disconnected = new CopyOnWriteArrayList<>();
-  private final List<Consumer<Throwable>> errorListeners = new CopyOnWriteArrayList<>();
-  private final Map<Long, PendingAck> acks = new ConcurrentHashMap<>();
+  // copy-on-write, immutable and shared-empty until used (an idle socket holds no collection of its own); replaced
+  // under this socket's lock
+  private volatile Map<String, List<EventHandler>> handlers = Map.of();
+  private volatile List<AnyListener> anyIncoming = List.of();
+  private volatile List<AnyListener> anyOutgoing = List.of();
+  private volatile List<EventMiddleware> middlewares = List.of();
+  private volatile List<DisconnectListener> disconnecting = List.of();
+  private volatile List<DisconnectListener> disconnected = List.of();
+  private volatile List<Consumer<Throwable>> errorListeners = List.of();
+  // created by the first acknowledgement asked for
+  private volatile Map<Long, PendingAck> acks;
 
   /** An acknowledgement this socket waits for, with when it was asked for (0 when times are not measured). */
   private abstract static class PendingAck {
@@ -90,6 +93,21 @@ public final class Socket extends Recipient {
     abstract void complete(Args args);
 
     abstract void gone();
+  }
+
+  /** The pending acknowledgements, created on first use. */
+  private Map<Long, PendingAck> acks() {
+    Map<Long, PendingAck> m = acks;
+    if (m == null) {
+      synchronized (this) {
+        m = acks;
+        if (m == null) {
+          m = new ConcurrentHashMap<>(4);
+          acks = m;
+        }
+      }
+    }
+    return m;
   }
 
   /** Now, if durations are measured; else 0 (no clock read). */
@@ -224,7 +242,10 @@ public final class Socket extends Recipient {
    * @return this socket
    */
   public Socket on(String event, EventHandler handler) {
-    handlers.computeIfAbsent(event, k -> new CopyOnWriteArrayList<>()).add(handler);
+    Objects.requireNonNull(handler, "handler");
+    synchronized (this) {
+      handlers = CowCollections.withListValue(handlers, event, handler);
+    }
     return this;
   }
 
@@ -259,7 +280,9 @@ public final class Socket extends Recipient {
    * @return this socket
    */
   public Socket off(String event) {
-    handlers.remove(event);
+    synchronized (this) {
+      handlers = CowCollections.without(handlers, event);
+    }
     return this;
   }
 
@@ -270,7 +293,9 @@ public final class Socket extends Recipient {
    * @return this socket
    */
   public Socket onAny(AnyListener listener) {
-    anyIncoming.add(listener);
+    synchronized (this) {
+      anyIncoming = CowCollections.with(anyIncoming, listener);
+    }
     return this;
   }
 
@@ -281,7 +306,9 @@ public final class Socket extends Recipient {
    * @return this socket
    */
   public Socket offAny(AnyListener listener) {
-    anyIncoming.remove(listener);
+    synchronized (this) {
+      anyIncoming = CowCollections.without(anyIncoming, listener);
+    }
     return this;
   }
 
@@ -293,7 +320,9 @@ public final class Socket extends Recipient {
    * @return this socket
    */
   public Socket onAnyOutgoing(AnyListener listener) {
-    anyOutgoing.add(listener);
+    synchronized (this) {
+      anyOutgoing = CowCollections.with(anyOutgoing, listener);
+    }
     return this;
   }
 
@@ -304,7 +333,9 @@ public final class Socket extends Recipient {
    * @return this socket
    */
   public Socket offAnyOutgoing(AnyListener listener) {
-    anyOutgoing.remove(listener);
+    synchronized (this) {
+      anyOutgoing = CowCollections.without(anyOutgoing, listener);
+    }
     return this;
   }
 
@@ -315,7 +346,9 @@ public final class Socket extends Recipient {
    * @return this socket
    */
   public Socket use(EventMiddleware middleware) {
-    middlewares.add(middleware);
+    synchronized (this) {
+      middlewares = CowCollections.with(middlewares, middleware);
+    }
     return this;
   }
 
@@ -326,7 +359,9 @@ public final class Socket extends Recipient {
    * @return this socket
    */
   public Socket onDisconnecting(DisconnectListener listener) {
-    disconnecting.add(listener);
+    synchronized (this) {
+      disconnecting = CowCollections.with(disconnecting, listener);
+    }
     return this;
   }
 
@@ -338,7 +373,9 @@ public final class Socket extends Recipient {
    * @return this socket
    */
   public Socket onDisconnect(DisconnectListener listener) {
-    disconnected.add(listener);
+    synchronized (this) {
+      disconnected = CowCollections.with(disconnected, listener);
+    }
     return this;
   }
 
@@ -350,7 +387,9 @@ public final class Socket extends Recipient {
    * @return this socket
    */
   public Socket onError(Consumer<Throwable> listener) {
-    errorListeners.add(listener);
+    synchronized (this) {
+      errorListeners = CowCollections.with(errorListeners, listener);
+    }
     return this;
   }
 
@@ -523,7 +562,7 @@ public final class Socket extends Recipient {
     CompletableFuture<Args> result = new CompletableFuture<>();
     long ackId = nsp.nextAckId();
     nsp.stats.acksPending.increment();
-    acks.put(ackId, new PendingAck(stamp()) {
+    acks().put(ackId, new PendingAck(stamp()) {
       @Override
       public void complete(Args a) {
         result.complete(a);
@@ -536,7 +575,7 @@ public final class Socket extends Recipient {
     });
     if (flags.timeout() != null) {
       var timer = client.conn.executor().schedule(() -> {
-        if (acks.remove(ackId) != null) {
+        if (acks().remove(ackId) != null) {
           nsp.stats.acksPending.decrement();
           nsp.stats.ackTimeouts.increment();
           result.completeExceptionally(new AckTimeoutException(List.of()));
@@ -590,7 +629,7 @@ public final class Socket extends Recipient {
       return false;
     }
     nsp.stats.acksPending.increment();
-    acks.put(ackId, new PendingAck(stamp()) {
+    acks().put(ackId, new PendingAck(stamp()) {
       @Override
       public void complete(Args a) {
         listener.onAck(a);
@@ -732,7 +771,8 @@ public final class Socket extends Recipient {
   }
 
   private void onAck(Packet p) {
-    PendingAck pending = acks.remove(p.id());
+    Map<Long, PendingAck> pendingAcks = acks;
+    PendingAck pending = pendingAcks == null ? null : pendingAcks.remove(p.id());
     if (pending == null) {
       log.debug("socket {}: unknown ack id {}", id, p.id());
       return;
@@ -773,8 +813,9 @@ public final class Socket extends Recipient {
         connectionsLog.debug("socket left: {} ({})", reason, description);
       }
     }
-    for (Long ackId : new ArrayList<>(acks.keySet())) {
-      PendingAck a = acks.remove(ackId);
+    Map<Long, PendingAck> pendingAcks = acks;
+    for (Long ackId : pendingAcks == null ? List.<Long>of() : new ArrayList<>(pendingAcks.keySet())) {
+      PendingAck a = pendingAcks.remove(ackId);
       if (a != null) {
         nsp.stats.acksPending.decrement();
         a.gone();
