@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * hands polling requests to their session, and turns a WebSocket upgrade into a {@link WebSocketTransport}. Requests
  * for other paths pass to the next handler untouched.
  */
-final class EngineHandler extends ChannelInboundHandlerAdapter {
+final class EngineHandler extends ChannelInboundHandlerAdapter implements HttpPhaseHandler {
   private static final Logger log = LoggerFactory.getLogger(EngineHandler.class);
   private static final Logger handshakeLog = LoggerFactory.getLogger(Logs.HANDSHAKE);
 
@@ -96,7 +96,9 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
         case BODY -> onBodyContent(ctx, content);
         case UPGRADING -> {
           content.release();
-          ctx.pipeline().remove(this);
+          if (!ctx.isRemoved()) { // without an HttpServer (which removes HTTP-phase handlers itself)
+            ctx.pipeline().remove(this);
+          }
         }
         default -> {
           if (content instanceof LastHttpContent) {

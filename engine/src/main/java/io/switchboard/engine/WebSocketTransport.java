@@ -18,7 +18,7 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.zip.Deflater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +42,9 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements E
   private volatile CloseReason failure;
   private volatile String failureDescription;
   /** Set once a close frame was sent: nothing may follow it, not even another close frame. */
-  private final AtomicBoolean closeSent = new AtomicBoolean();
+  private volatile int closeSent;
+  private static final AtomicIntegerFieldUpdater<WebSocketTransport> CLOSE_SENT =
+      AtomicIntegerFieldUpdater.newUpdater(WebSocketTransport.class, "closeSent");
   /** The {@code permessage-deflate} parameters agreed with the client, or {@code null}. */
   private final PerMessageDeflateHandler.Negotiated deflate;
   /**
@@ -168,7 +170,7 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements E
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (failure != null || closeSent.get()) {
+    if (failure != null || closeSent != 0) {
       // the connection is ending already (a write after our close frame fails, say): the first cause stands
       log.debug("WebSocket error while closing {}: {}", ctx.channel(), cause.toString());
       ctx.close();
@@ -182,7 +184,7 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements E
     } else if (cause instanceof CorruptedWebSocketFrameException corrupted) {
       // Netty's decoder has already sent the close frame with the right status
       server.count(Refusal.PROTOCOL_ERROR, ctx.channel().remoteAddress());
-      closeSent.set(true);
+      closeSent = 1;
       failureDescription = "protocol error: " + corrupted.getMessage();
       ctx.close();
     } else {
@@ -255,7 +257,7 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements E
 
   /** Sends a close frame with this status, then closes the connection; once only. */
   void closeChannel(WebSocketCloseStatus status, String reason) {
-    if (ctx.channel().isActive() && closeSent.compareAndSet(false, true)) {
+    if (ctx.channel().isActive() && CLOSE_SENT.compareAndSet(this, 0, 1)) {
       ctx.writeAndFlush(new CloseWebSocketFrame(status, reason)).addListener(ChannelFutureListener.CLOSE);
     }
   }
@@ -271,7 +273,7 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements E
     failure = CloseReason.TRANSPORT_ERROR;
     failureDescription = description;
     Channel channel = ctx.channel();
-    if (channel.isActive() && closeSent.compareAndSet(false, true)) {
+    if (channel.isActive() && CLOSE_SENT.compareAndSet(this, 0, 1)) {
       ctx.writeAndFlush(new CloseWebSocketFrame(status, reason)).addListener(f -> {
         if (f.isSuccess() && channel instanceof DuplexChannel duplex && channel.isActive()) {
           duplex.shutdownOutput();

@@ -60,7 +60,8 @@ public final class Socket extends Recipient {
   final Client client;
   private final String id;
   private final String pid;
-  private final Handshake handshake;
+  // the handshake is built on demand from the connection's request: a socket keeps only its auth payload
+  private final Map<String, Object> auth;
   private final boolean recovered;
   private volatile Object data;
   private volatile boolean connected;
@@ -118,7 +119,7 @@ public final class Socket extends Recipient {
   Socket(Namespace nsp, Client client, Handshake handshake, RestoredSession session) {
     this.nsp = nsp;
     this.client = client;
-    this.handshake = handshake;
+    this.auth = handshake.auth().isEmpty() ? Map.of() : handshake.auth();
     if (session != null) {
       this.id = session.sid();
       this.data = session.data();
@@ -151,7 +152,7 @@ public final class Socket extends Recipient {
 
   /** {@return what the client sent when it connected} */
   public Handshake handshake() {
-    return handshake;
+    return Handshake.of(client.conn.request(), auth);
   }
 
   /** {@return the id of the underlying Engine.IO connection (shared by the client's sockets in other namespaces)} */
@@ -645,7 +646,7 @@ public final class Socket extends Recipient {
 
   @Override
   SocketDetails details() {
-    return new SocketDetails(id, handshake, rooms(), data);
+    return new SocketDetails(id, handshake(), rooms(), data);
   }
 
   String pid() {
@@ -688,7 +689,7 @@ public final class Socket extends Recipient {
       missed = null;
     }
     if (connectionsLog.isDebugEnabled()) {
-      try (var c = Logs.context(id, nsp.name(), handshake.address())) {
+      try (var c = Logs.context(id, nsp.name(), handshake().address())) {
         connectionsLog.debug("socket joined over {}{}", transport().wireName(), recovered ? " (recovered)" : "");
       }
     }
@@ -762,7 +763,7 @@ public final class Socket extends Recipient {
       try {
         h.handle(args, ack);
       } catch (Exception e) {
-        try (var c = Logs.context(id, nsp.name(), handshake.address())) {
+        try (var c = Logs.context(id, nsp.name(), handshake().address())) {
           handlersLog.warn("handler of event {} failed", event, e);
         }
         reportError(e);
@@ -809,7 +810,7 @@ public final class Socket extends Recipient {
     connected = false;
     nsp.stats.disconnected(reason);
     if (connectionsLog.isDebugEnabled()) {
-      try (var c = Logs.context(id, nsp.name(), handshake.address())) {
+      try (var c = Logs.context(id, nsp.name(), handshake().address())) {
         connectionsLog.debug("socket left: {} ({})", reason, description);
       }
     }
