@@ -426,7 +426,8 @@ final class EngineHandler extends ChannelInboundHandlerAdapter implements HttpPh
     mode = Mode.UPGRADING;
     FullHttpRequest full = new DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri(),
         ctx.alloc().buffer(0), req.headers(), EmptyHttpHeaders.INSTANCE);
-    ctx.fireChannelRead(full);
+    ctx.fireChannelRead(full); // Netty's handshake, at once
+    HttpPhaseHandler.removeAll(pipeline); // this handler among them: the rest of the request goes past
   }
 
 }

@@ -400,7 +400,7 @@ final class HttpConnectionGuard implements Runnable, ChannelFutureListener {
     if (pipeline.context(strict) != null) {
       pipeline.remove(strict);
     }
-    HttpPhaseHandler.removeAll(pipeline); // the one place the handlers that only serve HTTP leave
+    HttpPhaseHandler.removeAll(pipeline); // also done by the upgrading handler: a no-op then
   }
 
   /** Releases an admitted address when its upgraded connection closes. */

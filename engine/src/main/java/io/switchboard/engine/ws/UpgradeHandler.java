@@ -255,9 +255,7 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements HttpP
       pipeline.addBefore("ws.input", "ws.activity", connection.activity);
     }
     upgraded = true;
-    if (mode == Mode.IDLE && !ctx.isRemoved()) {
-      pipeline.remove(this);
-    }
+    HttpPhaseHandler.removeAll(pipeline); // this handler among them: the rest of the request goes past
     handshake.addListener((ChannelFutureListener) f -> {
       if (f.isSuccess()) {
         connection.open(handshaker.selectedSubprotocol());
