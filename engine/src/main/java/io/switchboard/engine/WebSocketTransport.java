@@ -13,7 +13,8 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.util.List;
@@ -83,26 +84,22 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements E
     return session;
   }
 
-  @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-    if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-      if (upgradeSid == null) {
-        EngineSession s = new EngineSession(server, EngineServer.newSessionId(), request, ctx.channel().eventLoop(),
-            this);
-        session = s;
-        s.open();
-      } else {
-        EngineSession s = server.session(upgradeSid);
-        if (s == null) {
-          closeChannel(WebSocketCloseStatus.POLICY_VIOLATION, "Session ID unknown");
-          return;
-        }
-        session = s;
-        s.executor().execute(() -> s.onProbeOpened(this));
+  /** The 101 response is out: opens the session, or offers this connection to the one it upgrades. On the loop. */
+  void handshakeComplete() {
+    if (upgradeSid == null) {
+      EngineSession s = new EngineSession(server, EngineServer.newSessionId(), request, ctx.channel().eventLoop(),
+          this);
+      session = s;
+      s.open();
+    } else {
+      EngineSession s = server.session(upgradeSid);
+      if (s == null) {
+        closeChannel(WebSocketCloseStatus.POLICY_VIOLATION, "Session ID unknown");
+        return;
       }
-      return;
+      session = s;
+      s.executor().execute(() -> s.onProbeOpened(this));
     }
-    super.userEventTriggered(ctx, evt);
   }
 
   @Override
@@ -118,7 +115,8 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements E
       } else if (frame instanceof BinaryWebSocketFrame) {
         packet = EnginePacket.binaryMessage(ByteBufUtil.getBytes(frame.content()));
       } else {
-        return; // ping, pong and close frames are answered by Netty's protocol handler
+        onControlFrame(ctx, frame);
+        return;
       }
     } catch (EngineParser.ParseException e) {
       EngineSession s = session;
@@ -145,6 +143,24 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements E
       s.onPacket(this, packet);
     } else {
       s.executor().execute(() -> s.onPacket(this, packet));
+    }
+  }
+
+  /**
+   * A ping is answered with a pong carrying its payload; a close frame is echoed (the client started the closing
+   * handshake) or ends the connection (it answers ours); a pong needs nothing. The frame is released by the caller.
+   */
+  private void onControlFrame(ChannelHandlerContext ctx, WebSocketFrame frame) {
+    if (frame instanceof PingWebSocketFrame) {
+      if (closeSent == 0) {
+        ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+      }
+    } else if (frame instanceof CloseWebSocketFrame) {
+      if (CLOSE_SENT.compareAndSet(this, 0, 1)) {
+        ctx.writeAndFlush(frame.retain()).addListener(ChannelFutureListener.CLOSE);
+      } else {
+        ctx.close();
+      }
     }
   }
 

@@ -54,7 +54,8 @@ public final class Socket extends Recipient {
   private static final Logger log = LoggerFactory.getLogger(Socket.class);
   private static final Logger handlersLog = LoggerFactory.getLogger(Logs.HANDLERS);
   private static final Logger connectionsLog = LoggerFactory.getLogger(Logs.CONNECTIONS);
-  private static final SecureRandom RANDOM = new SecureRandom();
+  // DRBG: no read of /dev/urandom (a system call under a lock) for each id, as the default NativePRNG does
+  private static final SecureRandom RANDOM = newRandom();
 
   private final Namespace nsp;
   final Client client;
@@ -130,6 +131,14 @@ public final class Socket extends Recipient {
       this.recovered = false;
     }
     this.pid = !nsp.recoveryEnabled() ? null : session != null && session.pid() != null ? session.pid() : newId();
+  }
+
+  private static SecureRandom newRandom() {
+    try {
+      return SecureRandom.getInstance("DRBG");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      return new SecureRandom();
+    }
   }
 
   static String newId() {
