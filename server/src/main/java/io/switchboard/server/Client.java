@@ -42,7 +42,7 @@ final class Client implements EngineSocket.Listener {
   private final InputBudget budget;
   // copy-on-write: immutable, replaced on the serial executor under this client's lock; read from any thread
   private volatile Map<String, Socket> byNamespace = Map.of();
-  private Set<String> connecting; // serial executor only; created by the first CONNECT
+  private Set<String> connecting; // serial executor only; null while no CONNECT is in progress
   // namespaces the server disconnected this client from: packets the client sent before it saw the DISCONNECT are
   // dropped rather than taken for a protocol violation. Created on first use; written on the serial executor only.
   private volatile Set<String> left;
@@ -273,7 +273,7 @@ final class Client implements EngineSocket.Listener {
     Namespace nsp = server.resolveNamespace(name, auth);
     if (nsp == null) {
       server.stats().count(ServerStats.ConnectFailure.INVALID_NAMESPACE);
-      connecting.remove(name);
+      connectDone(name);
       ObjectNode err = server.codec().mapper().createObjectNode().put("message", "Invalid namespace");
       writePacket(new Packet(PacketType.CONNECT_ERROR, name, err, null));
       return;
@@ -283,8 +283,8 @@ final class Client implements EngineSocket.Listener {
 
   /** The connection attempt to a namespace ended (joined or refused). On the serial executor. */
   void connectDone(String name) {
-    if (connecting != null) {
-      connecting.remove(name);
+    if (connecting != null && connecting.remove(name) && connecting.isEmpty()) {
+      connecting = null; // an idle client holds no set
     }
   }
 
