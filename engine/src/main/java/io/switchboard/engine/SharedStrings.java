@@ -26,7 +26,9 @@ final class SharedStrings {
   /** Longer strings are not pooled (a user agent fits). */
   private static final int MAX_LENGTH = 512;
 
-  /** Header names, lower case, known in advance. */
+  /** How many spellings of the known header names are remembered at most. */
+  private static final int MAX_NAMES = 512;
+  /** Header names known in advance, each under its lower-case spelling and the spellings clients were seen to use. */
   private static final Map<String, String> NAMES = new ConcurrentHashMap<>();
   /** Headers whose values repeat across clients; the others (keys, cookies, credentials) are never pooled. */
   private static final Set<String> SHARED_VALUES = Set.of("host", "upgrade", "connection", "sec-websocket-version",
@@ -61,7 +63,13 @@ final class SharedStrings {
     }
     String lower = name.toLowerCase(Locale.ROOT);
     known = NAMES.get(lower);
-    return known != null ? known : lower;
+    if (known == null) {
+      return lower;
+    }
+    if (NAMES.size() < MAX_NAMES) {
+      NAMES.putIfAbsent(name, known); // the spelling clients send, found at once next time
+    }
+    return known;
   }
 
   /** {@return the value of header {@code lowerName}: a shared copy when that header's values repeat across clients} */

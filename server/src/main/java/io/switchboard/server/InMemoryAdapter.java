@@ -50,7 +50,9 @@ public class InMemoryAdapter implements Adapter {
         mine = plus(mine, room, SOCKET_ROOMS_INLINE);
         Set<String> members = rooms.get(room);
         if (members == null) {
-          rooms.put(room, CowCollections.SmallSet.of(id));
+          // a socket alone in its own room: one immutable set is both its rooms and the room's members
+          boolean own = room.equals(id) && mine.size() == 1 && mine instanceof CowCollections.SmallSet;
+          rooms.put(room, own ? mine : CowCollections.SmallSet.of(id));
           onRoomCreated(room);
         } else if (!members.contains(id)) {
           Set<String> more = plus(members, id, 1);
