@@ -3,6 +3,9 @@ package io.switchboard.engine;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
@@ -24,8 +27,9 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
+import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
@@ -36,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * hands polling requests to their session, and turns a WebSocket upgrade into a {@link WebSocketTransport}. Requests
  * for other paths pass to the next handler untouched.
  */
-final class EngineHandler extends ChannelInboundHandlerAdapter {
+final class EngineHandler extends ChannelInboundHandlerAdapter implements HttpPhaseHandler {
   private static final Logger log = LoggerFactory.getLogger(EngineHandler.class);
   private static final Logger handshakeLog = LoggerFactory.getLogger(Logs.HANDSHAKE);
 
@@ -96,7 +100,9 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
         case BODY -> onBodyContent(ctx, content);
         case UPGRADING -> {
           content.release();
-          ctx.pipeline().remove(this);
+          if (!ctx.isRemoved()) { // without an HttpServer (which removes HTTP-phase handlers itself)
+            ctx.pipeline().remove(this);
+          }
         }
         default -> {
           if (content instanceof LastHttpContent) {
@@ -168,7 +174,7 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (upgrade) {
-      startWebSocket(ctx, req, request, sid);
+      startWebSocket(ctx, req, request, sid, ex);
       return;
     }
     if (sid == null) {
@@ -391,19 +397,29 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Turns the connection into a WebSocket. The {@link InputGuard} goes right before the HTTP decoder, where Netty's
-   * handshake puts its frame decoder: it sees every byte that follows the upgrade request before the decoder does.
+   * Turns the connection into a WebSocket: Netty's handshake for the protocol version the request asks for (checked
+   * already: 13 or 8), the frame handlers of the connection, and the HTTP-only handlers out of the pipeline. The
+   * {@link InputGuard} goes right before the HTTP decoder, where the handshake puts its frame decoder: it sees every
+   * byte that follows the upgrade request before the decoder does. Ping and close frames are the transport's to
+   * answer; no protocol handler stays in the pipeline.
    */
-  private void startWebSocket(ChannelHandlerContext ctx, HttpRequest req, EngineRequest request, String sid) {
+  private void startWebSocket(ChannelHandlerContext ctx, HttpRequest req, EngineRequest request, String sid,
+      Responses.Exchange ex) {
     PerMessageDeflateHandler.Negotiated deflate = PerMessageDeflateHandler.negotiate(options.perMessageDeflate(),
         request.header("sec-websocket-extensions"));
-    WebSocketServerProtocolConfig config = deflate == null ? server.webSocketConfig() : server.deflateWebSocketConfig();
+    FullHttpRequest full = new DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri(),
+        Unpooled.EMPTY_BUFFER, req.headers(), EmptyHttpHeaders.INSTANCE);
+    WebSocketServerHandshaker handshaker = server.webSocketHandshakers(deflate != null).newHandshaker(full);
+    if (handshaker == null) {
+      Responses.errorAndClose(ex, ErrorCode.BAD_REQUEST);
+      return;
+    }
     String name = ctx.name();
     ChannelPipeline pipeline = ctx.pipeline();
     WebSocketTransport transport = new WebSocketTransport(server, request, sid, deflate);
     String first = name;
     if (deflate != null) {
-      // before Netty's UTF-8 validator (added before "engine.ws"), which must see inflated text
+      // before the UTF-8 validator, which must see inflated text
       pipeline
           .addAfter(name, "engine.wsDeflate", new PerMessageDeflateHandler(server, transport, deflate))
           .addAfter("engine.wsDeflate", "engine.wsExtensions",
@@ -411,8 +427,8 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
       first = "engine.wsExtensions";
     }
     pipeline
-        .addAfter(first, "engine.ws", new WebSocketServerProtocolHandler(config))
-        .addAfter("engine.ws", "engine.wsAggregator", new WebSocketFrameAggregator(options.maxHttpBufferSize()))
+        .addAfter(first, "engine.wsUtf8", new Utf8FrameValidator(true))
+        .addAfter("engine.wsUtf8", "engine.wsAggregator", new WebSocketFrameAggregator(options.maxHttpBufferSize()))
         .addAfter("engine.wsAggregator", "engine.wsTransport", transport);
     ChannelHandlerContext decoder = pipeline.context(HttpRequestDecoder.class);
     if (decoder == null) {
@@ -422,9 +438,23 @@ final class EngineHandler extends ChannelInboundHandlerAdapter {
       pipeline.addBefore(decoder.name(), "engine.wsInput", new InputGuard(server, transport, deflate != null));
     }
     mode = Mode.UPGRADING;
-    FullHttpRequest full = new DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri(),
-        ctx.alloc().buffer(0), req.headers(), EmptyHttpHeaders.INSTANCE);
-    ctx.fireChannelRead(full);
+    ChannelFuture handshake;
+    try {
+      handshake = handshaker.handshake(ctx.channel(), full);
+    } catch (WebSocketHandshakeException e) {
+      log.debug("bad WebSocket handshake on {}: {}", ctx.channel(), e.getMessage());
+      Responses.errorAndClose(ex, ErrorCode.BAD_REQUEST);
+      return;
+    }
+    handshake.addListener((ChannelFutureListener) f -> {
+      if (f.isSuccess()) {
+        transport.handshakeComplete();
+      } else {
+        log.debug("WebSocket handshake failed on {}", f.channel(), f.cause());
+        f.channel().close();
+      }
+    });
+    HttpPhaseHandler.removeAll(pipeline); // this handler among them: the rest of the request goes past
   }
 
 }

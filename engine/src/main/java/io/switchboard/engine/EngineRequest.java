@@ -9,9 +9,10 @@ import io.netty.handler.ssl.SslHandler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Instant;
-import java.util.HashMap;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -54,8 +55,8 @@ public record EngineRequest(
    * @throws NullPointerException if a map is null or holds a null key or value
    */
   public EngineRequest {
-    headers = Map.copyOf(headers);
-    query = Map.copyOf(query);
+    headers = CompactMap.copyOf(headers); // one flat array: the session keeps the request for its whole life
+    query = CompactMap.copyOf(query);
   }
 
   /**
@@ -92,15 +93,30 @@ public record EngineRequest(
    * @param qs the decoded target of {@code req}
    */
   public static EngineRequest of(Channel channel, HttpRequest req, QueryStringDecoder qs) {
-    Map<String, String> headers = new HashMap<>();
-    for (String name : req.headers().names()) {
-      List<String> values = req.headers().getAll(name);
-      headers.put(name.toLowerCase(Locale.ROOT), joinValues(values));
+    // one pass over the headers, names and common values shared between connections
+    HttpHeaders h = req.headers();
+    String[] kv = new String[2 * h.size()];
+    int n = 0;
+    for (Iterator<Map.Entry<String, String>> it = h.iteratorAsString(); it.hasNext(); ) {
+      Map.Entry<String, String> e = it.next();
+      String name = SharedStrings.headerName(e.getKey());
+      int i = indexOf(kv, n, name);
+      if (i < 0) {
+        kv[2 * n] = name;
+        kv[2 * n + 1] = SharedStrings.headerValue(name, e.getValue());
+        n++;
+      } else {
+        kv[i + 1] = kv[i + 1] + ", " + e.getValue();
+      }
     }
-    Map<String, String> query = new HashMap<>();
-    for (Map.Entry<String, List<String>> e : qs.parameters().entrySet()) {
+    Map<String, List<String>> params = qs.parameters();
+    String[] q = new String[2 * params.size()];
+    int m = 0;
+    for (Map.Entry<String, List<String>> e : params.entrySet()) {
       if (!e.getValue().isEmpty()) {
-        query.put(e.getKey(), e.getValue().get(0));
+        q[2 * m] = SharedStrings.share(e.getKey());
+        q[2 * m + 1] = SharedStrings.queryValue(q[2 * m], e.getValue().get(0));
+        m++;
       }
     }
     InetSocketAddress peer = channel.remoteAddress() instanceof InetSocketAddress a ? a : null;
@@ -108,7 +124,26 @@ public record EngineRequest(
     InetSocketAddress remote = peer == null || client == null || client.equals(peer.getAddress())
         ? peer : new InetSocketAddress(client, 0);
     boolean secure = channel.pipeline().get(SslHandler.class) != null;
-    return new EngineRequest(req.method().name(), req.uri(), headers, query, remote, secure, Instant.now());
+    // a target with nothing but the protocol's own parameters is the same for every client of a transport
+    boolean common = m <= 2 && params.size() == m && (m < 1 || isProtocolParam(q[0]))
+        && (m < 2 || isProtocolParam(q[2]));
+    return new EngineRequest(req.method().name(), common ? SharedStrings.share(req.uri()) : req.uri(),
+        n == 0 ? CompactMap.EMPTY : new CompactMap(n * 2 == kv.length ? kv : Arrays.copyOf(kv, 2 * n), n),
+        m == 0 ? CompactMap.EMPTY : new CompactMap(m * 2 == q.length ? q : Arrays.copyOf(q, 2 * m), m),
+        remote, secure, Instant.now());
+  }
+
+  private static boolean isProtocolParam(String sharedName) {
+    return sharedName == SharedStrings.EIO || sharedName == SharedStrings.TRANSPORT;
+  }
+
+  private static int indexOf(String[] kv, int n, String name) {
+    for (int i = 0; i < 2 * n; i += 2) {
+      if (kv[i].equals(name)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /**

@@ -2,7 +2,7 @@ package io.switchboard.engine;
 
 import io.netty.channel.ChannelHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -31,15 +31,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class EngineServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EngineServer.class);
-  private static final SecureRandom RANDOM = new SecureRandom();
+  // DRBG: no read of /dev/urandom (a system call under a lock) for each id, as the default NativePRNG does
+  private static final SecureRandom RANDOM = newRandom();
 
   private final EngineOptions options;
   private final ConcurrentMap<String, EngineSession> sessions = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, EngineSession> lingering = new ConcurrentHashMap<>();
   private volatile ConnectionListener connectionListener = socket -> {};
-  private final WebSocketServerProtocolConfig webSocketConfig;
+  private final WebSocketServerHandshakerFactory webSocketHandshakers;
   /** The same with RSV bits allowed: for connections that negotiated {@code permessage-deflate}. */
-  private final WebSocketServerProtocolConfig deflateWebSocketConfig;
+  private final WebSocketServerHandshakerFactory deflateWebSocketHandshakers;
   private final InputBudget inputBudget;
   private static final Logger connectionsLog = LoggerFactory.getLogger(Logs.CONNECTIONS);
   private static final Logger limitsLog = LoggerFactory.getLogger(Logs.LIMITS);
@@ -61,8 +62,8 @@ public final class EngineServer implements AutoCloseable {
    */
   public EngineServer(EngineOptions options) {
     this.options = Objects.requireNonNull(options, "options");
-    this.webSocketConfig = webSocketConfig(options, false);
-    this.deflateWebSocketConfig = webSocketConfig(options, true);
+    this.webSocketHandshakers = webSocketHandshakers(options, false);
+    this.deflateWebSocketHandshakers = webSocketHandshakers(options, true);
     this.inputBudget = new InputBudget(options.maxBufferedInput());
     for (int i = 0; i < refusals.length; i++) {
       refusals[i] = new LongAdder();
@@ -74,36 +75,31 @@ public final class EngineServer implements AutoCloseable {
   }
 
   /**
-   * The WebSocket settings of every upgrade, built once: the close frame is ours to send (so protocol errors keep
-   * their codes), frames and messages are limited to {@code maxHttpBufferSize}, text must be valid UTF-8. The
+   * The WebSocket handshakes of every upgrade, set up once: frames and messages are limited to
+   * {@code maxHttpBufferSize}, text must be valid UTF-8 (checked by the {@code Utf8FrameValidator} the upgrade adds),
+   * a protocol violation is answered with a close frame by Netty's decoder. The
    * {@link InputGuard} in front of Netty's decoder checks close frames itself: Netty 4.2 answers an invalid close code
    * by dropping the connection without a close frame, and takes codes of 5000 and more for valid ones. With
    * {@code extensions}, Netty's decoder lets reserved bits through: the {@link InputGuard} then allows RSV1 on the
    * first frame of a data message only.
    */
-  private static WebSocketServerProtocolConfig webSocketConfig(EngineOptions options, boolean extensions) {
-    return WebSocketServerProtocolConfig.newBuilder()
-        .websocketPath(options.path().substring(0, options.path().length() - 1))
-        .checkStartsWith(true)
-        .handleCloseFrames(true)
-        .sendCloseFrame(null)
-        .dropPongFrames(true)
-        .decoderConfig(WebSocketDecoderConfig.newBuilder()
-            .maxFramePayloadLength(options.maxHttpBufferSize())
-            .allowExtensions(extensions)
-            .closeOnProtocolViolation(true)
-            .withUTF8Validator(true)
-            .build())
-        .build();
+  private static WebSocketServerHandshakerFactory webSocketHandshakers(EngineOptions options, boolean extensions) {
+    // the location only matters to the pre-RFC drafts, which are refused before the handshake
+    return new WebSocketServerHandshakerFactory(options.path(), null, WebSocketDecoderConfig.newBuilder()
+        .maxFramePayloadLength(options.maxHttpBufferSize())
+        .allowExtensions(extensions)
+        .closeOnProtocolViolation(true)
+        .withUTF8Validator(true)
+        .build());
   }
 
-  WebSocketServerProtocolConfig webSocketConfig() {
-    return webSocketConfig;
-  }
-
-  /** The WebSocket settings of an upgrade that negotiated {@code permessage-deflate}. */
-  WebSocketServerProtocolConfig deflateWebSocketConfig() {
-    return deflateWebSocketConfig;
+  /**
+   * {@return the handshakes of WebSocket upgrades}
+   *
+   * @param deflate whether the upgrade negotiated {@code permessage-deflate} (reserved bits are then allowed)
+   */
+  WebSocketServerHandshakerFactory webSocketHandshakers(boolean deflate) {
+    return deflate ? deflateWebSocketHandshakers : webSocketHandshakers;
   }
 
   /** {@return the configuration} */
@@ -248,6 +244,14 @@ public final class EngineServer implements AutoCloseable {
   void unregister(EngineSession session) {
     sessions.remove(session.id(), session);
     lingering.remove(session.id(), session);
+  }
+
+  private static SecureRandom newRandom() {
+    try {
+      return SecureRandom.getInstance("DRBG");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      return new SecureRandom();
+    }
   }
 
   /** A new session id: 144 random bits, URL-safe base64. */

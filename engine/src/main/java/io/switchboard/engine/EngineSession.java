@@ -58,8 +58,13 @@ final class EngineSession implements EngineSocket {
   private static final AtomicLongFieldUpdater<EngineSession> UNTRUSTED_RECEIVED =
       AtomicLongFieldUpdater.newUpdater(EngineSession.class, "untrustedReceived");
 
-  private ScheduledFuture<?> pingTask;
-  private ScheduledFuture<?> pingTimeoutTask;
+  /**
+   * The heartbeat's one timer: due after {@code pingInterval} to send a ping, then, rescheduled, after
+   * {@code pingTimeout} to give up waiting for the pong ({@link #awaitingPong}). A pong starts the interval over.
+   */
+  private ScheduledFuture<?> heartbeat;
+  private boolean awaitingPong;
+  private final Runnable heartbeatTask = this::onHeartbeat;
   private ScheduledFuture<?> upgradeTimeoutTask;
   private ScheduledFuture<?> noopTask;
   private ScheduledFuture<?> closeTimeoutTask;
@@ -292,10 +297,7 @@ final class EngineSession implements EngineSocket {
       return;
     }
     switch (packet.type()) {
-      case PONG -> {
-        cancel(pingTimeoutTask);
-        schedulePing();
-      }
+      case PONG -> schedulePing();
       // in protocol v4 only the server pings (a probe travels on the upgrading transport, handled above)
       case PING -> closeNow(CloseReason.TRANSPORT_ERROR, "invalid heartbeat direction");
       case MESSAGE -> deliver(packet);
@@ -323,13 +325,22 @@ final class EngineSession implements EngineSocket {
   // ---- heartbeat ----
 
   private void schedulePing() {
-    cancel(pingTask);
-    pingTask = executor.schedule(() -> {
-      offer(PING, PING.wireLength());
-      cancel(pingTimeoutTask);
-      pingTimeoutTask = executor.schedule(() -> closeNow(CloseReason.PING_TIMEOUT, "ping timeout"),
-          options.pingTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    }, options.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
+    cancel(heartbeat);
+    awaitingPong = false;
+    heartbeat = executor.schedule(heartbeatTask, options.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void onHeartbeat() {
+    if (state == State.CLOSED) {
+      return;
+    }
+    if (awaitingPong) {
+      closeNow(CloseReason.PING_TIMEOUT, "ping timeout");
+      return;
+    }
+    awaitingPong = true;
+    heartbeat = executor.schedule(heartbeatTask, options.pingTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    offer(PING, PING.wireLength());
   }
 
   // ---- upgrade ----
@@ -370,6 +381,8 @@ final class EngineSession implements EngineSocket {
   private void completeUpgrade() {
     cancel(upgradeTimeoutTask);
     cancel(noopTask);
+    upgradeTimeoutTask = null;
+    noopTask = null;
     EngineTransport old = transport;
     transport = probe;
     probe = null;
@@ -498,8 +511,8 @@ final class EngineSession implements EngineSocket {
       closingReason = reason;
     }
     state = State.CLOSED;
-    cancel(pingTask);
-    cancel(pingTimeoutTask);
+    cancel(heartbeat);
+    heartbeat = null;
     cancel(upgradeTimeoutTask);
     cancel(noopTask);
     cancel(closeTimeoutTask);

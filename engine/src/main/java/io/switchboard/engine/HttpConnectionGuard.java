@@ -400,6 +400,7 @@ final class HttpConnectionGuard implements Runnable, ChannelFutureListener {
     if (pipeline.context(strict) != null) {
       pipeline.remove(strict);
     }
+    HttpPhaseHandler.removeAll(pipeline); // also done by the upgrading handler: a no-op then
   }
 
   /** Releases an admitted address when its upgraded connection closes. */
@@ -698,7 +699,9 @@ final class HttpConnectionGuard implements Runnable, ChannelFutureListener {
         accounted = true;
         InetAddress peer = peerAddress();
         InetAddress client = shared.proxies.client(peer, req.headers().getAll(X_FORWARDED_FOR));
-        channel.attr(HttpServer.CLIENT_ADDRESS).set(client);
+        if (client != null && !client.equals(peer)) { // only behind a trusted proxy: no attribute otherwise
+          channel.attr(HttpServer.CLIENT_ADDRESS).set(client);
+        }
         admit(client);
       }
       if (refusal != 0) {

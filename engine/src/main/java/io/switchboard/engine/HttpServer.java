@@ -264,9 +264,11 @@ public final class HttpServer implements AutoCloseable {
    * @param channel a connection accepted by an {@link HttpServer}
    */
   public static InetAddress clientAddress(Channel channel) {
-    InetAddress client = channel.attr(CLIENT_ADDRESS).get();
-    if (client != null) {
-      return client;
+    if (channel.hasAttr(CLIENT_ADDRESS)) { // reading through attr() would create the attribute
+      InetAddress client = channel.attr(CLIENT_ADDRESS).get();
+      if (client != null) {
+        return client;
+      }
     }
     return channel.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
   }
@@ -415,7 +417,8 @@ public final class HttpServer implements AutoCloseable {
   }
 
   /** The last handler: answers 404 to requests no other handler took, and drops their bodies. */
-  private static final class NotFoundHandler extends SimpleChannelInboundHandler<HttpObject> {
+  private static final class NotFoundHandler extends SimpleChannelInboundHandler<HttpObject>
+      implements HttpPhaseHandler {
     private final HttpServerShared shared;
 
     NotFoundHandler(HttpServerShared shared) {

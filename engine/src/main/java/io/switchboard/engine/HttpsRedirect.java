@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * // GET /chat?x=1 with Host: example.com:8080  ->  301, Location: https://example.com:8443/chat?x=1
  * }</pre>
  */
-final class HttpsRedirect extends SimpleChannelInboundHandler<HttpObject> {
+final class HttpsRedirect extends SimpleChannelInboundHandler<HttpObject> implements HttpPhaseHandler {
   /** A reg-name of letters, digits, dots and hyphens, or an IPv6 literal in brackets; then an optional port. */
   private static final Pattern HOST = Pattern.compile(
       "(?<name>[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]{2,45}\\])(?::[0-9]{1,5})?");

@@ -388,7 +388,7 @@ public final class InputGuard extends ChannelInboundHandlerAdapter {
     if (opcode == OP_CLOSE) {
       Verdict v = checkClosePayload();
       if (v == null) {
-        phase = Phase.PASS; // Netty's protocol handler answers the close; nothing after it is read
+        phase = Phase.PASS; // the transport answers the close; nothing after it is read
       }
       return v;
     }

@@ -13,12 +13,13 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.zip.Deflater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +43,9 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements E
   private volatile CloseReason failure;
   private volatile String failureDescription;
   /** Set once a close frame was sent: nothing may follow it, not even another close frame. */
-  private final AtomicBoolean closeSent = new AtomicBoolean();
+  private volatile int closeSent;
+  private static final AtomicIntegerFieldUpdater<WebSocketTransport> CLOSE_SENT =
+      AtomicIntegerFieldUpdater.newUpdater(WebSocketTransport.class, "closeSent");
   /** The {@code permessage-deflate} parameters agreed with the client, or {@code null}. */
   private final PerMessageDeflateHandler.Negotiated deflate;
   /**
@@ -81,26 +84,22 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements E
     return session;
   }
 
-  @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-    if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-      if (upgradeSid == null) {
-        EngineSession s = new EngineSession(server, EngineServer.newSessionId(), request, ctx.channel().eventLoop(),
-            this);
-        session = s;
-        s.open();
-      } else {
-        EngineSession s = server.session(upgradeSid);
-        if (s == null) {
-          closeChannel(WebSocketCloseStatus.POLICY_VIOLATION, "Session ID unknown");
-          return;
-        }
-        session = s;
-        s.executor().execute(() -> s.onProbeOpened(this));
+  /** The 101 response is out: opens the session, or offers this connection to the one it upgrades. On the loop. */
+  void handshakeComplete() {
+    if (upgradeSid == null) {
+      EngineSession s = new EngineSession(server, EngineServer.newSessionId(), request, ctx.channel().eventLoop(),
+          this);
+      session = s;
+      s.open();
+    } else {
+      EngineSession s = server.session(upgradeSid);
+      if (s == null) {
+        closeChannel(WebSocketCloseStatus.POLICY_VIOLATION, "Session ID unknown");
+        return;
       }
-      return;
+      session = s;
+      s.executor().execute(() -> s.onProbeOpened(this));
     }
-    super.userEventTriggered(ctx, evt);
   }
 
   @Override
@@ -116,7 +115,8 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements E
       } else if (frame instanceof BinaryWebSocketFrame) {
         packet = EnginePacket.binaryMessage(ByteBufUtil.getBytes(frame.content()));
       } else {
-        return; // ping, pong and close frames are answered by Netty's protocol handler
+        onControlFrame(ctx, frame);
+        return;
       }
     } catch (EngineParser.ParseException e) {
       EngineSession s = session;
@@ -146,6 +146,24 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements E
     }
   }
 
+  /**
+   * A ping is answered with a pong carrying its payload; a close frame is echoed (the client started the closing
+   * handshake) or ends the connection (it answers ours); a pong needs nothing. The frame is released by the caller.
+   */
+  private void onControlFrame(ChannelHandlerContext ctx, WebSocketFrame frame) {
+    if (frame instanceof PingWebSocketFrame) {
+      if (closeSent == 0) {
+        ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+      }
+    } else if (frame instanceof CloseWebSocketFrame) {
+      if (CLOSE_SENT.compareAndSet(this, 0, 1)) {
+        ctx.writeAndFlush(frame.retain()).addListener(ChannelFutureListener.CLOSE);
+      } else {
+        ctx.close();
+      }
+    }
+  }
+
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     EngineSession s = session;
@@ -168,7 +186,7 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements E
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (failure != null || closeSent.get()) {
+    if (failure != null || closeSent != 0) {
       // the connection is ending already (a write after our close frame fails, say): the first cause stands
       log.debug("WebSocket error while closing {}: {}", ctx.channel(), cause.toString());
       ctx.close();
@@ -182,7 +200,7 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements E
     } else if (cause instanceof CorruptedWebSocketFrameException corrupted) {
       // Netty's decoder has already sent the close frame with the right status
       server.count(Refusal.PROTOCOL_ERROR, ctx.channel().remoteAddress());
-      closeSent.set(true);
+      closeSent = 1;
       failureDescription = "protocol error: " + corrupted.getMessage();
       ctx.close();
     } else {
@@ -255,7 +273,7 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements E
 
   /** Sends a close frame with this status, then closes the connection; once only. */
   void closeChannel(WebSocketCloseStatus status, String reason) {
-    if (ctx.channel().isActive() && closeSent.compareAndSet(false, true)) {
+    if (ctx.channel().isActive() && CLOSE_SENT.compareAndSet(this, 0, 1)) {
       ctx.writeAndFlush(new CloseWebSocketFrame(status, reason)).addListener(ChannelFutureListener.CLOSE);
     }
   }
@@ -271,7 +289,7 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements E
     failure = CloseReason.TRANSPORT_ERROR;
     failureDescription = description;
     Channel channel = ctx.channel();
-    if (channel.isActive() && closeSent.compareAndSet(false, true)) {
+    if (channel.isActive() && CLOSE_SENT.compareAndSet(this, 0, 1)) {
       ctx.writeAndFlush(new CloseWebSocketFrame(status, reason)).addListener(f -> {
         if (f.isSuccess() && channel instanceof DuplexChannel duplex && channel.isActive()) {
           duplex.shutdownOutput();

@@ -12,13 +12,14 @@ import io.switchboard.server.parser.Packet;
 import io.switchboard.server.parser.PacketDecoder;
 import io.switchboard.server.parser.PacketType;
 import io.switchboard.server.parser.ProtocolViolationException;
-import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,19 +41,22 @@ final class Client implements EngineSocket.Listener {
   final Dispatcher serial;  // the client's handler order, on its event loop or the handler executor
   private final PacketDecoder decoder;
   private final InputBudget budget;
-  private final Map<String, Socket> byNamespace = new ConcurrentHashMap<>();
-  private final java.util.Set<String> connecting = new java.util.HashSet<>(); // serial executor only
+  // copy-on-write: immutable, replaced on the serial executor under this client's lock; read from any thread
+  private volatile Map<String, Socket> byNamespace = Map.of();
+  private Set<String> connecting; // serial executor only; null while no CONNECT is in progress
   // namespaces the server disconnected this client from: packets the client sent before it saw the DISCONNECT are
   // dropped rather than taken for a protocol violation. Created on first use; written on the serial executor only.
   private volatile Set<String> left;
-  private final ScheduledFuture<?> connectTimer;
+  private volatile ScheduledFuture<?> connectTimer; // dropped once cancelled
   private volatile DisconnectReason closeReason;
   private volatile boolean closed;
   private volatile boolean trusted;  // a namespace CONNECT has succeeded
   // graceful shutdown: set on the event loop; new events and CONNECTs are dropped from then on
   private volatile boolean draining;
   // acknowledgements the client asked for and the application has not sent yet
-  private final java.util.concurrent.atomic.AtomicInteger unanswered = new java.util.concurrent.atomic.AtomicInteger();
+  private volatile int unanswered;
+  private static final AtomicIntegerFieldUpdater<Client> UNANSWERED =
+      AtomicIntegerFieldUpdater.newUpdater(Client.class, "unanswered");
   // on the event loop only:
   private long untrustedInput;       // characters and bytes received while not trusted
   private long reserved;             // bytes reserved from the budget for the packet awaiting attachments
@@ -67,6 +71,14 @@ final class Client implements EngineSocket.Listener {
     long timeout = server.options().connectTimeout().toNanos();
     this.connectTimer = conn.executor().schedule(this::onConnectTimeout, timeout, TimeUnit.NANOSECONDS);
     conn.listener(this);
+  }
+
+  private void cancelConnectTimer() {
+    ScheduledFuture<?> t = connectTimer;
+    if (t != null) {
+      t.cancel(false);
+      connectTimer = null;
+    }
   }
 
   String id() {
@@ -186,17 +198,19 @@ final class Client implements EngineSocket.Listener {
   @Override
   public void onClose(CloseReason reason, String description) {
     closed = true;
-    connectTimer.cancel(false);
+    cancelConnectTimer();
     stopWaiting();
     decoder.reset();
     DisconnectReason r = closeReason != null ? closeReason : DisconnectReason.of(reason);
     String desc = closeReason != null ? r.text() : description;
     server.removeClient(this);
     serial.execute(() -> {
-      for (Socket s : new ArrayList<>(byNamespace.values())) {
+      for (Socket s : byNamespace.values()) {
         s.onClose(r, desc);
       }
-      byNamespace.clear();
+      synchronized (this) {
+        byNamespace = Map.of();
+      }
     });
   }
 
@@ -262,6 +276,9 @@ final class Client implements EngineSocket.Listener {
     if (closed) {
       return;
     }
+    if (connecting == null) {
+      connecting = new HashSet<>(4);
+    }
     if (byNamespace.containsKey(name) || !connecting.add(name)) {
       log.debug("client {} is already in (or joining) namespace {}", conn.id(), name);
       return;
@@ -269,7 +286,7 @@ final class Client implements EngineSocket.Listener {
     Namespace nsp = server.resolveNamespace(name, auth);
     if (nsp == null) {
       server.stats().count(ServerStats.ConnectFailure.INVALID_NAMESPACE);
-      connecting.remove(name);
+      connectDone(name);
       ObjectNode err = server.codec().mapper().createObjectNode().put("message", "Invalid namespace");
       writePacket(new Packet(PacketType.CONNECT_ERROR, name, err, null));
       return;
@@ -279,7 +296,9 @@ final class Client implements EngineSocket.Listener {
 
   /** The connection attempt to a namespace ended (joined or refused). On the serial executor. */
   void connectDone(String name) {
-    connecting.remove(name);
+    if (connecting != null && connecting.remove(name) && connecting.isEmpty()) {
+      connecting = null; // an idle client holds no set
+    }
   }
 
   boolean isClosed() {
@@ -289,12 +308,14 @@ final class Client implements EngineSocket.Listener {
   /** A CONNECT succeeded. On the serial executor. */
   void connected(Socket socket) {
     String name = socket.namespace().name();
-    byNamespace.put(name, socket);
+    synchronized (this) {
+      byNamespace = CowCollections.with(byNamespace, name, socket);
+    }
     Set<String> gone = left;
     if (gone != null) {
       gone.remove(name);
     }
-    connectTimer.cancel(false);
+    cancelConnectTimer();
     if (!trusted) {
       trusted = true;
       conn.trust();
@@ -312,12 +333,16 @@ final class Client implements EngineSocket.Listener {
       }
       gone.add(name);     // before the socket disappears, so that no packet finds neither
     }
-    byNamespace.remove(name, socket);
+    synchronized (this) {
+      if (byNamespace.get(name) == socket) {
+        byNamespace = CowCollections.without(byNamespace, name);
+      }
+    }
   }
 
   /** Sends DISCONNECT for every namespace, then closes the connection ({@code socket.disconnect(true)}). */
   void disconnectAll() {
-    for (Socket s : new ArrayList<>(byNamespace.values())) {
+    for (Socket s : byNamespace.values()) {
       s.disconnect(false);
     }
     close(DisconnectReason.FORCED_SERVER_CLOSE);
@@ -328,7 +353,7 @@ final class Client implements EngineSocket.Listener {
     closeReason = DisconnectReason.SERVER_SHUTTING_DOWN;
     closed = true;
     serial.execute(() -> {
-      for (Socket s : new ArrayList<>(byNamespace.values())) {
+      for (Socket s : byNamespace.values()) {
         s.onClose(DisconnectReason.SERVER_SHUTTING_DOWN, DisconnectReason.SERVER_SHUTTING_DOWN.text());
       }
     });
@@ -349,7 +374,7 @@ final class Client implements EngineSocket.Listener {
       }
       draining = true; // on the event loop: every packet read before this is queued, every one after is dropped
       serial.execute(() -> {
-        if (unanswered.get() == 0) {
+        if (unanswered == 0) {
           goAway();
         }
       });
@@ -358,18 +383,18 @@ final class Client implements EngineSocket.Listener {
 
   /** For the log of a shutdown that ran out of time: what this client is waiting for. */
   String drainState() {
-    return conn.id() + (draining ? " told to go" : " not yet told to go") + ", " + unanswered.get()
+    return conn.id() + (draining ? " told to go" : " not yet told to go") + ", " + unanswered
         + " acks unanswered";
   }
 
   /** An acknowledgement was asked for (on the serial executor, before the handler runs). */
   void ackRequested() {
-    unanswered.incrementAndGet();
+    UNANSWERED.incrementAndGet(this);
   }
 
   /** An asked-for acknowledgement was sent (any thread); the last one lets a draining client go. */
   void ackAnswered() {
-    if (unanswered.decrementAndGet() == 0 && draining) {
+    if (UNANSWERED.decrementAndGet(this) == 0 && draining) {
       serial.execute(this::goAway);
     }
   }

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
 import java.util.Map;
+import io.switchboard.engine.HttpPhaseHandler;
 import io.switchboard.engine.StaticContent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +73,7 @@ final class ClientBundle {
   }
 
   /** Answers GET requests for the bundle files; passes on everything else. */
-  private final class Handler extends ChannelInboundHandlerAdapter {
+  private final class Handler extends ChannelInboundHandlerAdapter implements HttpPhaseHandler {
     private boolean swallowing;
 
     @Override

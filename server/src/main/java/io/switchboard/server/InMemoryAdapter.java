@@ -45,22 +45,73 @@ public class InMemoryAdapter implements Adapter {
   @Override
   public void addAll(String id, Set<String> roomsToJoin) {
     synchronized (this) {
-      Set<String> mine = sids.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet());
+      Set<String> mine = sids.get(id);
       for (String room : roomsToJoin) {
-        mine.add(room);
+        mine = plus(mine, room, SOCKET_ROOMS_INLINE);
         Set<String> members = rooms.get(room);
         if (members == null) {
-          members = ConcurrentHashMap.newKeySet();
-          rooms.put(room, members);
+          // a socket alone in its own room: one immutable set is both its rooms and the room's members
+          boolean own = room.equals(id) && mine.size() == 1 && mine instanceof CowCollections.SmallSet;
+          rooms.put(room, own ? mine : CowCollections.SmallSet.of(id));
           onRoomCreated(room);
+        } else if (!members.contains(id)) {
+          Set<String> more = plus(members, id, 1);
+          if (more != members) {
+            rooms.put(room, more);
+          }
+        } else {
+          continue;
         }
-        if (members.add(id) && !roomListeners.isEmpty()) {
+        if (!roomListeners.isEmpty()) {
           for (RoomListener l : roomListeners) {
             l.joined(room, id);
           }
         }
       }
+      if (mine != null) {
+        sids.put(id, mine);
+      }
     }
+  }
+
+  /**
+   * Rooms of one socket held in a small immutable set up to this many (replaced on change), in a concurrent set
+   * beyond; a room's members likewise, up to one member: most rooms (a socket's own) never have a second.
+   */
+  private static final int SOCKET_ROOMS_INLINE = 8;
+
+  /** {@return {@code set} with {@code item}: the same set changed in place, or a replacement} Under the lock. */
+  private static Set<String> plus(Set<String> set, String item, int inline) {
+    if (set == null) {
+      return CowCollections.SmallSet.of(item);
+    }
+    if (set instanceof CowCollections.SmallSet small) {
+      if (small.contains(item)) {
+        return small;
+      }
+      if (small.size() < inline) {
+        return small.with(item);
+      }
+      Set<String> big = ConcurrentHashMap.newKeySet();
+      big.addAll(small);
+      big.add(item);
+      return big;
+    }
+    set.add(item);
+    return set;
+  }
+
+  /**
+   * {@return {@code set} without {@code item}: the same set changed in place, a replacement, or {@code null} when
+   * nothing is left} Under the lock.
+   */
+  private static Set<String> minus(Set<String> set, String item) {
+    if (set instanceof CowCollections.SmallSet small) {
+      CowCollections.SmallSet less = small.without(item);
+      return less.isEmpty() ? null : less;
+    }
+    set.remove(item);
+    return set.isEmpty() ? null : set;
   }
 
   /**
@@ -88,7 +139,12 @@ public class InMemoryAdapter implements Adapter {
     synchronized (this) {
       Set<String> mine = sids.get(id);
       if (mine != null) {
-        mine.remove(room);
+        Set<String> less = minus(mine, room);
+        if (less == null) {
+          sids.remove(id);
+        } else if (less != mine) {
+          sids.put(id, less);
+        }
       }
       removeFromRoom(id, room);
     }
@@ -108,13 +164,17 @@ public class InMemoryAdapter implements Adapter {
 
   private void removeFromRoom(String id, String room) {
     Set<String> members = rooms.get(room);
-    if (members != null) {
-      if (members.remove(id) && !roomListeners.isEmpty()) {
+    if (members != null && members.contains(id)) {
+      Set<String> less = minus(members, id);
+      if (less != members && less != null) {
+        rooms.put(room, less);
+      }
+      if (!roomListeners.isEmpty()) {
         for (RoomListener l : roomListeners) {
           l.left(room, id);
         }
       }
-      if (members.isEmpty()) {
+      if (less == null) {
         rooms.remove(room);
         onRoomDeleted(room);
       }

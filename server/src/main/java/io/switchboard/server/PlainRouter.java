@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.switchboard.engine.HttpPhaseHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -29,7 +30,7 @@ import java.util.Map;
  * <p>Once a request went to an endpoint, the connection is that endpoint's: its request body is dropped, and so is
  * any later request on it (closing the connection: an EventSource sends none).
  */
-final class PlainRouter extends ChannelInboundHandlerAdapter {
+final class PlainRouter extends ChannelInboundHandlerAdapter implements HttpPhaseHandler {
   /** A plain endpoint on a path. */
   interface Endpoint {
     String path();

@@ -14,7 +14,8 @@ final class SerialExecutor implements Executor {
 
   private final Executor delegate;
   private final ServerStats stats;
-  private final Queue<Runnable> tasks = new ArrayDeque<>();
+  // guarded by this; created by a task that has to wait, dropped when drained
+  private Queue<Runnable> tasks;
   private boolean scheduled;
   private volatile Thread runner;
 
@@ -26,7 +27,10 @@ final class SerialExecutor implements Executor {
   @Override
   public void execute(Runnable task) {
     stats.handlerQueueDepth.increment();
-    synchronized (tasks) {
+    synchronized (this) {
+      if (tasks == null) {
+        tasks = new ArrayDeque<>(4);
+      }
       tasks.add(task);
       if (scheduled) {
         return;
@@ -54,8 +58,8 @@ final class SerialExecutor implements Executor {
     try {
       delegate.execute(this::drain);
     } catch (RejectedExecutionException e) {
-      log.debug("handler executor rejected a task; dropping {} queued tasks", tasks.size());
-      synchronized (tasks) {
+      synchronized (this) {
+        log.debug("handler executor rejected a task; dropping {} queued tasks", tasks.size());
         stats.handlerQueueDepth.add(-tasks.size());
         tasks.clear();
         scheduled = false;
@@ -68,9 +72,10 @@ final class SerialExecutor implements Executor {
     try {
       for (int i = 0; i < BATCH; i++) {
         Runnable next;
-        synchronized (tasks) {
+        synchronized (this) {
           next = tasks.poll();
           if (next == null) {
+            tasks = null; // an idle client holds no queue
             scheduled = false;
             return;
           }

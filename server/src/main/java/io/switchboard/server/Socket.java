@@ -21,11 +21,11 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -56,13 +56,15 @@ public final class Socket extends Recipient {
   private static final Logger log = LoggerFactory.getLogger(Socket.class);
   private static final Logger handlersLog = LoggerFactory.getLogger(Logs.HANDLERS);
   private static final Logger connectionsLog = LoggerFactory.getLogger(Logs.CONNECTIONS);
-  private static final SecureRandom RANDOM = new SecureRandom();
+  // DRBG: no read of /dev/urandom (a system call under a lock) for each id, as the default NativePRNG does
+  private static final SecureRandom RANDOM = newRandom();
 
   private final Namespace nsp;
   final Client client;
   private final String id;
   private final String pid;
-  private final Handshake handshake;
+  // the handshake is built on demand from the connection's request: a socket keeps only its auth payload
+  private final Map<String, Object> auth;
   private final boolean recovered;
   private volatile Object data;
   private volatile boolean connected;
@@ -72,14 +74,17 @@ public final class Socket extends Recipient {
   // guarded by this: broadcasts that find the socket before its CONNECT reply is out wait here, then follow it
   private volatile List<List<EngineMessage>> gate = new ArrayList<>();
 
-  private final Map<String, List<EventHandler>> handlers = new ConcurrentHashMap<>();
-  private final List<AnyListener> anyIncoming = new CopyOnWriteArrayList<>();
-  private final List<AnyListener> anyOutgoing = new CopyOnWriteArrayList<>();
-  private final List<EventMiddleware> middlewares = new CopyOnWriteArrayList<>();
-  private final List<DisconnectListener> disconnecting = new CopyOnWriteArrayList<>();
-  private final List<DisconnectListener> disconnected = new CopyOnWriteArrayList<>();
-  private final List<Consumer<Throwable>> errorListeners = new CopyOnWriteArrayList<>();
-  private final Map<Long, PendingAck> acks = new ConcurrentHashMap<>();
+  // copy-on-write, immutable and shared-empty until used (an idle socket holds no collection of its own); replaced
+  // under this socket's lock
+  private volatile Map<String, List<EventHandler>> handlers = Map.of();
+  private volatile List<AnyListener> anyIncoming = List.of();
+  private volatile List<AnyListener> anyOutgoing = List.of();
+  private volatile List<EventMiddleware> middlewares = List.of();
+  private volatile List<DisconnectListener> disconnecting = List.of();
+  private volatile List<DisconnectListener> disconnected = List.of();
+  private volatile List<Consumer<Throwable>> errorListeners = List.of();
+  // created by the first acknowledgement asked for
+  private volatile Map<Long, PendingAck> acks;
 
   /** An acknowledgement this socket waits for, with when it was asked for (0 when times are not measured). */
   private abstract static class PendingAck {
@@ -94,6 +99,21 @@ public final class Socket extends Recipient {
     abstract void gone();
   }
 
+  /** The pending acknowledgements, created on first use. */
+  private Map<Long, PendingAck> acks() {
+    Map<Long, PendingAck> m = acks;
+    if (m == null) {
+      synchronized (this) {
+        m = acks;
+        if (m == null) {
+          m = new ConcurrentHashMap<>(4);
+          acks = m;
+        }
+      }
+    }
+    return m;
+  }
+
   /** Now, if durations are measured; else 0 (no clock read). */
   private long stamp() {
     return nsp.server().stats().timing ? System.nanoTime() : 0;
@@ -102,7 +122,7 @@ public final class Socket extends Recipient {
   Socket(Namespace nsp, Client client, Handshake handshake, RestoredSession session) {
     this.nsp = nsp;
     this.client = client;
-    this.handshake = handshake;
+    this.auth = handshake.auth().isEmpty() ? Map.of() : handshake.auth();
     if (session != null) {
       this.id = session.sid();
       this.data = session.data();
@@ -113,6 +133,14 @@ public final class Socket extends Recipient {
       this.recovered = false;
     }
     this.pid = !nsp.recoveryEnabled() ? null : session != null && session.pid() != null ? session.pid() : newId();
+  }
+
+  private static SecureRandom newRandom() {
+    try {
+      return SecureRandom.getInstance("DRBG");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      return new SecureRandom();
+    }
   }
 
   static String newId() {
@@ -135,7 +163,7 @@ public final class Socket extends Recipient {
 
   /** {@return what the client sent when it connected} */
   public Handshake handshake() {
-    return handshake;
+    return Handshake.of(client.conn.request(), auth);
   }
 
   /** {@return the id of the underlying Engine.IO connection (shared by the client's sockets in other namespaces)} */
@@ -227,7 +255,10 @@ public final class Socket extends Recipient {
    * @return this socket
    */
   public Socket on(String event, EventHandler handler) {
-    handlers.computeIfAbsent(event, k -> new CopyOnWriteArrayList<>()).add(handler);
+    Objects.requireNonNull(handler, "handler");
+    synchronized (this) {
+      handlers = CowCollections.withListValue(handlers, event, handler);
+    }
     return this;
   }
 
@@ -262,7 +293,9 @@ public final class Socket extends Recipient {
    * @return this socket
    */
   public Socket off(String event) {
-    handlers.remove(event);
+    synchronized (this) {
+      handlers = CowCollections.without(handlers, event);
+    }
     return this;
   }
 
@@ -273,7 +306,9 @@ public final class Socket extends Recipient {
    * @return this socket
    */
   public Socket onAny(AnyListener listener) {
-    anyIncoming.add(listener);
+    synchronized (this) {
+      anyIncoming = CowCollections.with(anyIncoming, listener);
+    }
     return this;
   }
 
@@ -284,7 +319,9 @@ public final class Socket extends Recipient {
    * @return this socket
    */
   public Socket offAny(AnyListener listener) {
-    anyIncoming.remove(listener);
+    synchronized (this) {
+      anyIncoming = CowCollections.without(anyIncoming, listener);
+    }
     return this;
   }
 
@@ -296,7 +333,9 @@ public final class Socket extends Recipient {
    * @return this socket
    */
   public Socket onAnyOutgoing(AnyListener listener) {
-    anyOutgoing.add(listener);
+    synchronized (this) {
+      anyOutgoing = CowCollections.with(anyOutgoing, listener);
+    }
     return this;
   }
 
@@ -307,7 +346,9 @@ public final class Socket extends Recipient {
    * @return this socket
    */
   public Socket offAnyOutgoing(AnyListener listener) {
-    anyOutgoing.remove(listener);
+    synchronized (this) {
+      anyOutgoing = CowCollections.without(anyOutgoing, listener);
+    }
     return this;
   }
 
@@ -318,7 +359,9 @@ public final class Socket extends Recipient {
    * @return this socket
    */
   public Socket use(EventMiddleware middleware) {
-    middlewares.add(middleware);
+    synchronized (this) {
+      middlewares = CowCollections.with(middlewares, middleware);
+    }
     return this;
   }
 
@@ -329,7 +372,9 @@ public final class Socket extends Recipient {
    * @return this socket
    */
   public Socket onDisconnecting(DisconnectListener listener) {
-    disconnecting.add(listener);
+    synchronized (this) {
+      disconnecting = CowCollections.with(disconnecting, listener);
+    }
     return this;
   }
 
@@ -341,7 +386,9 @@ public final class Socket extends Recipient {
    * @return this socket
    */
   public Socket onDisconnect(DisconnectListener listener) {
-    disconnected.add(listener);
+    synchronized (this) {
+      disconnected = CowCollections.with(disconnected, listener);
+    }
     return this;
   }
 
@@ -353,7 +400,9 @@ public final class Socket extends Recipient {
    * @return this socket
    */
   public Socket onError(Consumer<Throwable> listener) {
-    errorListeners.add(listener);
+    synchronized (this) {
+      errorListeners = CowCollections.with(errorListeners, listener);
+    }
     return this;
   }
 
@@ -528,7 +577,7 @@ public final class Socket extends Recipient {
     CompletableFuture<Args> result = new AckFuture<>();
     long ackId = nsp.nextAckId();
     nsp.stats.acksPending.increment();
-    acks.put(ackId, new PendingAck(stamp()) {
+    acks().put(ackId, new PendingAck(stamp()) {
       @Override
       public void complete(Args a) {
         result.complete(a);
@@ -541,7 +590,7 @@ public final class Socket extends Recipient {
     });
     if (flags.timeout() != null) {
       var timer = client.conn.executor().schedule(() -> {
-        if (acks.remove(ackId) != null) {
+        if (acks().remove(ackId) != null) {
           nsp.stats.acksPending.decrement();
           nsp.stats.ackTimeouts.increment();
           result.completeExceptionally(new AckTimeoutException(List.of()));
@@ -595,7 +644,7 @@ public final class Socket extends Recipient {
       return false;
     }
     nsp.stats.acksPending.increment();
-    acks.put(ackId, new PendingAck(stamp()) {
+    acks().put(ackId, new PendingAck(stamp()) {
       @Override
       public void complete(Args a) {
         listener.onAck(a);
@@ -611,7 +660,7 @@ public final class Socket extends Recipient {
 
   @Override
   SocketDetails details() {
-    return new SocketDetails(id, handshake, rooms(), data);
+    return new SocketDetails(id, handshake(), rooms(), data);
   }
 
   String pid() {
@@ -654,7 +703,7 @@ public final class Socket extends Recipient {
       missed = null;
     }
     if (connectionsLog.isDebugEnabled()) {
-      try (var c = Logs.context(id, nsp.name(), handshake.address())) {
+      try (var c = Logs.context(id, nsp.name(), handshake().address())) {
         connectionsLog.debug("socket joined over {}{}", transport().wireName(), recovered ? " (recovered)" : "");
       }
     }
@@ -728,7 +777,7 @@ public final class Socket extends Recipient {
       try {
         h.handle(args, ack);
       } catch (Exception e) {
-        try (var c = Logs.context(id, nsp.name(), handshake.address())) {
+        try (var c = Logs.context(id, nsp.name(), handshake().address())) {
           handlersLog.warn("handler of event {} failed", event, e);
         }
         reportError(e);
@@ -737,7 +786,8 @@ public final class Socket extends Recipient {
   }
 
   private void onAck(Packet p) {
-    PendingAck pending = acks.remove(p.id());
+    Map<Long, PendingAck> pendingAcks = acks;
+    PendingAck pending = pendingAcks == null ? null : pendingAcks.remove(p.id());
     if (pending == null) {
       log.debug("socket {}: unknown ack id {}", id, p.id());
       return;
@@ -774,12 +824,13 @@ public final class Socket extends Recipient {
     connected = false;
     nsp.stats.disconnected(reason);
     if (connectionsLog.isDebugEnabled()) {
-      try (var c = Logs.context(id, nsp.name(), handshake.address())) {
+      try (var c = Logs.context(id, nsp.name(), handshake().address())) {
         connectionsLog.debug("socket left: {} ({})", reason, description);
       }
     }
-    for (Long ackId : new ArrayList<>(acks.keySet())) {
-      PendingAck a = acks.remove(ackId);
+    Map<Long, PendingAck> pendingAcks = acks;
+    for (Long ackId : pendingAcks == null ? List.<Long>of() : new ArrayList<>(pendingAcks.keySet())) {
+      PendingAck a = pendingAcks.remove(ackId);
       if (a != null) {
         nsp.stats.acksPending.decrement();
         a.gone();

@@ -35,6 +35,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.CharsetUtil;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.switchboard.engine.HttpPhaseHandler;
 import io.switchboard.engine.HttpServer;
 import io.switchboard.engine.InputGuard;
 import io.switchboard.engine.OriginPolicy;
@@ -55,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * WebSocket, asks the authenticator, and turns the connection into a WebSocket (Netty's handshaker, then the input
  * guard, UTF-8 validator, aggregator and the connection's frame handler). Other requests pass on untouched.
  */
-final class UpgradeHandler extends ChannelInboundHandlerAdapter {
+final class UpgradeHandler extends ChannelInboundHandlerAdapter implements HttpPhaseHandler {
   private static final Logger log = LoggerFactory.getLogger(UpgradeHandler.class);
 
   private enum Mode {
@@ -112,7 +113,7 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
       content.release();
       if (last) {
         mode = Mode.IDLE;
-        if (upgraded) {
+        if (upgraded && !ctx.isRemoved()) {
           ctx.pipeline().remove(this);
         }
       }
@@ -254,9 +255,7 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
       pipeline.addBefore("ws.input", "ws.activity", connection.activity);
     }
     upgraded = true;
-    if (mode == Mode.IDLE) {
-      pipeline.remove(this);
-    }
+    HttpPhaseHandler.removeAll(pipeline); // this handler among them: the rest of the request goes past
     handshake.addListener((ChannelFutureListener) f -> {
       if (f.isSuccess()) {
         connection.open(handshaker.selectedSubprotocol());
