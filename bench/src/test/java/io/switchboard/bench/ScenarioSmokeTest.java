@@ -184,7 +184,7 @@ class ScenarioSmokeTest {
   @Test
   void crowdGeneratorsAgreeOnTheRoundsAndTheMergeCountsEveryDelivery(@org.junit.jupiter.api.io.TempDir
       java.nio.file.Path dir) throws Exception {
-    long startAt = System.currentTimeMillis() + 3000;
+    long startAt = System.currentTimeMillis() + 5000; // both generators connected by then, even on a busy CI
     List<java.util.concurrent.Future<String>> runs = new ArrayList<>();
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
     try {
@@ -192,7 +192,7 @@ class ScenarioSmokeTest {
         String[] args = {"--port", String.valueOf(switchboard.port()), "--port2", String.valueOf(switchboard.port()),
             "--clients", "6", "--threads", "1", "--source-base", String.valueOf(20 + 4 * k), "--sources", "4",
             "--emit", String.valueOf(k == 0), "--rate", "20", "--start-at", String.valueOf(startAt),
-            "--duration-ms", "500", "--drain-ms", "1000", "--rounds", "2", "--connect-timeout-ms", "20000"};
+            "--duration-ms", "500", "--drain-ms", "2000", "--rounds", "2", "--connect-timeout-ms", "20000"};
         runs.add(pool.submit(() -> LoadGenerator.run(LoadOptions.parse("crowd", args))));
       }
       List<java.nio.file.Path> files = new ArrayList<>();

@@ -219,6 +219,9 @@ public final class Report {
     sb.append(" Switchboard / Node | Switchboard / netty-socketio |\n|---|");
     sb.append("---:|".repeat(servers.size())).append("---:|---:|\n");
     for (Metric m : METRICS) {
+      if (servers.stream().allMatch(s -> cell(results, s, m) == null)) {
+        continue; // a case left out (--cases) or failed everywhere: no empty row
+      }
       sb.append("| ").append(m.title()).append(m.unit().isEmpty() ? "" : " (" + m.unit() + ")").append(" |");
       for (String s : servers) {
         sb.append(' ').append(formatCell(cell(results, s, m), m)).append(" |");
@@ -230,7 +233,7 @@ public final class Report {
     sb.append("\nEach cell is the median of the measured rounds (after a warm-up of the same scenario) with the ")
         .append("smallest and largest round in brackets; loss rows add up all rounds. Ratios are Switchboard's median ")
         .append("divided by the reference's; ✓ marks where Switchboard is better (lower CPU, latency, memory, loss; ")
-        .append("higher rates). Empty cells: the case did not run or failed.\n\n")
+        .append("higher rates). Empty cells: the case did not run or failed there; rows of cases that ran nowhere are left out.\n\n")
         .append(lossLine(results)).append('\n');
     return sb.toString();
   }

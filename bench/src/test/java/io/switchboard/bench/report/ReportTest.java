@@ -60,6 +60,7 @@ class ReportTest {
     String table = Report.markdown(r, List.of("switchboard", "node"));
     assertThat(table).contains("| echo 100 × 1: latency p99 (ms) | 2.50 (1.50–7) | 5 | 0.50 ✓ |");
     assertThat(table).contains("Losses: switchboard/echo-100x1: 4 lost.");
+    assertThat(table).doesNotContain("fan-out"); // no row for a case that ran nowhere
   }
 
   @Test
