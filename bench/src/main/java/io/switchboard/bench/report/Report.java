@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns a results directory ({@code <dir>/<server>/<case>.json}, one JSON line per measured round, written by
@@ -31,12 +32,12 @@ public final class Report {
   static final String END = "<!-- results:end -->";
   static final List<String> ALL_SERVERS =
       List.of("switchboard", "node", "netty-socketio", "raw-netty", "switchboard-direct", "switchboard-executor");
-  /** Columns shown only when they have results. */
-  static final List<String> OPTIONAL_SERVERS = List.of("switchboard-direct", "switchboard-executor");
   static final Map<String, String> TITLES = Map.of("switchboard", "Switchboard", "node", "Node socket.io 4.8.4",
       "netty-socketio", "netty-socketio 2.0.14", "raw-netty", "raw Netty (floor)",
       "switchboard-direct", "Switchboard, handlers on the I/O thread",
-      "switchboard-executor", "Switchboard, handlers on an executor");
+      "switchboard-executor", "Switchboard, handlers on the executor");
+  /** Variants shown only when the results directory has them. */
+  static final Set<String> OPTIONAL = Set.of("switchboard-direct", "switchboard-executor");
 
   static final List<Metric> METRICS = List.of(
       new Metric("fanout-50k", "server_cpu_us_per_delivery", "fan-out 1,000 receivers at 50k deliveries/s: server CPU per delivery", "µs", true),
@@ -101,8 +102,7 @@ public final class Report {
     Path doc = Path.of(args[1]);
     ObjectMapper mapper = new ObjectMapper();
     Map<String, Map<String, JsonNode>> results = read(dir, mapper);
-    List<String> servers = ALL_SERVERS.stream()
-        .filter(s -> !OPTIONAL_SERVERS.contains(s) || !results.get(s).isEmpty()).toList();
+    List<String> servers = ALL_SERVERS.stream().filter(s -> !OPTIONAL.contains(s) || !results.get(s).isEmpty()).toList();
     Path env = dir.resolve("env.md");
     String table = (Files.exists(env) ? Files.readString(env, StandardCharsets.UTF_8) + "\n" : "") + markdown(results, servers);
     Files.writeString(dir.resolve("table.md"), table, StandardCharsets.UTF_8);
