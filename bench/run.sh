@@ -42,6 +42,11 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+KNOWN_CASES=",connect-1k,connect-19k,fanout-50k,fanout-sat,fanout-sat-2cores,echo-100x1,slow,mixed-fanout,cluster,"
+IFS=, read -r -a WANTED <<< "$CASES"
+for c in "${WANTED[@]}"; do
+  [[ "$KNOWN_CASES" == *",$c,"* ]] || { echo "unknown case $c (known:${KNOWN_CASES//,/ })" >&2; exit 2; }
+done
 
 JAR=bench/target/switchboard-bench.jar
 NSIO_JAR=bench/netty-socketio/target/netty-socketio-bench-server.jar
