@@ -103,7 +103,7 @@ log "servers up: ${SPIDS[*]} on ports $PORT..$((PORT + SERVERS - 1)); live heap 
 
 # generators: the measured rounds start at an agreed wall-clock time, after the connects and the warm-up
 PER=$(( CLIENTS / GENERATORS ))
-CONNECT_BUDGET_S=$(( 20 + CLIENTS / 500 ))
+CONNECT_BUDGET_S=$(( 20 + CLIENTS / 300 ))
 START_AT=$(( $(date +%s%3N) + (CONNECT_BUDGET_S + WARMUP_S) * 1000 ))
 PERIOD_MS=$(( DURATION_MS + DRAIN_MS ))
 END_AT=$(( START_AT + (ROUNDS - 1) * PERIOD_MS + DURATION_MS ))
