@@ -6,7 +6,7 @@
 # deliveries/s, latency p50/p99, losses, and per server RSS, live heap per connection and CPU per delivery.
 #
 #   bench/cluster50k.sh [--skip-build] [--clients 50000] [--generators 4] [--servers 3] [--rate 1]
-#                       [--rounds 3] [--duration-ms 10000] [--warmup-s 20] [--xmx 1g]
+#                       [--rounds 3] [--duration-ms 10000] [--warmup-s 20] [--xmx 512m]
 #
 # Ports: BENCH_PORT (default 4100) and the next ones. Results: bench/results/<run-id>-cluster50k/ (servers' and
 # generators' logs, gen-<k>.json one line per round each, merged.json one line per round for all, summary.md).
@@ -23,7 +23,7 @@ ROUNDS=3
 DURATION_MS=10000
 DRAIN_MS=3000
 WARMUP_S=20
-XMX=1g
+XMX=512m
 while [ $# -gt 0 ]; do
   case "$1" in
     --skip-build) BUILD=0 ;;
@@ -168,8 +168,13 @@ MED_RATE=$(jq -s 'map(.deliveries_per_s) | sort | .[length/2|floor]' "$OUT/merge
       cpu = (c1 - c0) / 100; per = rate * span / servers;
       printf "| %d | %d | %d | %.0f → %.0f | %.0f → %.0f | %.1f | %.2f | %.2f |\n", i, pid, fds, r0/1024, r1/1024, h0/1048576, h1/1048576, (h1-h0)/1024/n, cpu, (per > 0 ? cpu*1e6/per : 0) }'
     i=$((i + 1))
+    TOTAL_CONNS=$(( ${TOTAL_CONNS:-0} + conns )); TOTAL_RSS0=$(( ${TOTAL_RSS0:-0} + RSS0[$s] ))
+    TOTAL_RSS1=$(( ${TOTAL_RSS1:-0} + RSS1[$s] )); TOTAL_H=$(( ${TOTAL_H:-0} + ${HEAP1[$s]:-0} - ${HEAP0[$s]:-0} ))
   done
   echo
+  awk -v n=$TOTAL_CONNS -v r0=$TOTAL_RSS0 -v r1=$TOTAL_RSS1 -v h=$TOTAL_H 'BEGIN {
+    printf "All servers: %d connections; RSS %.0f → %.0f MB (%.1f KB per connection over the servers'"'"' start); live heap %.1f KB per connection.\n", n, r0/1024, r1/1024, (r1-r0)/n, h/1024/n }'
+
   echo "Redis (pid ${REDIS_PID:-?}) CPU over the span: $(awk "BEGIN { printf \"%.2f\", ($RCPU1 - $RCPU0) / 100 }") s. CPU per delivery assumes each server delivered a third of the median deliveries/s over the whole span (the broadcast runs in the gaps between rounds too). Live heap KB/conn divides the live-heap growth (after a full GC) by the file descriptors the server gained."
   LOST=$(jq -s 'map(.lost) | add' "$OUT/merged.json")
   [ "$LOST" = 0 ] && echo "No message lost in any round." || echo "Lost deliveries over all rounds: $LOST."
