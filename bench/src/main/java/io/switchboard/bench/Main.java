@@ -13,7 +13,8 @@ import java.util.Arrays;
  * <pre>{@code
  * java -jar bench/target/switchboard-bench.jar server --port 3000          # Switchboard with the bench contract
  * java -jar bench/target/switchboard-bench.jar raw-server --port 3001      # the raw-Netty floor
- * java -jar bench/target/switchboard-bench.jar load echo --port 3000       # one scenario, one JSON line
+ * java -jar bench/target/switchboard-bench.jar load echo --port 3000       # one scenario, one JSON line per round
+ * java -jar bench/target/switchboard-bench.jar crowd-merge gen-*.json      # the crowd generators' lines summed
  * java -jar bench/target/switchboard-bench.jar jmh -f 1 -wi 2 -i 3         # the JMH micro-benchmarks
  * java -jar bench/target/switchboard-bench.jar report results/ docs/benchmarks.md
  * java -jar bench/target/switchboard-bench.jar footprint 10000        # heap per Socket.IO decoder (one per client)
@@ -35,6 +36,7 @@ public final class Main {
       case "server" -> SwitchboardBenchServer.main(rest);
       case "raw-server" -> RawNettyServer.main(rest);
       case "load" -> LoadGenerator.main(rest);
+      case "crowd-merge" -> LoadGenerator.crowdMerge(rest);
       case "jmh" -> org.openjdk.jmh.Main.main(rest);
       case "report" -> Report.main(rest);
       case "footprint" -> DecoderFootprint.main(rest);

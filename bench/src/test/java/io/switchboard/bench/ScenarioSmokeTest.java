@@ -157,4 +157,73 @@ class ScenarioSmokeTest {
     assertThat(r.path("delivered").asLong()).isPositive().isEqualTo(r.path("expected").asLong());
     assertThat(r.path("server_rss_mb_max").asDouble()).isPositive();
   }
+
+  @Test
+  void roundsGiveOneLinePerRoundEachWithItsOwnCounts() throws Exception {
+    for (String scenario : List.of("fanout", "echo", "connect", "slow")) {
+      List<String> args = new ArrayList<>(List.of("--port", String.valueOf(switchboard.port()), "--server-pid",
+          String.valueOf(PID), "--threads", "1", "--warmup-ms", "200", "--duration-ms", "400", "--drain-ms", "3000",
+          "--connect-timeout-ms", "20000", "--rounds", "3", "--clients", "8", "--rate", "50", "--live-heap", "false"));
+      List<String> lines = LoadGenerator.run(LoadOptions.parse(scenario, args.toArray(String[]::new))).lines().toList();
+      assertThat(lines).as(scenario).hasSize(3);
+      for (int i = 0; i < 3; i++) {
+        JsonNode r = JSON.readTree(lines.get(i));
+        assertThat(r.path("round").asInt()).as(scenario).isEqualTo(i + 1);
+        assertThat(r.path("rounds").asInt()).as(scenario).isEqualTo(3);
+        assertThat(r.path("lost").asLong()).as(scenario).isZero();
+        if (!scenario.equals("connect")) {
+          assertThat(r.path("sent").asLong()).as(scenario + " round " + (i + 1)).isPositive();
+          // each round counts only what was sent in its own window: about 400 ms of load, never the sum so far
+          long count = scenario.equals("echo") ? r.path("acks").asLong() : r.path("delivered").asLong();
+          assertThat(count).as(scenario).isPositive();
+        }
+      }
+    }
+  }
+
+  @Test
+  void crowdGeneratorsAgreeOnTheRoundsAndTheMergeCountsEveryDelivery(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    long startAt = System.currentTimeMillis() + 5000; // both generators connected by then, even on a busy CI
+    List<java.util.concurrent.Future<String>> runs = new ArrayList<>();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      for (int k = 0; k < 2; k++) {
+        String[] args = {"--port", String.valueOf(switchboard.port()), "--port2", String.valueOf(switchboard.port()),
+            "--clients", "6", "--threads", "1", "--source-base", String.valueOf(20 + 4 * k), "--sources", "4",
+            "--emit", String.valueOf(k == 0), "--rate", "20", "--start-at", String.valueOf(startAt),
+            "--duration-ms", "500", "--drain-ms", "2000", "--rounds", "2", "--connect-timeout-ms", "20000"};
+        runs.add(pool.submit(() -> LoadGenerator.run(LoadOptions.parse("crowd", args))));
+      }
+      List<java.nio.file.Path> files = new ArrayList<>();
+      for (int k = 0; k < 2; k++) {
+        java.nio.file.Path f = dir.resolve("gen-" + k + ".json");
+        java.nio.file.Files.writeString(f, runs.get(k).get());
+        files.add(f);
+      }
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      java.io.PrintStream old = System.out;
+      System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+      try {
+        LoadGenerator.crowdMerge(files.stream().map(java.nio.file.Path::toString).toArray(String[]::new));
+      } finally {
+        System.setOut(old);
+      }
+      List<String> merged = out.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+      assertThat(merged).hasSize(2);
+      for (String line : merged) {
+        JsonNode r = JSON.readTree(line);
+        assertThat(r.path("generators").asInt()).isEqualTo(2);
+        assertThat(r.path("emitters").asInt()).isEqualTo(1);
+        assertThat(r.path("receivers").asInt()).isEqualTo(12);
+        assertThat(r.path("sent").asLong()).isPositive();
+        assertThat(r.path("expected").asLong()).isEqualTo(r.path("sent").asLong() * 12);
+        assertThat(r.path("delivered").asLong()).isEqualTo(r.path("expected").asLong());
+        assertThat(r.path("lost").asLong()).isZero();
+        assertThat(r.path("p99_ms").asDouble()).isGreaterThanOrEqualTo(r.path("p50_ms").asDouble()).isPositive();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }

@@ -81,8 +81,14 @@ final class ClientPool implements AutoCloseable {
     CountDownLatch done = new CountDownLatch(n);
     List<BenchClient> connected = Collections.synchronizedList(new ArrayList<>(n));
     AtomicInteger next = new AtomicInteger();
-    InetSocketAddress first = new InetSocketAddress(options.host(), options.port());
-    InetSocketAddress second = options.port2() > 0 ? new InetSocketAddress(options.host(), options.port2()) : first;
+    List<InetSocketAddress> servers = new ArrayList<>();
+    servers.add(new InetSocketAddress(options.host(), options.port()));
+    if (options.port2() > 0) {
+      servers.add(new InetSocketAddress(options.host(), options.port2()));
+    }
+    for (int p : options.morePorts()) {
+      servers.add(new InetSocketAddress(options.host(), p));
+    }
     Runnable[] startNext = new Runnable[1];
     startNext[0] = () -> {
       int i = next.getAndIncrement();
@@ -128,7 +134,7 @@ final class ClientPool implements AutoCloseable {
         }
       });
       all.add(client);
-      InetSocketAddress server = i % 2 == 1 ? second : first; // with two servers, odd clients use the second
+      InetSocketAddress server = servers.get(i % servers.size()); // with two servers, odd clients use the second
       String hostPort = options.host() + ":" + server.getPort();
       String target = client.target(options.path(), Room.NAME);
       client.sseTarget(target);
@@ -154,7 +160,7 @@ final class ClientPool implements AutoCloseable {
       if (receiveBuffer > 0) {
         b.option(ChannelOption.SO_RCVBUF, receiveBuffer);
       }
-      InetSocketAddress local = new InetSocketAddress("127.0.0." + (1 + i % options.sources()), 0);
+      InetSocketAddress local = new InetSocketAddress("127.0.0." + (options.sourceBase() + i % options.sources()), 0);
       ChannelFuture f = b.connect(server, local);
       f.addListener(r -> {
         if (!r.isSuccess()) {

@@ -40,6 +40,24 @@ final class Latency {
     return histogram.getTotalCount() == 0 ? 0 : histogram.getMaxValue() / 1000.0;
   }
 
+  /** The distribution, compressed and in Base64, for {@link #add(String)} in another process. */
+  String encoded() {
+    Histogram copy = histogram.copy();
+    java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(copy.getNeededByteBufferCapacity());
+    int n = copy.encodeIntoCompressedByteBuffer(buf, 9);
+    return java.util.Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buf.array(), n));
+  }
+
+  /** Adds the samples of a distribution {@link #encoded()} elsewhere. */
+  void add(String encoded) {
+    try {
+      byte[] bytes = java.util.Base64.getDecoder().decode(encoded);
+      histogram.add(Histogram.decodeFromCompressedByteBuffer(java.nio.ByteBuffer.wrap(bytes), MAX_MICROS));
+    } catch (java.util.zip.DataFormatException e) {
+      throw new IllegalArgumentException("not an encoded latency distribution", e);
+    }
+  }
+
   /** Forgets every sample (end of warm-up). */
   void reset() {
     histogram.reset();

@@ -14,8 +14,9 @@ import java.util.Map;
  * <p>Every run is bounded: {@link #warmup()} + {@link #duration()} of load, at most {@link #drain()} to collect what is
  * still in flight, and {@link #connectTimeout()} for the clients to connect.
  *
- * @param scenario       {@code connect}, {@code fanout}, {@code echo}, {@code slow}, {@code cluster} or {@code mixed}
- *                       (fanout with a third of the receivers on each transport: Socket.IO, plain WebSocket, SSE)
+ * @param scenario       {@code connect}, {@code fanout}, {@code echo}, {@code slow}, {@code cluster}, {@code mixed}
+ *                       (fanout with a third of the receivers on each transport: Socket.IO, plain WebSocket, SSE) or
+ *                       {@code crowd} (one share of a room spread over several servers and generator processes)
  * @param label          the server's name in the results ({@code switchboard}, {@code node}…)
  * @param host           the server's address (loopback only)
  * @param port           the server's port
@@ -40,12 +41,20 @@ import java.util.Map;
  * @param deflate        whether the WebSocket clients offer {@code permessage-deflate} (switch {@code --deflate})
  * @param padding        {@code letters} (the alphabet repeated: compresses to almost nothing) or {@code words}
  *                       (words drawn from a fixed vocabulary with a fixed seed: compresses about as text does)
+ * @param rounds         measured rounds after the warm-up, each {@code duration} long; one JSON line per round
+ * @param sourceBase     the last byte of the first source address (127.0.0.{@code sourceBase}); generators running
+ *                       side by side take disjoint ranges so that they do not share ephemeral ports
+ * @param morePorts      further servers' ports ({@code crowd}: clients go round-robin over port, port2 and these)
+ * @param emit           whether this generator broadcasts ({@code crowd}: exactly one of the generators does)
+ * @param startAt        the wall-clock time (epoch ms) the first measured round of {@code crowd} starts, agreed by
+ *                       every generator of one run; 0 means warm-up from now
  */
 public record LoadOptions(String scenario, String label, String host, int port, int port2, String path,
     long serverPid, long serverPid2,
     int clients, int concurrency, int sources, int threads, int rate, int window, int inFlight, int payloadBytes,
     Duration warmup, Duration duration, Duration drain, Duration connectTimeout, boolean liveHeap, Duration hold,
-    boolean deflate, String padding) {
+    boolean deflate, String padding, int rounds, int sourceBase, java.util.List<Integer> morePorts, boolean emit,
+    long startAt) {
 
   public LoadOptions {
     if (!host.startsWith("127.") && !host.equals("localhost")) {
@@ -57,9 +66,13 @@ public record LoadOptions(String scenario, String label, String host, int port, 
     if (scenario.equals("cluster") && port2 == 0) {
       throw new IllegalArgumentException("cluster needs --port2 (the second server)");
     }
-    if (sources < 1 || sources > 250) {
-      throw new IllegalArgumentException("sources must be 1..250");
+    if (sources < 1 || sourceBase < 1 || sourceBase + sources > 255) {
+      throw new IllegalArgumentException("source addresses must lie in 127.0.0.1..254");
     }
+    if (rounds < 1 || rounds > 100) {
+      throw new IllegalArgumentException("rounds must be 1..100");
+    }
+    morePorts = java.util.List.copyOf(morePorts);
     if (duration.compareTo(Duration.ofMinutes(10)) > 0 || warmup.compareTo(Duration.ofMinutes(5)) > 0
         || hold.compareTo(Duration.ofMinutes(10)) > 0) {
       throw new IllegalArgumentException("a run is at most 5 min warm-up + 10 min load (or hold)");
@@ -94,6 +107,7 @@ public record LoadOptions(String scenario, String label, String host, int port, 
       case "slow" -> 100;
       case "cluster" -> 1000;
       case "mixed" -> 999;
+      case "crowd" -> 12_500;
       default -> throw new IllegalArgumentException("unknown scenario " + scenario);
     };
     return new LoadOptions(scenario,
@@ -119,6 +133,12 @@ public record LoadOptions(String scenario, String label, String host, int port, 
         Boolean.parseBoolean(m.getOrDefault("live-heap", "true")),
         Duration.ofMillis(Long.parseLong(m.getOrDefault("hold-ms", "0"))),
         Boolean.parseBoolean(m.getOrDefault("deflate", "false")),
-        m.getOrDefault("padding", "letters"));
+        m.getOrDefault("padding", "letters"),
+        Integer.parseInt(m.getOrDefault("rounds", "1")),
+        Integer.parseInt(m.getOrDefault("source-base", "1")),
+        m.containsKey("more-ports") ? java.util.Arrays.stream(m.get("more-ports").split(","))
+            .map(String::trim).filter(x -> !x.isEmpty()).map(Integer::valueOf).toList() : java.util.List.of(),
+        Boolean.parseBoolean(m.getOrDefault("emit", "true")),
+        Long.parseLong(m.getOrDefault("start-at", "0")));
   }
 }

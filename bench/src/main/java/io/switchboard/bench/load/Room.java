@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.LongAdder;
  * }</pre>
  *
  * <p>A broadcast counts as measured when it was sent between {@link #beginMeasure()} and {@link #endMeasure()}; only
- * measured deliveries are timed and counted. The emitter is client 0 and is itself in the room, so the broadcasts
+ * measured deliveries are timed and counted. Each {@code beginMeasure} opens a new window (a round) with its own
+ * counts. The emitter is client 0 and is itself in the room, so the broadcasts
  * that have come back to it tell how many are still in flight.
  */
 final class Room {
@@ -29,15 +30,10 @@ final class Room {
 
   private final LoadOptions options;
   private final String padding;
-  private final Latency latency = new Latency();
-  private final LongAdder delivered = new LongAdder();
-  private final Latency[] latencyByKind = {new Latency(), new Latency(), new Latency()};
-  private final LongAdder[] deliveredByKind = {new LongAdder(), new LongAdder(), new LongAdder()};
-  private final AtomicLong sentMeasured = new AtomicLong();
   private final LongAdder closedAfterJoin = new LongAdder();
   private final AtomicLong backAtEmitter = new AtomicLong();
-  private volatile long measureStart;
-  private volatile long measureEnd;
+  /** The measured window of the current round, or {@code null} before the first. */
+  private volatile Window window;
   private volatile boolean stopped;
   private volatile int excluded = -1;
   private List<BenchClient> clients;
@@ -95,14 +91,13 @@ final class Room {
         if (t < 0 || c.index() == excluded) {
           return;
         }
-        long ms = measureStart;
-        long me = measureEnd;
-        if (ms != 0 && t >= ms && (me == 0 || t < me)) {
+        Window w = window;
+        if (w != null && w.contains(t)) {
           long nanos = System.nanoTime() - t;
-          delivered.increment();
-          latency.recordNanos(nanos);
-          deliveredByKind[c.kind().ordinal()].increment();
-          latencyByKind[c.kind().ordinal()].recordNanos(nanos);
+          w.delivered.increment();
+          w.latency.recordNanos(nanos);
+          w.deliveredByKind[c.kind().ordinal()].increment();
+          w.latencyByKind[c.kind().ordinal()].recordNanos(nanos);
         }
       }
 
@@ -148,10 +143,9 @@ final class Room {
       long t = System.nanoTime();
       e.write(Frames.bcast(e.channel().alloc(), NAME, t, padding));
       sent++;
-      long ms = measureStart;
-      long me = measureEnd;
-      if (ms != 0 && t >= ms && (me == 0 || t < me)) {
-        sentMeasured.incrementAndGet();
+      Window w = window;
+      if (w != null && w.contains(t)) {
+        w.sent.incrementAndGet();
       }
       wrote = true;
     }
@@ -160,17 +154,18 @@ final class Room {
     }
   }
 
-  /** Starts the measured window. */
+  /**
+   * Starts a measured window (a round): from now on the counts and latencies of {@link #delivered()},
+   * {@link #latency()} and {@link #sentMeasured()} are this window's; deliveries of an earlier window still in flight
+   * are no longer counted.
+   */
   void beginMeasure() {
-    onEmitterLoop(() -> measureStart = System.nanoTime());
+    onEmitterLoop(() -> window = new Window(System.nanoTime()));
   }
 
-  /** Ends the measured window and stops the emitter. */
+  /** Ends the measured window; the emitter goes on (until {@link #stop()}), unmeasured. */
   void endMeasure() {
-    onEmitterLoop(() -> {
-      measureEnd = System.nanoTime();
-      stopped = true;
-    });
+    onEmitterLoop(() -> window.end = System.nanoTime());
   }
 
   /**
@@ -206,34 +201,39 @@ final class Room {
   boolean drain(int receivers) throws InterruptedException {
     long deadline = System.nanoTime() + options.drain().toNanos();
     while (System.nanoTime() < deadline) {
-      if (delivered.sum() >= sentMeasured.get() * receivers) {
+      if (delivered() >= sentMeasured() * receivers) {
         return true;
       }
       Thread.sleep(20);
     }
-    return delivered.sum() >= sentMeasured.get() * receivers;
+    return delivered() >= sentMeasured() * receivers;
+  }
+
+  private Window current() {
+    Window w = window;
+    return w != null ? w : Window.EMPTY;
   }
 
   Latency latency() {
-    return latency;
+    return current().latency;
   }
 
   /** The latencies of the deliveries to one kind of client. */
   Latency latency(BenchClient.Kind kind) {
-    return latencyByKind[kind.ordinal()];
+    return current().latencyByKind[kind.ordinal()];
   }
 
   /** The measured deliveries to one kind of client. */
   long delivered(BenchClient.Kind kind) {
-    return deliveredByKind[kind.ordinal()].sum();
+    return current().deliveredByKind[kind.ordinal()].sum();
   }
 
   long delivered() {
-    return delivered.sum();
+    return current().delivered.sum();
   }
 
   long sentMeasured() {
-    return sentMeasured.get();
+    return current().sent.get();
   }
 
   long closed() {
@@ -241,6 +241,28 @@ final class Room {
   }
 
   double measuredSeconds() {
-    return (measureEnd - measureStart) / 1e9;
+    Window w = current();
+    return (w.end - w.start) / 1e9;
+  }
+
+  /** One measured window: the broadcasts sent in it, and their deliveries. */
+  private static final class Window {
+    static final Window EMPTY = new Window(0);
+
+    final long start;
+    volatile long end = Long.MAX_VALUE;
+    final AtomicLong sent = new AtomicLong();
+    final LongAdder delivered = new LongAdder();
+    final Latency latency = new Latency();
+    final Latency[] latencyByKind = {new Latency(), new Latency(), new Latency()};
+    final LongAdder[] deliveredByKind = {new LongAdder(), new LongAdder(), new LongAdder()};
+
+    Window(long start) {
+      this.start = start;
+    }
+
+    boolean contains(long t) {
+      return t >= start && t < end;
+    }
   }
 }

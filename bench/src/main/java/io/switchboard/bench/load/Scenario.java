@@ -4,13 +4,16 @@ package io.switchboard.bench.load;
  * One bounded load scenario against a running server; it returns one line of JSON results.
  *
  * <pre>{@code
- * JsonLine result = Scenario.named("echo").run(LoadOptions.parse("echo", "--port", "3000"));
- * System.out.println(result);
+ * List<JsonLine> rounds = Scenario.named("echo").run(LoadOptions.parse("echo", "--port", "3000"));
+ * rounds.forEach(System.out::println);
  * }</pre>
  */
 interface Scenario {
-  /** Runs the scenario; it stops by itself within its warm-up, duration, drain and connect bounds. */
-  JsonLine run(LoadOptions options) throws Exception;
+  /**
+   * Runs the scenario and returns one line per measured round ({@link LoadOptions#rounds()}); it stops by itself within
+   * its warm-up, rounds × (duration + drain) and connect bounds.
+   */
+  java.util.List<JsonLine> run(LoadOptions options) throws Exception;
 
   /**
    * The scenario called {@code name}: {@code connect}, {@code fanout}, {@code echo}, {@code slow}, or {@code cluster}
@@ -22,6 +25,7 @@ interface Scenario {
       case "fanout", "cluster", "mixed" -> new FanoutScenario();
       case "echo" -> new EchoScenario();
       case "slow" -> new SlowScenario();
+      case "crowd" -> new CrowdScenario();
       default -> throw new IllegalArgumentException("unknown scenario " + name);
     };
   }

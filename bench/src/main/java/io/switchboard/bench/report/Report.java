@@ -15,9 +15,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns a results directory ({@code <dir>/<server>/<case>.json}, one JSON line each, written by {@code bench/run.sh})
- * into the Markdown and JSON tables of {@code docs/benchmarks.md}: one row per metric, one column per server, and the
- * ratios Switchboard/Node and Switchboard/netty-socketio.
+ * Turns a results directory ({@code <dir>/<server>/<case>.json}, one JSON line per measured round, written by
+ * {@code bench/run.sh}) into the Markdown and JSON tables of {@code docs/benchmarks.md}: one row per metric, one column
+ * per server, each cell the median of the rounds with their spread, {@code median (min–max)}, loss rows the sum of
+ * the rounds, the ratios Switchboard/Node and Switchboard/netty-socketio, and a closing line naming every loss.
  *
  * <pre>{@code
  * java -jar bench/target/switchboard-bench.jar report bench/results docs/benchmarks.md
@@ -43,27 +44,52 @@ public final class Report {
       new Metric("fanout-50k", "p50_ms", "fan-out at 50k/s: latency p50", "ms", true),
       new Metric("fanout-50k", "p99_ms", "fan-out at 50k/s: latency p99", "ms", true),
       new Metric("fanout-50k", "p999_ms", "fan-out at 50k/s: latency p99.9", "ms", true),
-      new Metric("fanout-50k", "lost", "fan-out at 50k/s: deliveries lost", "", true),
+      Metric.loss("fanout-50k", "lost", "fan-out at 50k/s: deliveries lost (all rounds)"),
       new Metric("fanout-sat", "deliveries_per_s", "fan-out saturated, server on one core: deliveries/s", "/s", false),
       new Metric("fanout-sat", "server_cpu_us_per_delivery", "fan-out saturated: server CPU per delivery", "µs", true),
       new Metric("fanout-sat", "p99_ms", "fan-out saturated: latency p99", "ms", true),
+      Metric.loss("fanout-sat", "lost", "fan-out saturated: deliveries lost (all rounds)"),
       new Metric("fanout-sat-2cores", "deliveries_per_s", "fan-out saturated, server on both cores (generator shares them): deliveries/s", "/s", false),
+      Metric.loss("fanout-sat-2cores", "lost", "fan-out saturated, both cores: deliveries lost (all rounds)"),
       new Metric("echo-100x1", "server_cpu_us_per_ack", "echo with ack, 100 clients × 1 in flight: server CPU per round trip", "µs", true),
       new Metric("echo-100x1", "acks_per_s", "echo 100 × 1: round trips/s", "/s", false),
       new Metric("echo-100x1", "p99_ms", "echo 100 × 1: latency p99", "ms", true),
-      new Metric("connect-1k", "connects_per_s", "connect 1,000 clients: connects/s", "/s", false),
-      new Metric("connect-1k", "p99_ms", "connect 1,000: handshake p99", "ms", true),
-      new Metric("connect-10k", "connects_per_s", "connect 10,000 clients: connects/s", "/s", false),
-      new Metric("connect-10k", "p99_ms", "connect 10,000: handshake p99", "ms", true),
-      new Metric("connect-10k", "rss_kb_per_conn", "idle connection (10k): RSS per connection", "KB", true),
-      new Metric("connect-10k", "live_heap_kb_per_conn", "idle connection (10k): live heap per connection", "KB", true),
-      new Metric("connect-10k", "connect_failures", "connect 10,000: failures", "", true),
+      Metric.loss("echo-100x1", "lost", "echo 100 × 1: acks lost (all rounds)"),
+      new Metric("connect-19k", "connects_per_s", "connect 19,000 clients: connects/s", "/s", false),
+      new Metric("connect-19k", "p99_ms", "connect 19,000: handshake p99", "ms", true),
+      new Metric("connect-19k", "rss_kb_per_conn", "idle connection (19k): RSS per connection", "KB", true),
+      new Metric("connect-19k", "live_heap_kb_per_conn", "idle connection (19k): live heap per connection", "KB", true),
+      Metric.loss("connect-19k", "lost", "connect 19,000: connections failed or dropped (all rounds)"),
       new Metric("slow", "p99_ms", "one stalled receiver, others flooded: others' p99", "ms", true),
-      new Metric("slow", "lost", "stalled receiver: others' deliveries lost", "", true),
+      Metric.loss("slow", "lost", "stalled receiver: others' deliveries lost (all rounds)"),
       new Metric("slow", "server_rss_mb_max", "stalled receiver: server RSS peak", "MB", true),
+      new Metric("mixed-fanout", "p99_ms", "fan-out to Socket.IO, plain WebSocket and SSE receivers: latency p99", "ms", true),
+      Metric.loss("mixed-fanout", "lost", "mixed fan-out: deliveries lost (all rounds)"),
       new Metric("cluster", "server_cpu_us_per_delivery", "cluster of 2 through Redis, 1,000 receivers at 50k/s: CPU per delivery (both servers)", "µs", true),
       new Metric("cluster", "p99_ms", "cluster through Redis: latency p99", "ms", true),
-      new Metric("cluster", "lost", "cluster through Redis: deliveries lost", "", true));
+      Metric.loss("cluster", "lost", "cluster through Redis: deliveries lost (all rounds)"));
+
+  /**
+   * The rounds of one cell: their median, smallest, largest and sum.
+   *
+   * @param median the median of the rounds (the mean of the middle two for an even count)
+   * @param min    the smallest round
+   * @param max    the largest round
+   * @param sum    the rounds added up
+   * @param rounds how many rounds had the field
+   */
+  record Cell(double median, double min, double max, double sum, int rounds) {
+    /** The cell of {@code values}, or null when there are none. */
+    static Cell of(List<Double> values) {
+      if (values.isEmpty()) {
+        return null;
+      }
+      double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+      int n = v.length;
+      double median = n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+      return new Cell(median, v[0], v[n - 1], java.util.Arrays.stream(v).sum(), n);
+    }
+  }
 
   private Report() {}
 
@@ -95,6 +121,10 @@ public final class Report {
     System.out.println(table);
   }
 
+  /**
+   * Reads {@code <dir>/<server>/<case>.json}: each file one JSON line per measured round (lines that are not JSON, of a
+   * crashed run, are skipped); a case is an array of its rounds.
+   */
   static Map<String, Map<String, JsonNode>> read(Path dir, ObjectMapper mapper) throws IOException {
     Map<String, Map<String, JsonNode>> results = new LinkedHashMap<>();
     for (String server : ALL_SERVERS) {
@@ -103,14 +133,18 @@ public final class Report {
       if (Files.isDirectory(d)) {
         try (var files = Files.list(d)) {
           for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
-            String line = Files.readString(f, StandardCharsets.UTF_8).trim();
-            if (!line.isEmpty()) {
-              String last = line.lines().reduce((x, y) -> y).orElse("");
-              try {
-                cases.put(f.getFileName().toString().replace(".json", ""), mapper.readTree(last));
-              } catch (IOException ignored) {
-                // a run that crashed leaves no JSON; its cells stay empty
+            ArrayNode rounds = mapper.createArrayNode();
+            for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+              if (line.trim().startsWith("{")) {
+                try {
+                  rounds.add(mapper.readTree(line));
+                } catch (IOException ignored) {
+                  // a run that crashed leaves no JSON or half a line; its cells stay empty
+                }
               }
+            }
+            if (!rounds.isEmpty()) {
+              cases.put(f.getFileName().toString().replace(".json", ""), rounds);
             }
           }
         }
@@ -120,12 +154,60 @@ public final class Report {
     return results;
   }
 
-  static Double value(Map<String, Map<String, JsonNode>> results, String server, Metric m) {
-    JsonNode r = results.getOrDefault(server, Map.of()).get(m.caseName());
-    if (r == null || !r.hasNonNull(m.field())) {
+  /** The rounds of one cell, or null when the case did not run or has no such field. */
+  static Cell cell(Map<String, Map<String, JsonNode>> results, String server, Metric m) {
+    JsonNode rounds = results.getOrDefault(server, Map.of()).get(m.caseName());
+    if (rounds == null) {
       return null;
     }
-    return r.get(m.field()).asDouble();
+    List<Double> values = new java.util.ArrayList<>();
+    for (JsonNode r : rounds) {
+      if (r.hasNonNull(m.field())) {
+        values.add(r.get(m.field()).asDouble());
+      }
+    }
+    return Cell.of(values);
+  }
+
+  /** The number a cell stands for: the sum of the rounds for a loss row, their median otherwise; or null. */
+  static Double value(Map<String, Map<String, JsonNode>> results, String server, Metric m) {
+    Cell c = cell(results, server, m);
+    return c == null ? null : m.total() ? c.sum() : c.median();
+  }
+
+  /** {@code median (min–max)} of the rounds; the sum for a loss row; one round alone as its number. */
+  static String formatCell(Cell c, Metric m) {
+    if (c == null) {
+      return "";
+    }
+    if (m.total()) {
+      return format(c.sum());
+    }
+    if (c.rounds() == 1) {
+      return format(c.median());
+    }
+    return format(c.median()) + " (" + format(c.min()) + "–" + format(c.max()) + ")";
+  }
+
+  /**
+   * The closing line: {@code No message or ack lost anywhere.}, or every server and case that lost something (the
+   * {@code lost} and {@code connect_failures} fields, summed over the rounds).
+   */
+  static String lossLine(Map<String, Map<String, JsonNode>> results) {
+    List<String> losses = new java.util.ArrayList<>();
+    results.forEach((server, cases) -> cases.forEach((name, rounds) -> {
+      long lost = 0;
+      long failed = 0;
+      for (JsonNode r : rounds) {
+        lost += r.path("lost").asLong(0);
+        failed += r.path("connect_failures").asLong(0);
+      }
+      if (lost > 0 || failed > 0) {
+        losses.add(server + "/" + name + ": " + lost + " lost" + (failed > 0 ? ", " + failed + " connect failures" : ""));
+      }
+    }));
+    return losses.isEmpty() ? "No message or ack lost anywhere."
+        : "Losses: " + String.join("; ", losses) + ".";
   }
 
   static String markdown(Map<String, Map<String, JsonNode>> results, List<String> servers) {
@@ -137,16 +219,22 @@ public final class Report {
     sb.append(" Switchboard / Node | Switchboard / netty-socketio |\n|---|");
     sb.append("---:|".repeat(servers.size())).append("---:|---:|\n");
     for (Metric m : METRICS) {
+      if (servers.stream().allMatch(s -> cell(results, s, m) == null)) {
+        continue; // a case left out (--cases) or failed everywhere: no empty row
+      }
       sb.append("| ").append(m.title()).append(m.unit().isEmpty() ? "" : " (" + m.unit() + ")").append(" |");
       for (String s : servers) {
-        sb.append(' ').append(format(value(results, s, m))).append(" |");
+        sb.append(' ').append(formatCell(cell(results, s, m), m)).append(" |");
       }
       sb.append(' ').append(ratio(value(results, "switchboard", m), value(results, "node", m), m)).append(" |");
       sb.append(' ').append(ratio(value(results, "switchboard", m), value(results, "netty-socketio", m), m))
           .append(" |\n");
     }
-    sb.append("\nRatios are Switchboard's number divided by the reference's; ✓ marks where Switchboard is better ")
-        .append("(lower CPU, latency, memory, loss; higher rates). Empty cells: the case did not run or failed.\n");
+    sb.append("\nEach cell is the median of the measured rounds (after a warm-up of the same scenario) with the ")
+        .append("smallest and largest round in brackets; loss rows add up all rounds. Ratios are Switchboard's median ")
+        .append("divided by the reference's; ✓ marks where Switchboard is better (lower CPU, latency, memory, loss; ")
+        .append("higher rates). Empty cells: the case did not run or failed there; rows of cases that ran nowhere are left out.\n\n")
+        .append(lossLine(results)).append('\n');
     return sb.toString();
   }
 
@@ -158,18 +246,24 @@ public final class Report {
       row.put("case", m.caseName()).put("field", m.field()).put("title", m.title()).put("unit", m.unit())
           .put("lower_is_better", m.lowerIsBetter());
       ObjectNode values = row.putObject("values");
+      ObjectNode spread = row.putObject("spread");
       for (String s : servers) {
         Double v = value(results, s, m);
+        Cell c = cell(results, s, m);
         if (v == null) {
           values.putNull(s);
+          spread.putNull(s);
         } else {
           values.put(s, v);
+          spread.putObject(s).put("median", c.median()).put("min", c.min()).put("max", c.max())
+              .put("sum", c.sum()).put("rounds", c.rounds());
         }
       }
       putRatio(row, "switchboard_over_node", value(results, "switchboard", m), value(results, "node", m));
       putRatio(row, "switchboard_over_netty_socketio", value(results, "switchboard", m),
           value(results, "netty-socketio", m));
     }
+    root.put("losses", lossLine(results));
     ObjectNode raw = root.putObject("results");
     results.forEach((server, cases) -> {
       ObjectNode s = raw.putObject(server);
