@@ -56,6 +56,7 @@ public final class Report {
       new Metric("echo-100x1", "p99_ms", "echo 100 × 1: latency p99", "ms", true),
       Metric.loss("echo-100x1", "lost", "echo 100 × 1: acks lost (all rounds)"),
       new Metric("connect-19k", "connects_per_s", "connect 19,000 clients: connects/s", "/s", false),
+      new Metric("connect-19k", "server_cpu_us_per_connect", "connect 19,000 (Engine.IO open + Socket.IO CONNECT): server CPU per connect", "µs", true),
       new Metric("connect-19k", "p99_ms", "connect 19,000: handshake p99", "ms", true),
       new Metric("connect-19k", "rss_kb_per_conn", "idle connection (19k): RSS per connection", "KB", true),
       new Metric("connect-19k", "live_heap_kb_per_conn", "idle connection (19k): live heap per connection", "KB", true),
