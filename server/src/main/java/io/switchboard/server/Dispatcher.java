@@ -126,9 +126,12 @@ final class Dispatcher implements Executor {
     }
   }
 
-  /** Whether the calling thread is running one of this client's tasks. */
+  /**
+   * Whether the calling thread is running one of this client's tasks: on the executor (also in the instant of the
+   * move, while {@code moved} is not yet set), or on the loop.
+   */
   boolean inExecutor() {
-    return moved ? serial.inExecutor() : running && loop.inEventLoop();
+    return serial.inExecutor() || !moved && running && loop.inEventLoop();
   }
 
   /** Runs the task now if the caller is this client's task, else queues it. */

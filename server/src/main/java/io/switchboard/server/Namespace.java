@@ -50,6 +50,7 @@ public sealed class Namespace permits ParentNamespace {
   final NamespaceStats stats;
   // what is known of the handlers that may block (HandlerDispatch.ADAPTIVE): per event name, bounded
   private static final int MAX_TRACKS = 256;
+  private static final int MAX_TRACKED_NAME = 128;
   private final Map<String, Dispatcher.Track> tracks = new ConcurrentHashMap<>();
   private final Dispatcher.Track connectionTrack;
   private final Dispatcher.Track overflowTrack;
@@ -169,8 +170,8 @@ public sealed class Namespace permits ParentNamespace {
     if (t != null) {
       return t;
     }
-    if (tracks.size() >= MAX_TRACKS) {
-      return overflowTrack;
+    if (tracks.size() >= MAX_TRACKS || event.length() > MAX_TRACKED_NAME) {
+      return overflowTrack; // a client's made-up names cost the namespace at most MAX_TRACKS short entries
     }
     return tracks.computeIfAbsent(event, this::newTrack);
   }

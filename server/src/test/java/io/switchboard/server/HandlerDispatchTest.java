@@ -125,6 +125,23 @@ class HandlerDispatchTest {
   }
 
   @Test
+  void madeUpEventNamesCostANamespaceABoundedNumberOfShortTracks() {
+    try (Server server = new Server(ServerOptions.DEFAULT)) {
+      Namespace nsp = server.of("/made-up");
+      nsp.blocking("declared-" + "x".repeat(300)); // a declared name is found whatever its length
+      assertThat(nsp.eventTrack("declared-" + "x".repeat(300)).blocking).isTrue();
+      Dispatcher.Track longOne = nsp.eventTrack("y".repeat(10_000));
+      assertThat(nsp.eventTrack("z".repeat(10_000))).isSameAs(longOne); // long names share the overflow track
+      assertThat(longOne.toString()).doesNotContain("yyyy");
+      for (int i = 0; i < 1_000; i++) {
+        nsp.eventTrack("e" + i);
+      }
+      assertThat(nsp.eventTrack("e999")).isSameAs(longOne);               // past the bound: the overflow track too
+      assertThat(nsp.eventTrack("e0")).isNotSameAs(longOne).isSameAs(nsp.eventTrack("e0"));
+    }
+  }
+
+  @Test
   void aDeclaredBlockingEventNeverRunsOnAnEventLoopAndTheClientKeepsItsOrder() {
     try (TestServer t = new TestServer(oneIoThread(HandlerDispatch.ADAPTIVE));
         NodeClient c = NodeClient.start(t.url(), "/")) {
