@@ -19,6 +19,11 @@ import java.util.Set;
  */
 final class CompactMap extends AbstractMap<String, String> {
   static final CompactMap EMPTY = new CompactMap(new String[0], 0);
+  /** The queries the official clients send, the same for every connection of a transport: one copy for all. */
+  private static final CompactMap[] COMMON = {
+      new CompactMap(new String[] {"EIO", "4", "transport", "websocket"}, 2),
+      new CompactMap(new String[] {"EIO", "4", "transport", "polling"}, 2),
+  };
 
   private final String[] kv;
   private final int size;
@@ -27,6 +32,25 @@ final class CompactMap extends AbstractMap<String, String> {
   CompactMap(String[] kv, int size) {
     this.kv = kv;
     this.size = size;
+  }
+
+  /**
+   * {@return a map of the first {@code size} pairs of {@code kv}: a shared one when it holds the same pairs in the same
+   * order, else one over {@code kv} (trimmed if longer)}
+   *
+   * @param kv keys at even indexes, values after them; not copied when it is just long enough
+   * @param size how many pairs are used
+   */
+  static CompactMap of(String[] kv, int size) {
+    if (size == 0) {
+      return EMPTY;
+    }
+    for (CompactMap c : COMMON) {
+      if (c.size == size && java.util.Arrays.equals(c.kv, 0, 2 * size, kv, 0, 2 * size)) {
+        return c;
+      }
+    }
+    return new CompactMap(2 * size == kv.length ? kv : java.util.Arrays.copyOf(kv, 2 * size), size);
   }
 
   /**

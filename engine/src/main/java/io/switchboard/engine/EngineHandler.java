@@ -26,8 +26,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.util.ReferenceCountUtil;
@@ -419,17 +417,16 @@ final class EngineHandler extends ChannelInboundHandlerAdapter implements HttpPh
     WebSocketTransport transport = new WebSocketTransport(server, request, sid, deflate);
     String first = name;
     if (deflate != null) {
-      // before the UTF-8 validator, which must see inflated text
+      // before the transport, which checks that text is UTF-8 once inflated
       pipeline
           .addAfter(name, "engine.wsDeflate", new PerMessageDeflateHandler(server, transport, deflate))
           .addAfter("engine.wsDeflate", "engine.wsExtensions",
               new PerMessageDeflateHandler.ResponseHeader(deflate.responseHeader()));
       first = "engine.wsExtensions";
     }
-    pipeline
-        .addAfter(first, "engine.wsUtf8", new Utf8FrameValidator(true))
-        .addAfter("engine.wsUtf8", "engine.wsAggregator", new WebSocketFrameAggregator(options.maxHttpBufferSize()))
-        .addAfter("engine.wsAggregator", "engine.wsTransport", transport);
+    // no UTF-8 validator or frame aggregator per connection: the transport checks text itself, and adds an
+    // aggregator the first time a client fragments a message (few ever do)
+    pipeline.addAfter(first, WebSocketTransport.NAME, transport);
     ChannelHandlerContext decoder = pipeline.context(HttpRequestDecoder.class);
     if (decoder == null) {
       decoder = pipeline.context(HttpServerCodec.class);

@@ -129,7 +129,7 @@ public record EngineRequest(
         && (m < 2 || isProtocolParam(q[2]));
     return new EngineRequest(req.method().name(), common ? SharedStrings.share(req.uri()) : req.uri(),
         n == 0 ? CompactMap.EMPTY : new CompactMap(n * 2 == kv.length ? kv : Arrays.copyOf(kv, 2 * n), n),
-        m == 0 ? CompactMap.EMPTY : new CompactMap(m * 2 == q.length ? q : Arrays.copyOf(q, 2 * m), m),
+        CompactMap.of(q, m),
         remote, secure, Instant.now());
   }
 

@@ -42,6 +42,7 @@ public final class EngineServer implements AutoCloseable {
   /** The same with RSV bits allowed: for connections that negotiated {@code permessage-deflate}. */
   private final WebSocketServerHandshakerFactory deflateWebSocketHandshakers;
   private final InputBudget inputBudget;
+  private final InputGuard.Limits inputGuardLimits;
   private static final Logger connectionsLog = LoggerFactory.getLogger(Logs.CONNECTIONS);
   private static final Logger limitsLog = LoggerFactory.getLogger(Logs.LIMITS);
   private final LongAdder[] refusals = new LongAdder[Refusal.values().length];
@@ -65,6 +66,7 @@ public final class EngineServer implements AutoCloseable {
     this.webSocketHandshakers = webSocketHandshakers(options, false);
     this.deflateWebSocketHandshakers = webSocketHandshakers(options, true);
     this.inputBudget = new InputBudget(options.maxBufferedInput());
+    this.inputGuardLimits = InputGuard.Limits.of(this);
     for (int i = 0; i < refusals.length; i++) {
       refusals[i] = new LongAdder();
       refusalLines[i] = new Logs.Limiter(10, java.util.concurrent.TimeUnit.SECONDS);
@@ -76,7 +78,7 @@ public final class EngineServer implements AutoCloseable {
 
   /**
    * The WebSocket handshakes of every upgrade, set up once: frames and messages are limited to
-   * {@code maxHttpBufferSize}, text must be valid UTF-8 (checked by the {@code Utf8FrameValidator} the upgrade adds),
+   * {@code maxHttpBufferSize}, text must be valid UTF-8 (checked by the transport once a message is whole, 1007 if not),
    * a protocol violation is answered with a close frame by Netty's decoder. The
    * {@link InputGuard} in front of Netty's decoder checks close frames itself: Netty 4.2 answers an invalid close code
    * by dropping the connection without a close frame, and takes codes of 5000 and more for valid ones. With
@@ -89,7 +91,6 @@ public final class EngineServer implements AutoCloseable {
         .maxFramePayloadLength(options.maxHttpBufferSize())
         .allowExtensions(extensions)
         .closeOnProtocolViolation(true)
-        .withUTF8Validator(true)
         .build());
   }
 
@@ -110,6 +111,11 @@ public final class EngineServer implements AutoCloseable {
   /** {@return the budget of unfinished input shared by all sessions ({@link EngineOptions#maxBufferedInput()})} */
   public InputBudget inputBudget() {
     return inputBudget;
+  }
+
+  /** The limits every WebSocket connection's {@link InputGuard} enforces, one copy for all of them. */
+  InputGuard.Limits inputGuardLimits() {
+    return inputGuardLimits;
   }
 
   /** {@return how often input was refused so far, by cause, and the traffic so far} */

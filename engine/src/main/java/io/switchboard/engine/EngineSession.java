@@ -6,12 +6,11 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,8 +43,14 @@ final class EngineSession implements EngineSocket {
   /** Why the session is closing (set with {@link State#CLOSING}, before the state). */
   private volatile CloseReason closingReason = CloseReason.FORCED_CLOSE;
 
-  /** Outgoing packets, offered from any thread: an {@link EngineMessage} or a list that must stay together. */
-  private final Queue<Object> outbox = new ConcurrentLinkedQueue<>();
+  /**
+   * Outgoing packets, offered from any thread: an {@link EngineMessage} or a list that must stay together. A stack,
+   * newest on top, that holds nothing while empty (most sessions are idle); {@link #flush()} takes all of it at once
+   * and writes it oldest first.
+   */
+  private volatile Queued outbox;
+  private static final AtomicReferenceFieldUpdater<EngineSession, Queued> OUTBOX =
+      AtomicReferenceFieldUpdater.newUpdater(EngineSession.class, Queued.class, "outbox");
   private volatile long queuedBytes;
   private volatile int flushScheduled;
   private static final AtomicLongFieldUpdater<EngineSession> QUEUED_BYTES =
@@ -88,7 +93,7 @@ final class EngineSession implements EngineSocket {
         + ",\"pingTimeout\":" + options.pingTimeout().toMillis()
         + ",\"maxPayload\":" + options.maxHttpBufferSize() + "}";
     EngineMessage openPacket = EngineMessage.control(PacketType.OPEN, handshake);
-    outbox.offer(openPacket);
+    push(openPacket);
     QUEUED_BYTES.addAndGet(this, openPacket.wireLength());
     schedulePing();
     server.register(this);
@@ -228,12 +233,32 @@ final class EngineSession implements EngineSocket {
 
   // ---- writing ----
 
+  /** Puts an item on top of the outbox, from any thread. */
+  private void push(Object item) {
+    Queued q = new Queued(item);
+    Queued top;
+    do {
+      top = outbox;
+      q.next = top;
+    } while (!OUTBOX.compareAndSet(this, top, q));
+  }
+
+  /** An item of the outbox and the one under it (the one after it, once {@link #flush()} has turned them around). */
+  private static final class Queued {
+    final Object item;
+    Queued next;
+
+    Queued(Object item) {
+      this.item = item;
+    }
+  }
+
   /**
    * Queues a message (or a group of messages that must stay together) from any thread, and makes sure one flush is
    * scheduled: everything sent before that flush runs goes out in one batch, with one syscall.
    */
   private void offer(Object item, long bytes) {
-    outbox.offer(item);
+    push(item);
     long queued = QUEUED_BYTES.addAndGet(this, bytes);
     if (queued > options.maxBufferedBytes()) {
       log.debug("session {}: {} bytes waiting for a client that does not read", id, queued);
@@ -249,16 +274,23 @@ final class EngineSession implements EngineSocket {
   void flush() {
     FLUSH_SCHEDULED.set(this, 0);
     if (state == State.CLOSED) {
-      outbox.clear();
+      OUTBOX.set(this, null);
       return;
     }
-    if (outbox.isEmpty() || !transport.writable()) {
+    if (outbox == null || !transport.writable()) {
       return;
+    }
+    Queued oldest = null; // the stack taken and turned around
+    for (Queued q = OUTBOX.getAndSet(this, null); q != null; ) {
+      Queued next = q.next;
+      q.next = oldest;
+      oldest = q;
+      q = next;
     }
     List<EngineMessage> batch = new ArrayList<>();
     long bytes = 0;
-    Object item;
-    while ((item = outbox.poll()) != null) {
+    for (Queued q = oldest; q != null; q = q.next) {
+      Object item = q.item;
       if (item instanceof EngineMessage m) {
         batch.add(m);
         bytes += m.wireLength();
@@ -467,7 +499,7 @@ final class EngineSession implements EngineSocket {
     }
     closeTimeoutTask = executor.schedule(() -> closeNow(reason, reason.text()),
         options.pingTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    if (outbox.isEmpty()) {
+    if (outbox == null) {
       closeNow(reason, reason.text());
     } else {
       flush();
@@ -517,7 +549,7 @@ final class EngineSession implements EngineSocket {
     cancel(noopTask);
     cancel(closeTimeoutTask);
     abortProbe(reason.text());
-    outbox.clear();
+    OUTBOX.set(this, null);
     QUEUED_BYTES.set(this, 0);
     transport.close(reason, description);
     server.unregister(this);

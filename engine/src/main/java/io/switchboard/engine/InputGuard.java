@@ -4,8 +4,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -45,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * pipeline.addBefore("wsdecoder", "wsInput", guard);
  * }</pre>
  */
-public final class InputGuard extends ChannelInboundHandlerAdapter {
+public final class InputGuard extends ChannelDuplexHandler {
   /** Told once, on the channel's event loop, that the input broke a limit; the rest of the input is dropped. */
   @FunctionalInterface
   public interface Listener {
@@ -67,6 +70,12 @@ public final class InputGuard extends ChannelInboundHandlerAdapter {
   private static final int OP_PONG = 0xA;
   private static final int MAX_CONTROL_PAYLOAD = 125;
   private static final long SECOND_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /**
+   * Netty's frame encoder, used as a function (it holds no state of a connection): on an Engine.IO connection the
+   * guard encodes the few frame objects written (pong, close, the decoder's own close on a protocol error), so that
+   * no encoder stays in each pipeline for them; everything else is written as ready frame bytes.
+   */
+  private static final WebSocket13FrameEncoder FRAME_ENCODER = new WebSocket13FrameEncoder(false);
 
   private enum Phase {
     /** Reading a frame header. */
@@ -110,21 +119,30 @@ public final class InputGuard extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /**
+   * The limits a guard enforces, shared by the guards of one endpoint (an idle connection should not hold its own copy).
+   */
+  record Limits(InputBudget budget, long maxMessage, int maxFragments, int maxFramesPerSecond, long untrustedLimit) {
+    /** The limits of an Engine.IO server's WebSocket connections. */
+    static Limits of(EngineServer server) {
+      EngineOptions options = server.options();
+      return new Limits(server.inputBudget(), options.maxHttpBufferSize(), options.maxFragmentsPerMessage(),
+          options.maxFramesPerSecond(), options.untrustedInputLimit());
+    }
+  }
+
   /** The Engine.IO server and transport, or {@code null} for a guard built with the public constructor. */
   private final EngineServer server;
-  private final InputBudget budget;
   private final WebSocketTransport transport;
   private final Listener listener;
-  private final long maxMessage;
-  private final int maxFragments;
-  private final int maxFramesPerSecond;
-  private final long untrustedLimit;
+  private final Limits limits;
   /** Whether {@code permessage-deflate} was negotiated: RSV1 is then allowed on the first frame of a message. */
   private final boolean deflate;
 
   private Phase phase = Phase.HEADER;
   // the frame being read
-  private final byte[] header = new byte[14];
+  /** The header's first two bytes, the first in the low byte. */
+  private int lead;
   private int headerLength;
   private int headerNeeded = 2;
   private boolean fin;
@@ -152,14 +170,9 @@ public final class InputGuard extends ChannelInboundHandlerAdapter {
 
   InputGuard(EngineServer server, WebSocketTransport transport, boolean deflate) {
     this.deflate = deflate;
-    EngineOptions options = server.options();
     this.server = server;
-    this.budget = server.inputBudget();
+    this.limits = server.inputGuardLimits();
     this.transport = transport;
-    this.maxMessage = options.maxHttpBufferSize();
-    this.maxFragments = options.maxFragmentsPerMessage();
-    this.maxFramesPerSecond = options.maxFramesPerSecond();
-    this.untrustedLimit = options.untrustedInputLimit();
     this.listener = null;
   }
 
@@ -180,12 +193,9 @@ public final class InputGuard extends ChannelInboundHandlerAdapter {
     this.deflate = false; // the plain endpoint negotiates no extension
     this.server = null;
     this.transport = null;
-    this.budget = java.util.Objects.requireNonNull(budget, "budget");
     this.listener = java.util.Objects.requireNonNull(listener, "listener");
-    this.maxMessage = maxMessage;
-    this.maxFragments = maxFragments;
-    this.maxFramesPerSecond = maxFramesPerSecond;
-    this.untrustedLimit = Long.MAX_VALUE;
+    this.limits = new Limits(java.util.Objects.requireNonNull(budget, "budget"), maxMessage, maxFragments,
+        maxFramesPerSecond, Long.MAX_VALUE);
   }
 
   @Override
@@ -205,7 +215,7 @@ public final class InputGuard extends ChannelInboundHandlerAdapter {
       refuse(ctx, buf, start, Verdict.UNTRUSTED);
       return;
     }
-    if (maxFramesPerSecond > 0) {
+    if (limits.maxFramesPerSecond > 0) {
       long now = System.nanoTime();
       if (now - windowStart >= SECOND_NANOS) {
         windowStart = now;
@@ -219,7 +229,7 @@ public final class InputGuard extends ChannelInboundHandlerAdapter {
     }
     long unfinished = phase == Phase.PASS ? 0 : messageBytes;
     if (unfinished > reserved) {
-      if (!budget.tryReserve(unfinished - reserved)) {
+      if (!limits.budget.tryReserve(unfinished - reserved)) {
         refuse(ctx, buf, start, Verdict.BUSY);
         return;
       }
@@ -227,8 +237,18 @@ public final class InputGuard extends ChannelInboundHandlerAdapter {
     }
     ctx.fireChannelRead(buf);
     if (unfinished < reserved) {
-      budget.release(reserved - unfinished);
+      limits.budget.release(reserved - unfinished);
       reserved = unfinished;
+    }
+  }
+
+  /** On an Engine.IO connection, where the handshake's frame encoder is gone: encodes frame objects. */
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+    if (server != null && msg instanceof WebSocketFrame) {
+      FRAME_ENCODER.write(ctx, msg, promise);
+    } else {
+      ctx.write(msg, promise);
     }
   }
 
@@ -252,13 +272,25 @@ public final class InputGuard extends ChannelInboundHandlerAdapter {
         if (headerLength == 0) {
           frameStart = i;
         }
-        header[headerLength++] = buf.getByte(i++);
-        if (headerLength == 2 && deflate && !reservedBitsAllowed()) {
-          return Verdict.RESERVED_BITS;
-        }
-        if (headerLength == 2 && !startHeader()) {
-          phase = Phase.PASS;
-          return null;
+        int b = buf.getByte(i++) & 0xFF;
+        int k = headerLength++;
+        if (k == 0) {
+          lead = b;
+        } else if (k == 1) {
+          lead |= b << 8;
+          if (deflate && !reservedBitsAllowed()) {
+            return Verdict.RESERVED_BITS;
+          }
+          if (!startHeader()) {
+            phase = Phase.PASS;
+            return null;
+          }
+          remaining = 0; // the extended length, if any, gathers here
+          mask = 0;
+        } else if (k < headerNeeded - 4) {
+          remaining = (remaining << 8) | b;
+        } else {
+          mask = (mask << 8) | b;
         }
         if (headerLength == headerNeeded) {
           Verdict v = endHeader(end - i, allowance);
@@ -299,8 +331,8 @@ public final class InputGuard extends ChannelInboundHandlerAdapter {
    * (checked in the decoder's order, and never something the decoder accepts).
    */
   private boolean startHeader() {
-    int b0 = header[0];
-    int b1 = header[1];
+    int b0 = lead & 0xFF;
+    int b1 = lead >>> 8;
     fin = (b0 & 0x80) != 0;
     opcode = b0 & 0x0F;
     int len7 = b1 & 0x7F;
@@ -321,26 +353,23 @@ public final class InputGuard extends ChannelInboundHandlerAdapter {
 
   /** With {@code permessage-deflate}: RSV1 alone, on a text or binary frame (the first of its message), or none. */
   private boolean reservedBitsAllowed() {
-    int rsv = header[0] & 0x70;
-    int op = header[0] & 0x0F;
+    int rsv = lead & 0x70;
+    int op = lead & 0x0F;
     return rsv == 0 || (rsv == 0x40 && (op == 0x1 || op == OP_BINARY));
   }
 
   /** The header is complete: checks the limits against the declared length. */
   private Verdict endHeader(int leftInBuffer, long allowance) {
-    int len7 = header[1] & 0x7F;
+    int len7 = (lead >>> 8) & 0x7F;
     long length;
     if (len7 == 126) {
-      length = ((header[2] & 0xFF) << 8) | (header[3] & 0xFF);
+      length = remaining;
       if (length < 126) {
         phase = Phase.PASS; // not the minimal encoding
         return null;
       }
     } else if (len7 == 127) {
-      length = 0;
-      for (int k = 2; k < 10; k++) {
-        length = (length << 8) | (header[k] & 0xFF);
-      }
+      length = remaining;
       if (length < 65536) {
         phase = Phase.PASS; // not the minimal encoding, or negative
         return null;
@@ -348,24 +377,21 @@ public final class InputGuard extends ChannelInboundHandlerAdapter {
     } else {
       length = len7;
     }
-    int m = headerNeeded - 4;
-    mask = ((header[m] & 0xFF) << 24) | ((header[m + 1] & 0xFF) << 16) | ((header[m + 2] & 0xFF) << 8)
-        | (header[m + 3] & 0xFF);
     headerLength = 0;
     headerNeeded = 2;
-    if (maxFramesPerSecond > 0 && ++framesInWindow > maxFramesPerSecond) {
+    if (limits.maxFramesPerSecond > 0 && ++framesInWindow > limits.maxFramesPerSecond) {
       return Verdict.FRAME_RATE;
     }
     if (opcode <= OP_BINARY) {
       if (opcode == OP_CONTINUATION) {
-        if (++fragments > maxFragments) {
+        if (++fragments > limits.maxFragments) {
           return Verdict.FRAGMENTS;
         }
       } else {
         fragments = 0;
         messageBytes = 0;
       }
-      if (length > maxMessage - messageBytes) {
+      if (length > limits.maxMessage - messageBytes) {
         return Verdict.TOO_BIG;
       }
     } else if (opcode == OP_CLOSE) {
@@ -437,13 +463,13 @@ public final class InputGuard extends ChannelInboundHandlerAdapter {
 
   /** Counts raw bytes against the untrusted limit; returns how many more may come (negative once over). */
   private long chargeUntrusted(int bytes) {
-    if (untrustedLimit == Long.MAX_VALUE || transport == null) {
+    if (limits.untrustedLimit == Long.MAX_VALUE || transport == null) {
       return Long.MAX_VALUE;
     }
     EngineSession session = transport.session();
     if (session == null) {
       pendingUntrusted += bytes;
-      return untrustedLimit - pendingUntrusted;
+      return limits.untrustedLimit - pendingUntrusted;
     }
     long charge = bytes + pendingUntrusted;
     pendingUntrusted = 0;
@@ -478,7 +504,7 @@ public final class InputGuard extends ChannelInboundHandlerAdapter {
 
   private void releaseReservation() {
     if (reserved > 0) {
-      budget.release(reserved);
+      limits.budget.release(reserved);
       reserved = 0;
     }
   }

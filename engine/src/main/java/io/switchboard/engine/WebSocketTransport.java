@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -13,10 +14,13 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -30,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * existing polling session.
  */
 final class WebSocketTransport extends ChannelInboundHandlerAdapter implements EngineTransport {
+  /** The transport's name in the pipeline. */
+  static final String NAME = "engine.wsTransport";
+  private static final String AGGREGATOR = "engine.wsAggregator";
   private static final Logger log = LoggerFactory.getLogger(WebSocketTransport.class);
   private static final EngineMessage PROBE_PONG = EngineMessage.control(PacketType.PONG, "probe");
   /** How long a refused client has to read our close frame (while its input is dropped) before the TCP close. */
@@ -86,6 +93,11 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements E
 
   /** The 101 response is out: opens the session, or offers this connection to the one it upgrades. On the loop. */
   void handshakeComplete() {
+    // the InputGuard in front encodes the few frame objects written from now on (see there)
+    ChannelPipeline pipeline = ctx.pipeline();
+    if (pipeline.get(InputGuard.class) != null && pipeline.get(WebSocketFrameEncoder.class) != null) {
+      pipeline.remove(WebSocketFrameEncoder.class);
+    }
     if (upgradeSid == null) {
       EngineSession s = new EngineSession(server, EngineServer.newSessionId(), request, ctx.channel().eventLoop(),
           this);
@@ -103,14 +115,25 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements E
   }
 
   @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
     if (!(msg instanceof WebSocketFrame frame)) {
       ReferenceCountUtil.release(msg); // e.g. the empty last content of the upgrade request
       return;
     }
+    if (!frame.isFinalFragment() && ctx.pipeline().get(AGGREGATOR) == null) {
+      aggregateFromNowOn(ctx, frame);
+      return;
+    }
     EnginePacket packet;
     try {
+      if (failure != null && !(frame instanceof CloseWebSocketFrame)) {
+        return; // refused: only the client's answer to our close frame still matters
+      }
       if (frame instanceof TextWebSocketFrame text) {
+        if (!ByteBufUtil.isText(text.content(), StandardCharsets.UTF_8)) {
+          refuseInvalidText(ctx);
+          return;
+        }
         packet = EngineParser.decodePacket(text.text());
       } else if (frame instanceof BinaryWebSocketFrame) {
         packet = EnginePacket.binaryMessage(ByteBufUtil.getBytes(frame.content()));
@@ -144,6 +167,24 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements E
     } else {
       s.executor().execute(() -> s.onPacket(this, packet));
     }
+  }
+
+  /**
+   * The client fragmented a message: Netty's aggregator goes in front of the transport and assembles this message and
+   * every later one (an idle connection that never fragments does without it), starting with this frame.
+   */
+  private void aggregateFromNowOn(ChannelHandlerContext ctx, WebSocketFrame first) throws Exception {
+    WebSocketFrameAggregator aggregator = new WebSocketFrameAggregator(server.options().maxHttpBufferSize());
+    ctx.pipeline().addBefore(ctx.name(), AGGREGATOR, aggregator);
+    aggregator.channelRead(ctx.pipeline().context(aggregator), first);
+  }
+
+  /** A text message that is not UTF-8 (RFC 6455 8.1): close 1007, like Netty's validator would. */
+  private void refuseInvalidText(ChannelHandlerContext ctx) {
+    server.count(Refusal.PROTOCOL_ERROR, ctx.channel().remoteAddress());
+    failure = CloseReason.TRANSPORT_ERROR;
+    failureDescription = "protocol error: invalid UTF-8 in a text message";
+    closeChannel(WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "invalid UTF-8");
   }
 
   /**

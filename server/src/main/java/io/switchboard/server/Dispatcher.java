@@ -6,6 +6,7 @@ import io.netty.util.internal.ThreadExecutorMap;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +20,11 @@ import org.slf4j.LoggerFactory;
 final class Dispatcher implements Executor {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
-  private final SerialExecutor serial;
+  /** Made at the move (at once with {@link HandlerDispatch#EXECUTOR}): a client on its loop holds none. */
+  private volatile SerialExecutor serial;
+  private static final AtomicReferenceFieldUpdater<Dispatcher, SerialExecutor> SERIAL =
+      AtomicReferenceFieldUpdater.newUpdater(Dispatcher.class, SerialExecutor.class, "serial");
+  private final Server server;
   private final EventExecutor loop;
   private final ServerStats stats;
   private final Track other;        // what runs for no event: acks from the client, disconnection, continuations
@@ -32,12 +37,15 @@ final class Dispatcher implements Executor {
   private static final Object NO_TRACK = new Object();
 
   Dispatcher(Server server, EventExecutor loop) {
-    this.serial = new SerialExecutor(server.handlerExecutor(), server.stats());
+    this.server = server;
     this.loop = loop;
     this.stats = server.stats();
     this.other = server.otherTrack();
     HandlerDispatch mode = server.options().handlerDispatch();
     this.moved = mode == HandlerDispatch.EXECUTOR;
+    if (moved) {
+      serial = new SerialExecutor(server.handlerExecutor(), stats);
+    }
     this.thresholdNanos = mode == HandlerDispatch.ADAPTIVE ? server.options().blockingThreshold().toNanos() : 0;
   }
 
@@ -57,14 +65,14 @@ final class Dispatcher implements Executor {
    */
   void dispatch(Track track, Runnable task) {
     if (moved) {
-      serial.execute(task);
+      serial().execute(task);
       return;
     }
     if (!loop.inEventLoop()) {
       try {
         loop.execute(() -> dispatch(track, task));
       } catch (RejectedExecutionException e) {
-        serial.execute(task); // the loop is gone (shutdown): the executor runs what is left
+        serial().execute(task); // the loop is gone (shutdown): the executor runs what is left
       }
       return;
     }
@@ -78,7 +86,7 @@ final class Dispatcher implements Executor {
     }
     if (track != null && track.blocking && thresholdNanos != 0) {
       moved = true;
-      serial.execute(task);
+      serial().execute(task);
       return;
     }
     running = true;
@@ -94,6 +102,7 @@ final class Dispatcher implements Executor {
         t = k == NO_TRACK ? null : (Track) k;
         r = (Runnable) pending.poll();
         if (t != null && t.blocking && thresholdNanos != 0) {
+          SerialExecutor serial = serial();
           serial.execute(r); // first, then what was queued behind it
           while (!pending.isEmpty()) {
             pending.poll();
@@ -131,7 +140,18 @@ final class Dispatcher implements Executor {
    * move, while {@code moved} is not yet set), or on the loop.
    */
   boolean inExecutor() {
-    return serial.inExecutor() || !moved && running && loop.inEventLoop();
+    SerialExecutor s = serial;
+    return s != null && s.inExecutor() || !moved && running && loop.inEventLoop();
+  }
+
+  /** The client's serial executor, made on first use (by one caller only, should two race for it). */
+  private SerialExecutor serial() {
+    SerialExecutor s = serial;
+    if (s == null) {
+      SERIAL.compareAndSet(this, null, new SerialExecutor(server.handlerExecutor(), stats));
+      s = serial;
+    }
+    return s;
   }
 
   /** Runs the task now if the caller is this client's task, else queues it. */
