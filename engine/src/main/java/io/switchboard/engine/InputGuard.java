@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * <p>Whatever breaks RFC 6455 otherwise (unmasked frames, reserved bits or opcodes, fragmented or oversized control
  * frames, a stray continuation) is left to Netty's decoder, which answers 1002: from such a frame on, the bytes pass
  * untouched. The payload of a message being assembled (the frame held by the decoder plus the fragments held by the
- * aggregator) is reserved from the budget as it arrives and released once the message is complete or the connection
- * ends. Bytes that arrive with a complete message in one read are not reserved: they are in memory already, once.
+ * aggregator) is reserved from the budget as it arrives and released once the message is complete (before it is
+ * passed on, so that a handler that keeps it reserves it alone) or the connection ends. Bytes that arrive with a
+ * complete message in one read are not reserved: they are in memory already, once.
  *
  * <p>Assumes that no WebSocket extension is negotiated (Engine.IO offers none).
  *
@@ -227,19 +228,20 @@ public final class InputGuard extends ChannelDuplexHandler {
       refuse(ctx, buf, frameStart, verdict);
       return;
     }
+    // settle the reservation before passing the bytes on: a message completed here reaches the session within
+    // fireChannelRead, and whoever keeps it longer (a packet awaiting attachments) reserves it again there; held by
+    // both at once, it would count twice and could be refused although it fits
     long unfinished = phase == Phase.PASS ? 0 : messageBytes;
     if (unfinished > reserved) {
       if (!limits.budget.tryReserve(unfinished - reserved)) {
         refuse(ctx, buf, start, Verdict.BUSY);
         return;
       }
-      reserved = unfinished;
-    }
-    ctx.fireChannelRead(buf);
-    if (unfinished < reserved) {
+    } else if (unfinished < reserved) {
       limits.budget.release(reserved - unfinished);
-      reserved = unfinished;
     }
+    reserved = unfinished;
+    ctx.fireChannelRead(buf);
   }
 
   /** On an Engine.IO connection, where the handshake's frame encoder is gone: encodes frame objects. */

@@ -36,6 +36,8 @@ class InputGuardTest {
 
   private EngineServer server;
   private final List<String> events = new ArrayList<>();
+  /** What the budget held each time a binary message reached the listener. */
+  private final List<Long> usedOnDelivery = new ArrayList<>();
   private final List<Conn> conns = new ArrayList<>();
 
   @AfterEach
@@ -60,6 +62,7 @@ class InputGuardTest {
       @Override
       public void onBinary(byte[] data) {
         events.add("binary:" + data.length);
+        usedOnDelivery.add(server.inputBudget().used());
       }
 
       @Override
@@ -211,6 +214,34 @@ class InputGuardTest {
     assertThat(server.inputBudget().used()).isEqualTo(30_000);
     c.send(frame(true, 0x0, text("end")));
     assertThat(events).endsWith("text:30002");
+    assertThat(server.inputBudget().used()).isZero();
+  }
+
+  @Test
+  void aMessageCompletedOverSeveralReadsIsNoLongerReservedWhenItIsPassedOn() {
+    // the listener may keep it and reserve it itself (a packet awaiting attachments): it must not count twice
+    start(EngineOptions.builder().maxHttpBufferSize(100_000).maxBufferedInput(100_000).build());
+    Conn c = new Conn();
+    byte[] big = frame(true, 0x2, new byte[60_000]);
+    c.send(Arrays.copyOfRange(big, 0, 50_008));  // header (8 bytes) and most of the payload
+    assertThat(server.inputBudget().used()).isEqualTo(50_000);
+    c.send(Arrays.copyOfRange(big, 50_008, big.length));
+    assertThat(events).containsExactly("binary:60000");
+    assertThat(usedOnDelivery).containsExactly(0L);
+
+    // a message completed in a read that also starts the next one: only the next one stays reserved
+    byte[] next = frame(true, 0x2, new byte[40_000]);
+    byte[] both = new byte[big.length + 20_008];
+    System.arraycopy(big, 0, both, 0, big.length);
+    System.arraycopy(next, 0, both, big.length, 20_008);
+    c.send(Arrays.copyOfRange(both, 0, 30_008));
+    assertThat(server.inputBudget().used()).isEqualTo(30_000);
+    c.send(Arrays.copyOfRange(both, 30_008, both.length));
+    assertThat(usedOnDelivery).containsExactly(0L, 20_000L);
+    assertThat(server.inputBudget().used()).isEqualTo(20_000);
+    c.send(Arrays.copyOfRange(next, 20_008, next.length));
+    assertThat(events).containsExactly("binary:60000", "binary:60000", "binary:40000");
+    assertThat(usedOnDelivery).containsExactly(0L, 20_000L, 0L);
     assertThat(server.inputBudget().used()).isZero();
   }
 
