@@ -54,6 +54,13 @@ class PollingHttpRawWebSocketTest {
       ws.sendFrame(false, RawWebSocket.TEXT, "4frag".getBytes(StandardCharsets.UTF_8), true);
       ws.sendFrame(true, RawWebSocket.CONTINUATION, "mented".getBytes(StandardCharsets.UTF_8), true);
       assertThat(ws.readFrame().text()).isEqualTo("4fragmented");
+      // the aggregator the first fragmented message brought in serves whole and fragmented messages after it
+      ws.sendText("4whole");
+      assertThat(ws.readFrame().text()).isEqualTo("4whole");
+      ws.sendFrame(false, RawWebSocket.TEXT, "4a".getBytes(StandardCharsets.UTF_8), true);
+      ws.sendFrame(false, RawWebSocket.CONTINUATION, "b".getBytes(StandardCharsets.UTF_8), true);
+      ws.sendFrame(true, RawWebSocket.CONTINUATION, "c".getBytes(StandardCharsets.UTF_8), true);
+      assertThat(ws.readFrame().text()).isEqualTo("4abc");
       assertThat(server.engine().socket(sid).isOpen()).isTrue();
     }
   }
