@@ -2,6 +2,7 @@ package io.switchboard.engine;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.List;
@@ -266,7 +267,55 @@ final class EngineSession implements EngineSocket {
       return;
     }
     if (FLUSH_SCHEDULED.compareAndSet(this, 0, 1)) {
-      runOnLoop(this::flush);
+      if (executor.inEventLoop()) {
+        LoopFlush.of().add(this); // a broadcast from this loop: one task flushes all its sessions here
+      } else {
+        runOnLoop(this::flush);
+      }
+    }
+  }
+
+  /**
+   * The sessions of one event loop that were sent something from that loop and wait for their flush: one task for all
+   * of them, where a broadcast would otherwise queue one task (and one allocation) per recipient. It runs after the
+   * task that sent, so everything that task sends to a session still leaves in one batch.
+   */
+  private static final class LoopFlush implements Runnable {
+    private static final FastThreadLocal<LoopFlush> CURRENT = new FastThreadLocal<>() {
+      @Override
+      protected LoopFlush initialValue() {
+        return new LoopFlush();
+      }
+    };
+    /** Beyond this many sessions, the list is dropped once flushed rather than kept at its peak size. */
+    private static final int KEEP = 4096;
+
+    private ArrayList<EngineSession> sessions = new ArrayList<>();
+
+    /** The calling event loop's list. */
+    static LoopFlush of() {
+      return CURRENT.get();
+    }
+
+    void add(EngineSession session) {
+      if (sessions.isEmpty()) {
+        session.runOnLoop(this);
+      }
+      sessions.add(session);
+    }
+
+    @Override
+    public void run() {
+      ArrayList<EngineSession> list = sessions;
+      // a flush may end a session, whose listener may send from here again: those join this same pass
+      for (int i = 0; i < list.size(); i++) {
+        list.get(i).flush();
+      }
+      if (list.size() > KEEP) {
+        sessions = new ArrayList<>();
+      } else {
+        list.clear();
+      }
     }
   }
 
@@ -287,6 +336,11 @@ final class EngineSession implements EngineSocket {
       oldest = q;
       q = next;
     }
+    if (oldest.next == null && oldest.item instanceof EngineMessage only) { // the common case: one message
+      QUEUED_BYTES.addAndGet(this, -only.wireLength());
+      writeBatch(List.of(only));
+      return;
+    }
     List<EngineMessage> batch = new ArrayList<>();
     long bytes = 0;
     for (Queued q = oldest; q != null; q = q.next) {
@@ -304,6 +358,11 @@ final class EngineSession implements EngineSocket {
       }
     }
     QUEUED_BYTES.addAndGet(this, -bytes);
+    writeBatch(batch);
+  }
+
+  /** Hands a batch to the transport; a closing session closes once its last batch is out. */
+  private void writeBatch(List<EngineMessage> batch) {
     transport.send(batch);
     if (state == State.CLOSING) {
       CloseReason reason = closingReason;
