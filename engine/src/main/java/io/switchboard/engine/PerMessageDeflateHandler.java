@@ -242,6 +242,9 @@ final class PerMessageDeflateHandler extends ChannelInboundHandlerAdapter {
       }
       WebSocketFrame frame = binary ? new BinaryWebSocketFrame(true, 0, out) : new TextWebSocketFrame(true, 0, out);
       out = null;
+      // released before passing it on, as the InputGuard does: whoever keeps the message longer reserves it itself
+      budget.release(reserved);
+      reserved = 0;
       ctx.fireChannelRead(frame);
     } catch (DataFormatException e) {
       log.debug("session {}: invalid compressed data: {}", session == null ? null : session.id(), e.getMessage());
