@@ -3,9 +3,7 @@ package io.switchboard.engine;
 import io.netty.channel.ChannelHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Objects;
@@ -31,8 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class EngineServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EngineServer.class);
-  // DRBG: no read of /dev/urandom (a system call under a lock) for each id, as the default NativePRNG does
-  private static final SecureRandom RANDOM = newRandom();
 
   private final EngineOptions options;
   private final ConcurrentMap<String, EngineSession> sessions = new ConcurrentHashMap<>();
@@ -252,18 +248,8 @@ public final class EngineServer implements AutoCloseable {
     lingering.remove(session.id(), session);
   }
 
-  private static SecureRandom newRandom() {
-    try {
-      return SecureRandom.getInstance("DRBG");
-    } catch (java.security.NoSuchAlgorithmException e) {
-      return new SecureRandom();
-    }
-  }
-
   /** A new session id: 144 random bits, URL-safe base64. */
   static String newSessionId() {
-    byte[] bytes = new byte[18];
-    RANDOM.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return Ids.base64Url(18);
   }
 }

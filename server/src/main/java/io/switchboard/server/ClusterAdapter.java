@@ -3,6 +3,7 @@ package io.switchboard.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import io.switchboard.engine.Ids;
 import io.switchboard.engine.Logs;
 import io.switchboard.server.cluster.ClusterMessage;
 import io.switchboard.server.cluster.ClusterMessageMapper;
@@ -11,10 +12,8 @@ import io.switchboard.server.cluster.ClusterReplies;
 import io.switchboard.server.cluster.ClusterResponse;
 import io.switchboard.server.cluster.ClusterStats;
 import io.switchboard.server.parser.Packet;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +54,6 @@ import org.slf4j.LoggerFactory;
 public abstract class ClusterAdapter extends InMemoryAdapter implements ClusterStats {
   private static final Logger log = LoggerFactory.getLogger(ClusterAdapter.class);
   private static final Logger clusterLog = LoggerFactory.getLogger(Logs.CLUSTER);
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   /** The uid emitters put in their messages. */
   public static final String EMITTER_UID = "emitter";
@@ -133,14 +131,12 @@ public abstract class ClusterAdapter extends InMemoryAdapter implements ClusterS
   }
 
   /**
-   * {@return a random id of {@code bytes} bytes in lower-case hex, from a {@link SecureRandom}}
+   * {@return a random id of {@code bytes} bytes in lower-case hex ({@link Ids#hex(int)})}
    *
    * @param bytes how many random bytes (the id has twice as many characters)
    */
   protected static String newId(int bytes) {
-    byte[] b = new byte[bytes];
-    RANDOM.nextBytes(b);
-    return HexFormat.of().formatHex(b);
+    return Ids.hex(bytes);
   }
 
   /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.engine.EngineMessage;
+import io.switchboard.engine.Ids;
 import io.switchboard.engine.Logs;
 import io.switchboard.engine.Transport;
 import io.switchboard.server.cluster.PersistedSession;
@@ -12,11 +13,9 @@ import io.switchboard.server.cluster.SessionAwareAdapter;
 import io.switchboard.server.parser.Packet;
 import io.switchboard.server.parser.PacketDecoder;
 import io.switchboard.server.parser.PacketType;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -56,8 +55,6 @@ public final class Socket extends Recipient {
   private static final Logger log = LoggerFactory.getLogger(Socket.class);
   private static final Logger handlersLog = LoggerFactory.getLogger(Logs.HANDLERS);
   private static final Logger connectionsLog = LoggerFactory.getLogger(Logs.CONNECTIONS);
-  // DRBG: no read of /dev/urandom (a system call under a lock) for each id, as the default NativePRNG does
-  private static final SecureRandom RANDOM = newRandom();
 
   private final Namespace nsp;
   final Client client;
@@ -135,18 +132,9 @@ public final class Socket extends Recipient {
     this.pid = !nsp.recoveryEnabled() ? null : session != null && session.pid() != null ? session.pid() : newId();
   }
 
-  private static SecureRandom newRandom() {
-    try {
-      return SecureRandom.getInstance("DRBG");
-    } catch (java.security.NoSuchAlgorithmException e) {
-      return new SecureRandom();
-    }
-  }
-
+  /** A new socket (or plain member) id: 120 random bits, URL-safe base64 (20 characters, as the reference's). */
   static String newId() {
-    byte[] b = new byte[15];
-    RANDOM.nextBytes(b);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    return Ids.base64Url(15);
   }
 
   // ---- identity and state ----

@@ -1,8 +1,8 @@
 package io.switchboard.engine.ws;
 
 import io.netty.channel.ChannelHandler;
+import io.switchboard.engine.Ids;
 import io.switchboard.engine.InputBudget;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -10,7 +10,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.Base64;
 
 /**
  * A plain RFC 6455 WebSocket endpoint on an {@link io.switchboard.engine.HttpServer} (no Engine.IO framing): it
@@ -41,7 +40,6 @@ import java.util.Base64;
  * by fragment); {@link CloseCodes} lists the answers. No extension (permessage-deflate) is negotiated.
  */
 public final class WebSocketEndpoint implements AutoCloseable {
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final WebSocketOptions options;
   private final WebSocketHandler handler;
@@ -147,8 +145,6 @@ public final class WebSocketEndpoint implements AutoCloseable {
 
   /** A new connection id: 144 random bits, URL-safe base64. */
   static String newId() {
-    byte[] bytes = new byte[18];
-    RANDOM.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return Ids.base64Url(18);
   }
 }
