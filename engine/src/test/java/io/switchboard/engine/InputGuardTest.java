@@ -78,9 +78,15 @@ class InputGuardTest {
     final EmbeddedChannel decoder = new EmbeddedChannel(new WebSocket13FrameDecoder(false, false, 4_000_000));
 
     Conn() {
+      this("");
+    }
+
+    /** @param extraHeaders more request header lines, each ending with CRLF */
+    Conn(String extraHeaders) {
       conns.add(this);
       String request = "GET " + TARGET + " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
-          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+          + extraHeaders + "\r\n";
       ch.writeInbound(Unpooled.copiedBuffer(request, CharsetUtil.US_ASCII));
       ch.runPendingTasks();
       ByteBuf response = ch.readOutbound();
@@ -243,6 +249,23 @@ class InputGuardTest {
     assertThat(events).containsExactly("binary:60000", "binary:60000", "binary:40000");
     assertThat(usedOnDelivery).containsExactly(0L, 20_000L, 0L);
     assertThat(server.inputBudget().used()).isZero();
+  }
+
+  @Test
+  void anInflatedMessageIsNoLongerReservedWhenItIsPassedOn() {
+    start(EngineOptions.builder().maxHttpBufferSize(100_000).maxBufferedInput(200_000)
+        .perMessageDeflate(PerMessageDeflate.builder().enabled(true).build()).build());
+    Conn c = new Conn("Sec-WebSocket-Extensions: permessage-deflate\r\n");
+    java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true);
+    deflater.setInput(new byte[60_000]);
+    byte[] out = new byte[1_000];
+    int n = deflater.deflate(out, 0, out.length, java.util.zip.Deflater.SYNC_FLUSH);
+    deflater.end();
+    byte[] compressed = frame(true, 0x2, Arrays.copyOf(out, n - 4)); // without the 00 00 ff ff tail (RFC 7692 7.2.1)
+    compressed[0] |= 0x40; // RSV1: compressed
+    c.send(compressed);
+    assertThat(events).containsExactly("binary:60000");
+    assertThat(usedOnDelivery).containsExactly(0L);
   }
 
   @Test
