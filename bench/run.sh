@@ -10,7 +10,11 @@
 #            --cases echo-100x1,fanout-50k (a subset: connect-19k fanout-50k fanout-sat fanout-sat-2cores echo-100x1
 #            slow mixed-fanout cluster; also connect-1k, which the full run leaves out)
 #   environment: BENCH_PORT (first server port, default 3700; the cluster case also takes the next one),
-#                MAVEN_ARGS (added to every mvn command, e.g. "-o -Dmaven.repo.local=/work/m2/me")
+#                MAVEN_ARGS (added to every mvn command, e.g. "-o -Dmaven.repo.local=/work/m2/me"),
+#                BENCH_JVM_OPTS (the heap of every JVM server, default "-Xms32m -Xmx1g": it starts small and grows
+#                with need, as V8's does; the JVM's own default starts at 1/64 of the machine's RAM, 378 MB here,
+#                which the connect warm-up touches whole, so that RSS per connection read that default, not the
+#                connections)
 #
 # Fairness: every case runs against a freshly started server, warms it with at least 20 s of that very scenario
 # (same clients, same load), then measures 3 rounds of 5 s; the generator prints one JSON line per round and the
@@ -78,14 +82,15 @@ fi
 [ -f "$JAR" ] && [ -f "$NSIO_JAR" ] && [ -d bench/node/node_modules/socket.io ] || { echo "build first" >&2; exit 1; }
 
 REDIS=redis://127.0.0.1:6379
+JVM="java ${BENCH_JVM_OPTS--Xms32m -Xmx1g}" # the same heap settings for every JVM server
 server_cmd() { # name threads [port] [extra]
   local port=${3:-$PORT}
   case "$1" in
-    switchboard) echo "java -jar $JAR server --port $port --threads $2 ${4:-}" ;;
-    switchboard-direct) echo "java -jar $JAR server --port $port --threads $2 --handlers direct ${4:-}" ;;
-    switchboard-executor) echo "java -jar $JAR server --port $port --threads $2 --handlers executor ${4:-}" ;;
-    raw-netty) echo "java -jar $JAR raw-server --port $port --threads $2" ;;
-    netty-socketio) echo "java -jar $NSIO_JAR --port $port --threads $2" ;;
+    switchboard) echo "$JVM -jar $JAR server --port $port --threads $2 ${4:-}" ;;
+    switchboard-direct) echo "$JVM -jar $JAR server --port $port --threads $2 --handlers direct ${4:-}" ;;
+    switchboard-executor) echo "$JVM -jar $JAR server --port $port --threads $2 --handlers executor ${4:-}" ;;
+    raw-netty) echo "$JVM -jar $JAR raw-server --port $port --threads $2" ;;
+    netty-socketio) echo "$JVM -jar $NSIO_JAR --port $port --threads $2" ;;
     node) echo "node bench/node/server.js --port $port ${4:-}" ;;
   esac
 }
@@ -171,6 +176,7 @@ run_case() { # server case pin threads timeout scenario args...
   echo "- Run: \`bench/run.sh${ARGS:+ $ARGS}\` ($RUN_ID), git $(git rev-parse --short HEAD)"
   echo "- Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/{print $2}') GiB, Linux $(uname -r), RLIMIT_NOFILE $(ulimit -n)"
   echo "- Java: $(java -version 2>&1 | head -1); Node $(node --version); load generator and JVM servers on Netty $(unzip -p $JAR META-INF/maven/io.netty/netty-transport/pom.properties | grep version | cut -d= -f2) ($(java -jar $JAR transport 2>/dev/null | cut -d';' -f1)); netty-socketio on Netty 4.1.130.Final (epoll)"
+  echo "- JVM servers: \`${JVM#java }\` (GC: the JVM's own choice, Serial when pinned to one core, G1 unpinned)"
   echo "- Measuring: every case against a fresh server; warm-up and rounds \`$MEASURE\` (each cell: median of the rounds, (min–max))"
   echo "- Load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared with other engineers' builds)"
 } > "$OUT/env.md"
