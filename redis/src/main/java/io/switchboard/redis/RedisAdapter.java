@@ -31,7 +31,7 @@ import java.util.concurrent.CompletionStage;
  * of the request channel. Its answers also carry a {@code uid} field, which Node ignores and Java requesters use to
  * name the servers that stayed silent.
  */
-final class RedisAdapter extends ClusterAdapter {
+final class RedisAdapter extends RedisLinkAdapter {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private static final int SOCKETS = 0;
@@ -45,7 +45,6 @@ final class RedisAdapter extends ClusterAdapter {
   private static final int BROADCAST_CLIENT_COUNT = 8;
   private static final int BROADCAST_ACK = 9;
 
-  private final RedisLink link;
   private final RedisAdapterOptions opts;
   private final String channel;
   private final String pattern;
@@ -54,8 +53,7 @@ final class RedisAdapter extends ClusterAdapter {
   private final String specificResponseChannel;
 
   RedisAdapter(Namespace nsp, RedisLink link, RedisAdapterOptions opts) {
-    super(nsp, opts.requestsTimeout());
-    this.link = link;
+    super(nsp, opts.requestsTimeout(), link);
     this.opts = opts;
     this.channel = opts.key() + "#" + nsp.name() + "#";
     this.pattern = globEscape(channel) + "*";
@@ -66,16 +64,6 @@ final class RedisAdapter extends ClusterAdapter {
     link.subscribe(requestChannel, (c, m) -> onRequest(m));
     link.subscribe(responseChannel, (c, m) -> onResponseMessage(m));
     link.subscribe(specificResponseChannel, (c, m) -> onResponseMessage(m));
-  }
-
-  @Override
-  public boolean linkUp() {
-    return link.isUp();
-  }
-
-  @Override
-  public long linkLosses() {
-    return link.losses();
   }
 
   @Override

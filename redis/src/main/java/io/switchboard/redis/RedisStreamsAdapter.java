@@ -10,7 +10,6 @@ import io.lettuce.core.SetArgs;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.switchboard.server.BroadcastOptions;
-import io.switchboard.server.ClusterAdapter;
 import io.switchboard.server.ConnectionStateRecovery;
 import io.switchboard.server.Namespace;
 import io.switchboard.server.Resumption;
@@ -64,7 +63,7 @@ import org.slf4j.LoggerFactory;
  * its writer, and the writes are compare-and-set on that name, so a record that another server restored (taken with
  * GETDEL: once, cluster-wide) is never written back by the server that lost the client.
  */
-final class RedisStreamsAdapter extends ClusterAdapter {
+final class RedisStreamsAdapter extends RedisLinkAdapter {
   private static final Logger log = LoggerFactory.getLogger(RedisStreamsAdapter.class);
   private static final Pattern OFFSET = Pattern.compile("[0-9]{1,20}-[0-9]{1,20}");
 
@@ -85,7 +84,6 @@ final class RedisStreamsAdapter extends ClusterAdapter {
           + "return redis.call('DEL', KEYS[1]) end return 0");
 
   private final RedisStreamsAdapterFactory factory;
-  private final RedisLink link;
   private final RedisClusterAsyncCommands<byte[], byte[]> redis;
   private final RedisStreamsAdapterOptions opts;
   private final StreamsWire wire;
@@ -105,9 +103,8 @@ final class RedisStreamsAdapter extends ClusterAdapter {
 
   RedisStreamsAdapter(Namespace nsp, RedisStreamsAdapterFactory factory, RedisLink link, StreamReader reader,
       RedisStreamsAdapterOptions opts) {
-    super(nsp, opts.requestsTimeout());
+    super(nsp, opts.requestsTimeout(), link);
     this.factory = factory;
-    this.link = link;
     this.redis = link.commands();
     this.opts = opts;
     this.wire = new StreamsWire(mapper(), opts.onlyPlaintext());
@@ -134,16 +131,6 @@ final class RedisStreamsAdapter extends ClusterAdapter {
       link.subscribe(publicChannel, this::onPubSub);
       link.subscribe(privateChannel, this::onPubSub);
     }
-  }
-
-  @Override
-  public boolean linkUp() {
-    return link.isUp();
-  }
-
-  @Override
-  public long linkLosses() {
-    return link.losses();
   }
 
   @Override

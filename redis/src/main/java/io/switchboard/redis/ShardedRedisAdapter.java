@@ -2,7 +2,6 @@ package io.switchboard.redis;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.switchboard.server.ClusterAdapter;
 import io.switchboard.server.Namespace;
 import io.switchboard.server.cluster.ClusterMessage;
 import io.switchboard.server.cluster.ClusterMessageMapper;
@@ -25,35 +24,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Messages are JSON, or msgpack when their type may carry binary and they do; the server count is the number of
  * shard subscribers of the main channel.
  */
-final class ShardedRedisAdapter extends ClusterAdapter {
+final class ShardedRedisAdapter extends RedisLinkAdapter {
   private static final Set<ClusterMessageType> MAY_CARRY_BINARY = Set.of(ClusterMessageType.BROADCAST,
       ClusterMessageType.BROADCAST_ACK, ClusterMessageType.FETCH_SOCKETS_RESPONSE,
       ClusterMessageType.SERVER_SIDE_EMIT, ClusterMessageType.SERVER_SIDE_EMIT_RESPONSE);
 
-  private final RedisLink link;
   private final SubscriptionMode mode;
   private final String channel;
   private final String responseChannel;
   private final Set<String> roomChannels = ConcurrentHashMap.newKeySet();
 
   ShardedRedisAdapter(Namespace nsp, RedisLink link, RedisAdapterOptions opts) {
-    super(nsp, opts.requestsTimeout());
-    this.link = link;
+    super(nsp, opts.requestsTimeout(), link);
     this.mode = opts.subscriptionMode();
     this.channel = opts.key() + "#" + nsp.name() + "#";
     this.responseChannel = channel + uid() + "#";
     link.ssubscribe(channel, this::onRaw);
     link.ssubscribe(responseChannel, this::onRaw);
-  }
-
-  @Override
-  public boolean linkUp() {
-    return link.isUp();
-  }
-
-  @Override
-  public long linkLosses() {
-    return link.losses();
   }
 
   @Override

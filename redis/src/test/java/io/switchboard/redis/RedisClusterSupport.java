@@ -1,14 +1,8 @@
 package io.switchboard.redis;
 
 import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
-import io.lettuce.core.codec.StringCodec;
 import io.switchboard.server.cluster.ClusterAdapterContract;
 import io.switchboard.testkit.TestRedis;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
@@ -19,7 +13,8 @@ import org.junit.jupiter.api.BeforeAll;
 abstract class RedisClusterSupport extends ClusterAdapterContract {
   private static TestRedis.Cluster shared;
   static TestRedis.Cluster redisCluster;
-  private final Map<String, List<AutoCloseable>> resources = new ConcurrentHashMap<>();
+  /** What the adapter factories of each cluster hold, closed with the cluster. */
+  final RedisContractResources resources = new RedisContractResources();
 
   @BeforeAll
   static void startRedisCluster() {
@@ -36,46 +31,19 @@ abstract class RedisClusterSupport extends ClusterAdapterContract {
     return shared;
   }
 
-  /** Keeps something to close with the cluster named {@code key}. */
-  <T extends AutoCloseable> T keep(String key, T resource) {
-    resources.computeIfAbsent(key, k -> new ArrayList<>()).add(resource);
-    return resource;
-  }
-
   /** A member counted by the server count that never answers: a subscriber of {@code channel}. */
   protected SilentNode subscriber(String channel, boolean sharded) {
-    RedisClusterClient client = RedisClusterClient.create(redisCluster.uris().get(0));
-    StatefulRedisClusterPubSubConnection<String, String> conn = client.connectPubSub(StringCodec.UTF8);
-    if (sharded) {
-      conn.sync().ssubscribe(channel);
-    } else {
-      conn.sync().subscribe(channel);
-    }
-    return new SilentNode() {
-      @Override
-      public String uid() {
-        return null;
+    return RedisContractResources.silentSubscriber(RedisClusterClient.create(redisCluster.uris().get(0)), conn -> {
+      if (sharded) {
+        conn.sync().ssubscribe(channel);
+      } else {
+        conn.sync().subscribe(channel);
       }
-
-      @Override
-      public void close() {
-        conn.close();
-        client.shutdown();
-      }
-    };
+    });
   }
 
   @Override
   protected void closeCluster(String cluster) {
-    List<AutoCloseable> list = resources.remove(cluster);
-    if (list != null) {
-      for (AutoCloseable c : list) {
-        try {
-          c.close();
-        } catch (Exception e) {
-          throw new AssertionError(e);
-        }
-      }
-    }
+    resources.close(cluster);
   }
 }

@@ -12,7 +12,7 @@ import io.switchboard.server.AdapterFactory;
 class ShardedOnRedisClusterTest extends RedisClusterSupport {
   @Override
   protected AdapterFactory adapterFactory(String cluster, int index) {
-    return keep(cluster, RedisAdapterFactory.createCluster(redisCluster.uris(),
+    return resources.keep(cluster, RedisAdapterFactory.createCluster(redisCluster.uris(),
         RedisAdapterOptions.builder().key(cluster).mode(RedisMode.SHARDED)
         .subscriptionMode(SubscriptionMode.STATIC).build()));
   }

@@ -9,7 +9,7 @@ import io.switchboard.server.AdapterFactory;
 class StreamsClassicPubSubOnRedisClusterTest extends RedisClusterSupport {
   @Override
   protected AdapterFactory adapterFactory(String cluster, int index) {
-    return keep(cluster, RedisStreamsAdapterFactory.createCluster(redisCluster.uris(),
+    return resources.keep(cluster, RedisStreamsAdapterFactory.createCluster(redisCluster.uris(),
         StreamsRedisClusterTest.options(cluster)));
   }
 

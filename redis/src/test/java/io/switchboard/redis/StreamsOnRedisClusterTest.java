@@ -23,7 +23,7 @@ class StreamsOnRedisClusterTest extends RedisClusterSupport {
 
   @Override
   protected AdapterFactory adapterFactory(String cluster, int index) {
-    return keep(cluster, RedisStreamsAdapterFactory.createCluster(redisCluster.uris(),
+    return resources.keep(cluster, RedisStreamsAdapterFactory.createCluster(redisCluster.uris(),
         StreamsRedisClusterTest.options(cluster).toBuilder().useShardedPubSub(true).build()));
   }
 

@@ -72,16 +72,27 @@ class StreamsOutageTest {
     System.out.println("[outage] " + total + " broadcasts, each once and in order on both servers");
   }
 
-  @ParameterizedTest(name = "recovery {0}")
-  @ValueSource(booleans = {false, true})
-  void aRedisFrozenForFiveSecondsLosesNoBroadcast(boolean withRecovery) throws Exception {
-    RedisStreamsAdapterOptions opts = options(10_000);
+  /** A test on a Redis process of its own and two Java servers on it, with a client in room r on each. */
+  interface OnTwoServers {
+    void run(TestRedis.Server redis, JavaNode j0, JavaNode j1, ClusterClient a, ClusterClient b) throws Exception;
+  }
+
+  /** Starts Redis and two servers with {@code opts}, waits until each counts two servers, then runs {@code test}. */
+  static void onTwoServers(RedisStreamsAdapterOptions opts, boolean withRecovery, OnTwoServers test) throws Exception {
     try (TestRedis.Server redis = TestRedis.startProcess();
         JavaNode j0 = JavaNode.streams("java0", redis.uri(), opts, recovery(withRecovery));
         JavaNode j1 = JavaNode.streams("java1", redis.uri(), opts, recovery(withRecovery))) {
       Await.until("two servers", java.time.Duration.ofSeconds(20), () -> j0.serverCount() == 2 && j1.serverCount() == 2);
       ClusterClient a = j0.client("a", "r");
       ClusterClient b = j1.client("b", "r");
+      test.run(redis, j0, j1, a, b);
+    }
+  }
+
+  @ParameterizedTest(name = "recovery {0}")
+  @ValueSource(booleans = {false, true})
+  void aRedisFrozenForFiveSecondsLosesNoBroadcast(boolean withRecovery) throws Exception {
+    onTwoServers(options(10_000), withRecovery, (redis, j0, j1, a, b) -> {
       broadcastAround(j0, a, b, () -> {
         redis.pause();
         try {
@@ -94,29 +105,21 @@ class StreamsOutageTest {
       });
       assertThat(j0.streams.refusedCommands()).isZero();
       assertThat(j0.streams.localOnlyBroadcasts()).isZero();
-    }
+    });
   }
 
   @ParameterizedTest(name = "recovery {0}")
   @ValueSource(booleans = {false, true})
   void aRedisRestartLosesNoBroadcast(boolean withRecovery) throws Exception {
-    RedisStreamsAdapterOptions opts = options(10_000);
-    try (TestRedis.Server redis = TestRedis.startProcess();
-        JavaNode j0 = JavaNode.streams("java0", redis.uri(), opts, recovery(withRecovery));
-        JavaNode j1 = JavaNode.streams("java1", redis.uri(), opts, recovery(withRecovery))) {
-      Await.until("two servers", java.time.Duration.ofSeconds(20), () -> j0.serverCount() == 2 && j1.serverCount() == 2);
-      ClusterClient a = j0.client("a", "r");
-      ClusterClient b = j1.client("b", "r");
-      broadcastAround(j0, a, b, () -> {
-        redis.stop();
-        try {
-          Thread.sleep(2_000); // down for a while, broadcasts going on
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        redis.start(); // empty: no persistence
-      });
-    }
+    onTwoServers(options(10_000), withRecovery, (redis, j0, j1, a, b) -> broadcastAround(j0, a, b, () -> {
+      redis.stop();
+      try {
+        Thread.sleep(2_000); // down for a while, broadcasts going on
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      redis.start(); // empty: no persistence
+    }));
   }
 
   static String dump(TestRedis.Server redis, String key) {
@@ -137,12 +140,7 @@ class StreamsOutageTest {
   @ValueSource(booleans = {false, true})
   void aRedisThatStaysAwayKeepsTheQueueBounded(boolean withRecovery) throws Exception {
     RedisStreamsAdapterOptions opts = options(200);
-    try (TestRedis.Server redis = TestRedis.startProcess();
-        JavaNode j0 = JavaNode.streams("java0", redis.uri(), opts, recovery(withRecovery));
-        JavaNode j1 = JavaNode.streams("java1", redis.uri(), opts, recovery(withRecovery))) {
-      Await.until("two servers", java.time.Duration.ofSeconds(20), () -> j0.serverCount() == 2 && j1.serverCount() == 2);
-      ClusterClient a = j0.client("a", "r");
-      ClusterClient b = j1.client("b", "r");
+    onTwoServers(opts, withRecovery, (redis, j0, j1, a, b) -> {
       redis.stop();
       int flood = 5_000;
       long start = System.nanoTime();
@@ -181,6 +179,6 @@ class StreamsOutageTest {
           .map(e -> ((Number) e.args().get(0)).intValue()).toList();
       assertThat(got).isNotEmpty().hasSizeLessThanOrEqualTo(200);
       assertThat(got).containsExactlyElementsOf(IntStream.rangeClosed(1, got.size()).boxed().toList());
-    }
+    });
   }
 }

@@ -1,19 +1,13 @@
 package io.switchboard.redis;
 
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.switchboard.server.AdapterFactory;
 import io.switchboard.server.cluster.ClusterAdapterContract;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The cluster adapter contract across three Java servers on the Redis Streams adapter (recovery off). */
 class StreamsRedisClusterTest extends ClusterAdapterContract {
-  private final Map<String, List<AutoCloseable>> resources = new ConcurrentHashMap<>();
+  private final RedisContractResources resources = new RedisContractResources();
 
   @BeforeAll
   static void redisIsThere() {
@@ -28,42 +22,18 @@ class StreamsRedisClusterTest extends ClusterAdapterContract {
 
   @Override
   protected AdapterFactory adapterFactory(String cluster, int index) {
-    RedisStreamsAdapterFactory f = RedisStreamsAdapterFactory.create(RedisTests.URI, options(cluster));
-    resources.computeIfAbsent(cluster, k -> new ArrayList<>()).add(f);
-    return f;
+    return resources.keep(cluster, RedisStreamsAdapterFactory.create(RedisTests.URI, options(cluster)));
   }
 
   @Override
   protected SilentNode addSilentNode(String cluster) {
-    RedisClient client = RedisClient.create(RedisTests.URI);
-    StatefulRedisPubSubConnection<String, String> conn = client.connectPubSub(StringCodec.UTF8);
-    conn.sync().subscribe(cluster + "#/#");
-    return new SilentNode() {
-      @Override
-      public String uid() {
-        return null;
-      }
-
-      @Override
-      public void close() {
-        conn.close();
-        client.shutdown();
-      }
-    };
+    return RedisContractResources.silentSubscriber(RedisClient.create(RedisTests.URI),
+        conn -> conn.sync().subscribe(cluster + "#/#"));
   }
 
   @Override
   protected void closeCluster(String cluster) {
-    List<AutoCloseable> list = resources.remove(cluster);
-    if (list != null) {
-      for (AutoCloseable c : list) {
-        try {
-          c.close();
-        } catch (Exception e) {
-          throw new AssertionError(e);
-        }
-      }
-    }
+    resources.close(cluster);
     RedisTests.deleteKey(cluster);
   }
 }
