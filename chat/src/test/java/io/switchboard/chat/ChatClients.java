@@ -170,18 +170,26 @@ final class ChatClients implements AutoCloseable {
   java.util.SortedSet<String> onlineView(String id) {
     java.util.SortedSet<String> view = new java.util.TreeSet<>();
     for (JsonNode ev : seenAll(id)) {
-      JsonNode p = ev.path("args").path(0);
-      switch (ev.path("name").asText()) {
-        case "user:online" -> {
-          view.clear();
-          p.path("users").forEach(u -> view.add(u.asText()));
-        }
-        case "user:joined" -> view.add(p.path("username").asText());
-        case "user:left" -> view.remove(p.path("username").asText());
-        default -> { }
-      }
+      applyPresence(view, ev);
     }
     return view;
+  }
+
+  /** Applies a Socket.IO event to a view of who is online; whether it was a presence event. */
+  private static boolean applyPresence(java.util.SortedSet<String> view, JsonNode ev) {
+    JsonNode p = ev.path("args").path(0);
+    switch (ev.path("name").asText()) {
+      case "user:online" -> {
+        view.clear();
+        p.path("users").forEach(u -> view.add(u.asText()));
+      }
+      case "user:joined" -> view.add(p.path("username").asText());
+      case "user:left" -> view.remove(p.path("username").asText());
+      default -> {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Waits until {@link #onlineView} of client {@code id} matches. */
@@ -204,20 +212,10 @@ final class ChatClients implements AutoCloseable {
         continue;
       }
       String id = ev.path("id").asText();
-      JsonNode p = ev.path("args").path(0);
       java.util.SortedSet<String> view = views.computeIfAbsent(id, k -> new java.util.TreeSet<>());
-      switch (ev.path("name").asText()) {
-        case "user:online" -> {
-          view.clear();
-          p.path("users").forEach(u -> view.add(u.asText()));
-        }
-        case "user:joined" -> view.add(p.path("username").asText());
-        case "user:left" -> view.remove(p.path("username").asText());
-        default -> {
-          continue;
-        }
+      if (applyPresence(view, ev)) {
+        counts.merge(id, 1, Integer::sum);
       }
-      counts.merge(id, 1, Integer::sum);
     }
     Map<String, PresenceSeen> out = new java.util.HashMap<>();
     views.forEach((id, view) -> out.put(id, new PresenceSeen(view, counts.getOrDefault(id, 0))));

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,59 +12,27 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every row of the chat's Socket.IO event table, driven by the official npm {@code socket.io-client} against a real
  * chat server (ephemeral port, embedded database): two and three users, several tabs, reconnects.
  */
-class ChatSocketsTest {
-  private static final AtomicInteger RUN = new AtomicInteger();
+class ChatSocketsTest extends ChatSocketsSupport {
   private static final ChatTiming TIMING = ChatTiming.DEFAULT
       .withPrivateAckTimeout(Duration.ofMillis(1500))
       .withTyping(Duration.ofSeconds(2), Duration.ofMillis(1500))
       .withPresence(Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMillis(700), Duration.ZERO);
 
-  @TempDir
-  static Path dataDir;
-
-  private static ChatApp app;
-  private ChatClients clients;
-  private String alice;
-  private String bob;
-  private String carol;
-
   @BeforeAll
   static void startServer() {
-    app = ChatApp.start(ChatConfig.builder().host("127.0.0.1").port(0).dataDir(dataDir).timing(TIMING).build());
+    startServer(TIMING);
   }
 
-  @AfterAll
-  static void stopServer() {
-    app.close();
-  }
-
-  @BeforeEach
-  void startClients() {
-    int n = RUN.incrementAndGet();
-    alice = "alice" + n;
-    bob = "bob" + n;
-    carol = "carol" + n;
-    clients = ChatClients.start("http://127.0.0.1:" + app.port());
-  }
-
-  @AfterEach
-  void stopClients() {
-    clients.close();
-  }
-
-  private String token(String user) {
+  /** Signs the user in through the service (registering it on first use). */
+  @Override
+  String token(String user) {
     return app.service().login(user, "secret1").join();
   }
 
@@ -105,13 +72,10 @@ class ChatSocketsTest {
   @Test
   void joinAnswersTheLast50MessagesOldestFirstAndTheOnlineMembers() {
     String room = room();
-    List<Long> ids = new ArrayList<>();
-    for (int i = 0; i < 55; i++) {
-      ids.add(app.service().postMessage(room, carol, "old " + i).join().id());
-    }
-    clients.connect("bob", token(bob));
+    List<Long> ids = post(room, carol, "old ", 55);
+    connect("bob");
     assertThat(clients.request("bob", "room:join", room).path("ok").asBoolean()).isTrue();
-    clients.connect("alice", token(alice));
+    connect("alice");
     JsonNode ack = clients.request("alice", "room:join", room);
     assertThat(ack.path("ok").asBoolean()).isTrue();
     JsonNode messages = ack.path("messages");
@@ -130,7 +94,7 @@ class ChatSocketsTest {
 
   @Test
   void badRoomNamesAreRefused() {
-    clients.connect("alice", token(alice));
+    connect("alice");
     for (Object bad : new Object[] {"Has Caps", "", "x".repeat(33), "semi;colon", 42}) {
       JsonNode ack = clients.request("alice", "room:join", bad);
       assertThat(ack.path("ok").asBoolean()).isFalse();
@@ -141,10 +105,8 @@ class ChatSocketsTest {
   @Test
   void leaveTellsTheRoomAndStopsItsMessages() {
     String room = room();
-    clients.connect("alice", token(alice));
-    clients.connect("bob", token(bob));
-    clients.request("alice", "room:join", room);
-    clients.request("bob", "room:join", room);
+    connect("alice", "bob");
+    join(room, "alice", "bob");
     JsonNode ack = clients.request("bob", "room:leave", room);
     assertThat(ack.path("ok").asBoolean()).isTrue();
     JsonNode left = clients.awaitEvent("alice", "system:message",
@@ -165,13 +127,8 @@ class ChatSocketsTest {
   @Test
   void roomMessagesAreStoredThenSentToEveryoneInTheRoomOnly() {
     String room = room();
-    clients.connect("alice", token(alice));
-    clients.connect("bob-1", token(bob));
-    clients.connect("bob-2", token(bob));
-    clients.connect("carol", token(carol));
-    clients.request("alice", "room:join", room);
-    clients.request("bob-1", "room:join", room);
-    clients.request("bob-2", "room:join", room);
+    connect("alice", "bob-1", "bob-2", "carol");
+    join(room, "alice", "bob-1", "bob-2");
     clients.request("carol", "room:join", "other-" + alice);
 
     JsonNode ack = clients.request("alice", "room:message", Map.of("room", room, "text", "hello <b>all</b>"));
@@ -198,7 +155,7 @@ class ChatSocketsTest {
   @Test
   void badMessagesAndFloodsGetClearErrorsAndStoreNothing() {
     String room = room();
-    clients.connect("alice", token(alice));
+    connect("alice");
     clients.request("alice", "room:join", room);
     assertThat(clients.request("alice", "room:message", Map.of("room", room, "text", "x".repeat(2001)))
         .path("error").asText()).isEqualTo("Message is longer than 2000 characters");
@@ -236,11 +193,8 @@ class ChatSocketsTest {
   @Test
   void historyFetchPagesBelowAnId() {
     String room = room();
-    List<Long> ids = new ArrayList<>();
-    for (int i = 0; i < 30; i++) {
-      ids.add(app.service().postMessage(room, alice, "m" + i).join().id());
-    }
-    clients.connect("alice", token(alice));
+    List<Long> ids = post(room, alice, "m", 30);
+    connect("alice");
     JsonNode latest = clients.request("alice", "history:fetch", Map.of("room", room, "limit", 10));
     assertThat(latest.path("ok").asBoolean()).isTrue();
     assertThat(ids(latest.path("messages"))).isEqualTo(ids.subList(20, 30));
@@ -257,13 +211,8 @@ class ChatSocketsTest {
   void typingReachesTheRoomButNotTheSenderIsThrottledAndExpires() {
     String room = room();
     // typing is volatile: WebSocket-only clients, so that no event is dropped between two polling requests
-    clients.connectWebSocket("alice-1", token(alice));
-    clients.connectWebSocket("alice-2", token(alice));
-    clients.connectWebSocket("bob", token(bob));
-    clients.connectWebSocket("carol", token(carol));
-    for (String who : List.of("alice-1", "alice-2", "bob", "carol")) {
-      clients.request(who, "room:join", room);
-    }
+    connectWebSocket("alice-1", "alice-2", "bob", "carol");
+    join(room, "alice-1", "alice-2", "bob", "carol");
     for (int i = 0; i < 5; i++) {
       assertThat(clients.request("alice-1", "typing", Map.of("room", room, "isTyping", true)).path("ok").asBoolean())
           .isTrue();
@@ -306,9 +255,7 @@ class ChatSocketsTest {
 
   @Test
   void privateMessagesReachEveryTabOfTheRecipientAndReportDelivery() {
-    clients.connect("alice", token(alice));
-    clients.connect("bob-1", token(bob));
-    clients.connect("bob-2", token(bob));
+    connect("alice", "bob-1", "bob-2");
     JsonNode ack = clients.request("alice", "chat:private", Map.of("to", bob, "text", "psst"));
     assertThat(ack.path("ok").asBoolean()).isTrue();
     assertThat(ack.path("delivered").asBoolean()).isTrue();
@@ -335,7 +282,7 @@ class ChatSocketsTest {
   @Test
   void aMessageToAnOfflineUserIsDeliveredWhenTheyConnectWithAReceipt() {
     token(bob); // registered, not connected
-    clients.connect("alice", token(alice));
+    connect("alice");
     JsonNode ack = clients.request("alice", "chat:private", Map.of("to", bob, "text", "while you were away"));
     assertThat(ack.path("ok").asBoolean()).isTrue();
     assertThat(ack.path("delivered").asBoolean()).isFalse();
@@ -348,7 +295,7 @@ class ChatSocketsTest {
       assertThat(n.body()).isEqualTo("while you were away");
     });
 
-    clients.connect("bob", token(bob));
+    connect("bob");
     JsonNode pm = clients.awaitEvent("bob", "chat:private", p -> p.path("id").asLong() == id);
     assertThat(pm.path("text").asText()).isEqualTo("while you were away");
     JsonNode receipt = clients.awaitEvent("alice", "chat:receipt");
@@ -358,7 +305,7 @@ class ChatSocketsTest {
     assertThat(app.service().conversation(alice, bob, 10).join()).singleElement()
         .extracting(PrivateMessage::status).isEqualTo(PrivateMessage.DELIVERED);
     // once delivered it is no longer pending: a later connection of bob's does not get it again
-    clients.connect("bob-2", token(bob));
+    connect("bob-2");
     assertThat(app.service().undelivered(bob).join()).isEmpty();
     clients.request("bob", "chat:read", Map.of("id", id));
     clients.awaitEvent("alice", "chat:receipt", p -> p.path("status").asText().equals("read"));
@@ -368,7 +315,7 @@ class ChatSocketsTest {
 
   @Test
   void aRecipientDeviceThatNeverAcknowledgesMeansNotDelivered() {
-    clients.connect("alice", token(alice));
+    connect("alice");
     clients.open("bob", token(bob), false);
     clients.awaitConnected("bob");
     long start = System.nanoTime();
@@ -388,10 +335,7 @@ class ChatSocketsTest {
 
   @Test
   void readReceiptsGoToTheSenderOnlyFromTheRecipient() {
-    clients.connect("alice-1", token(alice));
-    clients.connect("alice-2", token(alice));
-    clients.connect("bob", token(bob));
-    clients.connect("carol", token(carol));
+    connect("alice-1", "alice-2", "bob", "carol");
     long id = clients.request("alice-1", "chat:private", Map.of("to", bob, "text", "read me")).path("id").asLong();
     clients.awaitEvent("bob", "chat:private");
     assertThat(clients.request("carol", "chat:read", Map.of("id", id)).path("changed").asBoolean()).isFalse();
@@ -410,9 +354,7 @@ class ChatSocketsTest {
 
   @Test
   void presenceListsEachUserOnceAcrossTabsAndFollowsDisconnects() {
-    clients.connect("alice-1", token(alice));
-    clients.connect("alice-2", token(alice));
-    clients.connect("bob", token(bob));
+    connect("alice-1", "alice-2", "bob");
     clients.awaitOnline("alice-1", v -> v.containsAll(List.of(alice, bob)));
     JsonNode first = clients.awaitEvent("alice-1", "user:online");
     assertThat(first.path("count").asInt()).isEqualTo(first.path("users").size());
@@ -436,10 +378,8 @@ class ChatSocketsTest {
   @Test
   void aReconnectionWithinTheGraceAnnouncesNothing() {
     String room = room();
-    clients.connect("alice", token(alice));
-    clients.connect("bob", token(bob));
-    clients.request("alice", "room:join", room);
-    clients.request("bob", "room:join", room);
+    connect("alice", "bob");
+    join(room, "alice", "bob");
     clients.awaitOnline("alice", v -> v.contains(bob));
     clients.awaitEvent("alice", "system:message", p -> p.path("text").asText().equals(bob + " joined #" + room));
     long bobJoined = clients.seen("alice", "user:joined").stream()
@@ -452,7 +392,7 @@ class ChatSocketsTest {
     clients.awaitEvent("alice", "chat:message", p -> p.path("text").asText().equals("back"));
     assertThat(onlineViaApi()).contains(bob);
     // carol comes and goes after bob's reload: her user:left, a grace later, comes after any of bob's would have
-    clients.connect("carol", token(carol));
+    connect("carol");
     clients.awaitOnline("alice", v -> v.contains(carol));
     clients.disconnect("carol");
     clients.awaitOnline("alice", v -> !v.contains(carol));
@@ -468,11 +408,8 @@ class ChatSocketsTest {
   @Test
   void aSecondTabJoiningARoomIsNotAnnounced() {
     String room = room();
-    clients.connect("alice", token(alice));
-    clients.connect("bob-1", token(bob));
-    clients.connect("bob-2", token(bob));
-    clients.request("alice", "room:join", room);
-    clients.request("bob-1", "room:join", room);
+    connect("alice", "bob-1", "bob-2");
+    join(room, "alice", "bob-1");
     JsonNode second = clients.request("bob-2", "room:join", room);
     assertThat(names(second.path("members"))).containsExactly(alice, bob);
     clients.request("bob-2", "room:leave", room); // bob-1 is still there
@@ -500,9 +437,7 @@ class ChatSocketsTest {
   @Test
   void mentionsNotifyTheMentionedUserOnAllTabs() {
     String room = room();
-    clients.connect("alice", token(alice));
-    clients.connect("bob-1", token(bob));
-    clients.connect("bob-2", token(bob));
+    connect("alice", "bob-1", "bob-2");
     clients.request("alice", "room:join", room);
     clients.request("alice", "room:message", Map.of("room", room, "text", "ping @" + bob));
     for (String tab : List.of("bob-1", "bob-2")) {
@@ -519,10 +454,8 @@ class ChatSocketsTest {
   @Test
   void aReconnectedClientCatchesUpFromHistory() {
     String room = room();
-    clients.connect("alice", token(alice));
-    clients.connect("bob", token(bob));
-    clients.request("alice", "room:join", room);
-    clients.request("bob", "room:join", room);
+    connect("alice", "bob");
+    join(room, "alice", "bob");
     clients.disconnect("bob");
     clients.request("alice", "room:message", Map.of("room", room, "text", "while bob was away"));
     clients.reconnect("bob");
@@ -530,6 +463,15 @@ class ChatSocketsTest {
     assertThat(ack.path("messages").findValuesAsText("text")).contains("while bob was away");
     clients.request("alice", "room:message", Map.of("room", room, "text", "welcome back"));
     clients.awaitEvent("bob", "chat:message", p -> p.path("text").asText().equals("welcome back"));
+  }
+
+  /** Posts {@code count} messages to {@code room} as {@code user} through the service; their ids, oldest first. */
+  private List<Long> post(String room, String user, String textPrefix, int count) {
+    List<Long> ids = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      ids.add(app.service().postMessage(room, user, textPrefix + i).join().id());
+    }
+    return ids;
   }
 
   private static List<String> names(JsonNode array) {

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code user:left} for each of the three, and A logged that the node left.
  */
 class ClusterPresenceIT {
-  private static final Pattern BANNER = Pattern.compile("running at http://[^:]+:(\\d+)/");
   private static final String SECRET = "cluster-presence-secret-0123456789abcdef";
   private static final Duration DEADLINE = Duration.ofSeconds(10);
 
@@ -38,18 +36,17 @@ class ClusterPresenceIT {
 
   @Test
   void theUsersOfAKilledNodeLeaveTheOtherNodeWithinTenSeconds() throws Exception {
-    Path jar = Path.of(System.getProperty("switchboard.chat.jar", "target/switchboard-chat.jar"));
     String key = "chat-it-" + UUID.randomUUID();
-    try (ServerProcess a = start(jar, dirA, key);
-         ServerProcess b = start(jar, dirB, key)) {
-      String urlA = "http://127.0.0.1:" + a.port() + "/";
-      String urlB = "http://127.0.0.1:" + b.port() + "/";
-      String alice = login(urlA, "alice");
+    try (ServerProcess a = start(dirA, key);
+         ServerProcess b = start(dirB, key)) {
+      String urlA = ChatJar.url(a);
+      String urlB = ChatJar.url(b);
+      String alice = ChatJar.login(urlA, "alice");
       try (ChatClients onA = ChatClients.start(urlA);
            ChatClients onB = ChatClients.start(urlB)) {
         onA.connectWebSocket("alice", alice);
         for (String user : List.of("bob", "carol", "dave")) {
-          onB.connectWebSocket(user, login(urlA, user)); // one secret: A's tokens are good on B
+          onB.connectWebSocket(user, ChatJar.login(urlA, user)); // one secret: A's tokens are good on B
         }
         List<String> everyone = List.of("alice", "bob", "carol", "dave");
         assertThat(onA.awaitOnline("alice", v -> v.size() == 4)).containsExactlyElementsOf(everyone);
@@ -71,12 +68,9 @@ class ClusterPresenceIT {
     }
   }
 
-  private static ServerProcess start(Path jar, Path data, String key) {
-    return ServerProcess.builder(jar)
-        .jvmArgs("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
-        .args("--port", "0", "--host", "127.0.0.1", "--data-dir", data.toString(), "--redis", TestRedis.uri(),
-            "--redis-key", key, "--jwt-secret", SECRET)
-        .banner(BANNER)
+  private static ServerProcess start(Path data, String key) {
+    return ChatJar.process(data, ChatJar.FAST_START)
+        .args("--redis", TestRedis.uri(), "--redis-key", key, "--jwt-secret", SECRET)
         .start();
   }
 
@@ -101,17 +95,5 @@ class ClusterPresenceIT {
     body.path("users").forEach(u -> users.add(u.asText()));
     assertThat(body.path("count").asInt()).isEqualTo(users.size());
     return users;
-  }
-
-  private static String login(String url, String who) throws Exception {
-    HttpResponse<String> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "api/login"))
-            .timeout(Duration.ofSeconds(20))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"" + who + "\",\"password\":\"secret-" + who
-                + "\"}"))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(res.statusCode()).as("login: %s", res.body()).isEqualTo(200);
-    return ChatJson.MAPPER.readTree(res.body()).path("token").asText();
   }
 }

@@ -6,10 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.testkit.RawWebSocket;
 import io.switchboard.testkit.ServerProcess;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code OutOfMemoryError}, and a normal user must still sign in, connect and chat meanwhile and afterwards.
  */
 class MemoryAttackIT {
-  private static final Pattern BANNER = Pattern.compile("running at http://[^:]+:(\\d+)/");
   private static final int ATTACKERS = 500;
   private static final int FRAME = 999_000;
   private static final String PROMISE;
@@ -48,13 +42,8 @@ class MemoryAttackIT {
 
   @Test
   void hundredsOfAttachmentPromisesBeforeConnectLeaveTheChatServing() throws Exception {
-    Path jar = Path.of(System.getProperty("switchboard.chat.jar", "target/switchboard-chat.jar"));
-    try (ServerProcess chat = ServerProcess.builder(jar)
-        .jvmArgs("-Xmx128m")
-        .args("--port", "0", "--host", "127.0.0.1", "--data-dir", data.toString())
-        .banner(BANNER)
-        .start()) {
-      String url = "http://127.0.0.1:" + chat.port() + "/";
+    try (ServerProcess chat = ChatJar.process(data, List.of("-Xmx128m")).start()) {
+      String url = ChatJar.url(chat);
       byte[] frame = new byte[FRAME];
       ExecutorService pool = Executors.newFixedThreadPool(100);
       List<RawWebSocket> held = new ArrayList<>();
@@ -111,16 +100,7 @@ class MemoryAttackIT {
 
   /** Signs in over REST, connects the official client, joins a room and gets a message acknowledged. */
   private static void chatsNormally(String url, String who) throws Exception {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(url + "api/login"))
-            .timeout(Duration.ofSeconds(20))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(
-                "{\"username\":\"user-" + who + "\",\"password\":\"secret-" + who + "\"}"))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(login.statusCode()).as("login: %s", login.body()).isEqualTo(200);
-    String token = ChatJson.MAPPER.readTree(login.body()).path("token").asText();
+    String token = ChatJar.login(url, "user-" + who);
     try (ChatClients clients = ChatClients.start(url)) {
       clients.connect(who, token);
       clients.request(who, "room:join", "general");

@@ -3,65 +3,34 @@ package io.switchboard.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Reconnecting loses nothing and repeats nothing: a connection that drops comes back (connection state recovery) in
  * its rooms with the messages it missed, silently for the others; and a message sent again with the same
  * {@code clientId} (a retry after a lost acknowledgement) is stored and sent once, the retry answered with the first.
  */
-class ReconnectionTest {
-  private static final AtomicInteger RUN = new AtomicInteger();
+class ReconnectionTest extends ChatSocketsSupport {
   private static final ChatTiming TIMING = ChatTiming.DEFAULT.withPrivateAckTimeout(Duration.ofSeconds(2))
       .withPresence(Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMillis(700), Duration.ZERO);
 
-  @TempDir
-  static Path dataDir;
-
-  private static ChatApp app;
-  private ChatClients clients;
-  private String alice;
-  private String bob;
-  private String carol;
   private String room;
 
   @BeforeAll
   static void startServer() {
-    app = ChatApp.start(ChatConfig.builder().host("127.0.0.1").port(0).dataDir(dataDir).timing(TIMING).build());
-  }
-
-  @AfterAll
-  static void stopServer() {
-    app.close();
+    startServer(TIMING);
   }
 
   @BeforeEach
-  void startClients() {
-    int n = RUN.incrementAndGet();
-    alice = "alice" + n;
-    bob = "bob" + n;
-    carol = "carol" + n;
-    room = "reconnect-" + n;
-    clients = ChatClients.start("http://127.0.0.1:" + app.port());
-    clients.connect("alice", token(alice));
-    clients.connect("bob", token(bob));
-    clients.request("alice", "room:join", room);
-    clients.request("bob", "room:join", room);
-  }
-
-  @AfterEach
-  void stopClients() {
-    clients.close();
+  void aliceAndBobInARoom() {
+    room = "reconnect-" + alice;
+    connect("alice", "bob");
+    join(room, "alice", "bob");
   }
 
   @Test
@@ -80,7 +49,7 @@ class ReconnectionTest {
     clients.awaitEvent("alice", "chat:message", p -> p.path("text").asText().equals("back"));
 
     // a departure that comes after any of bob's would have: then nothing of bob's was announced
-    clients.connect("carol", token(carol));
+    connect("carol");
     clients.awaitOnline("alice", v -> v.contains(carol));
     clients.disconnect("carol");
     clients.awaitOnline("alice", v -> !v.contains(carol));
@@ -106,7 +75,7 @@ class ReconnectionTest {
     assertThat(again).isEqualTo(first);
     assertThat(first.path("message").path("clientId").asText()).isEqualTo("c-1");
     // another tab of alice retrying gets the same; another user's c-1 is another message
-    clients.connect("alice-2", token(alice));
+    connect("alice-2");
     clients.request("alice-2", "room:join", room);
     assertThat(clients.request("alice-2", "room:message", msg)).isEqualTo(first);
     JsonNode bobs = clients.request("bob", "room:message", msg);
@@ -154,7 +123,9 @@ class ReconnectionTest {
     assertThat(app.service().history(room, null, 100).join()).extracting(ChatMessage::text).containsExactly("ok id");
   }
 
-  private String token(String user) {
+  /** A token issued for the user, who is not registered by it. */
+  @Override
+  String token(String user) {
     return app.service().tokens().issue(user);
   }
 }

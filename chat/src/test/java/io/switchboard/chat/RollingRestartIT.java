@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
  * each user spent without a connection is printed (min / median / max).
  */
 class RollingRestartIT {
-  private static final Pattern BANNER = Pattern.compile("running at http://[^:]+:(\\d+)/");
   private static final String SECRET = "rolling-restart-secret-0123456789abcdef";
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final String GRACE = "6s";
@@ -50,25 +48,24 @@ class RollingRestartIT {
 
   @Test
   void aRollingRestartLosesNoAcknowledgedMessageAndEveryClientComesBack() throws Exception {
-    Path jar = Path.of(System.getProperty("switchboard.chat.jar", "target/switchboard-chat.jar"));
     String key = "chat-rolling-" + UUID.randomUUID();
     try (TestPostgres.Schema schema = TestPostgres.freshSchema()) {
       List<ServerProcess> nodes = new ArrayList<>();
       try {
         // the two first nodes start side by side (a JVM start takes a while on a busy machine)
         java.util.concurrent.CompletableFuture<ServerProcess> startingB =
-            java.util.concurrent.CompletableFuture.supplyAsync(() -> start(jar, schema, key, "b"));
-        ServerProcess a = start(jar, schema, key, "a");
+            java.util.concurrent.CompletableFuture.supplyAsync(() -> start(schema, key, "b"));
+        ServerProcess a = start(schema, key, "a");
         nodes.add(a);
         ServerProcess b = startingB.join();
         nodes.add(b);
         try (TcpBalancer lb = TcpBalancer.start(TcpBalancer.Policy.ROUND_ROBIN, a.port(), b.port())) {
-          String direct = "http://127.0.0.1:" + a.port() + "/";
+          String direct = ChatJar.url(a);
           StringBuilder users = new StringBuilder("[");
           for (int i = 0; i < USERS; i++) {
             String name = "roller" + i;
             users.append(i == 0 ? "" : ",").append("{\"name\":\"").append(name).append("\",\"token\":\"")
-                .append(login(direct, name)).append("\"}");
+                .append(ChatJar.login(direct, name)).append("\"}");
           }
           users.append(']');
           try (NodeScript clients = NodeScript.startFile(
@@ -81,16 +78,16 @@ class RollingRestartIT {
             awaitTraffic(clients);
 
             long restartStart = System.nanoTime();
-            ServerProcess a2 = restart(jar, schema, key, "a2", a, b.port(), lb, nodes);
+            ServerProcess a2 = restart(schema, key, "a2", a, b.port(), lb, nodes);
             awaitTraffic(clients);
-            ServerProcess b2 = restart(jar, schema, key, "b2", b, a2.port(), lb, nodes);
+            ServerProcess b2 = restart(schema, key, "b2", b, a2.port(), lb, nodes);
             long restartMillis = (System.nanoTime() - restartStart) / 1_000_000;
             awaitTraffic(clients);
 
             clients.send(NodeScript.command().put("op", "stop"));
             clients.await(NodeScript.event("stopped"), WAIT);
             assertThat(b2.isAlive()).isTrue();
-            check(clients, "http://127.0.0.1:" + a2.port() + "/", restartMillis, lb);
+            check(clients, ChatJar.url(a2), restartMillis, lb);
           }
         }
       } finally {
@@ -102,12 +99,12 @@ class RollingRestartIT {
   }
 
   /** SIGTERM to {@code old}, then a new node in its place once it is ready; the balancer learns its port. */
-  private ServerProcess restart(Path jar, TestPostgres.Schema schema, String key, String name, ServerProcess old,
-      int other, TcpBalancer lb, List<ServerProcess> nodes) {
+  private ServerProcess restart(TestPostgres.Schema schema, String key, String name, ServerProcess old, int other,
+      TcpBalancer lb, List<ServerProcess> nodes) {
     long t = System.nanoTime();
     // the replacement starts while the old node drains (it joins the balancer once ready)
     java.util.concurrent.CompletableFuture<ServerProcess> starting =
-        java.util.concurrent.CompletableFuture.supplyAsync(() -> start(jar, schema, key, name));
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> start(schema, key, name));
     int code = old.stop(Duration.ofSeconds(20));
     long stopMillis = (System.nanoTime() - t) / 1_000_000;
     // the last lines of the stopped process may still be on their way to the reader
@@ -116,7 +113,7 @@ class RollingRestartIT {
     assertThat(old.printed("shut down gracefully: every client left")).as("%s", old.output()).isTrue();
     ServerProcess fresh = starting.join();
     nodes.add(fresh);
-    String url = "http://127.0.0.1:" + fresh.port() + "/readyz";
+    String url = ChatJar.url(fresh) + "readyz";
     Await.until(() -> url + " to answer 200", WAIT, () -> status(url) == 200);
     lb.backends(fresh.port(), other);
     System.out.printf("RollingRestartIT: node on port %d stopped in %d ms (exit %d), replaced by port %d after %d ms%n",
@@ -164,7 +161,7 @@ class RollingRestartIT {
     }
 
     // every acknowledged message: in the history once, and received by every other user
-    Map<Long, String> history = history(url, login(url, "roller0"));
+    Map<Long, String> history = ChatJar.history(url, ChatJar.login(url, "roller0"), ROOM);
     Map<String, Set<Long>> received = new HashMap<>();
     Map<Long, String> ackedBy = new HashMap<>();
     Map<Long, Long> ackedAt = new HashMap<>();
@@ -222,13 +219,10 @@ class RollingRestartIT {
     return clients.events().stream().filter(e -> e.path("event").asText().equals(event)).count();
   }
 
-  private ServerProcess start(Path jar, TestPostgres.Schema schema, String key, String name) {
-    return ServerProcess.builder(jar)
-        .jvmArgs("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
-        .args("--port", "0", "--host", "127.0.0.1", "--data-dir", data.resolve(name).toString(),
-            "--database-url", schema.jdbcUrl(), "--redis", TestRedis.uri(), "--redis-key", key,
+  private ServerProcess start(TestPostgres.Schema schema, String key, String name) {
+    return ChatJar.process(data.resolve(name), ChatJar.FAST_START)
+        .args("--database-url", schema.jdbcUrl(), "--redis", TestRedis.uri(), "--redis-key", key,
             "--jwt-secret", SECRET, "--flood-limit", "100000", "--shutdown-grace", GRACE)
-        .banner(BANNER)
         .start();
   }
 
@@ -238,41 +232,6 @@ class RollingRestartIT {
           .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (Exception e) {
       return -1;
-    }
-  }
-
-  private static String login(String url, String who) throws Exception {
-    HttpResponse<String> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "api/login"))
-            .timeout(Duration.ofSeconds(20))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"" + who + "\",\"password\":\"secret-" + who
-                + "\"}"))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(res.statusCode()).as("login: %s", res.body()).isEqualTo(200);
-    return ChatJson.MAPPER.readTree(res.body()).path("token").asText();
-  }
-
-  /** Every message of the room by id, paging back from the newest; an id twice fails. */
-  private static Map<Long, String> history(String url, String token) throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
-    Map<Long, String> all = new HashMap<>();
-    String before = "";
-    while (true) {
-      HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create(url + "api/rooms/" + ROOM
-                  + "/messages?limit=100" + before))
-              .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(20)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertThat(res.statusCode()).as("history: %s", res.body()).isEqualTo(200);
-      JsonNode page = ChatJson.MAPPER.readTree(res.body()).path("messages");
-      if (page.isEmpty()) {
-        return all;
-      }
-      for (JsonNode m : page) {
-        assertThat(all.put(m.path("id").asLong(), m.path("text").asText())).as("id %s twice in the history",
-            m.path("id")).isNull();
-      }
-      before = "&before=" + page.get(0).path("id").asLong();
     }
   }
 }
