@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.switchboard.server.cluster.Resumption;
 import io.switchboard.server.parser.Packet;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

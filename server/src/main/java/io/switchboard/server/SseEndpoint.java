@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.switchboard.engine.EngineRequest;
+import io.switchboard.server.cluster.Resumption;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;

@@ -6,7 +6,6 @@ import io.switchboard.server.BroadcastOptions;
 import io.switchboard.server.ConnectionStateRecovery;
 import io.switchboard.server.InMemoryAdapter;
 import io.switchboard.server.Namespace;
-import io.switchboard.server.Resumption;
 import io.switchboard.server.parser.Packet;
 import io.switchboard.server.parser.PacketType;
 import java.security.SecureRandom;

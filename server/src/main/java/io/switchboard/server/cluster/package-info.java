@@ -5,7 +5,8 @@
  * ({@link io.switchboard.server.cluster.ClusterMessageMapper}) and what a request to the cluster gathered
  * ({@link io.switchboard.server.cluster.ClusterReplies}), and the connection state recovery types an adapter stores
  * and gives back ({@link io.switchboard.server.cluster.PersistedSession},
- * {@link io.switchboard.server.cluster.RestoredSession}, and the in-memory store
+ * {@link io.switchboard.server.cluster.RestoredSession}, what an event stream resuming from an offset finds,
+ * {@link io.switchboard.server.cluster.Resumption}, and the in-memory store
  * {@link io.switchboard.server.cluster.SessionAwareAdapter}). A backend extends
  * {@link io.switchboard.server.ClusterAdapter}; application code needs none of this.
  *

@@ -1,11 +1,12 @@
-package io.switchboard.server;
+package io.switchboard.server.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /**
  * What an adapter's packet store gives a client that resumes from an offset (an event stream's
- * {@code Last-Event-ID}): the broadcasts it missed, and the offset of the newest stored broadcast.
+ * {@code Last-Event-ID}): the broadcasts it missed, and the offset of the newest stored broadcast. An adapter with a
+ * packet store gives it to the {@code register} function of {@link io.switchboard.server.Adapter#resume}.
  *
  * <pre>{@code
  * adapter.resume(id, rooms, lastEventId, found -> {
