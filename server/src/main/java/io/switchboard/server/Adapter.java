@@ -1,8 +1,10 @@
 package io.switchboard.server;
 
+import io.switchboard.server.cluster.AckListener;
 import io.switchboard.server.cluster.PersistedSession;
 import io.switchboard.server.cluster.RestoredSession;
 import io.switchboard.server.cluster.Resumption;
+import io.switchboard.server.cluster.SocketDetails;
 import io.switchboard.server.parser.Packet;
 import java.time.Duration;
 import java.util.List;

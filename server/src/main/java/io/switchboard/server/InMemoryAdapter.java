@@ -1,5 +1,7 @@
 package io.switchboard.server;
 
+import io.switchboard.server.cluster.AckListener;
+import io.switchboard.server.cluster.SocketDetails;
 import io.switchboard.server.parser.Packet;
 import java.util.ArrayList;
 import java.util.Collections;

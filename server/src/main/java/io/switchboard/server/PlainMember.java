@@ -1,5 +1,7 @@
 package io.switchboard.server;
 
+import io.switchboard.server.cluster.AckListener;
+import io.switchboard.server.cluster.SocketDetails;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;

@@ -1,5 +1,6 @@
 package io.switchboard.server;
 
+import io.switchboard.server.cluster.SocketDetails;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.server.BroadcastFlags;
 import io.switchboard.server.BroadcastOptions;
 import io.switchboard.server.Handshake;
-import io.switchboard.server.SocketDetails;
 import io.switchboard.server.parser.Packet;
 import io.switchboard.server.parser.PacketType;
 import java.time.Duration;

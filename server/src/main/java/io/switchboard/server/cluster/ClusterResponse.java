@@ -1,7 +1,6 @@
 package io.switchboard.server.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.switchboard.server.SocketDetails;
 import java.util.List;
 
 /**

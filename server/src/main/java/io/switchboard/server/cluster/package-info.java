@@ -2,8 +2,11 @@
  * The protocol between the servers of a cluster, for the authors of cluster backends: the messages and answers
  * ({@link io.switchboard.server.cluster.ClusterMessage}, {@link io.switchboard.server.cluster.ClusterResponse},
  * {@link io.switchboard.server.cluster.ClusterMessageType}), their wire trees
- * ({@link io.switchboard.server.cluster.ClusterMessageMapper}) and what a request to the cluster gathered
- * ({@link io.switchboard.server.cluster.ClusterReplies}), and the connection state recovery types an adapter stores
+ * ({@link io.switchboard.server.cluster.ClusterMessageMapper}), what a request to the cluster gathered
+ * ({@link io.switchboard.server.cluster.ClusterReplies}), what an adapter reports about a socket on any server
+ * ({@link io.switchboard.server.cluster.SocketDetails}, behind a {@link io.switchboard.server.RemoteSocket}), what
+ * receives a broadcast's acknowledgements ({@link io.switchboard.server.cluster.AckListener}; applications use
+ * {@code emitWithAck}'s {@code CompletionStage}), and the connection state recovery types an adapter stores
  * and gives back ({@link io.switchboard.server.cluster.PersistedSession},
  * {@link io.switchboard.server.cluster.RestoredSession}, what an event stream resuming from an offset finds,
  * {@link io.switchboard.server.cluster.Resumption}, and the in-memory store

@@ -9,7 +9,6 @@ import io.switchboard.server.ClusterAdapter;
 import io.switchboard.server.RemoteSocket;
 import io.switchboard.server.Server;
 import io.switchboard.server.ServerOptions;
-import io.switchboard.server.SocketDetails;
 import io.switchboard.testkit.Await;
 import java.net.InetSocketAddress;
 import java.time.Duration;

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.switchboard.server.BroadcastFlags;
 import io.switchboard.server.BroadcastOptions;
 import io.switchboard.server.Handshake;
-import io.switchboard.server.SocketDetails;
 import io.switchboard.server.parser.Packet;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,9 +1,11 @@
-package io.switchboard.server;
+package io.switchboard.server.cluster;
 
+import io.switchboard.server.Handshake;
 import java.util.Set;
 
 /**
- * What the adapter reports about a socket, on this server or another: the substance of a {@link RemoteSocket}.
+ * What the adapter reports about a socket, on this server or another: the substance of a
+ * {@link io.switchboard.server.RemoteSocket}, from {@link io.switchboard.server.Adapter#fetchSockets}.
  *
  * <pre>{@code
  * adapter.fetchSockets(BroadcastOptions.room("lobby"))

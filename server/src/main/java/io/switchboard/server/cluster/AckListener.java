@@ -1,7 +1,10 @@
-package io.switchboard.server;
+package io.switchboard.server.cluster;
+
+import io.switchboard.server.Args;
 
 /**
- * Receives the acknowledgements of a broadcast, one call per answering client.
+ * Receives the acknowledgements of a broadcast ({@link io.switchboard.server.Adapter#broadcastWithAck}), one call per
+ * answering client. Applications do not implement it: they use {@code emitWithAck}'s {@code CompletionStage}.
  *
  * <pre>{@code
  * adapter.broadcastWithAck(packet, opts, count -> expected.set(count), args -> answers.add(args));
