@@ -291,6 +291,8 @@ final class EngineSession implements EngineSocket {
     private static final int KEEP = 4096;
 
     private ArrayList<EngineSession> sessions = new ArrayList<>();
+    /** The loop the pending task runs on: the thread's one loop, except for test loops that share a thread. */
+    private EventExecutor loop;
 
     /** The calling event loop's list. */
     static LoopFlush of() {
@@ -299,7 +301,11 @@ final class EngineSession implements EngineSocket {
 
     void add(EngineSession session) {
       if (sessions.isEmpty()) {
+        loop = session.executor;
         session.runOnLoop(this);
+      } else if (loop != session.executor) {
+        session.runOnLoop(session::flush); // another loop on this thread (embedded test loops): its own task
+        return;
       }
       sessions.add(session);
     }
@@ -307,14 +313,23 @@ final class EngineSession implements EngineSocket {
     @Override
     public void run() {
       ArrayList<EngineSession> list = sessions;
-      // a flush may end a session, whose listener may send from here again: those join this same pass
-      for (int i = 0; i < list.size(); i++) {
-        list.get(i).flush();
-      }
-      if (list.size() > KEEP) {
-        sessions = new ArrayList<>();
-      } else {
-        list.clear();
+      try {
+        // a flush may end a session, whose listener may send from here again: those join this same pass
+        for (int i = 0; i < list.size(); i++) {
+          EngineSession session = list.get(i);
+          try {
+            session.flush();
+          } catch (RuntimeException e) {
+            log.warn("session {}: flush failed", session.id, e); // the others are still flushed
+          }
+        }
+      } finally {
+        // always emptied: a list left full would never schedule this task again
+        if (list.size() > KEEP) {
+          sessions = new ArrayList<>();
+        } else {
+          list.clear();
+        }
       }
     }
   }
