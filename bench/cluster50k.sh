@@ -80,7 +80,7 @@ live_heap() { # pid → live bytes after a full GC
   echo "- Run: \`bench/cluster50k.sh $*\` ($RUN_ID), git $(git rev-parse --short HEAD)"
   echo "- Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/{print $2}') GiB, Linux $(uname -r), RLIMIT_NOFILE $(ulimit -n)"
   echo "- Java: $(java -version 2>&1 | head -1); Redis $(redis-cli -h 127.0.0.1 INFO server 2>/dev/null | awk -F: '/redis_version/ {print $2}' | tr -d '\r')"
-  echo "- Setup: $SERVERS servers (-Xmx$XMX, 1 event loop each, pub/sub adapter), $GENERATORS generators × $(( CLIENTS / GENERATORS )) clients, rate $RATE msg/s, warm-up ≥ ${WARMUP_S} s, $ROUNDS rounds × $DURATION_MS ms"
+  echo "- Setup: $SERVERS servers (-Xms32m -Xmx$XMX, G1, 1 event loop each, pub/sub adapter), $GENERATORS generators × $(( CLIENTS / GENERATORS )) clients, rate $RATE msg/s, warm-up ≥ ${WARMUP_S} s, $ROUNDS rounds × $DURATION_MS ms"
   echo "- Load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (shared machine)"
 } > "$OUT/env.md"
 
@@ -89,7 +89,7 @@ SPIDS=()
 MORE=""
 for i in $(seq 0 $((SERVERS - 1))); do
   p=$((PORT + i))
-  java -Xmx$XMX -XX:+UseG1GC -jar "$JAR" server --port $p --threads 1 --redis $REDIS > "$OUT/server-$i.log" 2>&1 &
+  java -Xms32m -Xmx$XMX -XX:+UseG1GC -jar "$JAR" server --port $p --threads 1 --redis $REDIS > "$OUT/server-$i.log" 2>&1 &
   SPIDS+=($!); PIDS+=($!)
   [ "$i" -ge 2 ] && MORE="${MORE:+$MORE,}$p"
 done
