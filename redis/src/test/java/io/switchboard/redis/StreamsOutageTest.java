@@ -172,7 +172,12 @@ class StreamsOutageTest {
       List<Integer> localNumbers = local.stream().filter(e -> e.name().equals("n"))
           .map(e -> ((Number) e.args().get(0)).intValue()).toList();
       assertThat(localNumbers).hasSize(flood).doesNotHaveDuplicates();
-      // the remote one gets what waited in the bounded queue, once and in order: a prefix of the flood
+      // the remote one gets what waited in the bounded queue, once and in order: a prefix of the flood. "end" goes
+      // out once java0 has reconnected and sent that queue: emitted before (the local client may have everything
+      // before Lettuce's next reconnect attempt), it would be refused by the full queue and stay local
+      Await.until("java0 reconnected and its queue sent", WAIT,
+          () -> ((io.switchboard.server.cluster.ClusterStats) j0.io.sockets().adapter()).linkUp()
+              && j0.streams.pendingCommands() == 0);
       j0.io.to("r").emit("end");
       List<ClusterClient.Event> remote = b.until(l -> !l.isEmpty() && l.get(l.size() - 1).name().equals("end"), WAIT);
       List<Integer> got = remote.stream().filter(e -> e.name().equals("n"))
