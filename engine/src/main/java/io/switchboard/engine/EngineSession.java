@@ -2,7 +2,6 @@ package io.switchboard.engine;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.List;
@@ -267,70 +266,7 @@ final class EngineSession implements EngineSocket {
       return;
     }
     if (FLUSH_SCHEDULED.compareAndSet(this, 0, 1)) {
-      if (executor.inEventLoop()) {
-        LoopFlush.of().add(this); // a broadcast from this loop: one task flushes all its sessions here
-      } else {
-        runOnLoop(this::flush);
-      }
-    }
-  }
-
-  /**
-   * The sessions of one event loop that were sent something from that loop and wait for their flush: one task for all
-   * of them, where a broadcast would otherwise queue one task (and one allocation) per recipient. It runs after the
-   * task that sent, so everything that task sends to a session still leaves in one batch.
-   */
-  private static final class LoopFlush implements Runnable {
-    private static final FastThreadLocal<LoopFlush> CURRENT = new FastThreadLocal<>() {
-      @Override
-      protected LoopFlush initialValue() {
-        return new LoopFlush();
-      }
-    };
-    /** Beyond this many sessions, the list is dropped once flushed rather than kept at its peak size. */
-    private static final int KEEP = 4096;
-
-    private ArrayList<EngineSession> sessions = new ArrayList<>();
-    /** The loop the pending task runs on: the thread's one loop, except for test loops that share a thread. */
-    private EventExecutor loop;
-
-    /** The calling event loop's list. */
-    static LoopFlush of() {
-      return CURRENT.get();
-    }
-
-    void add(EngineSession session) {
-      if (sessions.isEmpty()) {
-        loop = session.executor;
-        session.runOnLoop(this);
-      } else if (loop != session.executor) {
-        session.runOnLoop(session::flush); // another loop on this thread (embedded test loops): its own task
-        return;
-      }
-      sessions.add(session);
-    }
-
-    @Override
-    public void run() {
-      ArrayList<EngineSession> list = sessions;
-      try {
-        // a flush may end a session, whose listener may send from here again: those join this same pass
-        for (int i = 0; i < list.size(); i++) {
-          EngineSession session = list.get(i);
-          try {
-            session.flush();
-          } catch (RuntimeException e) {
-            log.warn("session {}: flush failed", session.id, e); // the others are still flushed
-          }
-        }
-      } finally {
-        // always emptied: a list left full would never schedule this task again
-        if (list.size() > KEEP) {
-          sessions = new ArrayList<>();
-        } else {
-          list.clear();
-        }
-      }
+      runOnLoop(this::flush);
     }
   }
 
