@@ -313,7 +313,11 @@ final class RedisLink implements RedisPubSubListener<byte[], byte[]>, AutoClosea
   private final class LinkState implements io.lettuce.core.RedisConnectionStateListener {
     @Override
     public void onRedisConnected(io.lettuce.core.RedisChannelHandler<?, ?> c, java.net.SocketAddress address) {
-      if (down.remove(c) && down.isEmpty() && !closing) {
+      boolean back;
+      synchronized (down) { // the link's connections report on different threads: one state change at a time
+        back = down.remove(c) && down.isEmpty();
+      }
+      if (back && !closing) {
         clusterLog.info("Redis at {} is back", address);
       }
     }
@@ -323,8 +327,12 @@ final class RedisLink implements RedisPubSubListener<byte[], byte[]>, AutoClosea
       if (closing) {
         return;
       }
-      boolean wasUp = down.isEmpty();
-      if (down.add(c) && wasUp) {
+      boolean lost;
+      synchronized (down) { // two connections dropping at once are one loss, not two
+        boolean wasUp = down.isEmpty();
+        lost = down.add(c) && wasUp;
+      }
+      if (lost) {
         losses.incrementAndGet();
         clusterLog.warn("Redis is lost: the cluster is unreachable from this server until it is back "
             + "({} losses so far)", losses.get());
