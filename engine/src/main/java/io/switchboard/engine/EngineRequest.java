@@ -10,7 +10,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import io.netty.handler.codec.http.HttpHeaders;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -128,7 +127,7 @@ public record EngineRequest(
     boolean common = m <= 2 && params.size() == m && (m < 1 || isProtocolParam(q[0]))
         && (m < 2 || isProtocolParam(q[2]));
     return new EngineRequest(req.method().name(), common ? SharedStrings.share(req.uri()) : req.uri(),
-        n == 0 ? CompactMap.EMPTY : new CompactMap(n * 2 == kv.length ? kv : Arrays.copyOf(kv, 2 * n), n),
+        CompactMap.of(kv, n),
         CompactMap.of(q, m),
         remote, secure, Instant.now());
   }

@@ -120,7 +120,7 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements E
       ReferenceCountUtil.release(msg); // e.g. the empty last content of the upgrade request
       return;
     }
-    if (!frame.isFinalFragment() && ctx.pipeline().get(AGGREGATOR) == null) {
+    if (!frame.isFinalFragment()) { // only ever the first fragmented message: the aggregator takes the rest
       aggregateFromNowOn(ctx, frame);
       return;
     }
